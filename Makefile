@@ -1,0 +1,39 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything installs into ./.venv.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .uv/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: install run test lint format bench clean
+
+$(UV):
+	$(PYTHON) -m venv .uv
+	.uv/bin/pip install --quiet uv==$(UV_VERSION)
+
+install: $(UV)
+	$(UV) sync --locked --quiet --python $(PYTHON)
+
+run: install
+	$(BIN)/amicable migrate --noinput
+	$(BIN)/amicable demo
+	$(BIN)/amicable runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf .venv .uv var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+from amicable.cli import main
+
+main()

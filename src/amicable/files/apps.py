@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FilesConfig(AppConfig):
+    name = "amicable.files"
+    verbose_name = "Files and ledger"
