@@ -36,6 +36,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "amicable.files",
     "amicable.intake",
+    "amicable.payments",
+    "amicable.letters",
+    "amicable.portal",
+    "amicable.backoffice",
+    "amicable.workflow",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class WorkflowConfig(AppConfig):
+    name = "amicable.workflow"
