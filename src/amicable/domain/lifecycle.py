@@ -30,8 +30,8 @@ Traceback (most recent call last):
     ...
 amicable.domain.lifecycle.TransitionRefused: A file in state 'grace_period' cannot move to \
 'in_collection' (CEL art. XIX.2 and XIX.7 §1: every collection starts with a formal notice, \
-after the 14-day period of the first reminder). Allowed next states: collective_settlement, \
-closed, debt_mediation, disputed, formal_notice, paid, suspended.
+after the 14-day period of the first reminder). Allowed next states: closed, \
+collective_settlement, debt_mediation, disputed, formal_notice, paid, suspended.
 """
 
 from __future__ import annotations
@@ -511,7 +511,8 @@ def actions_allowed(state: FileState) -> frozenset[AgentAction]:
     if rules.contact:
         actions.add(AgentAction.LOG_CALL)
     # A running plan may be renegotiated without leaving the state.
-    if FileState.PAYMENT_PLAN in exits or state == FileState.PAYMENT_PLAN:
+    # (A paid file reopens into a plan only when a payment comes back: not an agent's choice.)
+    if rules.is_open and (FileState.PAYMENT_PLAN in exits or state == FileState.PAYMENT_PLAN):
         actions.add(AgentAction.AGREE_PAYMENT_PLAN)
     if state == FileState.DISPUTED:
         actions.add(AgentAction.RESOLVE_DISPUTE)
