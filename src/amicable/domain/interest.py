@@ -26,11 +26,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from math import floor
 from types import MappingProxyType
 
 from amicable.domain.errors import UnknownRateError
-from amicable.domain.money import as_decimal
+from amicable.domain.money import as_decimal, to_cents_down
 
 __all__ = ["DEFAULT_RATES", "RateTable", "accrued_interest"]
 
@@ -199,7 +198,4 @@ def accrued_interest(
         start = end + timedelta(days=1)
 
     exact = Fraction(amount) * rate_days / (_PERCENT * _DAYS_PER_YEAR)
-    # floor of a non-negative value is the truncation toward zero (ROUND_DOWN) to the cent;
-    # built from the digits so no decimal context (and its precision) is involved.
-    cents = floor(exact * 100)
-    return Decimal(f"{cents}E-2")
+    return to_cents_down(exact)

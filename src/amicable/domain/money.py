@@ -29,6 +29,8 @@ from decimal import (
     InvalidOperation,
     Overflow,
 )
+from fractions import Fraction
+from math import trunc
 
 __all__ = [
     "CENT",
@@ -79,11 +81,13 @@ def as_decimal(value: Decimal | int, *, name: str = "amount") -> Decimal:
     return result
 
 
-def to_cents_down(value: Decimal) -> Decimal:
+def to_cents_down(value: Decimal | Fraction) -> Decimal:
     """``value`` truncated toward zero to the cent (``ROUND_DOWN``).
 
     Used for every cap and every amount charged to the consumer, so a rounding never costs the
-    consumer a cent (legal.md policy: 215.55 gives a cap of 36.55, not 36.56).
+    consumer a cent (legal.md policy: 215.55 gives a cap of 36.55, not 36.56). A rule that
+    divides (a percentage, a day count over 365) computes an exact ``Fraction`` and passes it
+    here, so the only rounding is this one.
 
     >>> to_cents_down(Decimal("36.559"))
     Decimal('36.55')
@@ -91,7 +95,12 @@ def to_cents_down(value: Decimal) -> Decimal:
     Decimal('-1.23')
     >>> to_cents_down(Decimal("20"))
     Decimal('20.00')
+    >>> to_cents_down(Fraction(1000 * 220, 36500))
+    Decimal('6.02')
     """
+    if isinstance(value, Fraction):
+        # Digits built from an integer number of cents: exact, and no decimal context involved.
+        return Decimal(f"{trunc(value * 100)}E-2")
     return as_decimal(value).quantize(CENT, rounding=ROUND_DOWN, context=_CONTEXT)
 
 
@@ -138,9 +147,7 @@ def as_money(value: Decimal | int | str) -> Decimal:
         try:
             parsed = Decimal(value.strip())
         except InvalidOperation:
-            raise ValueError(
-                f"{value!r} is not an amount; write it like 1234.56."
-            ) from None
+            raise ValueError(f"{value!r} is not an amount; write it like 1234.56.") from None
     else:
         parsed = as_decimal(value)
     if not parsed.is_finite():
