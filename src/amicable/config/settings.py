@@ -133,6 +133,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "amicable <no-reply@localhost>")
 
+# Optional ClamAV daemon socket: when set, every upload is scanned before it is stored.
+CLAMAV_SOCKET = env_str("CLAMAV_SOCKET")
+# Key for hashing portal access codes and API tokens (defaults to SECRET_KEY).
+ACCESS_CODE_PEPPER = env_str("ACCESS_CODE_PEPPER")
+
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 LOGGING = {

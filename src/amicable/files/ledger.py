@@ -1,0 +1,813 @@
+"""The ledger service: the only way money moves on a file.
+
+Every charge passes through ``amicable.domain.law`` first; a charge the law forbids raises
+``ChargeRefused`` (with the reason and the article) and writes nothing. Payments bring interest
+up to their value date, then are split by ``amicable.domain.allocation``. Every write locks the
+file row first (``select_for_update`` on PostgreSQL; SQLite serializes writers), so concurrent
+postings neither lose nor double an entry.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+
+from amicable.domain import allocation as imputation
+from amicable.domain import law
+from amicable.domain.allocation import Component
+from amicable.domain.interest import accrued_interest
+from amicable.domain.law import ChargeKind, ChargeRefused, Refusal, RefusalReason
+from amicable.domain.lifecycle import rules_for
+from amicable.domain.money import ZERO
+from amicable.files.models import (
+    Allocation,
+    Claim,
+    EntryKind,
+    EntrySource,
+    File,
+    LedgerEntry,
+)
+from amicable.files.timeline import record_event
+
+__all__ = [
+    "ChargeRefused",
+    "ClaimBalance",
+    "FileBalance",
+    "LedgerError",
+    "Posting",
+    "book_interest",
+    "charge_indemnity",
+    "charge_principal",
+    "charge_reminder_cost",
+    "file_balance",
+    "lock_file",
+    "post_payment",
+    "reduce_charge",
+    "refund_credit",
+    "reverse_payment",
+]
+
+CHARGE_COMPONENTS = (
+    Component.PRINCIPAL,
+    Component.INDEMNITY,
+    Component.INTEREST,
+    Component.REMINDER_COST,
+)
+PAYMENT_KINDS = (EntryKind.PAYMENT, EntryKind.CREDITOR_PAYMENT)
+
+
+class LedgerError(Exception):
+    """A ledger operation that cannot be done as asked (nothing was written)."""
+
+
+def lock_file(file_id: int) -> File:
+    """The file row, locked until the end of the current transaction."""
+    return File.objects.select_for_update().get(pk=file_id)
+
+
+# --- balances -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimBalance:
+    claim_id: int
+    reference: str
+    charged: dict[Component, Decimal]
+    paid: dict[Component, Decimal]
+    interest_accrued: Decimal
+    interest_booked_through: date | None
+
+    def outstanding(self, component: Component) -> Decimal:
+        value = self.charged[component] - self.paid[component]
+        if component is Component.INTEREST:
+            value += self.interest_accrued
+        return value
+
+    @property
+    def total_outstanding(self) -> Decimal:
+        return sum((self.outstanding(c) for c in CHARGE_COMPONENTS), ZERO)
+
+
+@dataclass(frozen=True, slots=True)
+class FileBalance:
+    """What a file owes as of a date, per component and per claim (legal.md section 2)."""
+
+    as_of: date
+    claims: tuple[ClaimBalance, ...]
+    payments: Decimal  # everything received (agency and creditor), net of returned payments
+    refunded: Decimal
+    ledger_sum: Decimal  # booked entries only (accrued interest is not booked)
+
+    def _sum(self, component: Component, *, paid: bool = False) -> Decimal:
+        if paid:
+            return sum((c.paid[component] for c in self.claims), ZERO)
+        return sum((c.outstanding(component) for c in self.claims), ZERO)
+
+    @property
+    def principal(self) -> Decimal:
+        return self._sum(Component.PRINCIPAL)
+
+    @property
+    def indemnity(self) -> Decimal:
+        return self._sum(Component.INDEMNITY)
+
+    @property
+    def interest(self) -> Decimal:
+        return self._sum(Component.INTEREST)
+
+    @property
+    def interest_accrued(self) -> Decimal:
+        return sum((c.interest_accrued for c in self.claims), ZERO)
+
+    @property
+    def interest_booked(self) -> Decimal:
+        return self.interest - self.interest_accrued
+
+    @property
+    def reminder_costs(self) -> Decimal:
+        return self._sum(Component.REMINDER_COST)
+
+    @property
+    def allocated(self) -> Decimal:
+        return sum(
+            (sum(c.paid.values(), ZERO) for c in self.claims),
+            ZERO,
+        )
+
+    @property
+    def credit(self) -> Decimal:
+        """Money received and not used for any charge: to be refunded or used later."""
+        return self.payments - self.allocated - self.refunded
+
+    @property
+    def paid(self) -> Decimal:
+        return self.payments - self.refunded
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.principal + self.indemnity + self.interest + self.reminder_costs
+
+    def paid_of(self, component: Component) -> Decimal:
+        return self._sum(component, paid=True)
+
+
+def _zero_components() -> dict[Component, Decimal]:
+    return dict.fromkeys(CHARGE_COMPONENTS, ZERO)
+
+
+def _booked_balance(file: File) -> FileBalance:
+    """Everything booked, whatever its value date, without accrued interest."""
+    return file_balance(file, as_of=date.max, with_accrued_interest=False)
+
+
+def file_balance(file: File, *, as_of: date, with_accrued_interest: bool = True) -> FileBalance:
+    """The balance of ``file`` on ``as_of``: booked entries plus interest accrued, not booked."""
+    claims = list(file.claims.order_by("due_date", "id"))
+    charged: dict[int, dict[Component, Decimal]] = {c.pk: _zero_components() for c in claims}
+    paid: dict[int, dict[Component, Decimal]] = {c.pk: _zero_components() for c in claims}
+    booked_through: dict[int, date | None] = dict.fromkeys(charged)
+    payments = refunded = ledger_sum = ZERO
+
+    entries = LedgerEntry.objects.filter(file=file, value_date__lte=as_of).values_list(
+        "kind", "component", "claim_id", "amount", "period_end", "reverses__kind"
+    )
+    for kind, component, claim_id, amount, period_end, reversed_kind in entries:
+        ledger_sum += amount
+        if component and claim_id is not None:
+            charged[claim_id][Component(component)] += amount
+            if component == Component.INTEREST and kind == EntryKind.CHARGE and period_end:
+                current = booked_through[claim_id]
+                booked_through[claim_id] = max(current or period_end, period_end)
+        elif kind in PAYMENT_KINDS or (
+            kind == EntryKind.REVERSAL and reversed_kind in PAYMENT_KINDS
+        ):
+            payments -= amount
+        elif kind == EntryKind.REFUND or (
+            kind == EntryKind.REVERSAL and reversed_kind == EntryKind.REFUND
+        ):
+            refunded += amount
+
+    for claim_id, component, amount in Allocation.objects.filter(
+        file=file, value_date__lte=as_of
+    ).values_list("claim_id", "component", "amount"):
+        paid[claim_id][Component(component)] += amount
+
+    accrues = with_accrued_interest and rules_for(file.file_state).accrues_interest
+    balances = []
+    for claim in claims:
+        accrued = ZERO
+        if accrues and claim.interest_applies and claim.first_chargeable_day:
+            principal = charged[claim.pk][Component.PRINCIPAL] - paid[claim.pk][Component.PRINCIPAL]
+            start, end = _interest_window(file, claim, booked_through[claim.pk], as_of)
+            if principal > 0 and start <= end:
+                accrued = accrued_interest(principal, start, end, claim.applied_interest_rate)
+        balances.append(
+            ClaimBalance(
+                claim_id=claim.pk,
+                reference=claim.creditor_reference,
+                charged=charged[claim.pk],
+                paid=paid[claim.pk],
+                interest_accrued=accrued,
+                interest_booked_through=booked_through[claim.pk],
+            )
+        )
+    return FileBalance(
+        as_of=as_of,
+        claims=tuple(balances),
+        payments=payments,
+        refunded=refunded,
+        ledger_sum=ledger_sum,
+    )
+
+
+def _interest_window(
+    file: File, claim: Claim, booked_through: date | None, through: date
+) -> tuple[date, date]:
+    """The calendar days on which interest runs and is not booked yet, up to ``through``."""
+    assert claim.first_chargeable_day is not None
+    start = claim.first_chargeable_day
+    if booked_through is not None:
+        start = max(start, booked_through + timedelta(days=1))
+    end = through
+    if file.interest_stops_on is not None:
+        # Collective debt settlement: no interest from the admissibility date (legal.md 5).
+        end = min(end, file.interest_stops_on - timedelta(days=1))
+    return start, end
+
+
+# --- charges --------------------------------------------------------------------------------
+
+
+def _refuse(reason: RefusalReason, message: str, article: str) -> ChargeRefused:
+    return ChargeRefused(Refusal(reason=reason, message=message, article=article))
+
+
+def charge_principal(
+    *, claim: Claim, value_date: date, actor: str, source: str = EntrySource.INTAKE
+) -> LedgerEntry:
+    """Book the principal of a new claim (intake)."""
+    return LedgerEntry.objects.create(
+        file_id=claim.file_id,
+        claim=claim,
+        kind=EntryKind.CHARGE,
+        component=Component.PRINCIPAL,
+        amount=claim.principal,
+        value_date=value_date,
+        source=source,
+        actor=actor,
+        note="principal",
+    )
+
+
+@transaction.atomic
+def charge_indemnity(
+    *,
+    claim: Claim,
+    on: date,
+    actor: str,
+    source: str = EntrySource.DAILY_RUN,
+    amount: Decimal | None = None,
+) -> LedgerEntry:
+    """Charge the lump-sum indemnity of a claim once (CEL art. XIX.4, legal.md section 2).
+
+    The amount is the contractual clause applied to the outstanding principal, limited by the
+    cap on that balance; an ``amount`` above what the law allows is refused, not trimmed.
+    """
+    file = lock_file(claim.file_id)
+    if LedgerEntry.objects.filter(
+        claim=claim, kind=EntryKind.CHARGE, component=Component.INDEMNITY, reversed_by=None
+    ).exists():
+        raise LedgerError(f"The indemnity of claim {claim.creditor_reference} is already charged.")
+    balance = file_balance(file, as_of=on)
+    claim_balance = next(c for c in balance.claims if c.claim_id == claim.pk)
+    outstanding_principal = claim_balance.outstanding(Component.PRINCIPAL)
+    decision = law.decide_indemnity(
+        balance=outstanding_principal,
+        clause=_indemnity_clause(claim),
+        requested=claim.requested_indemnity,
+        contract_date=claim.contract_date,
+    )
+    to_charge = decision.allowed if amount is None else amount
+    if to_charge <= 0 and claim.indemnity_clause and decision.requested > 0:
+        raise _refuse(RefusalReason.ABOVE_CAP, decision.explanation, decision.article)
+    law.check_charge(
+        kind=ChargeKind.INDEMNITY,
+        amount=to_charge,
+        on=on,
+        first_chargeable_day=claim.first_chargeable_day,
+        charging_allowed=rules_for(file.file_state).charging,
+        has_clause=claim.indemnity_clause,
+        cap=decision.allowed,
+    )
+    entry = LedgerEntry.objects.create(
+        file=file,
+        claim=claim,
+        kind=EntryKind.CHARGE,
+        component=Component.INDEMNITY,
+        amount=to_charge,
+        value_date=on,
+        source=source,
+        actor=actor,
+        note=f"{decision.rule}: {decision.explanation}"[:300],
+    )
+    record_event(
+        file,
+        "indemnity_charged",
+        actor=actor,
+        message=decision.explanation,
+        data={
+            "claim": claim.creditor_reference,
+            "amount": str(to_charge),
+            "rule": decision.rule,
+            "article": decision.article,
+            "balance": str(outstanding_principal),
+        },
+        visible_to_debtor=True,
+    )
+    return entry
+
+
+def _indemnity_clause(claim: Claim) -> law.IndemnityClause | None:
+    if not claim.indemnity_clause:
+        return None
+    return law.IndemnityClause(
+        percent=claim.indemnity_percent,
+        minimum=claim.indemnity_minimum,
+        fixed=claim.indemnity_fixed,
+    )
+
+
+@transaction.atomic
+def charge_reminder_cost(
+    *,
+    claim: Claim,
+    on: date,
+    postage: Decimal,
+    actor: str,
+    is_first_reminder: bool,
+    earlier_reminders_this_year: int,
+    source: str = EntrySource.DAILY_RUN,
+    amount: Decimal | None = None,
+) -> LedgerEntry:
+    """Charge the cost of a further reminder (CEL art. XIX.2 §2: 7.50 EUR plus postage)."""
+    file = lock_file(claim.file_id)
+    if not law.may_charge_reminder(
+        is_first_reminder=is_first_reminder,
+        regular_supply=claim.regular_supply,
+        earlier_reminders_this_year=earlier_reminders_this_year,
+    ):
+        raise _refuse(
+            RefusalReason.REMINDER_NOT_CHARGEABLE,
+            "This reminder is free: the first reminder, and for a regular-supply contract the "
+            "reminders for three missed due dates a calendar year, cost nothing.",
+            "CEL art. XIX.2",
+        )
+    cap = law.max_reminder_cost(postage)
+    to_charge = cap if amount is None else amount
+    law.check_charge(
+        kind=ChargeKind.REMINDER_COST,
+        amount=to_charge,
+        on=on,
+        first_chargeable_day=claim.first_chargeable_day,
+        charging_allowed=rules_for(file.file_state).charging,
+        has_clause=claim.reminder_cost_clause,
+        cap=cap,
+    )
+    entry = LedgerEntry.objects.create(
+        file=file,
+        claim=claim,
+        kind=EntryKind.CHARGE,
+        component=Component.REMINDER_COST,
+        amount=to_charge,
+        value_date=on,
+        source=source,
+        actor=actor,
+        note=f"reminder cost, cap {cap} (7.50 + postage {postage})",
+    )
+    record_event(
+        file,
+        "reminder_cost_charged",
+        actor=actor,
+        data={"claim": claim.creditor_reference, "amount": str(to_charge), "cap": str(cap)},
+        visible_to_debtor=True,
+    )
+    return entry
+
+
+@transaction.atomic
+def book_interest(
+    *, file: File, through: date, actor: str, source: str = EntrySource.DAILY_RUN
+) -> list[LedgerEntry]:
+    """Book the interest accrued and not yet booked, up to ``through`` inclusive.
+
+    Simple interest on the outstanding principal of each claim, each day at its own rate
+    (CEL art. XIX.4; ``amicable.domain.interest``). Nothing is booked while the file's state
+    forbids charging: the ledger refuses it (``ChargeRefused``).
+    """
+    file = lock_file(file.pk)
+    return _book_interest_locked(file, through=through, actor=actor, source=source)
+
+
+def _book_interest_locked(
+    file: File, *, through: date, actor: str, source: str, strict: bool = True
+) -> list[LedgerEntry]:
+    balance = file_balance(file, as_of=through)
+    claims = {c.pk: c for c in file.claims.all()}
+    entries: list[LedgerEntry] = []
+    for claim_balance in balance.claims:
+        claim = claims[claim_balance.claim_id]
+        amount = claim_balance.interest_accrued
+        if amount <= 0:
+            continue
+        refusal = law.refusal_for(
+            kind=ChargeKind.INTEREST,
+            amount=amount,
+            on=through,
+            first_chargeable_day=claim.first_chargeable_day,
+            charging_allowed=rules_for(file.file_state).charging,
+            has_clause=claim.interest_applies,
+            cap=None,
+        )
+        if refusal is not None:
+            if strict:
+                raise ChargeRefused(refusal)
+            continue
+        start, end = _interest_window(file, claim, claim_balance.interest_booked_through, through)
+        entries.append(
+            LedgerEntry(
+                file=file,
+                claim=claim,
+                kind=EntryKind.CHARGE,
+                component=Component.INTEREST,
+                amount=amount,
+                value_date=end,
+                period_start=start,
+                period_end=end,
+                source=source,
+                actor=actor,
+                note=_interest_note(claim, start, end),
+            )
+        )
+    LedgerEntry.objects.bulk_create(entries)
+    return entries
+
+
+def _interest_note(claim: Claim, start: date, end: date) -> str:
+    rate = (
+        f"contractual rate {claim.applied_interest_rate}% capped per day"
+        if claim.applied_interest_rate is not None
+        else "civil legal rate"
+    )
+    return f"interest {start.isoformat()} to {end.isoformat()}, {rate}"
+
+
+# --- payments -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    entry: LedgerEntry
+    allocations: tuple[Allocation, ...]
+    overpayment: Decimal
+    interest_entries: tuple[LedgerEntry, ...] = field(default=())
+
+
+def _open_items(balance: FileBalance, claims: dict[int, Claim]) -> list[imputation.OpenItem]:
+    items = []
+    for claim_balance in balance.claims:
+        for component in CHARGE_COMPONENTS:
+            # Accrued interest that is not booked cannot be paid: only booked charges are open.
+            amount = claim_balance.charged[component] - claim_balance.paid[component]
+            if amount > 0:
+                items.append(
+                    imputation.OpenItem(
+                        claim_id=claim_balance.claim_id,
+                        component=component,
+                        amount=amount,
+                        due_date=claims[claim_balance.claim_id].due_date,
+                    )
+                )
+    return items
+
+
+@transaction.atomic
+def post_payment(
+    *,
+    file: File,
+    amount: Decimal,
+    value_date: date,
+    actor: str,
+    source: str,
+    source_reference: str = "",
+    kind: str = EntryKind.PAYMENT,
+    designated_claim: Claim | None = None,
+    note: str = "",
+) -> Posting:
+    """Post a payment: interest up to the day before its value date, then the imputation.
+
+    Imputation per legal.md section 6 (old Civil Code art. 1253-1256): the debtor's designation
+    first, then interest, indemnity and reminder costs, principal, oldest claim first. What is
+    left is a credit to refund, recorded as such.
+    """
+    if kind not in PAYMENT_KINDS:
+        raise LedgerError(f"{kind} is not a payment kind")
+    if amount <= 0:
+        raise LedgerError("A payment must be a positive amount.")
+    file = lock_file(file.pk)
+    if (
+        source_reference
+        and LedgerEntry.objects.filter(
+            source=source, source_reference=source_reference, kind__in=PAYMENT_KINDS
+        ).exists()
+    ):
+        raise LedgerError(f"{source} {source_reference} is already posted.")
+    interest_entries = _book_interest_locked(
+        file,
+        through=value_date - timedelta(days=1),
+        actor=actor,
+        source=source,
+        strict=False,
+    )
+    claims = {c.pk: c for c in file.claims.all()}
+    # Charges booked after the value date (a late import) are open too.
+    balance = _booked_balance(file)
+    result = imputation.allocate(
+        amount,
+        _open_items(balance, claims),
+        designated_claim_id=designated_claim.pk if designated_claim else None,
+    )
+    entry = LedgerEntry.objects.create(
+        file=file,
+        kind=kind,
+        amount=-amount,
+        value_date=value_date,
+        source=source,
+        source_reference=source_reference,
+        actor=actor,
+        note=note[:300],
+    )
+    allocations = Allocation.objects.bulk_create(
+        Allocation(
+            entry=entry,
+            file=file,
+            claim_id=item.claim_id,
+            component=item.component,
+            amount=item.amount,
+            value_date=value_date,
+        )
+        for item in result.allocations
+    )
+    _correct_interest_booked_past(file, claims, balance, result, value_date=value_date, actor=actor)
+    record_event(
+        file,
+        "payment_posted",
+        actor=actor,
+        data={
+            "amount": str(amount),
+            "value_date": value_date.isoformat(),
+            "kind": kind,
+            "source": source,
+            "source_reference": source_reference,
+            "allocations": [
+                {
+                    "claim": claims[a.claim_id].creditor_reference,
+                    "component": a.component,
+                    "amount": str(a.amount),
+                }
+                for a in result.allocations
+            ],
+            "overpayment": str(result.overpayment),
+        },
+        visible_to_debtor=True,
+    )
+    return Posting(
+        entry=entry,
+        allocations=tuple(allocations),
+        overpayment=result.overpayment,
+        interest_entries=tuple(interest_entries),
+    )
+
+
+def _correct_interest_booked_past(
+    file: File,
+    claims: dict[int, Claim],
+    balance: FileBalance,
+    result: imputation.AllocationResult,
+    *,
+    value_date: date,
+    actor: str,
+) -> None:
+    """A payment value-dated before interest already booked: take back the interest on the
+    principal it paid for the days from its value date to the end of that booking."""
+    principal_paid: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for item in result.allocations:
+        if item.component is Component.PRINCIPAL:
+            principal_paid[item.claim_id] += item.amount
+    for claim_balance in balance.claims:
+        claim = claims[claim_balance.claim_id]
+        booked_through = claim_balance.interest_booked_through
+        paid = principal_paid.get(claim.pk, ZERO)
+        if paid <= 0 or booked_through is None or booked_through < value_date:
+            continue
+        excess = accrued_interest(paid, value_date, booked_through, claim.applied_interest_rate)
+        if excess <= 0:
+            continue
+        LedgerEntry.objects.create(
+            file=file,
+            claim=claim,
+            kind=EntryKind.REDUCTION,
+            component=Component.INTEREST,
+            amount=-excess,
+            value_date=value_date,
+            source=EntrySource.SYSTEM,
+            actor=actor,
+            note=f"interest on {paid} paid on {value_date.isoformat()}, booked to "
+            f"{booked_through.isoformat()}",
+        )
+        after = _booked_balance(file)
+        claim_after = next(c for c in after.claims if c.claim_id == claim.pk)
+        overpaid = claim_after.paid[Component.INTEREST] - claim_after.charged[Component.INTEREST]
+        if overpaid > 0:
+            _release_and_reapply(file, claim, Component.INTEREST, overpaid, on=value_date)
+
+
+@transaction.atomic
+def reverse_payment(*, entry: LedgerEntry, on: date, actor: str, reason: str) -> LedgerEntry:
+    """Reverse a payment returned by the bank (or posted in error), with its allocations."""
+    if entry.kind not in PAYMENT_KINDS:
+        raise LedgerError("Only a payment can be reversed here.")
+    file = lock_file(entry.file_id)
+    if LedgerEntry.objects.filter(reverses=entry).exists():
+        raise LedgerError("This payment is already reversed.")
+    reversal = LedgerEntry.objects.create(
+        file=file,
+        kind=EntryKind.REVERSAL,
+        amount=-entry.amount,
+        value_date=on,
+        source=entry.source,
+        actor=actor,
+        note=reason[:300],
+        reverses=entry,
+    )
+    net: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
+    for claim_id, component, amount in Allocation.objects.filter(entry=entry).values_list(
+        "claim_id", "component", "amount"
+    ):
+        net[(claim_id, component)] += amount
+    Allocation.objects.bulk_create(
+        Allocation(
+            entry=reversal,
+            file=file,
+            claim_id=claim_id,
+            component=component,
+            amount=-amount,
+            value_date=on,
+        )
+        for (claim_id, component), amount in net.items()
+        if amount != 0
+    )
+    record_event(
+        file,
+        "payment_reversed",
+        actor=actor,
+        message=reason,
+        data={"amount": str(-entry.amount), "entry": entry.pk},
+        visible_to_debtor=True,
+    )
+    return reversal
+
+
+@transaction.atomic
+def reduce_charge(
+    *,
+    claim: Claim,
+    component: Component,
+    amount: Decimal,
+    on: date,
+    actor: str,
+    reason: str,
+    kind: str = EntryKind.REDUCTION,
+) -> LedgerEntry:
+    """Reduce (or write off) a charged component, e.g. a dispute settled in the debtor's favour.
+
+    If the debtor had already paid part of what is reduced, that part is released and applied
+    to what remains open; anything left is a credit to refund.
+    """
+    if kind not in (EntryKind.REDUCTION, EntryKind.WRITE_OFF):
+        raise LedgerError(f"{kind} is not a reduction kind")
+    if amount <= 0:
+        raise LedgerError("A reduction must be a positive amount.")
+    file = lock_file(claim.file_id)
+    balance = _booked_balance(file)
+    claim_balance = next(c for c in balance.claims if c.claim_id == claim.pk)
+    if amount > claim_balance.charged[component]:
+        raise LedgerError(
+            f"Cannot reduce {component} by {amount}: only {claim_balance.charged[component]} "
+            "is charged."
+        )
+    entry = LedgerEntry.objects.create(
+        file=file,
+        claim=claim,
+        kind=kind,
+        component=component,
+        amount=-amount,
+        value_date=on,
+        source=EntrySource.AGENT,
+        actor=actor,
+        note=reason[:300],
+    )
+    overpaid = claim_balance.paid[component] - (claim_balance.charged[component] - amount)
+    if overpaid > 0:
+        _release_and_reapply(file, claim, component, overpaid, on=on)
+    record_event(
+        file,
+        "charge_reduced",
+        actor=actor,
+        message=reason,
+        data={"claim": claim.creditor_reference, "component": component, "amount": str(amount)},
+        visible_to_debtor=True,
+    )
+    return entry
+
+
+def _release_and_reapply(
+    file: File, claim: Claim, component: Component, amount: Decimal, *, on: date
+) -> None:
+    """Take ``amount`` paid on a reduced component back from its payments, then re-impute."""
+    remaining = amount
+    releases: list[Allocation] = []
+    paid_rows = (
+        Allocation.objects.filter(file=file, claim=claim, component=component)
+        .values("entry_id")
+        .annotate(total=Sum("amount"))
+        .order_by("-entry_id")
+    )
+    for row in paid_rows:
+        take = min(remaining, row["total"])
+        if take <= 0:
+            continue
+        releases.append(
+            Allocation(
+                entry_id=row["entry_id"],
+                file=file,
+                claim=claim,
+                component=component,
+                amount=-take,
+                value_date=on,
+            )
+        )
+        remaining -= take
+        if remaining == 0:
+            break
+    Allocation.objects.bulk_create(releases)
+    _apply_credit(file, entries=[(r.entry_id, -r.amount) for r in releases], on=on)
+
+
+def _apply_credit(file: File, *, entries: Iterable[tuple[int, Decimal]], on: date) -> None:
+    claims = {c.pk: c for c in file.claims.all()}
+    for entry_id, available in entries:
+        items = _open_items(_booked_balance(file), claims)
+        if not items:
+            return
+        result = imputation.allocate(available, items)
+        Allocation.objects.bulk_create(
+            Allocation(
+                entry_id=entry_id,
+                file=file,
+                claim_id=a.claim_id,
+                component=a.component,
+                amount=a.amount,
+                value_date=on,
+            )
+            for a in result.allocations
+        )
+
+
+@transaction.atomic
+def refund_credit(*, file: File, amount: Decimal, on: date, actor: str, reason: str) -> LedgerEntry:
+    """Pay back (part of) a credit to the debtor (an overpayment)."""
+    file = lock_file(file.pk)
+    credit = _booked_balance(file).credit
+    if amount <= 0 or amount > credit:
+        raise LedgerError(f"The refund must be positive and at most the credit of {credit}.")
+    entry = LedgerEntry.objects.create(
+        file=file,
+        kind=EntryKind.REFUND,
+        amount=amount,
+        value_date=on,
+        source=EntrySource.AGENT,
+        actor=actor,
+        note=reason[:300],
+    )
+    record_event(file, "credit_refunded", actor=actor, message=reason, data={"amount": str(amount)})
+    return entry
+
+
+def entries_of(file: File) -> Sequence[LedgerEntry]:
+    return list(file.ledger.order_by("value_date", "id"))

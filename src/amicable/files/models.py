@@ -1,0 +1,423 @@
+"""Creditors, debtors, files (dossiers), claims, the append-only ledger and the timeline.
+
+Balances are never stored: they are sums of the ledger (architecture.md, invariant 1). Ledger
+entries and events are append-only; corrections are new entries that reverse old ones.
+Only ``amicable.files.services`` and ``amicable.files.ledger`` write these tables.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from django.db import models
+from django.db.models import Q
+
+from amicable.domain.allocation import Component
+from amicable.domain.law import Channel
+from amicable.domain.lifecycle import FileState
+
+
+class Language(models.TextChoices):
+    FRENCH = "fr", "Français"
+    DUTCH = "nl", "Nederlands"
+    GERMAN = "de", "Deutsch"
+    ENGLISH = "en", "English"
+
+
+class Sector(models.TextChoices):
+    ENERGY = "energy", "Energy"
+    TELECOM = "telecom", "Telecom"
+    RETAIL = "retail", "Retail and web shop"
+    OTHER = "other", "Other"
+
+
+class NumberSequence(models.Model):
+    """A named counter, advanced atomically in blocks (file numbers for bulk intake)."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
+
+
+class Creditor(models.Model):
+    reference = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    enterprise_number = models.CharField(max_length=10, help_text="KBO/BCE number, 10 digits")
+    address = models.CharField(max_length=200)
+    postal_code = models.CharField(max_length=10)
+    city = models.CharField(max_length=100)
+    phone = models.CharField(max_length=40)
+    email = models.EmailField()
+    capacity = models.CharField(max_length=100, default="original creditor")
+    remittance_iban = models.CharField(max_length=34)
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.FRENCH)
+    sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.OTHER)
+    commission_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OverIndebtedness(models.TextChoices):
+    NONE = "none", "None"
+    DEBT_MEDIATION = "debt_mediation", "Amicable debt mediation"
+    COLLECTIVE_SETTLEMENT = "collective_settlement", "Collective debt settlement"
+
+
+class Debtor(models.Model):
+    """A consumer, as known to one creditor (matched by the creditor's customer reference).
+
+    Debtors are not merged across creditors on a fuzzy match: a debtor must never see a file
+    of someone else. The files of one debtor are shown together in the portal.
+    """
+
+    creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="debtors")
+    customer_reference = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+    address = models.CharField(max_length=200)
+    postal_code = models.CharField(max_length=10)
+    city = models.CharField(max_length=100)
+    country = models.CharField(max_length=2, default="BE")
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.FRENCH)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    birth_date = models.DateField(null=True, blank=True)
+    over_indebtedness = models.CharField(
+        max_length=30, choices=OverIndebtedness.choices, default=OverIndebtedness.NONE
+    )
+    mediator_name = models.CharField(max_length=200, blank=True)
+    mediator_organisation = models.CharField(max_length=200, blank=True)
+    mediator_email = models.EmailField(blank=True)
+    mediator_phone = models.CharField(max_length=40, blank=True)
+    admissibility_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["creditor", "customer_reference"], name="debtor_unique_per_creditor"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class File(models.Model):
+    """A dossier: one debtor's unpaid claims handed over by one creditor."""
+
+    reference = models.CharField(max_length=16, unique=True)
+    number = models.BigIntegerField(unique=True)
+    creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="files")
+    debtor = models.ForeignKey(Debtor, on_delete=models.PROTECT, related_name="files")
+    creditor_reference = models.CharField(max_length=64)
+    # NULL, not "", when absent: the partial unique constraint below needs it.
+    idempotency_key = models.CharField(max_length=128, null=True, blank=True)  # noqa: DJ001
+    state = models.CharField(
+        max_length=30, choices=[(s.value, s.value) for s in FileState], default=FileState.NEW
+    )
+    structured_communication = models.CharField(max_length=12, unique=True)
+    access_code_hash = models.CharField(max_length=64, blank=True)
+    suspension_reason = models.CharField(max_length=200, blank=True)
+    suspended_since = models.DateField(null=True, blank=True)
+    suspended_until = models.DateField(null=True, blank=True)
+    interest_stops_on = models.DateField(null=True, blank=True)
+    formal_notice_sent_on = models.DateField(null=True, blank=True)
+    waiting_period_last_day = models.DateField(null=True, blank=True)
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    closed_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["creditor", "creditor_reference"], name="file_unique_creditor_reference"
+            ),
+            models.UniqueConstraint(
+                fields=["creditor", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="file_unique_idempotency_key",
+            ),
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["state", "id"], name="file_state_idx"),
+            models.Index(fields=["creditor", "updated_at"], name="file_creditor_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def file_state(self) -> FileState:
+        return FileState(self.state)
+
+
+class Claim(models.Model):
+    """An invoice or obligation inside a file, with the contract terms that govern its costs."""
+
+    file = models.ForeignKey(File, on_delete=models.PROTECT, related_name="claims")
+    creditor_reference = models.CharField(max_length=64)
+    description = models.CharField(max_length=300)
+    invoice_date = models.DateField()
+    due_date = models.DateField()
+    principal = models.DecimalField(max_digits=14, decimal_places=2)
+    contract_date = models.DateField(null=True, blank=True)
+    regular_supply = models.BooleanField(default=False)
+    # The damages clause of the general terms, as written (legal.md section 2).
+    indemnity_clause = models.BooleanField(default=False)
+    indemnity_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    indemnity_minimum = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    indemnity_fixed = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    requested_indemnity = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    # The indemnity that may be charged once the grace period has ended (after intake checks).
+    allowed_indemnity = models.DecimalField(
+        max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    interest_clause = models.BooleanField(default=False)
+    interest_rate = models.DecimalField(max_digits=6, decimal_places=3, null=True, blank=True)
+    # The rate applied: None with interest_applies means the civil legal rate.
+    applied_interest_rate = models.DecimalField(
+        max_digits=6, decimal_places=3, null=True, blank=True
+    )
+    interest_applies = models.BooleanField(default=False)
+    reminder_cost_clause = models.BooleanField(default=False)
+    first_reminder_sent_on = models.DateField(null=True, blank=True)
+    first_reminder_channel = models.CharField(
+        max_length=12, choices=[(c.value, c.value) for c in Channel], blank=True
+    )
+    grace_last_day = models.DateField(null=True, blank=True)
+    first_chargeable_day = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["file", "creditor_reference"], name="claim_unique_reference_in_file"
+            ),
+            models.CheckConstraint(condition=Q(principal__gt=0), name="claim_principal_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.creditor_reference} ({self.principal})"
+
+
+class EntryKind(models.TextChoices):
+    CHARGE = "charge", "Charge"
+    PAYMENT = "payment", "Payment to the agency"
+    CREDITOR_PAYMENT = "creditor_payment", "Payment to the creditor"
+    REDUCTION = "reduction", "Reduction"
+    WRITE_OFF = "write_off", "Write-off"
+    REFUND = "refund", "Refund of a credit"
+    REVERSAL = "reversal", "Reversal"
+
+
+class EntrySource(models.TextChoices):
+    INTAKE = "intake", "Creditor intake"
+    API = "api", "Creditor API"
+    STATEMENT = "statement", "Bank statement"
+    AGENT = "agent", "Agent"
+    DAILY_RUN = "daily_run", "Daily run"
+    PORTAL = "portal", "Portal"
+    SYSTEM = "system", "System"
+
+
+COMPONENT_CHOICES = [(c.value, c.value) for c in Component]
+
+
+class LedgerEntry(models.Model):
+    """One line of the append-only ledger. Signed: positive adds to what the debtor owes.
+
+    Charges carry a component (principal, indemnity, interest, reminder cost); payments carry
+    none and are split by their Allocation rows. A correction is a REVERSAL entry that points to
+    the entry it cancels, with the opposite amount; nothing is ever updated or deleted.
+    """
+
+    file = models.ForeignKey(File, on_delete=models.PROTECT, related_name="ledger")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger"
+    )
+    kind = models.CharField(max_length=20, choices=EntryKind.choices)
+    component = models.CharField(max_length=20, choices=COMPONENT_CHOICES, blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    value_date = models.DateField()
+    booked_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=20, choices=EntrySource.choices)
+    source_reference = models.CharField(max_length=128, blank=True)
+    actor = models.CharField(max_length=100)
+    note = models.CharField(max_length=300, blank=True)
+    # For interest entries: the period of calendar days covered, both inclusive.
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    reverses = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+    )
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["file", "value_date"], name="ledger_file_date_idx"),
+            models.Index(fields=["source", "source_reference"], name="ledger_source_idx"),
+        ]
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=~Q(amount=0), name="ledger_amount_not_zero"),
+            # One bank movement (or API call) is posted once: the statement import and the
+            # creditor API rely on this to be idempotent even when two workers race.
+            models.UniqueConstraint(
+                fields=["source", "source_reference"],
+                condition=Q(kind__in=["payment", "creditor_payment"]) & ~Q(source_reference=""),
+                name="ledger_payment_posted_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.component} {self.amount} on {self.value_date}"
+
+
+class Allocation(models.Model):
+    """How a payment (or its reversal) was split over the components of the claims."""
+
+    entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="allocations")
+    file = models.ForeignKey(File, on_delete=models.PROTECT, related_name="allocations")
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="allocations")
+    component = models.CharField(max_length=20, choices=COMPONENT_CHOICES)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    # The day the split takes effect: the payment's value date, or the day of a correction
+    # that released a part of it (negative amount) or applied a credit.
+    value_date = models.DateField()
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["file", "claim"], name="allocation_file_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.component} {self.amount}"
+
+
+class Event(models.Model):
+    """The timeline: every letter, call, upload, dispute, decision and state change, append-only."""
+
+    file = models.ForeignKey(
+        File, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    kind = models.CharField(max_length=40)
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.CharField(max_length=100)
+    message = models.CharField(max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    visible_to_debtor = models.BooleanField(default=False)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["file", "at"], name="event_file_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.actor}"
+
+
+class DocumentKind(models.TextChoices):
+    INVOICE = "invoice", "Invoice"
+    CONTRACT = "contract", "Contract"
+    GENERAL_TERMS = "general_terms", "General terms"
+    FIRST_REMINDER = "first_reminder", "First reminder"
+    PROOF_OF_PAYMENT = "proof_of_payment", "Proof of payment"
+    DISPUTE_EVIDENCE = "dispute_evidence", "Dispute evidence"
+    COURT_DECISION = "court_decision", "Court decision"
+    LETTER = "letter", "Letter"
+    STATEMENT = "statement", "Statement of account"
+    OTHER = "other", "Other"
+
+
+class ReviewStatus(models.TextChoices):
+    NOT_REQUIRED = "not_required", "Not required"
+    PENDING = "pending", "Pending review"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+    CONFIRMED = "confirmed", "Confirmed by a bank movement"
+
+
+class ScanStatus(models.TextChoices):
+    NOT_SCANNED = "not_scanned", "Not scanned"
+    CLEAN = "clean", "Clean"
+    INFECTED = "infected", "Infected"
+
+
+class Document(models.Model):
+    file = models.ForeignKey(File, on_delete=models.PROTECT, related_name="documents")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    kind = models.CharField(max_length=30, choices=DocumentKind.choices)
+    content = models.FileField(upload_to="documents/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    uploaded_by = models.CharField(max_length=100)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    review_status = models.CharField(
+        max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.NOT_REQUIRED
+    )
+    review_reason = models.CharField(max_length=500, blank=True)
+    reviewed_by = models.CharField(max_length=100, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    scan_status = models.CharField(
+        max_length=20, choices=ScanStatus.choices, default=ScanStatus.NOT_SCANNED
+    )
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.original_name}"
+
+
+class WorkItemKind(models.TextChoices):
+    PROOF_REVIEW = "proof_review", "Proof of payment to review"
+    DISPUTE = "dispute", "Dispute"
+    DEBT_MEDIATION = "debt_mediation", "Debt mediation declaration"
+    COLLECTIVE_SETTLEMENT = "collective_settlement", "Collective debt settlement declaration"
+    PAYMENT_PLAN_REQUEST = "payment_plan_request", "Payment plan request outside the rules"
+    DOCUMENT_REQUEST = "document_request", "Supporting documents requested"
+    UNMATCHED_MOVEMENT = "unmatched_movement", "Unmatched bank movement"
+    PHISHING_REPORT = "phishing_report", "Phishing report"
+    LETTER_REFUSED = "letter_refused", "Letter refused by a rule"
+
+
+class WorkItemStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+
+
+class WorkItem(models.Model):
+    """One item of a staff work queue, with the due date that the law or policy sets."""
+
+    kind = models.CharField(max_length=30, choices=WorkItemKind.choices)
+    file = models.ForeignKey(
+        File, on_delete=models.PROTECT, null=True, blank=True, related_name="work_items"
+    )
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="work_items"
+    )
+    title = models.CharField(max_length=200)
+    due_on = models.DateField()
+    owner = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="work_items"
+    )
+    status = models.CharField(
+        max_length=10, choices=WorkItemStatus.choices, default=WorkItemStatus.OPEN
+    )
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.CharField(max_length=100, blank=True)
+    outcome = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["status", "kind", "due_on"], name="workitem_queue_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"

@@ -1,0 +1,420 @@
+"""Writes on files: intake (one or many at once), state changes, access codes.
+
+Intake verifies each claim as CEL art. XIX.5-XIX.7 require before collection starts: the first
+reminder and its grace period (XIX.2), the indemnity and interest asked against the contract
+clause and the caps (XIX.4); what is above a cap is trimmed, and the trimming is on the
+timeline with the rule that applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from amicable.domain import law
+from amicable.domain.lifecycle import FileState, check_transition
+from amicable.files import ledger
+from amicable.files.access_codes import hash_access_code, new_access_code
+from amicable.files.models import (
+    Claim,
+    Creditor,
+    Debtor,
+    EntryKind,
+    EntrySource,
+    Event,
+    File,
+    LedgerEntry,
+)
+from amicable.files.numbers import (
+    allocate_file_numbers,
+    file_reference,
+    file_structured_communication,
+)
+from amicable.files.timeline import record_event
+
+
+@dataclass(frozen=True, slots=True)
+class DebtorInput:
+    customer_reference: str
+    name: str
+    address: str
+    postal_code: str
+    city: str
+    language: str = "fr"
+    country: str = "BE"
+    email: str = ""
+    phone: str = ""
+    birth_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimInput:
+    creditor_reference: str
+    description: str
+    invoice_date: date
+    due_date: date
+    principal: Decimal
+    contract_date: date | None = None
+    regular_supply: bool = False
+    first_reminder_sent_on: date | None = None
+    first_reminder_channel: str | None = None
+    indemnity_percent: Decimal | None = None
+    indemnity_minimum: Decimal | None = None
+    indemnity_fixed: Decimal | None = None
+    requested_indemnity: Decimal | None = None
+    interest_clause: bool = False
+    interest_rate: Decimal | None = None
+    reminder_cost_clause: bool = False
+
+    @property
+    def has_indemnity_clause(self) -> bool:
+        """The general terms provide a damages clause (a percentage or a fixed amount)."""
+        return self.indemnity_percent is not None or self.indemnity_fixed is not None
+
+
+@dataclass(frozen=True, slots=True)
+class FileInput:
+    creditor_reference: str
+    debtor: DebtorInput
+    claims: tuple[ClaimInput, ...]
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedFile:
+    file: File
+    created: bool
+    access_code: str | None = None  # shown once, for the first letter; None when not created
+    adjustments: tuple[str, ...] = field(default=())
+
+
+# --- intake checks (pure, per claim) ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimCheck:
+    grace: law.GracePeriod | None
+    indemnity: law.ChargeDecision
+    interest: law.RateDecision
+
+
+def check_claim(claim: ClaimInput, *, today: date) -> ClaimCheck:
+    """What the law lets this claim carry (legal.md sections 1 to 3)."""
+    grace = None
+    if claim.first_reminder_sent_on is not None and claim.first_reminder_channel:
+        grace = law.grace_period(claim.first_reminder_sent_on, claim.first_reminder_channel)
+    clause = (
+        law.IndemnityClause(
+            percent=claim.indemnity_percent,
+            minimum=claim.indemnity_minimum,
+            fixed=claim.indemnity_fixed,
+        )
+        if claim.has_indemnity_clause
+        else None
+    )
+    indemnity = law.decide_indemnity(
+        balance=claim.principal,
+        clause=clause,
+        requested=claim.requested_indemnity,
+        contract_date=claim.contract_date,
+    )
+    interest = law.decide_interest_rate(
+        contractual_rate=claim.interest_rate,
+        has_clause=claim.interest_clause,
+        contract_date=claim.contract_date,
+        on=grace.first_chargeable_day if grace else today,
+    )
+    return ClaimCheck(grace=grace, indemnity=indemnity, interest=interest)
+
+
+def initial_state(checks: Sequence[ClaimCheck], *, today: date) -> FileState:
+    """The least advanced claim sets where the file starts."""
+    if any(c.grace is None for c in checks):
+        return FileState.FIRST_REMINDER_PENDING
+    if any(c.grace is not None and today <= c.grace.last_day for c in checks):
+        return FileState.GRACE_PERIOD
+    return FileState.FORMAL_NOTICE
+
+
+# --- intake (set-based) -----------------------------------------------------------------------
+
+
+def create_files(
+    *, creditor: Creditor, inputs: Sequence[FileInput], actor: str, today: date
+) -> list[CreatedFile]:
+    """Create many files in one transaction, a few queries per batch (not per file).
+
+    Idempotent: a file whose creditor reference (or idempotency key) already exists is returned
+    as it is, not created again.
+    """
+    with transaction.atomic():
+        return _create_files(creditor=creditor, inputs=inputs, actor=actor, today=today)
+
+
+def _create_files(
+    *, creditor: Creditor, inputs: Sequence[FileInput], actor: str, today: date
+) -> list[CreatedFile]:
+    references = [i.creditor_reference for i in inputs]
+    keys = [i.idempotency_key for i in inputs if i.idempotency_key]
+    existing_by_ref = {
+        f.creditor_reference: f
+        for f in File.objects.filter(creditor=creditor, creditor_reference__in=references)
+    }
+    existing_by_key = (
+        {
+            f.idempotency_key: f
+            for f in File.objects.filter(creditor=creditor, idempotency_key__in=keys)
+        }
+        if keys
+        else {}
+    )
+    results: dict[int, CreatedFile] = {}
+    to_create: list[tuple[int, FileInput]] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(inputs):
+        found = existing_by_ref.get(item.creditor_reference) or (
+            existing_by_key.get(item.idempotency_key) if item.idempotency_key else None
+        )
+        if found is not None:
+            results[index] = CreatedFile(file=found, created=False)
+        elif item.creditor_reference in seen:
+            results[index] = CreatedFile(file=File(), created=False)  # filled in below
+        else:
+            seen[item.creditor_reference] = index
+            to_create.append((index, item))
+
+    if to_create:
+        debtors = _debtors_for(creditor, [item.debtor for _, item in to_create])
+        numbers = allocate_file_numbers(len(to_create))
+        checks = {
+            index: [check_claim(c, today=today) for c in item.claims] for index, item in to_create
+        }
+        files: list[File] = []
+        codes: list[str] = []
+        for (index, item), number in zip(to_create, numbers, strict=True):
+            reference = file_reference(number)
+            code = new_access_code()
+            codes.append(code)
+            files.append(
+                File(
+                    reference=reference,
+                    number=number,
+                    creditor=creditor,
+                    debtor=debtors[item.debtor.customer_reference],
+                    creditor_reference=item.creditor_reference,
+                    idempotency_key=item.idempotency_key,
+                    state=initial_state(checks[index], today=today),
+                    structured_communication=file_structured_communication(number),
+                    access_code_hash=hash_access_code(reference=reference, code=code),
+                    opened_on=today,
+                )
+            )
+        File.objects.bulk_create(files)
+        claims: list[Claim] = []
+        for (index, item), file in zip(to_create, files, strict=True):
+            for claim_input, check in zip(item.claims, checks[index], strict=True):
+                claims.append(_claim_row(file, claim_input, check))
+        Claim.objects.bulk_create(claims)
+        entries = [
+            LedgerEntry(
+                file_id=claim.file_id,
+                claim=claim,
+                kind=EntryKind.CHARGE,
+                component="principal",
+                amount=claim.principal,
+                value_date=claim.due_date,
+                source=EntrySource.INTAKE,
+                actor=actor,
+                note="principal",
+            )
+            for claim in claims
+        ]
+        LedgerEntry.objects.bulk_create(entries)
+        events: list[Event] = []
+        for (index, item), file, code in zip(to_create, files, codes, strict=True):
+            adjustments = _adjustment_events(file, item, checks[index], actor=actor)
+            events.append(
+                Event(
+                    file=file,
+                    kind="file_created",
+                    actor=actor,
+                    data={"state": file.state, "claims": len(item.claims)},
+                )
+            )
+            events.extend(adjustments)
+            results[index] = CreatedFile(
+                file=file,
+                created=True,
+                access_code=code,
+                adjustments=tuple(e.message for e in adjustments),
+            )
+        Event.objects.bulk_create(events)
+
+    for index, item in enumerate(inputs):
+        if results[index].file.pk is None:
+            first = results[seen[item.creditor_reference]]
+            results[index] = CreatedFile(file=first.file, created=False)
+    return [results[i] for i in range(len(inputs))]
+
+
+def _debtors_for(creditor: Creditor, inputs: Sequence[DebtorInput]) -> dict[str, Debtor]:
+    wanted = {d.customer_reference: d for d in inputs}
+    found = {
+        d.customer_reference: d
+        for d in Debtor.objects.filter(creditor=creditor, customer_reference__in=list(wanted))
+    }
+    missing = [
+        Debtor(
+            creditor=creditor,
+            customer_reference=d.customer_reference,
+            name=d.name,
+            address=d.address,
+            postal_code=d.postal_code,
+            city=d.city,
+            country=d.country,
+            language=d.language,
+            email=d.email,
+            phone=d.phone,
+            birth_date=d.birth_date,
+        )
+        for ref, d in wanted.items()
+        if ref not in found
+    ]
+    if missing:
+        # Another batch may create the same debtor at the same moment: keep theirs.
+        Debtor.objects.bulk_create(missing, ignore_conflicts=True)
+        found.update(
+            (d.customer_reference, d)
+            for d in Debtor.objects.filter(
+                creditor=creditor, customer_reference__in=[m.customer_reference for m in missing]
+            )
+        )
+    return found
+
+
+def _claim_row(file: File, item: ClaimInput, check: ClaimCheck) -> Claim:
+    return Claim(
+        file=file,
+        creditor_reference=item.creditor_reference,
+        description=item.description,
+        invoice_date=item.invoice_date,
+        due_date=item.due_date,
+        principal=item.principal,
+        contract_date=item.contract_date,
+        regular_supply=item.regular_supply,
+        indemnity_clause=item.has_indemnity_clause,
+        indemnity_percent=item.indemnity_percent,
+        indemnity_minimum=item.indemnity_minimum,
+        indemnity_fixed=item.indemnity_fixed,
+        requested_indemnity=check.indemnity.requested,
+        allowed_indemnity=check.indemnity.allowed,
+        interest_clause=item.interest_clause,
+        interest_rate=item.interest_rate,
+        interest_applies=check.interest.applies,
+        applied_interest_rate=check.interest.rate,
+        reminder_cost_clause=item.reminder_cost_clause,
+        first_reminder_sent_on=item.first_reminder_sent_on,
+        first_reminder_channel=item.first_reminder_channel or "",
+        grace_last_day=check.grace.last_day if check.grace else None,
+        first_chargeable_day=check.grace.first_chargeable_day if check.grace else None,
+    )
+
+
+def _adjustment_events(
+    file: File, item: FileInput, checks: Sequence[ClaimCheck], *, actor: str
+) -> list[Event]:
+    events = []
+    for claim_input, check in zip(item.claims, checks, strict=True):
+        if check.indemnity.allowed < check.indemnity.requested:
+            events.append(
+                Event(
+                    file=file,
+                    kind="indemnity_trimmed",
+                    actor=actor,
+                    message=check.indemnity.explanation[:500],
+                    data={
+                        "claim": claim_input.creditor_reference,
+                        "requested": str(check.indemnity.requested),
+                        "allowed": str(check.indemnity.allowed),
+                        "rule": check.indemnity.rule,
+                        "article": check.indemnity.article,
+                    },
+                )
+            )
+        if claim_input.interest_clause and check.interest.rule not in {"within_cap"}:
+            events.append(
+                Event(
+                    file=file,
+                    kind="interest_rate_adjusted",
+                    actor=actor,
+                    message=check.interest.explanation[:500],
+                    data={
+                        "claim": claim_input.creditor_reference,
+                        "requested": str(claim_input.interest_rate),
+                        "applied": str(check.interest.rate),
+                        "rule": check.interest.rule,
+                        "article": check.interest.article,
+                    },
+                )
+            )
+        if check.grace is None:
+            events.append(
+                Event(
+                    file=file,
+                    kind="first_reminder_missing",
+                    actor=actor,
+                    message="No first reminder given: the agency sends the free first reminder "
+                    "(CEL art. XIX.2) before anything else.",
+                    data={"claim": claim_input.creditor_reference},
+                )
+            )
+    return events
+
+
+# --- state and access -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def change_file_state(
+    *, file: File, new_state: FileState, actor: str, reason: str = "", on: date | None = None
+) -> File:
+    """The only door to a file's state: the lifecycle table says which moves are allowed."""
+    file = ledger.lock_file(file.pk)
+    old_state = file.file_state
+    if old_state == new_state:
+        return file
+    check_transition(old_state, new_state)
+    file.state = new_state
+    update = ["state", "updated_at"]
+    if new_state in (FileState.PAID, FileState.CLOSED) and on is not None:
+        file.closed_on = on
+        file.closed_reason = reason[:200]
+        update += ["closed_on", "closed_reason"]
+    file.save(update_fields=update)
+    record_event(
+        file,
+        "state_changed",
+        actor=actor,
+        message=reason,
+        data={"from": old_state.value, "to": new_state.value},
+        visible_to_debtor=True,
+    )
+    return file
+
+
+@transaction.atomic
+def issue_access_code(*, file: File, actor: str) -> str:
+    """A new personal access code for the portal (the previous one stops working).
+
+    The code is returned once, to be printed on a letter; only its hash is kept.
+    """
+    code = new_access_code()
+    File.objects.filter(pk=file.pk).update(
+        access_code_hash=hash_access_code(reference=file.reference, code=code)
+    )
+    record_event(file, "access_code_issued", actor=actor)
+    return code

@@ -1,0 +1,26 @@
+"""The only way to write the timeline (architecture.md, invariant 4: every action, with who)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from amicable.files.models import Event, File
+
+
+def record_event(
+    file: File | None,
+    kind: str,
+    *,
+    actor: str,
+    message: str = "",
+    data: dict[str, Any] | None = None,
+    visible_to_debtor: bool = False,
+) -> Event:
+    return Event.objects.create(
+        file=file,
+        kind=kind,
+        actor=actor,
+        message=message[:500],
+        data=data or {},
+        visible_to_debtor=visible_to_debtor,
+    )

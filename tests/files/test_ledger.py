@@ -1,0 +1,258 @@
+"""The ledger service: charges through the law, payments through the imputation, balances."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from amicable.domain.allocation import Component
+from amicable.domain.law import ChargeRefused, RefusalReason
+from amicable.domain.lifecycle import FileState
+from amicable.files import ledger
+from amicable.files.models import Allocation, EntryKind, Event, File, LedgerEntry
+from amicable.files.services import change_file_state
+from tests.factories import claim_input, make_file
+
+pytestmark = pytest.mark.django_db
+
+FIRST_CHARGEABLE = date(2025, 3, 20)  # paper reminder sent Mon 2025-03-03 (legal.md example)
+
+
+def assert_invariants(file: File, *, as_of: date = date(2030, 1, 1)) -> None:
+    """Invariant 1: the booked balance is the ledger sum, and no component is negative."""
+    balance = ledger.file_balance(file, as_of=as_of, with_accrued_interest=False)
+    assert balance.ledger_sum == balance.outstanding - balance.credit
+    for claim in balance.claims:
+        for component in Component:
+            assert claim.charged[component] >= 0
+            assert claim.outstanding(component) >= 0, (component, claim)
+    assert balance.credit >= 0
+
+
+def test_intake_computes_grace_period_and_decisions_xix2_xix4() -> None:
+    file = make_file()
+    claim = file.claims.get()
+    assert file.file_state is FileState.FORMAL_NOTICE
+    assert claim.grace_last_day == date(2025, 3, 19)
+    assert claim.first_chargeable_day == FIRST_CHARGEABLE
+    # 10 % of 200 with a minimum of 25 gives 25, under the cap of 35 (XIX.4).
+    assert claim.allowed_indemnity == Decimal("25.00")
+    assert claim.interest_applies is True
+    assert claim.applied_interest_rate == Decimal("8.000")
+    assert ledger.file_balance(file, as_of=date(2025, 2, 20)).principal == Decimal("200.00")
+
+
+def test_indemnity_refused_during_grace_period_xix2() -> None:
+    file = make_file(today=date(2025, 3, 10))
+    claim = file.claims.get()
+    assert file.file_state is FileState.GRACE_PERIOD
+    change_file_state(file=file, new_state=FileState.FORMAL_NOTICE, actor="test")
+    with pytest.raises(ChargeRefused) as refused:
+        ledger.charge_indemnity(claim=claim, on=date(2025, 3, 19), actor="test")
+    assert refused.value.refusal.reason is RefusalReason.GRACE_PERIOD_RUNNING
+    assert LedgerEntry.objects.filter(file=file).count() == 1  # the principal only
+
+
+def test_indemnity_charged_once_after_grace_period_xix4() -> None:
+    file = make_file()
+    claim = file.claims.get()
+    entry = ledger.charge_indemnity(claim=claim, on=FIRST_CHARGEABLE, actor="test")
+    assert entry.amount == Decimal("25.00")
+    assert Event.objects.filter(file=file, kind="indemnity_charged").count() == 1
+    with pytest.raises(ledger.LedgerError):
+        ledger.charge_indemnity(claim=claim, on=date(2025, 4, 1), actor="test")
+    assert_invariants(file)
+
+
+def test_indemnity_above_cap_refused_xix4() -> None:
+    file = make_file()
+    with pytest.raises(ChargeRefused) as refused:
+        ledger.charge_indemnity(
+            claim=file.claims.get(), on=FIRST_CHARGEABLE, actor="t", amount=Decimal("40.00")
+        )
+    assert refused.value.refusal.reason is RefusalReason.ABOVE_CAP
+    assert not LedgerEntry.objects.filter(component=Component.INDEMNITY).exists()
+
+
+def test_indemnity_without_clause_refused_xix4() -> None:
+    file = make_file(claims=[claim_input(indemnity_percent=None, indemnity_minimum=None)])
+    with pytest.raises(ChargeRefused) as refused:
+        ledger.charge_indemnity(claim=file.claims.get(), on=FIRST_CHARGEABLE, actor="t")
+    assert refused.value.refusal.reason is RefusalReason.NO_CONTRACT_CLAUSE
+
+
+@pytest.mark.parametrize(
+    "state",
+    [FileState.DISPUTED, FileState.SUSPENDED, FileState.DEBT_MEDIATION],
+    ids=["disputed", "suspended", "debt_mediation"],
+)
+def test_no_charge_on_a_suspended_file_xix7(state: FileState) -> None:
+    file = make_file()
+    change_file_state(file=file, new_state=state, actor="test")
+    claim = file.claims.get()
+    before = LedgerEntry.objects.count()
+    with pytest.raises(ChargeRefused) as refused:
+        ledger.charge_indemnity(claim=claim, on=date(2025, 4, 2), actor="t")
+    assert refused.value.refusal.reason is RefusalReason.FILE_SUSPENDED
+    with pytest.raises(ChargeRefused):
+        ledger.book_interest(file=file, through=date(2025, 4, 30), actor="t")
+    assert LedgerEntry.objects.count() == before
+
+
+def test_interest_booked_on_outstanding_principal_xix4() -> None:
+    file = make_file()
+    entries = ledger.book_interest(file=file, through=date(2025, 3, 31), actor="t")
+    # 200.00 x 8 % x 12 days / 365 = 0.5260... -> 0.52 (truncated to the cent)
+    assert [(e.amount, e.period_start, e.period_end) for e in entries] == [
+        (Decimal("0.52"), FIRST_CHARGEABLE, date(2025, 3, 31))
+    ]
+    again = ledger.book_interest(file=file, through=date(2025, 3, 31), actor="t")
+    assert again == []
+    balance = ledger.file_balance(file, as_of=date(2025, 4, 10))
+    # Booked 0.52, plus 10 days accrued and not booked: 200 x 8 % x 10 / 365 = 0.438 -> 0.43
+    assert balance.interest_booked == Decimal("0.52")
+    assert balance.interest_accrued == Decimal("0.43")
+    assert balance.outstanding == Decimal("200.95")
+
+
+def test_payment_books_interest_then_imputes_interest_first_civil_code_1254() -> None:
+    file = make_file()
+    claim = file.claims.get()
+    ledger.charge_indemnity(claim=claim, on=FIRST_CHARGEABLE, actor="t")
+    posting = ledger.post_payment(
+        file=file,
+        amount=Decimal("100.00"),
+        value_date=date(2025, 4, 10),
+        actor="bank",
+        source="statement",
+        source_reference="mv-1",
+    )
+    # Interest 2025-03-20..2025-04-09: 200 x 8 % x 21 / 365 = 0.9205 -> 0.92
+    assert [e.amount for e in posting.interest_entries] == [Decimal("0.92")]
+    split = {(a.component, a.amount) for a in posting.allocations}
+    assert split == {
+        (Component.INTEREST, Decimal("0.92")),
+        (Component.INDEMNITY, Decimal("25.00")),
+        (Component.PRINCIPAL, Decimal("74.08")),
+    }
+    assert posting.overpayment == Decimal("0.00")
+    balance = ledger.file_balance(file, as_of=date(2025, 4, 10))
+    assert balance.principal == Decimal("125.92")
+    assert balance.paid == Decimal("100.00")
+    assert_invariants(file)
+
+
+def test_overpayment_is_a_credit_to_refund() -> None:
+    file = make_file()
+    posting = ledger.post_payment(
+        file=file,
+        amount=Decimal("250.00"),
+        value_date=FIRST_CHARGEABLE,
+        actor="bank",
+        source="statement",
+        source_reference="mv-2",
+    )
+    assert posting.overpayment == Decimal("50.00")
+    balance = ledger.file_balance(file, as_of=FIRST_CHARGEABLE)
+    assert balance.outstanding == Decimal("0.00")
+    assert balance.credit == Decimal("50.00")
+    ledger.refund_credit(file=file, amount=Decimal("50.00"), on=date(2025, 3, 25), actor="agent")
+    assert ledger.file_balance(file, as_of=date(2025, 3, 25)).credit == Decimal("0.00")
+    with pytest.raises(ledger.LedgerError):
+        ledger.refund_credit(file=file, amount=Decimal("0.01"), on=date(2025, 3, 26), actor="a")
+    assert_invariants(file)
+
+
+def test_same_movement_is_posted_once() -> None:
+    file = make_file()
+    kwargs = {
+        "file": file,
+        "amount": Decimal("10.00"),
+        "value_date": date(2025, 3, 10),
+        "actor": "bank",
+        "source": "statement",
+        "source_reference": "mv-3",
+    }
+    ledger.post_payment(**kwargs)  # type: ignore[arg-type]
+    with pytest.raises(ledger.LedgerError):
+        ledger.post_payment(**kwargs)  # type: ignore[arg-type]
+    assert LedgerEntry.objects.filter(kind=EntryKind.PAYMENT).count() == 1
+
+
+def test_returned_payment_is_reversed_with_its_allocations() -> None:
+    file = make_file()
+    posting = ledger.post_payment(
+        file=file,
+        amount=Decimal("80.00"),
+        value_date=date(2025, 3, 10),
+        actor="bank",
+        source="statement",
+        source_reference="mv-4",
+    )
+    ledger.reverse_payment(entry=posting.entry, on=date(2025, 3, 14), actor="bank", reason="MD06")
+    balance = ledger.file_balance(file, as_of=date(2025, 3, 14))
+    assert balance.principal == Decimal("200.00")
+    assert balance.paid == Decimal("0.00")
+    # As of the day before the return, the payment still counted.
+    assert ledger.file_balance(file, as_of=date(2025, 3, 13)).principal == Decimal("120.00")
+    with pytest.raises(ledger.LedgerError):
+        ledger.reverse_payment(entry=posting.entry, on=date(2025, 3, 15), actor="b", reason="x")
+    assert_invariants(file)
+
+
+def test_reduction_of_a_paid_indemnity_reapplies_the_money() -> None:
+    file = make_file()
+    claim = file.claims.get()
+    ledger.charge_indemnity(claim=claim, on=FIRST_CHARGEABLE, actor="t")
+    ledger.post_payment(
+        file=file,
+        amount=Decimal("30.00"),
+        value_date=FIRST_CHARGEABLE,
+        actor="bank",
+        source="statement",
+        source_reference="mv-5",
+    )
+    ledger.reduce_charge(
+        claim=claim,
+        component=Component.INDEMNITY,
+        amount=Decimal("25.00"),
+        on=date(2025, 3, 21),
+        actor="agent",
+        reason="dispute settled in the debtor's favour",
+    )
+    balance = ledger.file_balance(file, as_of=date(2025, 3, 21), with_accrued_interest=False)
+    assert balance.indemnity == Decimal("0.00")
+    assert balance.principal == Decimal("170.00")
+    assert Allocation.objects.filter(file=file, amount__lt=0).count() == 1
+    assert_invariants(file)
+
+
+def test_payment_dated_before_booked_interest_takes_back_the_excess() -> None:
+    file = make_file()
+    ledger.book_interest(file=file, through=date(2025, 4, 30), actor="t")
+    ledger.post_payment(
+        file=file,
+        amount=Decimal("100.00"),
+        value_date=date(2025, 4, 1),
+        actor="bank",
+        source="statement",
+        source_reference="mv-6",
+    )
+    reduction = LedgerEntry.objects.get(file=file, kind=EntryKind.REDUCTION)
+    # 2025-03-20..04-30 on 200: 200 x 8 % x 42 / 365 = 1.8410 -> 1.84 booked; the payment paid
+    # 1.84 interest and 98.16 principal on 04-01, so 30 days of interest on 98.16 go back:
+    # 98.16 x 8 % x 30 / 365 = 0.6454 -> 0.64
+    assert reduction.component == Component.INTEREST
+    assert reduction.amount == Decimal("-0.64")
+    assert_invariants(file)
+
+
+def test_collective_settlement_stops_interest_at_admissibility() -> None:
+    file = make_file()
+    File.objects.filter(pk=file.pk).update(interest_stops_on=date(2025, 3, 25))
+    file.refresh_from_db()
+    balance = ledger.file_balance(file, as_of=date(2025, 6, 30))
+    # 5 days (03-20..03-24): 200 x 8 % x 5 / 365 = 0.219 -> 0.21
+    assert balance.interest_accrued == Decimal("0.21")
