@@ -17,6 +17,7 @@ $(UV):
 
 install: $(UV)
 	$(UV) sync --locked --quiet --python $(PYTHON)
+	$(BIN)/amicable compile-translations -v0
 
 run: install
 	$(BIN)/amicable migrate --noinput
