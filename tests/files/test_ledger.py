@@ -158,10 +158,14 @@ def test_overpayment_is_a_credit_to_refund() -> None:
     balance = ledger.file_balance(file, as_of=FIRST_CHARGEABLE)
     assert balance.outstanding == Decimal("0.00")
     assert balance.credit == Decimal("50.00")
-    ledger.refund_credit(file=file, amount=Decimal("50.00"), on=date(2025, 3, 25), actor="agent")
+    ledger.refund_credit(
+        file=file, amount=Decimal("50.00"), on=date(2025, 3, 25), actor="agent", reason="overpaid"
+    )
     assert ledger.file_balance(file, as_of=date(2025, 3, 25)).credit == Decimal("0.00")
     with pytest.raises(ledger.LedgerError):
-        ledger.refund_credit(file=file, amount=Decimal("0.01"), on=date(2025, 3, 26), actor="a")
+        ledger.refund_credit(
+            file=file, amount=Decimal("0.01"), on=date(2025, 3, 26), actor="a", reason="x"
+        )
     assert_invariants(file)
 
 

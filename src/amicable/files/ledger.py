@@ -294,7 +294,9 @@ def charge_indemnity(
         contract_date=claim.contract_date,
     )
     to_charge = decision.allowed if amount is None else amount
-    if to_charge <= 0 and claim.indemnity_clause and decision.requested > 0:
+    if not claim.indemnity_clause:
+        raise _refuse(RefusalReason.NO_CONTRACT_CLAUSE, decision.explanation, decision.article)
+    if to_charge <= 0 and decision.requested > 0:
         raise _refuse(RefusalReason.ABOVE_CAP, decision.explanation, decision.article)
     law.check_charge(
         kind=ChargeKind.INDEMNITY,

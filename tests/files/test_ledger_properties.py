@@ -1,0 +1,85 @@
+"""Hypothesis: any sequence of payments, charges, reductions and returns keeps invariant 1."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from amicable.domain.allocation import Component
+from amicable.files import ledger
+from amicable.files.models import EntryKind, LedgerEntry
+from tests.factories import claim_input, make_file
+from tests.files.test_ledger import assert_invariants
+
+pytestmark = pytest.mark.django_db
+
+amounts = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("400"), places=2)
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("pay"), amounts, st.integers(0, 60)),
+        st.tuples(st.just("interest"), st.just(Decimal(0)), st.integers(0, 60)),
+        st.tuples(st.just("indemnity"), st.just(Decimal(0)), st.integers(0, 60)),
+        st.tuples(st.just("reduce"), amounts, st.integers(0, 60)),
+        st.tuples(st.just("return"), st.just(Decimal(0)), st.integers(0, 60)),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=steps)
+def test_ledger_invariants_hold_for_any_sequence(steps: list[tuple[str, Decimal, int]]) -> None:
+    file = make_file(
+        claims=[
+            claim_input(principal=Decimal("150.00"), due_date=date(2025, 1, 10)),
+            claim_input(principal=Decimal("99.99"), due_date=date(2025, 2, 10)),
+        ]
+    )
+    claims = list(file.claims.order_by("due_date"))
+    start = date(2025, 3, 20)
+    for number, (action, amount, offset) in enumerate(steps):
+        day = start + timedelta(days=offset)
+        if action == "pay":
+            ledger.post_payment(
+                file=file,
+                amount=amount,
+                value_date=day,
+                actor="t",
+                source="statement",
+                source_reference=f"{file.reference}-{number}",
+            )
+        elif action == "interest":
+            ledger.book_interest(file=file, through=day, actor="t")
+        elif action == "indemnity":
+            try:
+                ledger.charge_indemnity(claim=claims[0], on=day, actor="t")
+            except (ledger.LedgerError, ledger.ChargeRefused):
+                pass  # already charged, or the law allows nothing on this balance
+        elif action == "reduce":
+            charged = ledger.file_balance(file, as_of=date.max, with_accrued_interest=False)
+            available = charged.claims[0].charged[Component.PRINCIPAL]
+            if available > 0:
+                ledger.reduce_charge(
+                    claim=claims[0],
+                    component=Component.PRINCIPAL,
+                    amount=min(amount, available),
+                    on=day,
+                    actor="t",
+                    reason="test",
+                )
+        elif action == "return":
+            payment = (
+                LedgerEntry.objects.filter(file=file, kind=EntryKind.PAYMENT, reversed_by=None)
+                .order_by("id")
+                .first()
+            )
+            if payment is not None:
+                ledger.reverse_payment(entry=payment, on=day, actor="t", reason="returned")
+        assert_invariants(file)
