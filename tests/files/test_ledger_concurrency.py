@@ -37,7 +37,7 @@ def _post_many(file_id: int, prefix: str, count: int, errors: list[BaseException
                 source="statement",
                 source_reference=f"{prefix}-{i}",
             )
-    except BaseException as error:  # noqa: BLE001 - reported to the main thread
+    except BaseException as error:
         errors.append(error)
     finally:
         connections.close_all()
