@@ -410,8 +410,7 @@ _REFUSAL_REASONS: Mapping[tuple[FileState, FileState], str] = MappingProxyType(
 )
 
 
-# The name is part of the public API that the services call; it reads as the verdict it is.
-class TransitionRefused(DomainError):  # noqa: N818
+class TransitionRefused(DomainError):
     """A file cannot move from one state to another (see :data:`ALLOWED_TRANSITIONS`)."""
 
     def __init__(self, old: FileState, new: FileState, why: str) -> None:
