@@ -83,18 +83,21 @@ def test_rf_reference_is_checked_and_compacted(reference: str, expected: str) ->
     assert len(lines) == 10  # no unstructured line: EPC allows line 10 or 11, not both
 
 
+OGM_REFUSED = "is not a valid structured communication (+++ddd/dddd/ddddd+++, check digits mod 97)"
+
+
 @pytest.mark.parametrize(
     ("reference", "detail"),
     [
-        pytest.param("+++010/8068/17180+++", "not a valid structured communication", id="checksum"),
-        pytest.param("+++70/0800/10029+++", "neither", id="eleven_digits"),
-        pytest.param("000000000000", "not a valid structured communication", id="all_zero"),
-        pytest.param("12345678901A", "neither", id="letter"),
-        pytest.param("+++010/8068/17183***", "neither", id="mixed_delimiters"),
-        pytest.param("+++010/8068/17183", "neither", id="unclosed"),
-        pytest.param("RF19539007547034", "not a valid RF reference", id="rf_checksum"),
-        pytest.param("Invoice 2025-17", "neither", id="free_text"),
-        pytest.param("", "neither", id="empty"),
+        pytest.param("+++010/8068/17180+++", OGM_REFUSED, id="checksum"),
+        pytest.param("+++70/0800/10029+++", OGM_REFUSED, id="eleven_digits"),
+        pytest.param("000000000000", OGM_REFUSED, id="all_zero"),
+        pytest.param("12345678901A", OGM_REFUSED, id="letter"),
+        pytest.param("+++010/8068/17183***", OGM_REFUSED, id="mixed_delimiters"),
+        pytest.param("+++010/8068/17183", OGM_REFUSED, id="unclosed"),
+        pytest.param("RF19539007547034", "not a valid RF creditor reference", id="rf_checksum"),
+        pytest.param("Invoice 2025-17", OGM_REFUSED, id="free_text"),
+        pytest.param("", OGM_REFUSED, id="empty"),
     ],
 )
 def test_invalid_reference_is_refused(reference: str, detail: str) -> None:

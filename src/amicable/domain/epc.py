@@ -47,19 +47,16 @@ EUR123.40
 from __future__ import annotations
 
 import io
-import re
 import unicodedata
 from decimal import Decimal
 
 import segno
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
-from stdnum import iso11649
-from stdnum.be import ogm_vcs
-from stdnum.exceptions import ValidationError
 
 from amicable.domain.errors import DomainError
 from amicable.domain.money import as_decimal
+from amicable.domain.references import classify_reference
 
 __all__ = ["MAX_PAYLOAD_BYTES", "EpcError", "epc_payload", "epc_qr_svg"]
 
@@ -70,13 +67,6 @@ _MAX_INFORMATION = 70
 _MIN_AMOUNT = Decimal("0.01")
 _MAX_AMOUNT = Decimal("999999999.99")
 _CENT = Decimal("0.01")
-
-# A Belgian structured communication in any of its usual forms: +++ddd/dddd/ddddd+++,
-# ***ddd/dddd/ddddd*** (older and French-language forms), or the bare digits, once spaces are
-# removed (formats.md section 1.1). A closing delimiter must match the opening one.
-_OGM_FORM = re.compile(
-    r"(?P<mark>\+{3}|\*{3})?(?P<a>\d{3})/?(?P<b>\d{4})/?(?P<c>\d{5})(?(mark)(?P=mark))"
-)
 
 
 class EpcError(DomainError, ValueError):
@@ -134,27 +124,16 @@ def _amount(value: Decimal) -> str:
 
 def _reference(value: str) -> str:
     """The structured reference of line 10: 12 bare OGM digits, or an RF reference."""
-    compact = "".join(value.split()).upper()
-    if compact.startswith("RF"):
-        try:
-            return str(iso11649.validate(compact))
-        except ValidationError as error:
-            raise EpcError(
-                "reference", f"{value!r} is not a valid RF reference ({error})."
-            ) from None
-    match = _OGM_FORM.fullmatch(compact)
-    if match is None:
-        raise EpcError(
-            "reference",
-            f"{value!r} is neither a structured communication (+++ddd/dddd/ddddd+++) "
-            "nor an RF creditor reference.",
-        )
-    try:
-        return str(ogm_vcs.validate(match["a"] + match["b"] + match["c"]))
-    except ValidationError as error:
-        raise EpcError(
-            "reference", f"{value!r} is not a valid structured communication ({error})."
-        ) from None
+    reference = classify_reference(value)
+    if reference is not None:
+        return reference.value
+    if "".join(value.split()).upper().startswith("RF"):
+        raise EpcError("reference", f"{value!r} is not a valid RF creditor reference.")
+    raise EpcError(
+        "reference",
+        f"{value!r} is not a valid structured communication (+++ddd/dddd/ddddd+++, "
+        "check digits mod 97) nor an RF creditor reference.",
+    )
 
 
 def epc_payload(
@@ -183,7 +162,8 @@ def epc_payload(
     Traceback (most recent call last):
         ...
     amicable.domain.epc.EpcError: EPC QR code, reference: '+++010/8068/17180+++' is not a \
-valid structured communication (The number's checksum or check digit is invalid.).
+valid structured communication (+++ddd/dddd/ddddd+++, check digits mod 97) nor an RF creditor \
+reference.
     """
     lines = [
         "BCD",
