@@ -243,7 +243,7 @@ open_items = st.lists(
 )
 designation = st.none() | st.integers(min_value=1, max_value=6)
 TIER = {C.INTEREST: 0, C.INDEMNITY: 1, C.REMINDER_COST: 1, C.PRINCIPAL: 2}
-PROPERTY = settings(max_examples=60, deadline=None)
+PROPERTY = settings(max_examples=40, deadline=None)
 
 
 @PROPERTY
