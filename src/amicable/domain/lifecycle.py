@@ -283,7 +283,7 @@ def is_open(state: FileState) -> bool:
 # - DEBT_MEDIATION: the consumer turned to amicable debt mediation (CEL Book XIX, Title 3);
 # - COLLECTIVE_SETTLEMENT: a court admitted the consumer to a collective debt settlement, which
 #   binds every creditor whatever the file's stage (Judicial Code art. 1675/7);
-# - PAID: the debt may be paid at any moment (old Civil Code art. 1235);
+# - PAID: payment, by anyone and at any moment, extinguishes the debt (old Civil Code art. 1234);
 # - CLOSED: the creditor may withdraw the file or write the debt off at any moment.
 _ALWAYS_REACHABLE = frozenset(
     {
