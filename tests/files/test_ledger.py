@@ -260,3 +260,18 @@ def test_collective_settlement_stops_interest_at_admissibility() -> None:
     balance = ledger.file_balance(file, as_of=date(2025, 6, 30))
     # 5 days (03-20..03-24): 200 x 8 % x 5 / 365 = 0.219 -> 0.21
     assert balance.interest_accrued == Decimal("0.21")
+
+
+def test_interest_never_runs_past_the_last_published_rate() -> None:
+    from amicable.files.models import InterestRate
+
+    file = make_file()
+    # The package table ends with H1 2026: without a published H2 rate, interest stops on
+    # 2026-06-30 rather than guessing (CEL art. XIX.4; legal.md section 2, rates are data).
+    stopped = ledger.file_balance(file, as_of=date(2026, 11, 24)).interest_accrued
+    assert stopped == ledger.file_balance(file, as_of=date(2026, 6, 30)).interest_accrued
+    InterestRate.objects.create(kind="commercial", year=2026, half=2, rate=Decimal("10.000"))
+    extended = ledger.file_balance(file, as_of=date(2026, 11, 24)).interest_accrued
+    # 147 more days (07-01..11-24) at 8 % on 200.00: 6.4438 more, truncated once overall.
+    assert extended > stopped
+    assert ledger.file_balance(file, as_of=date(2026, 7, 1)).interest_accrued > stopped

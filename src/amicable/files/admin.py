@@ -80,3 +80,9 @@ class WorkItemAdmin(admin.ModelAdmin[models.WorkItem]):
     list_display = ("kind", "title", "file", "due_on", "owner", "status")
     list_filter = ("status", "kind")
     search_fields = ("title", "file__reference")
+
+
+@admin.register(models.InterestRate)
+class InterestRateAdmin(admin.ModelAdmin[models.InterestRate]):
+    list_display = ("kind", "year", "half", "rate", "published_on")
+    list_filter = ("kind",)

@@ -33,6 +33,7 @@ from amicable.files.models import (
     File,
     LedgerEntry,
 )
+from amicable.files.rates import last_day_with_rates, rate_table
 from amicable.files.timeline import record_event
 
 __all__ = [
@@ -199,14 +200,19 @@ def file_balance(file: File, *, as_of: date, with_accrued_interest: bool = True)
         paid[claim_id][Component(component)] += amount
 
     accrues = with_accrued_interest and rules_for(file.file_state).accrues_interest
+    rates = rate_table() if accrues else None
     balances = []
     for claim in claims:
         accrued = ZERO
         if accrues and claim.interest_applies and claim.first_chargeable_day:
             principal = charged[claim.pk][Component.PRINCIPAL] - paid[claim.pk][Component.PRINCIPAL]
             start, end = _interest_window(file, claim, booked_through[claim.pk], as_of)
+            assert rates is not None
+            end = min(end, last_day_with_rates(rates))
             if principal > 0 and start <= end:
-                accrued = accrued_interest(principal, start, end, claim.applied_interest_rate)
+                accrued = accrued_interest(
+                    principal, start, end, claim.applied_interest_rate, rates=rates
+                )
         balances.append(
             ClaimBalance(
                 claim_id=claim.pk,
@@ -441,6 +447,7 @@ def _book_interest_locked(
                 raise ChargeRefused(refusal)
             continue
         start, end = _interest_window(file, claim, claim_balance.interest_booked_through, through)
+        end = min(end, last_day_with_rates(rate_table()))
         entries.append(
             LedgerEntry(
                 file=file,
@@ -617,7 +624,9 @@ def _correct_interest_booked_past(
         paid = principal_paid.get(claim.pk, ZERO)
         if paid <= 0 or booked_through is None or booked_through < value_date:
             continue
-        excess = accrued_interest(paid, value_date, booked_through, claim.applied_interest_rate)
+        excess = accrued_interest(
+            paid, value_date, booked_through, claim.applied_interest_rate, rates=rate_table()
+        )
         if excess <= 0:
             continue
         LedgerEntry.objects.create(

@@ -421,3 +421,33 @@ class WorkItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title}"
+
+
+class RateKind(models.TextChoices):
+    CIVIL = "civil", "Civil legal interest rate (per year)"
+    COMMERCIAL = "commercial", "Commercial late-payment rate, law of 2 August 2002 art. 5 al. 2"
+
+
+class InterestRate(models.Model):
+    """A rate published in the Moniteur belge, added by an administrator.
+
+    These rows extend (and may correct) the default table of ``amicable.domain.interest``.
+    """
+
+    kind = models.CharField(max_length=12, choices=RateKind.choices)
+    year = models.PositiveSmallIntegerField()
+    half = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="1 (January-June) or 2 (July-December); commercial only"
+    )
+    rate = models.DecimalField(max_digits=6, decimal_places=3, help_text="percent per year")
+    published_on = models.DateField(null=True, blank=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["kind", "year", "half"], name="rate_unique_period"),
+        ]
+
+    def __str__(self) -> str:
+        period = f"{self.year}" + (f" H{self.half}" if self.half else "")
+        return f"{self.kind} {period}: {self.rate} %"

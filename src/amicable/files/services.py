@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from amicable.domain import law
+from amicable.domain.interest import RateTable
 from amicable.domain.lifecycle import FileState, check_transition
 from amicable.files import ledger
 from amicable.files.access_codes import hash_access_code, new_access_code
@@ -34,6 +35,7 @@ from amicable.files.numbers import (
     file_reference,
     file_structured_communication,
 )
+from amicable.files.rates import last_day_with_rates, rate_table
 from amicable.files.timeline import record_event
 
 
@@ -102,7 +104,7 @@ class ClaimCheck:
     interest: law.RateDecision
 
 
-def check_claim(claim: ClaimInput, *, today: date) -> ClaimCheck:
+def check_claim(claim: ClaimInput, *, today: date, rates: RateTable | None = None) -> ClaimCheck:
     """What the law lets this claim carry (legal.md sections 1 to 3)."""
     grace = None
     if claim.first_reminder_sent_on is not None and claim.first_reminder_channel:
@@ -122,11 +124,16 @@ def check_claim(claim: ClaimInput, *, today: date) -> ClaimCheck:
         requested=claim.requested_indemnity,
         contract_date=claim.contract_date,
     )
+    rates = rates or rate_table()
+    # The clause is judged against the cap in force on the first chargeable day, or on the last
+    # day with a published rate when that day is later (the rate is not known yet).
+    on = min(grace.first_chargeable_day if grace else today, last_day_with_rates(rates))
     interest = law.decide_interest_rate(
         contractual_rate=claim.interest_rate,
         has_clause=claim.interest_clause,
         contract_date=claim.contract_date,
-        on=grace.first_chargeable_day if grace else today,
+        on=on,
+        rates=rates,
     )
     return ClaimCheck(grace=grace, indemnity=indemnity, interest=interest)
 
@@ -190,8 +197,10 @@ def _create_files(
     if to_create:
         debtors = _debtors_for(creditor, [item.debtor for _, item in to_create])
         numbers = allocate_file_numbers(len(to_create))
+        rates = rate_table()
         checks = {
-            index: [check_claim(c, today=today) for c in item.claims] for index, item in to_create
+            index: [check_claim(c, today=today, rates=rates) for c in item.claims]
+            for index, item in to_create
         }
         files: list[File] = []
         codes: list[str] = []

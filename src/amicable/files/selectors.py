@@ -1,0 +1,81 @@
+"""Reads on files, each one scoped to whoever asks (architecture.md, invariant 5).
+
+A creditor reaches only its own files: another creditor's file is answered exactly like a file
+that does not exist (``FileNotFound``, a 404), so a reference reveals nothing about others.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from amicable.domain.lifecycle import FileState
+from amicable.files.models import Claim, Creditor, Event, File
+from amicable.files.numbers import normalize_file_reference
+
+_FILE_REFERENCE = re.compile(r"AM\d{8}")
+MAX_PAGE_SIZE = 500
+
+
+class FileNotFound(Http404):
+    """No such file for the one who asks (including: it belongs to someone else)."""
+
+
+def access_file_for_creditor(creditor: Creditor, reference: str) -> File:
+    """The creditor's file with this agency reference (AM00000042, or as a person types it)."""
+    normalized = normalize_file_reference(reference)
+    # Checked before any query: a malformed reference cannot exist, and some (a NUL byte)
+    # would be refused by the database itself.
+    if _FILE_REFERENCE.fullmatch(normalized) is None:
+        raise FileNotFound(reference)
+    file = (
+        File.objects.select_related("debtor", "creditor")
+        .filter(creditor=creditor)
+        .filter(reference=normalized)
+        .first()
+    )
+    if file is None:
+        raise FileNotFound(reference)
+    return file
+
+
+def list_files_for_creditor(
+    *,
+    creditor: Creditor,
+    limit: int,
+    state: FileState | None = None,
+    updated_since: datetime | None = None,
+    creditor_reference: str | None = None,
+    after_id: int | None = None,
+) -> list[File]:
+    """A page of the creditor's files in a stable order (by id), after ``after_id``.
+
+    Keyset pagination: a page costs the same at the millionth file as at the first, and files
+    added while a client pages through never shift the pages it has not read yet.
+    """
+    files: QuerySet[File] = File.objects.select_related("debtor").filter(creditor=creditor)
+    if state is not None:
+        files = files.filter(state=state)
+    if updated_since is not None:
+        files = files.filter(updated_at__gte=updated_since)
+    if creditor_reference is not None:
+        files = files.filter(creditor_reference=creditor_reference)
+    if after_id is not None:
+        files = files.filter(id__gt=after_id)
+    return list(files.order_by("id")[: min(limit, MAX_PAGE_SIZE)])
+
+
+def list_claims(file: File) -> list[Claim]:
+    return list(file.claims.order_by("due_date", "id"))
+
+
+def get_claim_by_reference(file: File, creditor_reference: str) -> Claim | None:
+    return file.claims.filter(creditor_reference=creditor_reference).first()
+
+
+def list_timeline(file: File) -> list[Event]:
+    """The file's timeline, oldest first."""
+    return list(file.events.order_by("at", "id"))
