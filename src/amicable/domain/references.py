@@ -1,13 +1,29 @@
-"""Belgian structured communication (OGM/VCS) and ISO 11649 RF creditor references.
+"""Payment references: the Belgian structured communication (OGM/VCS) and the RF reference.
 
-OGM/VCS (Febelfin): 12 digits, a 10-digit base and two check digits equal to the base modulo
-97 (97 when the remainder is 0), printed ``+++ddd/dddd/ddddd+++`` (or with asterisks).
-RF (ISO 11649): ``RF`` + two ISO 7064 mod 97-10 check digits + up to 21 alphanumerics.
+**OGM/VCS** (Dutch *Overschrijving met Gestructureerde Mededeling*, French *Virement à
+Communication Structurée*), defined by Febelfin for Belgian credit transfers: 12 digits, a
+10-digit base followed by two check digits equal to the base modulo 97 (``97`` when the remainder
+is 0). It is printed ``+++ddd/dddd/ddddd+++``, or ``***ddd/dddd/ddddd***`` on older and
+French-language forms, and travels in bank files as the bare 12 digits (CODA record 2.1
+positions 66-77, camt.053 ``RmtInf/Strd/CdtrRefInf/Ref``).
+
+**RF creditor reference** (ISO 11649): ``RF``, two ISO 7064 MOD 97-10 check digits, then 1 to 21
+letters or digits.
+
+The check-digit arithmetic is python-stdnum's (``stdnum.be.ogm_vcs``, ``stdnum.iso11649``,
+``stdnum.iso7064.mod_97_10``). This module adds what stdnum leaves to its callers: the asterisk
+form, a check of where the ``+``/``*`` and ``/`` sit (stdnum strips them anywhere), generation
+from a base, classification of a reference by its content, and the search for OGMs typed into a
+free-text communication.
 
 >>> ogm_from_base(108068171)
 '+++010/8068/17183+++'
 >>> ogm_normalize('***010/8068/17183***')
 '010806817183'
+>>> rf_from_base('539007547034')
+'RF18539007547034'
+>>> classify_reference('010806817183')
+StructuredReference(kind='ogm', value='010806817183')
 """
 
 from __future__ import annotations
@@ -17,104 +33,207 @@ from dataclasses import dataclass
 from typing import Literal
 
 from stdnum import iso11649
+from stdnum.be import ogm_vcs
 from stdnum.iso7064 import mod_97_10
 
-MAX_BASE = 9_999_999_999
-# The printed forms: +++ddd/dddd/ddddd+++ or ***ddd/dddd/ddddd***, slashes and spaces optional.
-_DECORATED = re.compile(
-    r"^(\+{3}|\*{3})?\s*(\d{3})\s*/?\s*(\d{4})\s*/?\s*(\d{5})\s*(\+{3}|\*{3})?$"
+__all__ = [
+    "MAX_OGM_BASE",
+    "MAX_RF_BASE_LENGTH",
+    "StructuredReference",
+    "classify_reference",
+    "find_ogms",
+    "ogm_format",
+    "ogm_from_base",
+    "ogm_is_valid",
+    "ogm_normalize",
+    "rf_from_base",
+    "rf_is_valid",
+    "rf_normalize",
+]
+
+MAX_OGM_BASE = 9_999_999_999
+MAX_RF_BASE_LENGTH = 21
+
+# The accepted written forms of one OGM: optional matching decorations (three "+" or three "*",
+# the same on both sides), then the 3/4/5 digit groups separated by a slash, by spaces, or by
+# nothing. A "+" or "/" anywhere else is a layout error that a payer's bank would reject too.
+_WRITTEN_OGM = re.compile(
+    r"(?:(?P<opening>\+{3}|\*{3})\s*)?"
+    r"(\d{3})(?:\s*/\s*|\s*)(\d{4})(?:\s*/\s*|\s*)(\d{5})"
+    r"(?:\s*(?P<closing>\+{3}|\*{3}))?",
+    re.ASCII,
 )
-_IN_TEXT = re.compile(r"(?<!\d)(\d{3})[\s/.-]?(\d{4})[\s/.-]?(\d{5})(?!\d)")
-
-
-def _check_digits(base: int) -> str:
-    check = base % 97
-    return f"{check or 97:02d}"
-
-
-def ogm_from_base(base: int) -> str:
-    """The printed OGM for a 10-digit base (never base 0: formats.md 1.2)."""
-    if not 1 <= base <= MAX_BASE:
-        raise ValueError(f"An OGM base must be between 1 and {MAX_BASE}, not {base}.")
-    digits = f"{base:010d}{_check_digits(base)}"
-    return ogm_format(digits)
-
-
-def _digits(text: str) -> str | None:
-    match = _DECORATED.match(text.strip())
-    if match is None:
-        return None
-    opening, a, b, c, closing = match.groups()
-    if (opening or closing) and opening != closing:
-        return None
-    return a + b + c
-
-
-def ogm_is_valid(text: str) -> bool:
-    digits = _digits(text)
-    if digits is None or digits == "0" * 12:
-        return False
-    return _check_digits(int(digits[:10])) == digits[10:]
-
-
-def ogm_normalize(text: str) -> str:
-    """The 12 bare digits of a valid OGM; ValueError otherwise."""
-    if not ogm_is_valid(text):
-        raise ValueError(f"{text!r} is not a valid structured communication.")
-    digits = _digits(text)
-    assert digits is not None
-    return digits
-
-
-def ogm_format(text: str) -> str:
-    digits = _digits(text)
-    if digits is None:
-        raise ValueError(f"{text!r} is not a structured communication.")
-    return f"+++{digits[:3]}/{digits[3:7]}/{digits[7:]}+++"
-
-
-def rf_from_base(base: str) -> str:
-    """An ISO 11649 creditor reference for an alphanumeric base of up to 21 characters."""
-    compact = base.replace(" ", "").upper()
-    if not compact.isalnum() or not 1 <= len(compact) <= 21:
-        raise ValueError("An RF base has 1 to 21 letters or digits.")
-    check = mod_97_10.calc_check_digits(compact + "RF")
-    return f"RF{check}{compact}"
-
-
-def rf_is_valid(text: str) -> bool:
-    return bool(iso11649.is_valid(text))
-
-
-def rf_normalize(text: str) -> str:
-    if not rf_is_valid(text):
-        raise ValueError(f"{text!r} is not a valid RF creditor reference.")
-    return str(iso11649.compact(text))
+# The tolerant pattern of formats.md section 1.5 for OGMs typed into free text. Candidates are
+# kept only when the check digits agree.
+_OGM_IN_TEXT = re.compile(
+    r"(?<!\d)[+*]{0,3}\s*(\d{3})\s*/?\s*(\d{4})\s*/?\s*(\d{5})\s*[+*]{0,3}(?!\d)", re.ASCII
+)
 
 
 @dataclass(frozen=True, slots=True)
 class StructuredReference:
+    """A payment reference recognised by its content.
+
+    ``kind`` is ``"ogm"`` (``value``: the 12 digits) or ``"rf"`` (``value``: the compact,
+    upper-case ISO 11649 reference).
+    """
+
     kind: Literal["ogm", "rf"]
     value: str
 
 
+def _ogm_digits(text: str) -> str | None:
+    """The 12 digits of a correctly laid out OGM (check digits not verified), else None."""
+    match = _WRITTEN_OGM.fullmatch(text.strip())
+    if match is None or match["opening"] != match["closing"]:
+        return None
+    return match[2] + match[3] + match[4]
+
+
+def ogm_from_base(base: int) -> str:
+    """The printed OGM (Febelfin structured communication) for a 10-digit base.
+
+    The check digits are the base modulo 97, or 97 when the remainder is 0. A base of 0 is
+    formally valid (``+++000/0000/00097+++``) but never issued (formats.md 1.2).
+
+    >>> ogm_from_base(1)
+    '+++000/0000/00101+++'
+    >>> ogm_from_base(97)
+    '+++000/0000/09797+++'
+    >>> ogm_from_base(0)
+    Traceback (most recent call last):
+        ...
+    ValueError: An OGM base is a whole number from 1 to 9999999999, not 0.
+    """
+    if isinstance(base, bool) or not isinstance(base, int):
+        raise TypeError(f"An OGM base is an int, not {type(base).__name__}.")
+    if not 1 <= base <= MAX_OGM_BASE:
+        raise ValueError(f"An OGM base is a whole number from 1 to {MAX_OGM_BASE}, not {base}.")
+    digits = f"{base:010d}"
+    return _printed(digits + ogm_vcs.calc_check_digits(digits))
+
+
+def _printed(digits: str) -> str:
+    return f"+++{ogm_vcs.format(digits)}+++"
+
+
+def ogm_is_valid(text: str) -> bool:
+    """Whether ``text`` is one valid OGM (Febelfin structured communication).
+
+    Accepted: ``+++ddd/dddd/ddddd+++``, ``***ddd/dddd/ddddd***``, and the same digits spaced,
+    slashed or bare. Refused: decorations that are not three identical signs on both sides,
+    slashes or spaces inside a digit group, the all-zero number, and wrong check digits.
+
+    >>> ogm_is_valid('+++010/8068/17183+++'), ogm_is_valid('***090/9337/55493***')
+    (True, True)
+    >>> ogm_is_valid('++700/8000/90602+++'), ogm_is_valid('+++010/8068/17180+++')
+    (False, False)
+    """
+    digits = _ogm_digits(text)
+    return digits is not None and bool(ogm_vcs.is_valid(digits))
+
+
+def ogm_normalize(text: str) -> str:
+    """The 12 bare digits of a valid OGM, the form banks carry in files.
+
+    >>> ogm_normalize('+++090/9337/55493+++')
+    '090933755493'
+    >>> ogm_normalize('+++090/9337/55490+++')
+    Traceback (most recent call last):
+        ...
+    ValueError: '+++090/9337/55490+++' is not a valid structured communication (OGM/VCS).
+    """
+    digits = _ogm_digits(text)
+    if digits is None or not ogm_vcs.is_valid(digits):
+        raise ValueError(f"{text!r} is not a valid structured communication (OGM/VCS).")
+    return digits
+
+
+def ogm_format(text: str) -> str:
+    """A valid OGM in its printed form ``+++ddd/dddd/ddddd+++``.
+
+    >>> ogm_format('010806817183')
+    '+++010/8068/17183+++'
+    """
+    return _printed(ogm_normalize(text))
+
+
+def rf_from_base(base: str) -> str:
+    """The ISO 11649 creditor reference for ``base`` (1 to 21 letters or digits), compact.
+
+    The check digits are ISO 7064 MOD 97-10 of ``base + "RF"``; spaces are ignored and letters
+    upper-cased.
+
+    >>> rf_from_base('1234 5678 9')
+    'RF18123456789'
+    >>> rf_from_base('010806817183')
+    'RF61010806817183'
+    """
+    compact = "".join(base.split()).upper()
+    if not (1 <= len(compact) <= MAX_RF_BASE_LENGTH and compact.isascii() and compact.isalnum()):
+        raise ValueError(
+            f"An RF reference base has 1 to {MAX_RF_BASE_LENGTH} letters or digits, not {base!r}."
+        )
+    return f"RF{mod_97_10.calc_check_digits(compact + 'RF')}{compact}"
+
+
+def rf_is_valid(text: str) -> bool:
+    """Whether ``text`` is a valid ISO 11649 creditor reference (spaces allowed, any case).
+
+    >>> rf_is_valid('RF18 5390 0754 7034'), rf_is_valid('RF17 5390 0754 7034')
+    (True, False)
+    """
+    compact = "".join(text.split())
+    return compact.isascii() and compact.isalnum() and bool(iso11649.is_valid(compact))
+
+
+def rf_normalize(text: str) -> str:
+    """A valid ISO 11649 reference in compact upper-case form.
+
+    >>> rf_normalize('rf18 5390 0754 7034')
+    'RF18539007547034'
+    """
+    if not rf_is_valid(text):
+        raise ValueError(f"{text!r} is not a valid ISO 11649 creditor reference (RF).")
+    return str(iso11649.compact(text))
+
+
 def classify_reference(text: str | None) -> StructuredReference | None:
-    """What a reference is, by its content (not by the tag it came in)."""
+    """What a reference is, judged by its content, never by the tag it arrived under.
+
+    Banks label references loosely (a camt.053 ``Issr`` of ``BBA`` with 16 digits, a CODA type
+    101 with wrong check digits), so the rule of formats.md 2.2 applies: a valid OGM is an OGM, a
+    valid ``RF`` reference is an RF reference, anything else is not a structured reference.
+
+    >>> classify_reference('RF18 5390 0754 7034')
+    StructuredReference(kind='rf', value='RF18539007547034')
+    >>> classify_reference('4654654654654654') is None
+    True
+    """
     if not text:
         return None
-    if ogm_is_valid(text):
-        return StructuredReference("ogm", ogm_normalize(text))
+    digits = _ogm_digits(text)
+    if digits is not None and ogm_vcs.is_valid(digits):
+        return StructuredReference(kind="ogm", value=digits)
     if rf_is_valid(text):
-        return StructuredReference("rf", rf_normalize(text))
+        return StructuredReference(kind="rf", value=rf_normalize(text))
     return None
 
 
 def find_ogms(text: str) -> list[str]:
-    """Valid OGMs written in free text (formats.md 1.5), normalized, in order, once each."""
+    """Valid OGMs typed into free text (formats.md 1.5): 12 digits each, in order, once each.
+
+    One random 12-digit string in 97 passes the check by chance, so a hit only counts as a match
+    when it equals an OGM that was issued and is still open: that is the caller's test.
+
+    >>> find_ogms('Facture 12, +++010/8068/17183+++ et 090 9337 55493, 010806817183')
+    ['010806817183', '090933755493']
+    >>> find_ogms('IBAN BE68 5390 0754 7034, ref F 130602535549')
+    []
+    """
     found: list[str] = []
-    for match in _IN_TEXT.finditer(text):
-        digits = "".join(match.groups())
-        valid = digits != "0" * 12 and _check_digits(int(digits[:10])) == digits[10:]
-        if valid and digits not in found:
+    for match in _OGM_IN_TEXT.finditer(text):
+        digits = match[1] + match[2] + match[3]
+        if digits not in found and ogm_vcs.is_valid(digits):
             found.append(digits)
     return found
