@@ -43,6 +43,15 @@ def _public_holidays(year: int) -> frozenset[date]:
     return frozenset(country_holidays("BE", years=year, categories=(PUBLIC,)))
 
 
+def is_public_holiday(day: date) -> bool:
+    """Whether ``day`` is one of the ten Belgian legal public holidays (even on a weekend).
+
+    >>> is_public_holiday(date(2025, 11, 1))
+    True
+    """
+    return day in _public_holidays(day.year)
+
+
 def is_working_day(day: date) -> bool:
     """Whether ``day`` is a working day: Monday to Friday, not a legal public holiday.
 

@@ -292,7 +292,7 @@ def _is_legal_holiday(day: date) -> bool:
     The list lives in :mod:`amicable.domain.calendar`; its working-day test alone cannot tell
     a holiday that falls on a Saturday (1 November 2025), which the policy also keeps free.
     """
-    return day in calendar._public_holidays(day.year)
+    return calendar.is_public_holiday(day)
 
 
 def _check_state(

@@ -545,7 +545,7 @@ class Refusal:
     article: str
 
 
-class ChargeRefused(DomainError):  # noqa: N818 (a refusal, not a fault; the name is public API)
+class ChargeRefused(DomainError):
     """The law forbids this charge; ``refusal`` says why."""
 
     def __init__(self, refusal: Refusal) -> None:
