@@ -1,0 +1,178 @@
+"""Writes of the portal: sign-in with lock-out, authenticity checks, phishing reports.
+
+Sign-in throttling (journeys.md, "Getting in"): the access code has 40 bits of entropy, and
+online guessing is stopped by counting failures per file number and per client address. Policy:
+``MAX_FAILURES`` failures within ``WINDOW`` lock that key until fewer than ``MAX_FAILURES``
+remain in the window (at most ``WINDOW`` after the last counted failure); attempts made while
+locked are refused without being counted, so a lock cannot be extended for ever by an attacker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from amicable.domain.calendar import add_working_days
+from amicable.files.access_codes import access_code_matches, hash_access_code
+from amicable.files.models import File, WorkItem, WorkItemKind
+from amicable.files.numbers import normalize_file_reference
+from amicable.files.timeline import record_event
+from amicable.portal.models import PhishingReport, ThrottledAttempt, ThrottleScope
+
+MAX_FAILURES = 5
+WINDOW = timedelta(minutes=15)
+#: Authenticity checks per client address within ``WINDOW`` (journey 6: rate-limited, so the
+#: page cannot be used to enumerate file numbers).
+MAX_CHECKS = 10
+#: A phishing report is looked at within two working days (agency policy).
+PHISHING_REVIEW_WORKING_DAYS = 2
+ACTOR = "portal"
+
+
+def locked_until(*, scope: ThrottleScope, key: str, limit: int, now: datetime) -> datetime | None:
+    """When ``key`` may try again, or None when it is not locked."""
+    recent = list(
+        ThrottledAttempt.objects.filter(scope=scope, key=key, at__gt=now - WINDOW)
+        .order_by("-at")
+        .values_list("at", flat=True)[:limit]
+    )
+    if len(recent) < limit:
+        return None
+    # The oldest of the last ``limit`` attempts leaves the window first.
+    return recent[-1] + WINDOW
+
+
+def count_attempt(*, scope: ThrottleScope, key: str, now: datetime) -> None:
+    ThrottledAttempt.objects.create(scope=scope, key=key[:64], at=now)
+
+
+class SignInOutcome(StrEnum):
+    SIGNED_IN = "signed_in"
+    REFUSED = "refused"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True, slots=True)
+class SignInResult:
+    outcome: SignInOutcome
+    file: File | None = None
+    retry_at: datetime | None = None
+
+
+def sign_in(*, reference: str, code: str, client_ip: str, now: datetime) -> SignInResult:
+    """Check a file number and access code, counting failures for the lock-out.
+
+    The answer is the same whether the file number exists or not: an unknown number is
+    counted and refused exactly like a wrong code.
+    """
+    normalized = normalize_file_reference(reference)[:64]
+    retry_file = locked_until(
+        scope=ThrottleScope.SIGN_IN_FILE, key=normalized, limit=MAX_FAILURES, now=now
+    )
+    retry_ip = locked_until(
+        scope=ThrottleScope.SIGN_IN_IP, key=client_ip, limit=MAX_FAILURES, now=now
+    )
+    file = File.objects.filter(reference=normalized).select_related("debtor").first()
+    if retry_file or retry_ip:
+        retry_at = max(t for t in (retry_file, retry_ip) if t is not None)
+        return SignInResult(outcome=SignInOutcome.LOCKED, retry_at=retry_at)
+    if file is None:
+        # Spend the same work as a real check, so timing does not tell the number exists.
+        hash_access_code(reference=normalized, code=code)
+        matches = False
+    else:
+        matches = access_code_matches(
+            reference=file.reference, code=code, stored_hash=file.access_code_hash
+        )
+    if matches and file is not None:
+        record_event(file, "portal_sign_in", actor=ACTOR, data={"ip": client_ip})
+        return SignInResult(outcome=SignInOutcome.SIGNED_IN, file=file)
+    with transaction.atomic():
+        count_attempt(scope=ThrottleScope.SIGN_IN_FILE, key=normalized, now=now)
+        count_attempt(scope=ThrottleScope.SIGN_IN_IP, key=client_ip, now=now)
+    retry_file = locked_until(
+        scope=ThrottleScope.SIGN_IN_FILE, key=normalized, limit=MAX_FAILURES, now=now
+    )
+    if file is not None:
+        record_event(file, "portal_sign_in_failed", actor=ACTOR, data={"ip": client_ip})
+        if retry_file is not None:
+            record_event(
+                file,
+                "portal_locked",
+                actor=ACTOR,
+                message=f"Sign-in locked after {MAX_FAILURES} failures until {retry_file}.",
+                data={"ip": client_ip, "until": retry_file.isoformat()},
+            )
+    return SignInResult(outcome=SignInOutcome.REFUSED)
+
+
+def _compact(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+class CheckOutcome(StrEnum):
+    GENUINE = "genuine"
+    NOT_GENUINE = "not_genuine"
+    WRONG_IBAN = "wrong_iban"
+    LOCKED = "locked"
+
+
+def check_authenticity(
+    *, reference: str, iban: str, structured_communication: str, client_ip: str, now: datetime
+) -> CheckOutcome:
+    """Whether a file number, IBAN and structured communication are ours (journey 6).
+
+    "Genuine" only when the IBAN is the agency's and the number and communication name the
+    same file; nothing else about the file is revealed. An IBAN that is not ours is reported
+    apart: it is the clearest warning sign of a fraudulent message.
+    """
+    if locked_until(scope=ThrottleScope.CHECK_IP, key=client_ip, limit=MAX_CHECKS, now=now):
+        return CheckOutcome.LOCKED
+    count_attempt(scope=ThrottleScope.CHECK_IP, key=client_ip, now=now)
+    if _compact(iban) != _compact(settings.AMICABLE_AGENCY["iban"]):
+        return CheckOutcome.WRONG_IBAN
+    digits = "".join(ch for ch in structured_communication if ch.isdigit())
+    exists = File.objects.filter(
+        reference=normalize_file_reference(reference), structured_communication=digits
+    ).exists()
+    return CheckOutcome.GENUINE if exists else CheckOutcome.NOT_GENUINE
+
+
+@transaction.atomic
+def report_phishing(
+    *,
+    channel: str,
+    received_on: date | None,
+    sender: str,
+    content: str,
+    reporter_email: str,
+    today: date,
+) -> PhishingReport:
+    """Store a phishing report and put it in the staff queue, due in two working days."""
+    report = PhishingReport.objects.create(
+        channel=channel,
+        received_on=received_on,
+        sender=sender,
+        content=content,
+        reporter_email=reporter_email,
+    )
+    WorkItem.objects.create(
+        kind=WorkItemKind.PHISHING_REPORT,
+        title=f"Phishing report {report.pk} ({channel})",
+        due_on=add_working_days(today, PHISHING_REVIEW_WORKING_DAYS),
+        data={"phishing_report_id": report.pk},
+    )
+    return report
+
+
+def sign_in_expiry(now: datetime) -> datetime:
+    return now + timedelta(seconds=settings.SESSION_COOKIE_AGE)
+
+
+def local_today() -> date:
+    return timezone.localdate()

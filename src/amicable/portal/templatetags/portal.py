@@ -1,0 +1,77 @@
+"""Template filters for amounts and dates, the Belgian way, in the page's language."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django import template
+from django.conf import settings
+from django.forms import BoundField
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+from amicable.domain.money import format_eur
+
+register = template.Library()
+
+LANGUAGES = ("fr", "nl", "de", "en")
+
+
+def current_language() -> str:
+    language = (get_language() or "fr")[:2]
+    return language if language in LANGUAGES else "fr"
+
+
+@register.filter
+def eur(amount: Decimal | None) -> str:
+    """``1 234,56 €`` in French, ``€ 1.234,56`` in Dutch... (amicable.domain.money)."""
+    if amount is None:
+        return ""
+    return format_eur(amount, current_language())
+
+
+@register.filter
+def bedate(value: date | None) -> str:
+    """dd/mm/yyyy, the numeric date form used in Belgium in all four languages."""
+    if value is None:
+        return ""
+    return value.strftime("%d/%m/%Y")
+
+
+@register.filter
+def rate(value: Decimal | None) -> str:
+    """An interest rate with the language's decimal separator (``10,5 %`` or ``10.5%``)."""
+    if value is None:
+        return ""
+    text = format(value.normalize(), "f")
+    if current_language() == "en":
+        return f"{text}%"
+    return f"{text.replace('.', ',')}\u00a0%"
+
+
+@register.simple_tag
+def agency() -> dict[str, str]:
+    """The agency's identity (settings.AMICABLE_AGENCY), for the footer of every page."""
+    return dict(settings.AMICABLE_AGENCY)
+
+
+@register.filter
+def described(field: BoundField, extra_id: str = "") -> SafeString:
+    """The field's widget with aria-describedby naming its help, its errors and ``extra_id``.
+
+    WCAG 2.2 (1.3.1, 3.3.1): a screen reader reads the error and the hint with the input.
+    """
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}_help")
+    if field.errors:
+        ids.append(f"{field.auto_id}_error")
+    if extra_id:
+        ids.append(extra_id)
+    attrs: dict[str, str | bool] = {}
+    if ids:
+        attrs["aria-describedby"] = " ".join(ids)
+    if field.errors or extra_id:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)

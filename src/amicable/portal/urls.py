@@ -1,0 +1,21 @@
+"""The portal's addresses (mounted at the site root)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from amicable.portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("sign-in/", views.sign_in, name="sign_in"),
+    path("sign-out/", views.sign_out, name="sign_out"),
+    path("files/", views.file_list, name="files"),
+    path("files/<str:reference>/", views.file_detail, name="file"),
+    path("files/<str:reference>/pay/", views.pay, name="pay"),
+    path("check/", views.check, name="check"),
+    path("check/report/", views.report_phishing, name="report"),
+    path("rights/", views.rights, name="rights"),
+    path("faq/", views.faq_page, name="faq"),
+]

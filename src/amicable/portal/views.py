@@ -1,0 +1,201 @@
+"""The debtor portal: each view parses its input, calls one service or selector, renders."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from amicable.domain.epc import epc_payload, epc_qr_svg
+from amicable.domain.references import ogm_format
+from amicable.files.ledger import file_balance
+from amicable.portal import faq, services
+from amicable.portal.forms import AuthenticityForm, PhishingReportForm, SignInForm
+from amicable.portal.models import FraudCampaign
+from amicable.portal.selectors import (
+    SESSION_DEBTOR,
+    SESSION_FILE,
+    access_file_for_debtor,
+    get_breakdown,
+    list_files_for_debtor,
+    signed_in_debtor_id,
+)
+
+SESSION_LANGUAGE = "portal_language"
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # The app is served behind one trusted reverse proxy that sets REMOTE_ADDR; a header the
+    # client controls (X-Forwarded-For) would let an attacker escape the per-address lock-out.
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def _minutes_until(moment: datetime) -> int:
+    seconds: float = (moment - timezone.now()).total_seconds()
+    return max(1, math.ceil(seconds / 60))
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        result = services.sign_in(
+            reference=form.cleaned_data["reference"],
+            code=form.cleaned_data["code"],
+            client_ip=_client_ip(request),
+            now=timezone.now(),
+        )
+        if result.outcome is services.SignInOutcome.SIGNED_IN and result.file is not None:
+            # A new session key on sign-in, so a key planted before cannot be reused.
+            request.session.cycle_key()
+            request.session[SESSION_DEBTOR] = result.file.debtor_id
+            request.session[SESSION_FILE] = result.file.pk
+            language = result.file.debtor.language
+            request.session[SESSION_LANGUAGE] = language
+            translation.activate(language)
+            response = redirect("portal:files")
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+            return response
+        if result.outcome is services.SignInOutcome.LOCKED and result.retry_at is not None:
+            error = _(
+                "Too many unsuccessful attempts. For your security, sign-in is blocked: "
+                "try again in %(minutes)d minutes, or call us."
+            ) % {"minutes": _minutes_until(result.retry_at)}
+        else:
+            error = _(
+                "The file number or the access code is not correct. Check both on our letter."
+            )
+    status = 200 if not error else 400
+    return render(request, "portal/sign_in.html", {"form": form, "error": error}, status=status)
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    request.session.flush()
+    return redirect("portal:sign_in")
+
+
+def _require_sign_in(request: HttpRequest) -> HttpResponseRedirect | None:
+    if signed_in_debtor_id(request) is None:
+        return redirect(f"{reverse('portal:sign_in')}?expired=1")
+    return None
+
+
+def file_list(request: HttpRequest) -> HttpResponse:
+    if (response := _require_sign_in(request)) is not None:
+        return response
+    debtor_id = signed_in_debtor_id(request)
+    assert debtor_id is not None
+    today = timezone.localdate()
+    files = [(f, file_balance(f, as_of=today)) for f in list_files_for_debtor(debtor_id)]
+    return render(request, "portal/file_list.html", {"files": files, "today": today})
+
+
+def file_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    """Journey 1: how much do I owe, and why."""
+    if (response := _require_sign_in(request)) is not None:
+        return response
+    file = access_file_for_debtor(request, reference)
+    breakdown = get_breakdown(file, today=timezone.localdate())
+    return render(request, "portal/file_detail.html", {"file": file, "breakdown": breakdown})
+
+
+def _group_iban(iban: str) -> str:
+    compact = "".join(iban.split())
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
+def pay(request: HttpRequest, reference: str) -> HttpResponse:
+    """Journey 2: how do I pay (EPC069-12 QR code, structured communication)."""
+    if (response := _require_sign_in(request)) is not None:
+        return response
+    file = access_file_for_debtor(request, reference)
+    agency = settings.AMICABLE_AGENCY
+    outstanding = file_balance(file, as_of=timezone.localdate()).outstanding
+    communication = ogm_format(file.structured_communication)
+    qr_svg = ""
+    if outstanding > 0:
+        svg = epc_qr_svg(
+            epc_payload(
+                beneficiary=agency["name"],
+                iban=agency["iban"],
+                bic=agency["bic"],
+                amount=outstanding,
+                reference=file.structured_communication,
+            )
+        )
+        label = escape(_("QR code to scan with your banking app"))
+        qr_svg = svg.replace('aria-label="EPC QR code"', f'aria-label="{label}"', 1)
+    context = {
+        "file": file,
+        "agency": agency,
+        "iban": _group_iban(agency["iban"]),
+        "communication": communication,
+        "outstanding": outstanding,
+        "qr_svg": qr_svg,
+    }
+    return render(request, "portal/pay.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest) -> HttpResponse:
+    """Journey 6: is this message really from us (public, rate-limited)."""
+    form = AuthenticityForm(request.POST or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        outcome = services.check_authenticity(
+            reference=form.cleaned_data["reference"],
+            iban=form.cleaned_data["iban"],
+            structured_communication=form.cleaned_data["structured_communication"],
+            client_ip=_client_ip(request),
+            now=timezone.now(),
+        )
+    campaigns = FraudCampaign.objects.filter(is_active=True)
+    context = {
+        "form": form,
+        "outcome": outcome.value if outcome else "",
+        "campaigns": campaigns,
+        "agency": settings.AMICABLE_AGENCY,
+    }
+    return render(request, "portal/check.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def report_phishing(request: HttpRequest) -> HttpResponse:
+    form = PhishingReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.report_phishing(
+            channel=form.cleaned_data["channel"],
+            received_on=form.cleaned_data["received_on"],
+            sender=form.cleaned_data["sender"],
+            content=form.cleaned_data["content"],
+            reporter_email=form.cleaned_data["reporter_email"],
+            today=timezone.localdate(),
+        )
+        return render(request, "portal/report_sent.html")
+    return render(request, "portal/report.html", {"form": form})
+
+
+def rights(request: HttpRequest) -> HttpResponse:
+    """Journey 7: the debtor's rights and the supervisory authority."""
+    return render(request, "portal/rights.html", {"agency": settings.AMICABLE_AGENCY})
+
+
+def faq_page(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    entries = faq.search(query)
+    return render(request, "portal/faq.html", {"entries": entries, "query": query})
