@@ -198,6 +198,7 @@ MANDATORY_MENTIONS: Mapping[LetterKind, tuple[Mention, ...]] = MappingProxyType(
         ),
         LetterKind.PAYMENT_PLAN_CONFIRMATION: (
             *_EVERY_LETTER,
+            *_CLAIM,
             *_ITEMISED,
             Mention(
                 "plan.instalments",
