@@ -1,0 +1,192 @@
+"""Intake rules that need today's date or several fields, with the field each error concerns.
+
+Shared by the API and the CSV/XLSX import. Every claim also passes the checks of
+``amicable.files.services.check_claim`` (first reminder and grace period, CEL art. XIX.2; damages
+clause and interest rate against the caps, CEL art. XIX.4), so a claim that would make the intake
+service fail is refused here with its reason, before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from amicable.domain.errors import DomainError, UnknownRateError
+from amicable.domain.interest import RateTable, accrued_interest
+from amicable.files.rates import last_day_with_rates
+from amicable.files.services import ClaimInput, DebtorInput, FileInput, check_claim
+from amicable.intake.schemas import ClaimIn, DebtorIn, FileIn
+from amicable.intake.validation import is_belgian_postal_code
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One refused value: ``field`` is a path into the request (``claims[0].principal``)."""
+
+    field: str | None
+    reason: str
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+def check_debtor(debtor: DebtorIn, *, today: date, prefix: str = "debtor") -> list[FieldError]:
+    errors = []
+    if debtor.country == "BE" and not is_belgian_postal_code(debtor.postal_code):
+        errors.append(
+            FieldError(
+                _join(prefix, "postal_code"),
+                "A Belgian postal code has four digits, from 1000 to 9999.",
+            )
+        )
+    if debtor.birth_date is not None and debtor.birth_date >= today:
+        errors.append(
+            FieldError(_join(prefix, "birth_date"), "The birth date must be in the past.")
+        )
+    return errors
+
+
+def check_claim_rules(
+    claim: ClaimIn, *, today: date, rates: RateTable, prefix: str = ""
+) -> list[FieldError]:
+    """The rules of one claim, then the legal checks of the intake service.
+
+    ``rates`` is the rate table in force (``files.rates.rate_table()``), read once per request
+    or import rather than once per claim.
+    """
+    errors: list[FieldError] = []
+
+    def refuse(name: str, reason: str) -> None:
+        errors.append(FieldError(_join(prefix, name), reason))
+
+    if claim.due_date > today:
+        refuse("due_date", "The due date is in the future: only a late payment can be collected.")
+    if claim.invoice_date > claim.due_date:
+        refuse("invoice_date", "The invoice date must be on or before the due date.")
+    if claim.contract_date is not None and claim.contract_date > today:
+        refuse("contract_date", "The contract date must not be in the future.")
+    sent_on, channel = claim.first_reminder_sent_on, claim.first_reminder_channel
+    if (sent_on is None) != (channel is None):
+        missing = "first_reminder_channel" if channel is None else "first_reminder_sent_on"
+        refuse(
+            missing,
+            "The first reminder's date and channel (paper or electronic) go together: give "
+            "both, or neither if no first reminder was sent (CEL art. XIX.2).",
+        )
+    if sent_on is not None:
+        if sent_on > today:
+            refuse("first_reminder_sent_on", "The first reminder date is in the future.")
+        elif sent_on <= claim.due_date:
+            refuse(
+                "first_reminder_sent_on",
+                "The first reminder must be sent after the due date: it reminds the consumer "
+                "of a late payment (CEL art. XIX.2).",
+            )
+    if claim.indemnity_fixed is not None and (
+        claim.indemnity_percent is not None or claim.indemnity_minimum is not None
+    ):
+        refuse(
+            "indemnity_fixed",
+            "A damages clause is either a fixed amount or a percentage (with an optional "
+            "minimum), not both: enter the clause as the general terms write it.",
+        )
+    if claim.indemnity_minimum is not None and claim.indemnity_percent is None:
+        refuse(
+            "indemnity_minimum",
+            "A minimum goes with a percentage; for a single amount use indemnity_fixed.",
+        )
+    if claim.interest_rate is not None and not claim.interest_clause:
+        refuse(
+            "interest_rate",
+            "An interest rate is given but interest_clause is false: no interest may be "
+            "charged without a clause (CEL art. XIX.4). Set interest_clause if the contract "
+            "provides late interest.",
+        )
+    if errors:
+        return errors
+    try:
+        check = check_claim(to_claim_input(claim), today=today, rates=rates)
+        if check.interest.applies and check.grace is not None:
+            # Every balance of the file will compute this interest: a first chargeable day
+            # before the published rates would make each of them fail, so refuse it now.
+            start = check.grace.first_chargeable_day
+            end = min(today, last_day_with_rates(rates))
+            accrued_interest(Decimal("1.00"), start, end, check.interest.rate, rates=rates)
+    except UnknownRateError as exc:
+        refuse("interest_clause", str(exc))
+    except (DomainError, ValueError) as exc:
+        errors.append(FieldError(prefix or None, str(exc)))
+    return errors
+
+
+def check_file(item: FileIn, *, today: date, rates: RateTable) -> list[FieldError]:
+    """Every rule of a file, its debtor and its claims; an empty list means acceptable."""
+    errors = check_debtor(item.debtor, today=today)
+    first_index: dict[str, int] = {}
+    for index, claim in enumerate(item.claims):
+        prefix = f"claims[{index}]"
+        if claim.creditor_reference in first_index:
+            errors.append(
+                FieldError(
+                    f"{prefix}.creditor_reference",
+                    f"The claim reference {claim.creditor_reference!r} is already used by "
+                    f"claims[{first_index[claim.creditor_reference]}] of this file.",
+                )
+            )
+            continue
+        first_index[claim.creditor_reference] = index
+        errors.extend(check_claim_rules(claim, today=today, rates=rates, prefix=prefix))
+    return errors
+
+
+def to_claim_input(claim: ClaimIn) -> ClaimInput:
+    return ClaimInput(
+        creditor_reference=claim.creditor_reference,
+        description=claim.description,
+        invoice_date=claim.invoice_date,
+        due_date=claim.due_date,
+        principal=claim.principal,
+        contract_date=claim.contract_date,
+        regular_supply=claim.regular_supply,
+        first_reminder_sent_on=claim.first_reminder_sent_on,
+        first_reminder_channel=claim.first_reminder_channel,
+        indemnity_percent=claim.indemnity_percent,
+        indemnity_minimum=claim.indemnity_minimum,
+        indemnity_fixed=claim.indemnity_fixed,
+        requested_indemnity=claim.requested_indemnity,
+        interest_clause=claim.interest_clause,
+        interest_rate=claim.interest_rate,
+        reminder_cost_clause=claim.reminder_cost_clause,
+    )
+
+
+def to_debtor_input(debtor: DebtorIn) -> DebtorInput:
+    return DebtorInput(
+        customer_reference=debtor.customer_reference,
+        name=debtor.name,
+        address=debtor.address,
+        postal_code=debtor.postal_code,
+        city=debtor.city,
+        language=debtor.language,
+        country=debtor.country,
+        email=debtor.email,
+        phone=debtor.phone,
+        birth_date=debtor.birth_date,
+    )
+
+
+def to_file_input(item: FileIn, *, idempotency_key: str | None = None) -> FileInput:
+    return FileInput(
+        creditor_reference=item.creditor_reference,
+        debtor=to_debtor_input(item.debtor),
+        claims=tuple(to_claim_input(claim) for claim in item.claims),
+        idempotency_key=idempotency_key,
+    )
+
+
+def first_errors(errors: Sequence[FieldError], limit: int = 50) -> list[FieldError]:
+    """At most ``limit`` errors: enough to fix a request, never a response of megabytes."""
+    return list(errors[:limit])
