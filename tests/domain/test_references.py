@@ -231,3 +231,10 @@ def test_classify_reference_by_content(
 )
 def test_find_ogms(text: str, expected: list[str]) -> None:
     assert find_ogms(text) == expected
+
+
+@given(st.text(alphabet="0123456789", min_size=12, max_size=12))
+def test_the_check_agrees_with_stdnum(digits: str) -> None:
+    from stdnum.be import ogm_vcs
+
+    assert ogm_is_valid(digits) is ogm_vcs.is_valid(digits)
