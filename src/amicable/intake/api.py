@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 
 import pydantic
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from ninja import File as FileParam
 from ninja import Form, Header, NinjaAPI, Query, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -527,14 +527,16 @@ def upload_document(
             raise RequestRefused(
                 [FieldError("claim", "This file has no claim with this reference.")]
             )
-    stored = services.upload_document(
-        file=target,
-        kind=DocumentKind(kind),
-        upload=file,
-        original_name=file.name or "document",
-        actor=_actor(request),
-        claim=claim_row,
-    )
+    # The API speaks English throughout; the upload checks' messages are translated.
+    with translation.override("en"):
+        stored = services.upload_document(
+            file=target,
+            kind=DocumentKind(kind),
+            upload=file,
+            original_name=file.name or "document",
+            actor=_actor(request),
+            claim=claim_row,
+        )
     return Status(201 if stored.created else 200, presenters.document_out(stored.document))
 
 
