@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "amicable.payments",
     "amicable.letters",
     "amicable.portal",
+    "amicable.plans",
+    "amicable.disputes",
     "amicable.backoffice",
     "amicable.workflow",
 ]

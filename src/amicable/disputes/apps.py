@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class DisputesConfig(AppConfig):
+    name = "amicable.disputes"
