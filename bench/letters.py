@@ -1,0 +1,177 @@
+"""Letters per second: a batch of formal notices rendered one after the other on one core.
+
+Each letter goes through the whole of ``render_letter``: mandatory mentions and figure rules,
+EPC payload and QR code, JSON, Typst compile to PDF. Every letter differs (file number, debtor,
+amount, structured communication), so Typst's memoisation cannot replay an earlier result.
+
+The floor is a bare Typst compile of a one-page document holding one QR code (a different one
+each time), with the same compiler reuse: what a letter would cost with no checks, no data and
+no layout. The ratio says how far the letters are from it.
+
+Run: ``.venv/bin/python bench/letters.py [--count N] [--header]``. Prints one markdown table
+row (``--header`` prints the table header first). No Django settings are needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import time
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import typst
+from stdnum.be import ogm_vcs
+
+from amicable.domain.epc import epc_payload, epc_qr_svg
+from amicable.domain.mentions import AmountItem, LetterKind
+from amicable.letters.data import Debtor, LetterData, PostalAddress
+from amicable.letters.rendering import render_letter
+from amicable.letters.samples import sample_letter_data
+
+HEADER = (
+    "| date | CPU | letters | letters/s (1 core) | ms/letter | of which QR code ms "
+    "| first letter ms | floor ms (bare compile, one QR) | letter/floor |\n"
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+)
+
+FLOOR_TEMPLATE = b"""
+#set page(paper: "a4")
+#set text(font: "Libertinus Serif")
+Payment reference #sys.inputs.reference
+#image(bytes(sys.inputs.qr), width: 32mm)
+"""
+
+
+def cpu_model() -> str:
+    """The CPU model name, as lscpu shows it."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def pin_to_one_core() -> str:
+    """Run this process (and the threads Typst starts) on a single CPU."""
+    if not hasattr(os, "sched_setaffinity"):
+        return "not pinned"
+    cpu = min(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cpu})
+    return f"cpu {cpu}"
+
+
+def communication(number: int) -> str:
+    base = f"{number:010d}"
+    return base + ogm_vcs.calc_check_digits(base)
+
+
+def notices(count: int) -> list[LetterData]:
+    """``count`` different, lawful formal notices."""
+    template = sample_letter_data(LetterKind.FORMAL_NOTICE, "fr")
+    assert template.payment is not None
+    letters = []
+    for n in range(count):
+        principal = Decimal("150.00") + Decimal(n % 5000) / 4
+        items = (
+            AmountItem("principal", f"facture 2025-{n:06d}", principal),
+            AmountItem("interest", "", Decimal("3.68"), "10,50 % l'an"),
+            AmountItem("indemnity", "", Decimal("20.00"), "clause 8, art. XIX.4 CEL"),
+        )
+        total = sum((i.amount for i in items), Decimal("0.00"))
+        letters.append(
+            replace(
+                template,
+                reference=f"D-2025-{n:06d}",
+                debtor=Debtor(
+                    name=f"Débiteur {n}",
+                    address=PostalAddress((f"Rue des Tilleuls {n % 300 + 1}",), "4000", "Liège"),
+                ),
+                items=items,
+                payment=replace(
+                    template.payment,
+                    amount=total,
+                    structured_communication=communication(3_000_000_000 + n),
+                ),
+            )
+        )
+    return letters
+
+
+def bench_letters(letters: list[LetterData]) -> tuple[float, float]:
+    """Seconds for the first letter (cold: template parse, fonts) and per letter after it."""
+    start = time.perf_counter()
+    render_letter(letters[0])
+    first = time.perf_counter() - start
+    gc.collect()
+    start = time.perf_counter()
+    for data in letters[1:]:
+        render_letter(data)
+    return first, (time.perf_counter() - start) / max(len(letters) - 1, 1)
+
+
+def bench_qr(letters: list[LetterData]) -> float:
+    """Seconds per EPC QR code (payload and SVG), the part of a letter done by segno."""
+    payments = [data.payment for data in letters if data.payment is not None]
+    start = time.perf_counter()
+    for payment in payments:
+        epc_qr_svg(
+            epc_payload(
+                beneficiary=payment.beneficiary,
+                iban=payment.iban,
+                amount=payment.amount,
+                reference=payment.structured_communication,
+                bic=payment.bic,
+            )
+        )
+    return (time.perf_counter() - start) / max(len(payments), 1)
+
+
+def bench_floor(count: int) -> float:
+    """Seconds per bare compile of a one-page document with one QR code."""
+    compiler = typst.Compiler(ignore_system_fonts=True)
+    codes = []
+    for n in range(count):
+        reference = communication(4_000_000_000 + n)
+        payload = epc_payload(
+            beneficiary="Clairval SRL",
+            iban="BE71096123456769",
+            amount=Decimal("100.00") + n,
+            reference=reference,
+        )
+        codes.append({"reference": reference, "qr": epc_qr_svg(payload)})
+    compiler.compile(input=FLOOR_TEMPLATE, format="pdf", sys_inputs=codes[0])  # warm up
+    start = time.perf_counter()
+    for inputs in codes[1:]:
+        compiler.compile(input=FLOOR_TEMPLATE, format="pdf", sys_inputs=inputs)
+    return (time.perf_counter() - start) / max(count - 1, 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=10_000, help="letters to render")
+    parser.add_argument("--floor-count", type=int, default=1_000, help="bare compiles")
+    parser.add_argument("--header", action="store_true", help="print the table header first")
+    options = parser.parse_args()
+    pinned = pin_to_one_core()
+    letters = notices(options.count)
+    first, per_letter = bench_letters(letters)
+    qr = bench_qr(letters[: options.floor_count])
+    floor = bench_floor(options.floor_count)
+    if options.header:
+        print(HEADER)
+    print(
+        f"| {date.today().isoformat()} | {cpu_model()} ({pinned}) | {options.count:,} "
+        f"| {1 / per_letter:,.0f} | {per_letter * 1000:.2f} | {qr * 1000:.2f} | {first * 1000:.0f} "
+        f"| {floor * 1000:.2f} | {per_letter / floor:.1f} |"
+    )
+
+
+if __name__ == "__main__":
+    main()
