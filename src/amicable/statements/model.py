@@ -1,0 +1,140 @@
+"""What a bank statement reader gives: statements of movements, warnings, or one clean error.
+
+Both readers (CODA and camt.053) produce the same types, so the reconciler never needs to know
+which format a bank delivered. Amounts are signed ``Decimal`` (credit positive, debit negative);
+a structured reference is already classified by its content (12-digit OGM or ``RF`` reference,
+see :func:`amicable.domain.references.classify_reference`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+__all__ = [
+    "BankMovement",
+    "Format",
+    "ParseResult",
+    "Statement",
+    "StatementError",
+    "Warning",
+    "movement_identity",
+]
+
+Format = Literal["coda", "camt053"]
+
+CENT = Decimal("0.01")
+
+
+class StatementError(Exception):
+    """A file that cannot be read as a bank statement: nothing of it may be imported.
+
+    ``location`` names the place: ``"line 12"`` in a CODA file, an element path such as
+    ``"Stmt[1]/Ntry[3]/Amt"`` in a camt.053 document, ``"file"`` for the whole file.
+    """
+
+    def __init__(self, location: str, message: str) -> None:
+        super().__init__(f"{location}: {message}")
+        self.location = location
+        self.message = message
+
+
+# The name the readers' callers use; this package never needs the builtin ``Warning``.
+@dataclass(frozen=True, slots=True)
+class Warning:
+    """An integrity problem that does not stop the import (a trailer that does not add up...)."""
+
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class BankMovement:
+    """One booked movement on our account, as the reconciler sees it.
+
+    ``statement`` identifies the statement the movement was read from; ``identity`` identifies
+    the movement itself, for de-duplication: it is the same every time the same movement is
+    read again, from the same file or from a duplicate or overlapping statement of the account.
+    ``information`` holds the bank's additional texts (CODA records 3.x, camt.053
+    ``AddtlNtryInf``/``AddtlTxInf``), which the free-text OGM search may also read.
+    """
+
+    account: str
+    currency: str
+    statement: str
+    booking_date: date
+    value_date: date | None
+    amount: Decimal
+    structured_reference: str | None
+    communication: str
+    counterparty_name: str | None
+    counterparty_account: str | None
+    counterparty_bic: str | None
+    end_to_end_id: str | None
+    bank_reference: str | None
+    transaction_code: str | None
+    identity: str
+    return_reason: str | None = None
+    is_reversal: bool = False
+    information: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One statement of one account: its balances and its booked movements, in file order.
+
+    ``number`` is the bank's statement number (CODA: the CODA sequence number of record 1;
+    camt.053: ``LglSeqNb``, else ``ElctrncSeqNb``, else ``Id``). ``identity`` is the stable key
+    the movements carry as their ``statement``.
+    """
+
+    account: str
+    currency: str
+    number: str
+    identity: str
+    opening_balance: Decimal | None
+    closing_balance: Decimal | None
+    opening_date: date | None
+    closing_date: date | None
+    movements: list[BankMovement]
+    is_duplicate: bool = False
+    information: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    """Everything read from one file: its statements and the integrity warnings."""
+
+    format: Format
+    statements: list[Statement]
+    warnings: list[Warning] = field(default_factory=list)
+
+    @property
+    def movements(self) -> list[BankMovement]:
+        """The movements of every statement, in file order."""
+        return [movement for statement in self.statements for movement in statement.movements]
+
+
+def movement_identity(*parts: str) -> str:
+    """A stable 64-hex-digit key for a movement, from the parts that make it unique.
+
+    The parts are joined with a separator that cannot occur in them (unit separator), so
+    ``("ab", "c")`` and ``("a", "bc")`` never collide.
+    """
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def in_cents(amount: Decimal) -> Decimal:
+    """``amount`` with exactly two decimals when that loses nothing (``-122.400`` -> ``-122.40``).
+
+    CODA amounts carry three decimals and camt.053 amounts as many as the bank wrote; a euro
+    amount is shown and compared in cents. An amount with a real third decimal is kept exact.
+    """
+    rounded = amount.quantize(CENT)
+    return rounded if rounded == amount else amount
