@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from amicable.config import views
+from amicable.intake import views as intake_views
 from amicable.intake.api import api as intake_api
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -14,5 +15,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", intake_api.urls),
+    path("backoffice/intake/upload", intake_views.upload_page, name="intake-upload"),
     path("", include("amicable.portal.urls")),
 ]

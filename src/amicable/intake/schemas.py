@@ -19,6 +19,7 @@ from amicable.intake.validation import (
     Address,
     Amount,
     AmountOrZero,
+    BirthDate,
     City,
     Country,
     Description,
@@ -86,7 +87,7 @@ class DebtorIn(_Input):
     )
     email: Email = ""
     phone: Phone = ""
-    birth_date: IsoDate | None = None
+    birth_date: BirthDate | None = None
 
 
 class ClaimIn(_Input):

@@ -282,12 +282,7 @@ Iban = Annotated[
 # --- dates ------------------------------------------------------------------------------------
 
 
-def iso_date(value: object) -> date:
-    """A calendar date written ``YYYY-MM-DD`` between ``MIN_DATE`` and ``MAX_DATE``.
-
-    >>> iso_date("2025-02-14")
-    datetime.date(2025, 2, 14)
-    """
+def _calendar_date(value: object, *, first: date) -> date:
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
@@ -299,20 +294,43 @@ def iso_date(value: object) -> date:
             raise _error("date", "This date does not exist in the calendar.") from None
     else:
         raise _error("date_format", "Write dates as YYYY-MM-DD, for example 2025-02-14.")
-    if not MIN_DATE <= day <= MAX_DATE:
+    if not first <= day <= MAX_DATE:
         raise _error(
             "date_range",
             "The date must be between {first} and {last}.",
-            first=MIN_DATE.isoformat(),
+            first=first.isoformat(),
             last=MAX_DATE.isoformat(),
         )
     return day
+
+
+def iso_date(value: object) -> date:
+    """A calendar date written ``YYYY-MM-DD`` between ``MIN_DATE`` and ``MAX_DATE``.
+
+    >>> iso_date("2025-02-14")
+    datetime.date(2025, 2, 14)
+    """
+    return _calendar_date(value, first=MIN_DATE)
 
 
 IsoDate = Annotated[
     date,
     BeforeValidator(iso_date),
     WithJsonSchema({"type": "string", "format": "date", "examples": ["2025-02-14"]}),
+]
+
+MIN_BIRTH_DATE: Final = date(1900, 1, 1)
+
+
+def birth_date(value: object) -> date:
+    """A birth date written ``YYYY-MM-DD``, from 1900 (that it is past is a rule)."""
+    return _calendar_date(value, first=MIN_BIRTH_DATE)
+
+
+BirthDate = Annotated[
+    date,
+    BeforeValidator(birth_date),
+    WithJsonSchema({"type": "string", "format": "date", "examples": ["1980-05-17"]}),
 ]
 
 

@@ -1,0 +1,50 @@
+"""The staff page of the bulk import: upload a CSV or XLSX sheet for a creditor."""
+
+from __future__ import annotations
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from amicable.intake.forms import UploadSheetForm
+from amicable.intake.importer import ImportReport, SheetError, import_files, read_sheet
+
+# The page lists this many errors; the command prints them all.
+MAX_ERRORS_SHOWN = 1000
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def upload_page(request: HttpRequest) -> HttpResponse:
+    form = UploadSheetForm(request.POST or None, request.FILES or None)
+    report: ImportReport | None = None
+    sheet_error: SheetError | None = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["sheet"]
+        creditor = form.cleaned_data["creditor"]
+        try:
+            report = import_files(
+                creditor=creditor,
+                rows=read_sheet(upload, name=upload.name or ""),
+                actor=f"staff:{request.user.get_username()}",
+                today=timezone.localdate(),
+            )
+        except SheetError as exc:
+            sheet_error = exc
+    status = 422 if sheet_error is not None or (report is not None and not report.ok) else 200
+    if request.method == "POST" and not form.is_valid():
+        status = 422
+    return render(
+        request,
+        "intake/upload.html",
+        {
+            "form": form,
+            "report": report,
+            "sheet_error": sheet_error,
+            "errors_shown": report.errors[:MAX_ERRORS_SHOWN] if report else [],
+            "errors_hidden": max(0, len(report.errors) - MAX_ERRORS_SHOWN) if report else 0,
+        },
+        status=status,
+    )
