@@ -69,6 +69,8 @@ def _parse_xml(data: bytes) -> Element:
         line, column = error.position
         reason = str(error).split(":", 1)[0]
         raise StatementError(f"line {line}, column {column}", f"XML error: {reason}") from None
+    except LookupError as error:  # an encoding Python does not know, from the XML declaration
+        raise StatementError("line 1", f"XML error: {error}") from None
     except DTDForbidden:
         raise StatementError("DOCTYPE", "a statement never declares a DTD; refused") from None
     except EntitiesForbidden:
@@ -270,8 +272,6 @@ class _Reader:
             is_credit=is_credit,
             location=location,
         )
-        if amounts is None:  # one movement for the whole entry
-            details, amounts = [], [signed]
         common = _Entry(
             account=account,
             currency=entry_currency or currency,
@@ -285,8 +285,9 @@ class _Reader:
             transaction_code=_transaction_code(entry),
             information=_text(entry, "AddtlNtryInf"),
         )
-        if not details:
+        if amounts is None or not details:  # one movement for the whole entry
             movements.append(self.movement(common, None, 1, signed))
+            return signed
         for number, (detail, detail_amount) in enumerate(zip(details, amounts, strict=True), 1):
             movements.append(self.movement(common, detail, number, detail_amount))
         return signed
