@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.conf import LazySettings
 from django.test import Client
 
 from amicable.files.models import File
@@ -33,3 +34,23 @@ def cast(db: None) -> Cast:
 def sign_in(client: Client, cast: Cast) -> None:
     response = client.post("/sign-in/", {"reference": cast.file.reference, "code": cast.code})
     assert response.status_code == 302
+
+
+#: An agency whose name may show through an envelope window (no word telling it is about a
+#: debt), so that its letters pass every check of amicable.letters.
+LETTER_AGENCY = {
+    "name": "Clairval SRL",
+    "enterprise_number": "0712.345.630",
+    "fps_economy_registration": "FPS-ECO 2024/0047",
+    "address": "Rue de la Loi 155, 1040 Bruxelles",
+    "phone": "+32 2 555 01 23",
+    "email": "contact@clairval.example",
+    "iban": "BE71096123456769",
+    "bic": "GKCCBEBB",
+}
+
+
+@pytest.fixture
+def letter_agency(settings: LazySettings) -> dict[str, str]:
+    settings.AMICABLE_AGENCY = LETTER_AGENCY
+    return LETTER_AGENCY

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.http import Http404, HttpRequest
 
 from amicable.domain import law
-from amicable.files.ledger import FileBalance, file_balance
-from amicable.files.models import Claim, File
+from amicable.domain.allocation import Component
+from amicable.files.ledger import PAYMENT_KINDS, FileBalance, file_balance
+from amicable.files.models import Allocation, Claim, EntryKind, File, LedgerEntry
 from amicable.files.numbers import normalize_file_reference
 
 SESSION_DEBTOR = "portal_debtor_id"
@@ -115,4 +117,89 @@ def get_breakdown(file: File, *, today: date) -> Breakdown:
         principal_charged=principal_charged,
         indemnity_cap=law.max_indemnity(principal_charged),
         claims=tuple(_claim_view(c) for c in claims),
+    )
+
+
+# --- journey 3: the payments registered and how each was split -------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Transaction:
+    """One payment received on the file and what it paid (legal.md section 6).
+
+    ``allocated`` is what the payment was used for; the rest of ``amount`` is a credit to
+    refund. A payment returned by the bank has ``returned`` set and nothing allocated.
+    """
+
+    entry_id: int
+    value_date: date
+    amount: Decimal
+    paid_to_creditor: bool
+    returned: bool
+    interest: Decimal
+    indemnity: Decimal
+    reminder_costs: Decimal
+    principal: Decimal
+
+    @property
+    def allocated(self) -> Decimal:
+        return self.interest + self.indemnity + self.reminder_costs + self.principal
+
+    @property
+    def credit(self) -> Decimal:
+        return Decimal("0.00") if self.returned else self.amount - self.allocated
+
+
+def list_transactions(file: File) -> list[Transaction]:
+    """Every payment of ``file``, oldest first, with its split from the Allocation rows.
+
+    The allocations of a payment's reversal (a payment returned by the bank) are counted with
+    the payment they cancel, so a returned payment shows as paying nothing.
+    """
+    payments = list(
+        LedgerEntry.objects.filter(file=file, kind__in=PAYMENT_KINDS)
+        .order_by("value_date", "id")
+        .values_list("id", "value_date", "amount", "kind")
+    )
+    returned = set(
+        LedgerEntry.objects.filter(
+            file=file, kind=EntryKind.REVERSAL, reverses__kind__in=PAYMENT_KINDS
+        ).values_list("reverses_id", flat=True)
+    )
+    split: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for entry_id, reversed_id, component, amount in (
+        Allocation.objects.filter(file=file)
+        .values("entry_id", "entry__reverses_id", "component")
+        .annotate(total=Sum("amount"))
+        .values_list("entry_id", "entry__reverses_id", "component", "total")
+    ):
+        split[reversed_id or entry_id][component] += amount
+    zero = Decimal("0.00")
+    return [
+        Transaction(
+            entry_id=entry_id,
+            value_date=value_date,
+            amount=-amount,
+            paid_to_creditor=kind == EntryKind.CREDITOR_PAYMENT,
+            returned=entry_id in returned,
+            interest=split[entry_id].get(Component.INTEREST, zero),
+            indemnity=split[entry_id].get(Component.INDEMNITY, zero),
+            reminder_costs=split[entry_id].get(Component.REMINDER_COST, zero),
+            principal=split[entry_id].get(Component.PRINCIPAL, zero),
+        )
+        for entry_id, value_date, amount, kind in payments
+    ]
+
+
+def paid_only_the_principal(breakdown: Breakdown) -> bool:
+    """The debtor has paid at least the invoices' amount, and costs or interest remain.
+
+    The portal then explains that the indemnity and interest stay due, and that a payment pays
+    interest and costs before the principal (old Civil Code art. 1254; legal.md section 6).
+    """
+    balance = breakdown.balance
+    return (
+        breakdown.principal_charged > 0
+        and balance.paid >= breakdown.principal_charged
+        and balance.outstanding > 0
     )

@@ -170,6 +170,17 @@ def report_phishing(
     return report
 
 
+def record_statement_download(*, file: File, on: date) -> None:
+    """A statement of account given to the debtor is on the timeline, like any letter."""
+    record_event(
+        file,
+        "statement_downloaded",
+        actor=ACTOR,
+        data={"as_of": on.isoformat()},
+        visible_to_debtor=True,
+    )
+
+
 def sign_in_expiry(now: datetime) -> datetime:
     return now + timedelta(seconds=settings.SESSION_COOKIE_AGE)
 

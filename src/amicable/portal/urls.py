@@ -13,6 +13,7 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign_out"),
     path("files/", views.file_list, name="files"),
     path("files/<str:reference>/", views.file_detail, name="file"),
+    path("files/<str:reference>/statement.pdf", views.statement, name="statement"),
     path("files/<str:reference>/pay/", views.pay, name="pay"),
     path("check/", views.check, name="check"),
     path("check/report/", views.report_phishing, name="report"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from datetime import datetime
 
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from amicable.domain.epc import epc_payload, epc_qr_svg
 from amicable.domain.references import ogm_format
 from amicable.files.ledger import file_balance
+from amicable.letters.rendering import LetterRefused
 from amicable.portal import faq, services
 from amicable.portal.forms import AuthenticityForm, PhishingReportForm, SignInForm
 from amicable.portal.models import FraudCampaign
@@ -28,8 +30,10 @@ from amicable.portal.selectors import (
     list_files_for_debtor,
     signed_in_debtor_id,
 )
+from amicable.portal.statement import statement_pdf
 
 SESSION_LANGUAGE = "portal_language"
+logger = logging.getLogger(__name__)
 
 
 def _client_ip(request: HttpRequest) -> str:
@@ -112,6 +116,25 @@ def file_detail(request: HttpRequest, reference: str) -> HttpResponse:
     file = access_file_for_debtor(request, reference)
     breakdown = get_breakdown(file, today=timezone.localdate())
     return render(request, "portal/file_detail.html", {"file": file, "breakdown": breakdown})
+
+
+def statement(request: HttpRequest, reference: str) -> HttpResponse:
+    """Journey 1: the dated statement of account (PDF), in the debtor's language."""
+    if (response := _require_sign_in(request)) is not None:
+        return response
+    file = access_file_for_debtor(request, reference)
+    today = timezone.localdate()
+    try:
+        pdf = statement_pdf(file, today=today)
+    except LetterRefused as refused:
+        # A statement whose figures break a rule is never produced; staff must look at it.
+        logger.error("Statement of %s refused: %s", file.reference, refused.errors)
+        return render(request, "portal/statement_unavailable.html", {"file": file}, status=503)
+    services.record_statement_download(file=file, on=today)
+    download = HttpResponse(pdf, content_type="application/pdf")
+    name = f"{file.reference}-{today:%Y-%m-%d}.pdf"
+    download["Content-Disposition"] = f'attachment; filename="{name}"'
+    return download
 
 
 def _group_iban(iban: str) -> str:
