@@ -233,8 +233,14 @@ def test_find_ogms(text: str, expected: list[str]) -> None:
     assert find_ogms(text) == expected
 
 
-@given(st.text(alphabet="0123456789", min_size=12, max_size=12))
-def test_the_check_agrees_with_stdnum(digits: str) -> None:
+@given(
+    st.integers(min_value=0, max_value=MAX_OGM_BASE),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=99)),
+)
+def test_the_check_agrees_with_stdnum(base: int, check: int | None) -> None:
     from stdnum.be import ogm_vcs
 
+    digits = f"{base:010d}{(base % 97 or 97) if check is None else check:02d}"
+
     assert ogm_is_valid(digits) is ogm_vcs.is_valid(digits)
+    assert (classify_reference(digits) is not None) is ogm_vcs.is_valid(digits)

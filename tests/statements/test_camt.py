@@ -484,3 +484,14 @@ def test_balances_in_another_currency_are_not_compared() -> None:
     assert [str(w) for w in result.warnings] == [
         "Stmt[1]/Bal[2]/Amt: balance in USD, the account is in EUR; not checked"
     ]
+
+
+def test_an_entry_read_twice_is_reported() -> None:
+    entry = _entry(reference="<AcctSvcrRef>SAME-REF</AcctSvcrRef>")
+
+    result = parse_camt053(_document(entry, entry, closing="20.00"))
+
+    assert [str(w) for w in result.warnings] == [
+        "statement 42: the movement of 2025-03-04 for 10.00 (bank reference SAME-REF) was "
+        "already read in this file"
+    ]

@@ -619,3 +619,20 @@ def test_a_free_communication_is_joined_across_records_without_inventing_spaces(
     result = parse_lines(lines_of(Movement(Decimal("1.00"), D4, D4, communication=text)))
 
     assert result.movements[0].communication == text
+
+
+def test_a_movement_read_twice_is_reported() -> None:
+    lines = lines_of(MOVEMENT)
+    lines.insert(3, lines[2])
+    lines[-1] = _replace(lines[-1], 16, "000004")
+    lines[-1] = _replace(lines[-1], 37, "000000000025000")
+    lines[-2] = _replace(lines[-2], 42, "000000000125000")
+
+    result = parse_lines(lines)
+
+    assert [m.amount for m in result.movements] == [Decimal("12.50"), Decimal("12.50")]
+    assert result.movements[0].identity == result.movements[1].identity
+    assert [str(w) for w in result.warnings] == [
+        "statement 001: the movement of 2025-03-04 for 12.50 (bank reference none) was already "
+        "read in this file"
+    ]

@@ -44,6 +44,7 @@ from amicable.statements.model import (
     Warning,
     in_cents,
     movement_identity,
+    repeated_movements,
 )
 
 __all__ = ["parse_camt053"]
@@ -168,6 +169,7 @@ class _Reader:
         ]
         if not statements:
             raise StatementError("BkToCstmrStmt", "no statement (Stmt) in the document")
+        self.warnings += repeated_movements(statements)
         return ParseResult(format="camt053", statements=statements, warnings=self.warnings)
 
     def statement(self, stmt: Element, location: str) -> Statement:
@@ -210,9 +212,17 @@ class _Reader:
             if status != "BOOK":
                 self.warn(where, f"status {status or 'missing'}, not booked: left out")
                 continue
-            amount = self.entry(entry, where, index, account, currency, identity, movements)
+            amount, entry_movements = self.entry(
+                entry,
+                location=where,
+                index=index,
+                account=account,
+                currency=currency,
+                statement=identity,
+            )
             booked.append(amount)
-        self.check_balances(location, currency, opening, closing, booked)
+            movements += entry_movements
+        self.check_balances(currency, opening=opening, closing=closing, booked=booked)
         self.check_summary(stmt.find("TxsSummry"), f"{location}/TxsSummry", booked)
         return Statement(
             account=account,
@@ -234,14 +244,14 @@ class _Reader:
     def entry(
         self,
         entry: Element,
+        *,
         location: str,
         index: int,
         account: str,
         currency: str,
         statement: str,
-        movements: list[BankMovement],
-    ) -> Decimal:
-        """Append the movements of one booked entry; return its signed amount."""
+    ) -> tuple[Decimal, list[BankMovement]]:
+        """The signed amount of one booked entry, and its movements (one per transaction)."""
         amount, entry_currency = self.amount(entry, "Amt", location)
         is_credit = self.is_credit(entry, location)
         signed = amount if is_credit else -amount
@@ -286,11 +296,11 @@ class _Reader:
             information=_text(entry, "AddtlNtryInf"),
         )
         if amounts is None or not details:  # one movement for the whole entry
-            movements.append(self.movement(common, None, 1, signed))
-            return signed
-        for number, (detail, detail_amount) in enumerate(zip(details, amounts, strict=True), 1):
-            movements.append(self.movement(common, detail, number, detail_amount))
-        return signed
+            return signed, [self.movement(common, None, 1, signed)]
+        return signed, [
+            self.movement(common, detail, number, detail_amount)
+            for number, (detail, detail_amount) in enumerate(zip(details, amounts, strict=True), 1)
+        ]
 
     def detail_amounts(
         self,
@@ -432,12 +442,13 @@ class _Reader:
 
     def check_balances(
         self,
-        location: str,
         currency: str,
+        *,
         opening: _Balance | None,
         closing: _Balance | None,
         booked: list[Decimal],
     ) -> None:
+        """Opening balance plus the booked entries gives the closing balance (same currency)."""
         comparable = True
         for balance in (opening, closing):
             if balance is not None and balance.currency and balance.currency != currency:

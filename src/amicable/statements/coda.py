@@ -41,6 +41,7 @@ from amicable.statements.model import (
     Warning,
     in_cents,
     movement_identity,
+    repeated_movements,
 )
 
 __all__ = ["decode", "parse_coda"]
@@ -356,6 +357,7 @@ class _Reader:
                 raise StatementError(f"line {number}", f"unknown record type {kind!r}")
         if state != _HEADER:
             raise StatementError(f"line {number}", "the file ends before its trailer record 9")
+        self.warnings += repeated_movements(self.statements)
         return ParseResult(format="coda", statements=self.statements, warnings=self.warnings)
 
     def information(self, movement: _Pending, sub: str, line: str) -> None:
@@ -518,7 +520,10 @@ class _Reader:
                 wraps += 1
             previous = value
             absolute = wraps * 10_000 + value
-            for index in self.booked(pending, amounts, start, end):
+            booked = (
+                range(start, end) if end - start == 1 else self.booked(pending, amounts, start, end)
+            )
+            for index in booked:
                 item = pending[index]
                 movements.append(self.movement(current, statement, absolute, item, amounts[index]))
             start = end
@@ -526,10 +531,8 @@ class _Reader:
 
     def booked(
         self, pending: list[_Pending], amounts: list[Decimal], start: int, end: int
-    ) -> range | list[int]:
-        """Which records of one sequence are booked: the total, or a globalisation's details."""
-        if end - start == 1:
-            return range(start, end)
+    ) -> list[int]:
+        """Which records of a sequence are booked: the total(s), or a globalisation's details."""
         totals = [i for i in range(start, end) if pending[i].r21[6:10] == "0000"]
         is_globalisation = not totals or pending[totals[0]].r21[53] in GLOBALISATION_TYPES
         if not is_globalisation:
@@ -622,23 +625,23 @@ class _Reader:
             ):
                 return_reason = reason if reason.strip() else None
                 is_reversal = r_type == "4"
-        bank_reference = r21[10:31].strip() or None
+        # Positional arguments, in field order: a keyword call costs a third of the movement.
         return BankMovement(
-            account=current.account,
-            currency=current.currency,
-            statement=statement,
-            booking_date=booking_date,
-            value_date=value_date,
-            amount=amount,
-            structured_reference=reference,
-            communication=communication,
-            counterparty_name=counterparty_name,
-            counterparty_account=counterparty_account,
-            counterparty_bic=counterparty_bic,
-            end_to_end_id=end_to_end_id,
-            bank_reference=bank_reference,
-            transaction_code=r21[53:61],
-            identity=movement_identity(
+            current.account,  # account
+            current.currency,  # currency
+            statement,  # statement
+            booking_date,  # booking_date
+            value_date,  # value_date
+            amount,  # amount
+            reference,  # structured_reference
+            communication,  # communication
+            counterparty_name,  # counterparty_name
+            counterparty_account,  # counterparty_account
+            counterparty_bic,  # counterparty_bic
+            end_to_end_id,  # end_to_end_id
+            r21[10:31].strip() or None,  # bank_reference
+            r21[53:61],  # transaction_code
+            movement_identity(  # identity
                 "coda",
                 current.account,
                 current.currency,
@@ -649,9 +652,9 @@ class _Reader:
                 booking_text,
                 value_text,
             ),
-            return_reason=return_reason,
-            is_reversal=is_reversal,
-            information=() if item.info is None else _texts(item.info),
+            return_reason,  # return_reason
+            is_reversal,  # is_reversal
+            () if item.info is None else _texts(item.info),  # information
         )
 
 

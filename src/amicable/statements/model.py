@@ -22,6 +22,7 @@ __all__ = [
     "StatementError",
     "Warning",
     "movement_identity",
+    "repeated_movements",
 ]
 
 Format = Literal["coda", "camt053"]
@@ -138,3 +139,26 @@ def in_cents(amount: Decimal) -> Decimal:
     """
     rounded = amount.quantize(CENT)
     return rounded if rounded == amount else amount
+
+
+def repeated_movements(statements: list[Statement]) -> list[Warning]:
+    """A warning for each movement read again from the same file (an identity seen before).
+
+    It happens when a bank repeats a record or a whole statement; whoever imports the file
+    books such a movement once, since the identity says it is the same one.
+    """
+    seen: set[str] = set()
+    warnings: list[Warning] = []
+    for statement in statements:
+        for movement in statement.movements:
+            if movement.identity in seen:
+                warnings.append(
+                    Warning(
+                        f"statement {statement.number}",
+                        f"the movement of {movement.booking_date} for {in_cents(movement.amount)}"
+                        f" (bank reference {movement.bank_reference or 'none'}) was already read "
+                        "in this file",
+                    )
+                )
+            seen.add(movement.identity)
+    return warnings
