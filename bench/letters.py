@@ -58,13 +58,13 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def pin_to_one_core() -> str:
-    """Run this process (and the threads Typst starts) on a single CPU."""
+def pin_to_one_core(cpu: int | None = None) -> str:
+    """Run this process (and the threads Typst starts) on a single CPU (the first by default)."""
     if not hasattr(os, "sched_setaffinity"):
         return "not pinned"
-    cpu = min(os.sched_getaffinity(0))
-    os.sched_setaffinity(0, {cpu})
-    return f"cpu {cpu}"
+    chosen = min(os.sched_getaffinity(0)) if cpu is None else cpu
+    os.sched_setaffinity(0, {chosen})
+    return f"cpu {chosen}"
 
 
 def communication(number: int) -> str:
@@ -157,9 +157,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000, help="letters to render")
     parser.add_argument("--floor-count", type=int, default=1_000, help="bare compiles")
+    parser.add_argument("--cpu", type=int, help="the CPU to run on (default: the first)")
     parser.add_argument("--header", action="store_true", help="print the table header first")
     options = parser.parse_args()
-    pinned = pin_to_one_core()
+    pinned = pin_to_one_core(options.cpu)
     letters = notices(options.count)
     first, per_letter = bench_letters(letters)
     qr = bench_qr(letters[: options.floor_count])
