@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from stdnum.be import ogm_vcs
 
 from amicable.domain.references import (
     MAX_OGM_BASE,
@@ -238,8 +239,6 @@ def test_find_ogms(text: str, expected: list[str]) -> None:
     st.one_of(st.none(), st.integers(min_value=0, max_value=99)),
 )
 def test_the_check_agrees_with_stdnum(base: int, check: int | None) -> None:
-    from stdnum.be import ogm_vcs
-
     digits = f"{base:010d}{(base % 97 or 97) if check is None else check:02d}"
 
     assert ogm_is_valid(digits) is ogm_vcs.is_valid(digits)

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import codecs
+import doctest
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
+import amicable.statements
 from amicable.statements import (
     ParseResult,
     Statement,
     StatementError,
     Warning,
+    camt,
+    coda,
     detect_format,
+    model,
     parse_statement,
 )
 from amicable.statements.model import in_cents, movement_identity
@@ -123,3 +128,10 @@ def test_dates_are_read_in_the_21st_century() -> None:
     [first, _] = parse_statement(CODA).statements
 
     assert first.opening_date == date(2025, 3, 9)
+
+
+@pytest.mark.parametrize(
+    "module", [amicable.statements, camt, coda, model], ids=lambda module: module.__name__
+)
+def test_docstring_examples(module: object) -> None:
+    assert doctest.testmod(module).failed == 0  # type: ignore[arg-type]
