@@ -636,3 +636,18 @@ def test_a_movement_read_twice_is_reported() -> None:
         "statement 001: the movement of 2025-03-04 for 12.50 (bank reference none) was already "
         "read in this file"
     ]
+
+
+def test_a_breakdown_without_its_total_is_reported_and_not_booked() -> None:
+    result = parse_lines(
+        lines_of(
+            Movement(Decimal("100.00"), D4, D4, sequence=1, detail=1, code="84150000"),
+            Movement(Decimal("-5.00"), D4, D4, sequence=1, detail=2, code="84137000"),
+            closing=Decimal("100.00"),
+        )
+    )
+
+    assert result.movements == []
+    assert [str(w) for w in result.warnings] == [
+        "line 3: sequence 0001 has neither a total nor a detail of type 5, 6 or 7: nothing booked"
+    ]

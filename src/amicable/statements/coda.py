@@ -543,6 +543,12 @@ class _Reader:
             if pending[i].r21[6:10] != "0000" and pending[i].r21[53] in BOOKED_DETAIL_TYPES
         ]
         if not details:
+            if not totals:
+                self.warn(
+                    pending[start].line,
+                    f"sequence {pending[start].r21[2:6]} has neither a total nor a detail of "
+                    "type 5, 6 or 7: nothing booked",
+                )
             return totals
         if totals:
             total = sum((amounts[i] for i in totals), ZERO)
