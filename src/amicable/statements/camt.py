@@ -15,6 +15,10 @@ versions are accepted wherever they differ (formats.md 5.1): ``Sts`` or ``Sts/Cd
   is marked as a reversal; its counterparty is read on the original transaction's side.
 * The structured reference is the first ``Strd/CdtrRefInf/Ref`` that is a valid OGM or RF
   reference by its content, whatever its ``Issr``; ``NOTPROVIDED`` placeholders count as absent.
+* A movement's identity hashes the account, the bank's entry reference (``AcctSvcrRef``, with
+  the transaction's own one or its rank in a batch), the amount and the dates, so the same entry
+  read from two overlapping statements is recognised. Without a bank reference it falls back to
+  the statement ``Id`` and the entry's rank.
 
 Parsing goes through defusedxml with DTDs forbidden: entity expansion ("billion laughs"),
 external entities and DTD retrieval are refused with a :class:`StatementError`.

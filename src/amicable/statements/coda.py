@@ -15,6 +15,10 @@ A CODA file is a sequence of 128-character records (formats.md section 3):
   never together with their total. Totals of type 0 and 3 are booked themselves; the type 8/9
   records under them only break one amount down (charges, original currency).
 
+A movement's identity hashes the account, the statement (CODA sequence number, paper statement
+number, new balance date), the movement's sequence (with its laps past 9999) and detail numbers,
+the amount and the dates: never the bank reference, which Febelfin allows banks to change.
+
 The file is decoded before it is sliced (a multi-byte character would shift every later field):
 UTF-8 when it is valid UTF-8 (plain ASCII files are), else Windows-1252, else ISO-8859-1, which
 cannot fail. A byte-order mark selects UTF-8/16/32.
