@@ -1,0 +1,86 @@
+"""amicable run-daily: the day's collection steps on every open file (docs in workflow.services)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from amicable.workflow.services import DEFAULT_BATCH_SIZE, RunResult, run_daily
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--date must be a date as YYYY-MM-DD, not {text!r}.") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the day's steps on every open file: first reminders, formal notices, waiting "
+        "periods, follow-ups, indemnities, interest, paid files, ended suspensions."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--date",
+            type=_day,
+            default=None,
+            help="the day to run for, YYYY-MM-DD (default: today in Belgium)",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="print what the run would do, one line per action, and write nothing",
+        )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=DEFAULT_BATCH_SIZE,
+            help=f"files per transaction (default {DEFAULT_BATCH_SIZE})",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        run_date: date = options["date"] or timezone.localdate()
+        batch_size: int = options["batch_size"]
+        if batch_size < 1:
+            raise CommandError("--batch-size must be 1 or more.")
+        dry_run: bool = options["dry_run"]
+        verbosity: int = options["verbosity"]
+        describe = None
+        if (dry_run and verbosity > 0) or verbosity > 1:
+            describe = self.stdout.write
+        result = run_daily(
+            run_date=run_date,
+            batch_size=batch_size,
+            dry_run=dry_run,
+            progress_stream=self.stderr if verbosity > 0 else _Silent(),
+            describe=describe,
+        )
+        if verbosity > 0:
+            self.stdout.write(summary(result))
+
+
+class _Silent:
+    """A stream that drops what it is given (``--verbosity 0``)."""
+
+    def write(self, text: str, /) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        return None
+
+
+def summary(result: RunResult) -> str:
+    """The counts of a run, one per line, for the terminal."""
+    head = "Dry run (nothing written)" if result.dry_run else f"Daily run #{result.run_id}"
+    lines = [
+        f"{head} for {result.run_date.isoformat()}: {result.files_done} of "
+        f"{result.files_total} files in {result.seconds:.1f}s ({result.batches} batches)."
+    ]
+    lines += [f"  {name}: {count}" for name, count in sorted(result.counts.items())]
+    lines += [f"  {name} booked: {amount}" for name, amount in sorted(result.amounts.items())]
+    return "\n".join(lines)

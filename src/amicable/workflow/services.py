@@ -1,0 +1,380 @@
+"""The daily run, and the writes the letters batch makes on the letter queue.
+
+:func:`run_daily` visits every open file in batches of about a thousand ids (keyset pagination
+on the id), one transaction per batch: load the batch with a few set-based queries
+(``amicable.workflow.batch``), decide in memory (``amicable.workflow.planning``), write with a
+few bulk statements. It is idempotent: every step is conditioned on what is already done (a
+state, a letter already queued, an indemnity already charged, interest already booked through
+the cutoff), and the letter queue has a unique constraint, so a second run on the same day
+changes nothing and a run stopped half-way is completed by running it again.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from amicable.domain import law
+from amicable.domain.lifecycle import FileState
+from amicable.domain.money import ZERO
+from amicable.files.models import (
+    Claim,
+    Event,
+    File,
+    LedgerEntry,
+    WorkItem,
+    WorkItemKind,
+)
+from amicable.files.rates import last_day_with_rates, rate_table
+from amicable.workflow.batch import load_batch, scan_filter
+from amicable.workflow.models import DailyRun, LetterRequest, LetterStatus, RunStatus, StepKind
+from amicable.workflow.planning import (
+    BatchPlan,
+    RunContext,
+    interest_cutoff,
+    plan_batch,
+)
+from amicable.workflow.progress import Progress, Stream
+from amicable.workflow.selectors import get_postage_table, get_strategy_book
+
+__all__ = [
+    "DEFAULT_BATCH_SIZE",
+    "EXIT_AFTER_BATCHES_ENV",
+    "RunResult",
+    "record_letter_refused",
+    "record_letters_produced",
+    "requeue_letter",
+    "run_daily",
+]
+
+DEFAULT_BATCH_SIZE = 1000
+
+#: Fault injection for the tests of an interrupted run: the process ends abruptly (no cleanup,
+#: like a kill) after this many committed batches. Never set it in production.
+EXIT_AFTER_BATCHES_ENV = "AMICABLE_DAILY_RUN_EXIT_AFTER_BATCHES"
+INTERRUPTED_EXIT_STATUS = 75
+
+
+class ConcurrentChange(Exception):
+    """A file changed under a batch that holds its lock: the batch is rolled back."""
+
+
+@dataclass(slots=True)
+class RunResult:
+    run_date: date
+    dry_run: bool
+    files_total: int
+    batches: int = 0
+    seconds: float = 0.0
+    run_id: int | None = None
+    counts: Counter[str] = field(default_factory=Counter)
+    amounts: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def files_done(self) -> int:
+        return self.counts["files"]
+
+
+def build_context(run_date: date) -> RunContext:
+    rates = rate_table()
+    return RunContext(
+        run_date=run_date,
+        strategies=get_strategy_book(),
+        postage=get_postage_table(),
+        rates=rates,
+        rates_until=last_day_with_rates(rates),
+        interest_through=interest_cutoff(run_date),
+    )
+
+
+def run_daily(
+    *,
+    run_date: date,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    dry_run: bool = False,
+    progress_stream: Stream | None = None,
+    describe: Callable[[str], None] | None = None,
+) -> RunResult:
+    """Run the day's steps on every open file (see ``amicable.workflow.planning``).
+
+    ``dry_run`` decides everything and writes nothing (each batch's transaction is rolled
+    back); ``describe`` receives one line per action. Progress goes to ``progress_stream``
+    (standard error by default).
+    """
+    if batch_size < 1:
+        raise ValueError(f"The batch size must be 1 or more, not {batch_size}.")
+    started = time.monotonic()
+    context = build_context(run_date)
+    scan = scan_filter(run_date)
+    total = File.objects.filter(scan).count()
+    result = RunResult(run_date=run_date, dry_run=dry_run, files_total=total)
+    amounts: defaultdict[str, Decimal] = defaultdict(lambda: ZERO)
+    run = None
+    if not dry_run:
+        run = DailyRun.objects.create(run_date=run_date, batch_size=batch_size, files_total=total)
+        result.run_id = run.pk
+    label = f"daily run {run_date.isoformat()}" + (" (dry run)" if dry_run else "")
+    progress = Progress(total=total, label=label, stream=progress_stream or sys.stderr)
+    exit_after = int(os.environ.get(EXIT_AFTER_BATCHES_ENV) or 0)
+
+    def one_batch(ids: Sequence[int]) -> set[int]:
+        with transaction.atomic():
+            files = load_batch(ids, run_date=run_date, lock=not dry_run)
+            plan = plan_batch(context, files, describe=describe is not None)
+            if dry_run:
+                transaction.set_rollback(True)
+            else:
+                assert run is not None
+                _write_plan(plan, run=run, run_date=run_date)
+            result.counts.update(plan.counts)
+            for name, amount in plan.amounts.items():
+                amounts[name] += amount
+            result.amounts = dict(amounts)
+            if run is not None:
+                DailyRun.objects.filter(pk=run.pk).update(
+                    files_done=result.files_done,
+                    last_file_id=max(ids),
+                    counts=_counts_json(result),
+                )
+        if describe is not None:
+            for line in plan.lines:
+                describe(line)
+        result.batches += 1
+        progress.advance(len(files))
+        if exit_after and result.batches >= exit_after:
+            sys.stderr.flush()
+            os._exit(INTERRUPTED_EXIT_STATUS)
+        return {file.id for file in files}
+
+    try:
+        missed: list[int] = []
+        last_id = 0
+        while True:
+            ids = list(
+                File.objects.filter(scan, pk__gt=last_id)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                break
+            last_id = ids[-1]
+            done = one_batch(ids)
+            missed.extend(i for i in ids if i not in done)
+        # A file another transaction held (an agent at work) gets a second chance at the end;
+        # if it is still held, tomorrow's run does its steps.
+        for start in range(0, len(missed), batch_size):
+            chunk = missed[start : start + batch_size]
+            done = one_batch(chunk)
+            still = [i for i in chunk if i not in done]
+            if still:
+                result.counts["skipped_locked"] += File.objects.filter(scan, pk__in=still).count()
+        progress.finish()
+    except BaseException as error:
+        if run is not None:
+            DailyRun.objects.filter(pk=run.pk).update(
+                status=RunStatus.FAILED, finished_at=timezone.now(), error=repr(error)[:2000]
+            )
+        raise
+    result.seconds = time.monotonic() - started
+    if run is not None:
+        DailyRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FINISHED,
+            finished_at=timezone.now(),
+            files_done=result.files_done,
+            counts=_counts_json(result),
+        )
+    return result
+
+
+def _counts_json(result: RunResult) -> dict[str, Any]:
+    return {
+        **dict(sorted(result.counts.items())),
+        "amounts": {name: str(amount) for name, amount in sorted(result.amounts.items())},
+    }
+
+
+def _write_plan(plan: BatchPlan, *, run: DailyRun, run_date: date) -> None:
+    """Write a batch's plan: a few statements, whatever the number of files."""
+    now = timezone.now()
+    groups: dict[tuple[FileState, tuple[tuple[str, Any], ...]], list[int]] = defaultdict(list)
+    for change in plan.changes.values():
+        groups[(change.from_state, tuple(sorted(change.fields.items())))].append(change.file_id)
+    for (from_state, fields), file_ids in groups.items():
+        # Conditioned on the state read under the lock: a mismatch means the lock did not
+        # hold, and the whole batch is rolled back rather than written on stale reads.
+        updated = File.objects.filter(pk__in=file_ids, state=from_state).update(
+            **dict(fields), updated_at=now
+        )
+        if updated != len(file_ids):
+            raise ConcurrentChange(
+                f"{len(file_ids) - updated} file(s) left state {from_state} during the batch."
+            )
+    for update in plan.claim_updates:
+        Claim.objects.filter(pk__in=update.claim_ids, first_reminder_sent_on__isnull=True).update(
+            **dict(update.fields)
+        )
+    # Events first: a letter's request time must not precede the state change it follows
+    # (planning.formal_notice compares them).
+    Event.objects.bulk_create(plan.events)
+    LedgerEntry.objects.bulk_create(plan.entries)
+    requested_at = timezone.now()
+    for letter in plan.letters:
+        letter.requested_at = requested_at
+        letter.run = run
+    LetterRequest.objects.bulk_create(plan.letters)
+    if plan.applied_letter_ids:
+        LetterRequest.objects.filter(
+            pk__in=plan.applied_letter_ids, applied_on__isnull=True
+        ).update(applied_on=run_date)
+
+
+# --- the letter queue, as the letters batch reports on it -----------------------------------
+
+
+def _lock_files(file_ids: set[int]) -> None:
+    """Lock the files in id order, the order the daily run takes them (no deadlock)."""
+    list(File.objects.select_for_update().filter(pk__in=file_ids).order_by("pk").values("pk"))
+
+
+@transaction.atomic
+def record_letters_produced(*, request_ids: Sequence[int], produced_on: date, actor: str) -> int:
+    """Mark pending letters as produced (sent) on ``produced_on``; returns how many.
+
+    The run acts on them the next day (the notice's waiting period, a reminder's cost). A first
+    reminder sent later than the day the run counted moves its claims' 14-day period with it,
+    and one that was refused and queued again gets its claims' dates now (CEL art. XIX.2: the
+    period runs from the real sending day, never from an earlier one).
+    """
+    letters = list(
+        LetterRequest.objects.filter(pk__in=request_ids, status=LetterStatus.PENDING).values_list(
+            "pk", "file_id", "kind", "channel", "data"
+        )
+    )
+    if not letters:
+        return 0
+    _lock_files({file_id for _, file_id, _, _, _ in letters})
+    updated = LetterRequest.objects.filter(
+        pk__in=[pk for pk, *_ in letters], status=LetterStatus.PENDING
+    ).update(status=LetterStatus.PRODUCED, produced_on=produced_on)
+    firsts = [
+        (file_id, channel, data)
+        for _, file_id, kind, channel, data in letters
+        if kind == StepKind.FIRST_REMINDER
+    ]
+    if firsts:
+        _date_first_reminders(firsts, produced_on=produced_on, actor=actor)
+    return updated
+
+
+def _date_first_reminders(
+    letters: list[tuple[int, str, Any]], *, produced_on: date, actor: str
+) -> None:
+    wanted = {
+        (file_id, reference): channel
+        for file_id, channel, data in letters
+        for reference in (data or {}).get("claims", [])
+    }
+    candidates = Claim.objects.filter(
+        Q(first_reminder_sent_on__isnull=True) | Q(first_reminder_sent_on__lt=produced_on),
+        file_id__in={file_id for file_id, _ in wanted},
+        creditor_reference__in={reference for _, reference in wanted},
+        file__state__in=[FileState.FIRST_REMINDER_PENDING, FileState.GRACE_PERIOD],
+    ).values_list("pk", "file_id", "creditor_reference")
+    by_channel: dict[str, list[int]] = defaultdict(list)
+    moved: dict[int, list[str]] = defaultdict(list)
+    for pk, file_id, reference in candidates:
+        channel = wanted.get((file_id, reference))
+        if channel is not None:
+            by_channel[channel].append(pk)
+            moved[file_id].append(reference)
+    for channel, claim_ids in by_channel.items():
+        grace = law.grace_period(produced_on, channel)
+        Claim.objects.filter(pk__in=claim_ids).update(
+            first_reminder_sent_on=produced_on,
+            first_reminder_channel=channel,
+            grace_last_day=grace.last_day,
+            first_chargeable_day=grace.first_chargeable_day,
+        )
+    Event.objects.bulk_create(
+        Event(
+            file_id=file_id,
+            kind="first_reminder_dated",
+            actor=actor,
+            message=f"First reminder sent on {produced_on.isoformat()}: its 14-day period "
+            "counts from that day (CEL art. XIX.2).",
+            data={"claims": references, "sent_on": produced_on.isoformat()},
+        )
+        for file_id, references in moved.items()
+    )
+
+
+@transaction.atomic
+def record_letter_refused(*, request_id: int, reason: str, actor: str, on: date) -> LetterRequest:
+    """The letters batch refused a letter (a mandatory mention missing, a figure above a cap).
+
+    The refusal goes on the timeline and into the agents' queue. A refused first reminder was
+    never sent: its claims lose the sending day the run had given them, so that no period runs
+    on a letter nobody received (CEL art. XIX.2).
+    """
+    letter = LetterRequest.objects.select_for_update().get(pk=request_id)
+    if letter.status != LetterStatus.PENDING:
+        return letter
+    _lock_files({letter.file_id})
+    letter.status = LetterStatus.REFUSED
+    letter.refused_reason = reason[:500]
+    letter.save(update_fields=["status", "refused_reason"])
+    if letter.kind == StepKind.FIRST_REMINDER:
+        Claim.objects.filter(
+            file_id=letter.file_id,
+            creditor_reference__in=(letter.data or {}).get("claims", []),
+            first_reminder_sent_on=letter.due_on,
+        ).update(
+            first_reminder_sent_on=None,
+            first_reminder_channel="",
+            grace_last_day=None,
+            first_chargeable_day=None,
+        )
+    Event.objects.create(
+        file_id=letter.file_id,
+        kind="letter_refused",
+        actor=actor,
+        message=reason[:500],
+        data={"letter_request": letter.pk, "kind": letter.kind},
+    )
+    WorkItem.objects.create(
+        kind=WorkItemKind.LETTER_REFUSED,
+        file_id=letter.file_id,
+        title=f"{letter.get_kind_display()} refused: {reason}"[:200],
+        due_on=on,
+        data={"letter_request": letter.pk},
+    )
+    return letter
+
+
+@transaction.atomic
+def requeue_letter(*, request_id: int, due_on: date, actor: str) -> LetterRequest:
+    """Queue a refused letter again, once an agent has corrected what made it fail."""
+    letter = LetterRequest.objects.select_for_update().get(pk=request_id)
+    if letter.status != LetterStatus.REFUSED:
+        raise ValueError(f"Only a refused letter can be queued again, not a {letter.status} one.")
+    letter.status = LetterStatus.PENDING
+    letter.due_on = due_on
+    letter.save(update_fields=["status", "due_on"])
+    Event.objects.create(
+        file_id=letter.file_id,
+        kind="letter_requeued",
+        actor=actor,
+        data={"letter_request": letter.pk, "kind": letter.kind, "due_on": due_on.isoformat()},
+    )
+    return letter
