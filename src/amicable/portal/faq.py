@@ -36,8 +36,8 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(
         _("Can I pay in instalments?"),
         _(
-            "Yes. Contact us by phone or e-mail to agree on a payment plan; collection does not "
-            "go further while the plan is kept."
+            "Yes. On the page of your file, choose “Payment plan”: a plan within our rules is "
+            "agreed at once, and an agent answers any other request within five working days."
         ),
     ),
     Entry(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -55,3 +58,40 @@ class PhishingReportForm(forms.Form):
         required=False,
         help_text=_("Only if you want us to reply."),
     )
+
+
+class PaymentPlanForm(forms.Form):
+    """Journey 2: a plan request; the agency's rules are applied by amicable.plans.services."""
+
+    instalment_count = forms.IntegerField(
+        label=_("Number of monthly instalments"),
+        min_value=2,
+        # One structured communication per instalment: the file number and 01 to 99.
+        max_value=99,
+        help_text=_("For example 6."),
+    )
+    first_due_on = forms.DateField(
+        label=_("Date of the first instalment"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text=_("The next instalments fall on the same day of the following months."),
+    )
+    mentions_difficulties = forms.BooleanField(
+        label=_("I have difficulty paying my debts"), required=False
+    )
+    note = forms.CharField(
+        label=_("Message for the agent (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_first_due_on(self) -> date:
+        value: date = self.cleaned_data["first_due_on"]
+        if value < self.today:
+            raise forms.ValidationError(_("The first instalment cannot be in the past."))
+        return value

@@ -15,6 +15,7 @@ urlpatterns = [
     path("files/<str:reference>/", views.file_detail, name="file"),
     path("files/<str:reference>/statement.pdf", views.statement, name="statement"),
     path("files/<str:reference>/pay/", views.pay, name="pay"),
+    path("files/<str:reference>/plan/", views.plan, name="plan"),
     path("check/", views.check, name="check"),
     path("check/report/", views.report_phishing, name="report"),
     path("rights/", views.rights, name="rights"),

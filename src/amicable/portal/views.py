@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -19,8 +21,16 @@ from amicable.domain.epc import epc_payload, epc_qr_svg
 from amicable.domain.references import ogm_format
 from amicable.files.ledger import file_balance
 from amicable.letters.rendering import LetterRefused
+from amicable.plans import rules as plan_rules
+from amicable.plans import selectors as plan_selectors
+from amicable.plans import services as plan_services
 from amicable.portal import faq, services
-from amicable.portal.forms import AuthenticityForm, PhishingReportForm, SignInForm
+from amicable.portal.forms import (
+    AuthenticityForm,
+    PaymentPlanForm,
+    PhishingReportForm,
+    SignInForm,
+)
 from amicable.portal.models import FraudCampaign
 from amicable.portal.selectors import (
     SESSION_DEBTOR,
@@ -142,6 +152,22 @@ def _group_iban(iban: str) -> str:
     return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
+def _payment_qr(*, amount: Decimal, communication: str, label: str = "") -> str:
+    """The EPC069-12 QR code (SVG) that Belgian banking apps scan, with a translated label."""
+    agency = settings.AMICABLE_AGENCY
+    svg = epc_qr_svg(
+        epc_payload(
+            beneficiary=agency["name"],
+            iban=agency["iban"],
+            bic=agency["bic"],
+            amount=amount,
+            reference=communication,
+        )
+    )
+    text = escape(label or _("QR code to scan with your banking app"))
+    return svg.replace('aria-label="EPC QR code"', f'aria-label="{text}"', 1)
+
+
 def pay(request: HttpRequest, reference: str) -> HttpResponse:
     """Journey 2: how do I pay (EPC069-12 QR code, structured communication)."""
     if (response := _require_sign_in(request)) is not None:
@@ -152,17 +178,7 @@ def pay(request: HttpRequest, reference: str) -> HttpResponse:
     communication = ogm_format(file.structured_communication)
     qr_svg = ""
     if outstanding > 0:
-        svg = epc_qr_svg(
-            epc_payload(
-                beneficiary=agency["name"],
-                iban=agency["iban"],
-                bic=agency["bic"],
-                amount=outstanding,
-                reference=file.structured_communication,
-            )
-        )
-        label = escape(_("QR code to scan with your banking app"))
-        qr_svg = svg.replace('aria-label="EPC QR code"', f'aria-label="{label}"', 1)
+        qr_svg = _payment_qr(amount=outstanding, communication=file.structured_communication)
     context = {
         "file": file,
         "agency": agency,
@@ -172,6 +188,71 @@ def pay(request: HttpRequest, reference: str) -> HttpResponse:
         "qr_svg": qr_svg,
     }
     return render(request, "portal/pay.html", context)
+
+
+@dataclass(frozen=True, slots=True)
+class _InstalmentRow:
+    instalment: plan_selectors.InstalmentView
+    communication: str
+    qr_svg: str
+
+
+@require_http_methods(["GET", "POST"])
+def plan(request: HttpRequest, reference: str) -> HttpResponse:
+    """Journey 2: ask for a payment plan; show the plan with each instalment's details."""
+    if (response := _require_sign_in(request)) is not None:
+        return response
+    file = access_file_for_debtor(request, reference)
+    today = timezone.localdate()
+    open_plan = plan_selectors.get_open_plan(file)
+    outstanding = file_balance(file, as_of=today).outstanding
+    form = None
+    if open_plan is None and outstanding > 0 and plan_rules.may_ask_for_plan(file.file_state):
+        form = PaymentPlanForm(request.POST or None, today=today)
+        if request.method == "POST" and form.is_valid():
+            try:
+                plan_services.request_payment_plan(
+                    file=file,
+                    instalment_count=form.cleaned_data["instalment_count"],
+                    first_due_on=form.cleaned_data["first_due_on"],
+                    today=today,
+                    actor=services.ACTOR,
+                    mentions_difficulties=form.cleaned_data["mentions_difficulties"],
+                    note=form.cleaned_data["note"],
+                )
+            except plan_services.PlanError:
+                form.add_error(None, _("Your request could not be recorded. Please call us."))
+            else:
+                return redirect("portal:plan", file.reference)
+    rows = []
+    if open_plan is not None:
+        for view in plan_selectors.plan_schedule(open_plan, today=today):
+            label = _("QR code for instalment %(number)d") % {"number": view.number}
+            rows.append(
+                _InstalmentRow(
+                    instalment=view,
+                    communication=ogm_format(view.structured_communication),
+                    qr_svg=""
+                    if view.status is plan_selectors.InstalmentStatus.PAID
+                    else _payment_qr(
+                        amount=view.amount,
+                        communication=view.structured_communication,
+                        label=label,
+                    ),
+                )
+            )
+    context = {
+        "file": file,
+        "plan": open_plan,
+        "rows": rows,
+        "form": form,
+        "rules": plan_rules.current_rules(),
+        "answer_days": plan_services.AGENT_ANSWER_WORKING_DAYS,
+        "outstanding": outstanding,
+        "agency": settings.AMICABLE_AGENCY,
+        "iban": _group_iban(settings.AMICABLE_AGENCY["iban"]),
+    }
+    return render(request, "portal/plan.html", context, status=400 if form and form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,0 +1,82 @@
+"""Payment plans: the instalments a debtor pays instead of the balance at once (journey 2).
+
+A plan is asked for in the portal (or agreed by an agent). Within the agency's rules
+(:mod:`amicable.plans.rules`) it is agreed at once and its instalments are created; otherwise it
+stays ``requested`` until an agent answers. Each instalment has its own structured
+communication (the file's number with the instalment's index, ``numbers.instalment_structured_
+communication``), so a payment that names an instalment still names its file.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.db.models import Q
+
+from amicable.files.models import File
+
+
+class PlanStatus(models.TextChoices):
+    REQUESTED = "requested", "Requested outside the rules: an agent answers"
+    ACTIVE = "active", "Agreed and running"
+    COMPLETED = "completed", "Paid in full"
+    BROKEN = "broken", "Broken (instalments not paid)"
+    CANCELLED = "cancelled", "Cancelled"
+    REFUSED = "refused", "Refused by an agent"
+
+
+#: A plan in one of these statuses blocks a new request on the same file.
+OPEN_STATUSES = (PlanStatus.REQUESTED, PlanStatus.ACTIVE)
+
+
+class PaymentPlan(models.Model):
+    file = models.ForeignKey(File, on_delete=models.PROTECT, related_name="payment_plans")
+    status = models.CharField(max_length=12, choices=PlanStatus.choices)
+    instalment_count = models.PositiveSmallIntegerField()
+    first_due_on = models.DateField()
+    # The outstanding balance on the day of the request, which the instalments add up to.
+    total = models.DecimalField(max_digits=14, decimal_places=2)
+    requested_on = models.DateField()
+    agreed_on = models.DateField(null=True, blank=True)
+    # The rules of amicable.plans.rules that the request broke (empty when accepted at once).
+    breaches = models.JSONField(default=list, blank=True)
+    mentions_difficulties = models.BooleanField(default=False)
+    note = models.TextField(max_length=1000, blank=True)
+    requested_by = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            # One plan at a time: a second request waits for the first to be answered or ended.
+            models.UniqueConstraint(
+                fields=["file"],
+                condition=Q(status__in=["requested", "active"]),
+                name="plan_one_open_per_file",
+            ),
+            models.CheckConstraint(condition=Q(total__gt=0), name="plan_total_positive"),
+            models.CheckConstraint(
+                condition=Q(instalment_count__gte=1), name="plan_at_least_one_instalment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Plan {self.pk} of {self.file_id}: {self.instalment_count} x ({self.status})"
+
+
+class Instalment(models.Model):
+    plan = models.ForeignKey(PaymentPlan, on_delete=models.PROTECT, related_name="instalments")
+    number = models.PositiveSmallIntegerField()
+    due_on = models.DateField()
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    structured_communication = models.CharField(max_length=12, db_index=True)
+
+    class Meta:
+        ordering: ClassVar = ["plan", "number"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["plan", "number"], name="instalment_unique_number"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="instalment_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}: {self.amount} on {self.due_on}"
