@@ -1,0 +1,179 @@
+"""Staff sign-in: a personal password, a lock-out against guessing, then a TOTP second factor.
+
+Lock-out policy (the same as the portal's, journeys.md "Getting in"): ``MAX_FAILURES`` failed
+passwords within ``WINDOW`` lock the user name, and separately the client address, until fewer
+than ``MAX_FAILURES`` remain in the window. Attempts made while locked are refused without
+checking the password and without being counted, so an attacker can neither test passwords
+during the lock nor extend it for ever.
+
+The second factor is a TOTP authenticator (RFC 6238, django-otp's ``TOTPDevice``). A staff
+member without one sets it up at the first sign-in, from the QR code or the secret; the device
+counts only once a code from it has been verified. Wrong codes slow further tries down
+(django-otp's throttling doubles the wait after each failure).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from urllib.parse import quote, urlencode
+
+import segno
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
+from django.db import transaction
+from django_otp import verify_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from amicable.backoffice.models import SignInFailure, SignInScope
+from amicable.files.timeline import record_event
+
+__all__ = [
+    "MAX_FAILURES",
+    "WINDOW",
+    "PasswordCheck",
+    "PasswordOutcome",
+    "check_password",
+    "confirm_totp_device",
+    "has_totp_device",
+    "otpauth_uri",
+    "qr_code_svg",
+    "totp_device_for_setup",
+    "totp_secret",
+    "verify_totp",
+]
+
+MAX_FAILURES = 5
+WINDOW = timedelta(minutes=15)
+ISSUER = "amicable"
+DEVICE_NAME = "authenticator"
+
+
+class PasswordOutcome(StrEnum):
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordCheck:
+    outcome: PasswordOutcome
+    user: User | None = None
+    retry_at: datetime | None = None
+
+
+def _locked_until(scope: SignInScope, key: str, *, now: datetime) -> datetime | None:
+    recent = list(
+        SignInFailure.objects.filter(scope=scope, key=key, at__gt=now - WINDOW)
+        .order_by("-at")
+        .values_list("at", flat=True)[:MAX_FAILURES]
+    )
+    if len(recent) < MAX_FAILURES:
+        return None
+    # The oldest of the last MAX_FAILURES failures leaves the window first.
+    return recent[-1] + WINDOW
+
+
+def _keys(username: str, client_ip: str) -> list[tuple[SignInScope, str]]:
+    return [
+        (SignInScope.USERNAME, username.strip().lower()[:150]),
+        (SignInScope.ADDRESS, client_ip[:150]),
+    ]
+
+
+@transaction.atomic
+def check_password(*, username: str, password: str, client_ip: str, now: datetime) -> PasswordCheck:
+    """The first step of a staff sign-in: the personal password, under the lock-out policy."""
+    keys = _keys(username, client_ip)
+    locks = [until for scope, key in keys if (until := _locked_until(scope, key, now=now))]
+    if locks:
+        record_event(
+            None,
+            "staff_sign_in_locked",
+            actor=f"staff:{username[:80]}",
+            data={"client_ip": client_ip},
+        )
+        return PasswordCheck(outcome=PasswordOutcome.LOCKED, retry_at=max(locks))
+    user = authenticate(None, username=username, password=password)
+    if not isinstance(user, User) or not user.is_active:
+        SignInFailure.objects.bulk_create(
+            SignInFailure(scope=scope, key=key, at=now) for scope, key in keys
+        )
+        record_event(
+            None,
+            "staff_sign_in_failed",
+            actor=f"staff:{username[:80]}",
+            data={"client_ip": client_ip},
+        )
+        return PasswordCheck(outcome=PasswordOutcome.REFUSED)
+    return PasswordCheck(outcome=PasswordOutcome.ACCEPTED, user=user)
+
+
+def has_totp_device(user: User) -> bool:
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+
+
+def totp_device_for_setup(user: User) -> TOTPDevice:
+    """The user's unconfirmed authenticator (a new secret the first time it is asked for)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    return device
+
+
+def totp_secret(device: TOTPDevice) -> str:
+    """The secret as an authenticator app asks for it: base32, in groups of four."""
+    secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def otpauth_uri(device: TOTPDevice) -> str:
+    """The ``otpauth://totp/...`` URI of the key-URI format that authenticator apps read."""
+    username = device.user.get_username()
+    label = quote(f"{ISSUER}:{username}")
+    params = urlencode(
+        {
+            "secret": base64.b32encode(device.bin_key).decode("ascii").rstrip("="),
+            "issuer": ISSUER,
+            "algorithm": "SHA1",
+            "digits": device.digits,
+            "period": device.step,
+        }
+    )
+    return f"otpauth://totp/{label}?{params}"
+
+
+def qr_code_svg(uri: str) -> str:
+    """An inline SVG QR code of ``uri``, labelled for screen readers."""
+    out = io.BytesIO()
+    segno.make_qr(uri, error="m").save(
+        out, kind="svg", scale=4, border=2, xmldecl=False, svgns=True, nl=False
+    )
+    svg = out.getvalue().decode("utf-8")
+    return svg.replace("<svg ", '<svg role="img" aria-label="QR code of the authenticator key" ', 1)
+
+
+@transaction.atomic
+def confirm_totp_device(*, device: TOTPDevice, token: str, actor: str) -> bool:
+    """Confirm a new authenticator with a first code from it; False if the code is wrong."""
+    if not verify_token(device.user, device.persistent_id, token.strip()):
+        return False
+    device.refresh_from_db()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    # One authenticator per person: an older one stops working when a new one is confirmed.
+    TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+    record_event(None, "staff_two_factor_set_up", actor=actor)
+    return True
+
+
+def verify_totp(*, user: User, token: str) -> TOTPDevice | None:
+    """The confirmed authenticator that accepts ``token``, or None."""
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id"):
+        verified = verify_token(user, device.persistent_id, token.strip())
+        if verified is not None:
+            return TOTPDevice.objects.get(pk=verified.pk)
+    return None

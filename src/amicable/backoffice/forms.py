@@ -1,0 +1,232 @@
+"""Input shapes of the back office; the rules live in services and selectors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
+
+from amicable.backoffice.services import (
+    REJECTION_LABELS,
+    DisputeOutcome,
+    PaidTo,
+    ProofPayment,
+    Reduction,
+    RejectionReason,
+)
+from amicable.domain.allocation import Component
+from amicable.domain.contact import ContactPurpose, Recipient
+from amicable.files.models import Claim, File
+
+
+class SignInForm(forms.Form):
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=200,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        label=_("Code from your authenticator app"),
+        regex=r"^\s*\d{6,8}\s*$",
+        error_messages={"invalid": _("Type the 6 digits your authenticator app shows.")},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "size": 8,
+            }
+        ),
+    )
+
+
+# --- work items ---------------------------------------------------------------------------------
+
+
+class AssignForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        label=_("Assign to"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Nobody (back to the queue)"),
+    )
+
+    def __init__(self, *args: Any, staff: Sequence[User] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["owner"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = User.objects.filter(pk__in=[u.pk for u in staff]).order_by("username")
+
+
+class CloseItemForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("What was done"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+# --- file actions -------------------------------------------------------------------------------
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(label=_("Balance as of"), required=False)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Note (internal, never shown to the debtor)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CallForm(forms.Form):
+    recipient = forms.ChoiceField(
+        label=_("Who is called"),
+        choices=[
+            (Recipient.DEBTOR.value, _("The debtor")),
+            (Recipient.MEDIATOR.value, _("The debt mediator")),
+            (Recipient.THIRD_PARTY.value, _("Someone else (family, employer, neighbour)")),
+        ],
+    )
+    purpose = forms.ChoiceField(
+        label=_("Why"),
+        choices=[
+            (ContactPurpose.COLLECTION.value, _("Collection")),
+            (ContactPurpose.DISPUTE_RESOLUTION.value, _("To settle a dispute")),
+            (ContactPurpose.REQUESTED_BY_DEBTOR.value, _("The debtor asked for it")),
+            (ContactPurpose.MEDIATOR_DECLARATION.value, _("Claim declaration to the mediator")),
+        ],
+    )
+    note = forms.CharField(
+        label=_("What was said"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ProofReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept the proof")), ("reject", _("Reject the proof"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.ChoiceField(
+        label=_("Why it is rejected"),
+        choices=[("", "—"), *((r.value, REJECTION_LABELS[r]) for r in RejectionReason)],
+        required=False,
+    )
+    note_for_debtor = forms.CharField(
+        label=_("Note for the debtor (in their language; shown as typed)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    paid_to = forms.ChoiceField(
+        label=_("Paid to"),
+        choices=[
+            ("", "—"),
+            (PaidTo.CREDITOR.value, _("The creditor (posted now)")),
+            (PaidTo.AGENCY.value, _("The agency (posted from the bank statement)")),
+        ],
+        required=False,
+    )
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+    )
+    value_date = forms.DateField(label=_("Payment date"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "reject" and not data.get("reason"):
+            self.add_error("reason", _("Choose why the proof is rejected."))
+        if data.get("decision") == "accept" and data.get("paid_to"):
+            for name in ("amount", "value_date"):
+                if not data.get(name):
+                    self.add_error(name, _("Give the amount and the date the proof shows."))
+        return data
+
+    def payment(self) -> ProofPayment | None:
+        data = self.cleaned_data
+        if data.get("decision") != "accept" or not data.get("paid_to"):
+            return None
+        return ProofPayment(
+            amount=data["amount"], value_date=data["value_date"], paid_to=PaidTo(data["paid_to"])
+        )
+
+    def rejection_reason(self) -> RejectionReason | None:
+        reason = self.cleaned_data.get("reason")
+        return RejectionReason(reason) if reason else None
+
+
+class DisputeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[
+            (DisputeOutcome.CONFIRM.value, _("The debt is due: resume with a new formal notice")),
+            (DisputeOutcome.REDUCE.value, _("The debtor is partly right: reduce a charge")),
+            (DisputeOutcome.CANCEL.value, _("The debtor is right: cancel the debt")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    explanation = forms.CharField(
+        label=_("Explanation for the debtor (in their language; shown as typed)"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    claim = forms.ModelChoiceField(
+        label=_("Invoice"), queryset=Claim.objects.none(), required=False
+    )
+    component = forms.ChoiceField(
+        label=_("Charge"),
+        choices=[("", "—"), *((c.value, c.value.replace("_", " ")) for c in Component)],
+        required=False,
+    )
+    amount = forms.DecimalField(
+        label=_("Amount to take off"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, file: File, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["claim"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = file.claims.order_by("due_date", "id")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("outcome") == DisputeOutcome.REDUCE.value:
+            for name in ("claim", "component", "amount"):
+                if not data.get(name):
+                    self.add_error(name, _("Say which charge is reduced, and by how much."))
+        return data
+
+    def reductions(self) -> list[Reduction]:
+        data = self.cleaned_data
+        if data.get("outcome") != DisputeOutcome.REDUCE.value:
+            return []
+        return [
+            Reduction(
+                claim=data["claim"], component=Component(data["component"]), amount=data["amount"]
+            )
+        ]

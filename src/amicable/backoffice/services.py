@@ -1,0 +1,604 @@
+"""Writes of the back office: work items, proof reviews, disputes, calls and notes.
+
+Every write names the staff member who made it (``acting_user``) and lands on the file's
+timeline with them as the actor (architecture.md, invariant 4). What the debtor is told is
+written in the debtor's language, whatever the agent's (journeys.md, "What the agency sees of
+it"). Money only moves through ``amicable.files.ledger`` and the state only through
+``amicable.files.services.change_file_state``, so the law's checks run here as everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from amicable.backoffice.access import actor_name
+from amicable.backoffice.models import ContactAttempt
+from amicable.backoffice.roles import Perm, permission_label
+from amicable.domain.allocation import Component
+from amicable.domain.contact import (
+    ContactChannel,
+    ContactDecision,
+    ContactPurpose,
+    PastContact,
+    Recipient,
+    check_contact,
+)
+from amicable.domain.lifecycle import (
+    AgentAction,
+    FileState,
+    TransitionRefused,
+    actions_allowed,
+    check_transition,
+)
+from amicable.domain.money import ZERO, format_eur
+from amicable.files import ledger
+from amicable.files.models import (
+    Claim,
+    Document,
+    EntryKind,
+    EntrySource,
+    Event,
+    File,
+    ReviewStatus,
+    WorkItem,
+    WorkItemKind,
+    WorkItemStatus,
+)
+from amicable.files.services import change_file_state
+from amicable.files.timeline import record_event
+
+__all__ = [
+    "CLOSED_BY_DECISION",
+    "REJECTION_LABELS",
+    "REJECTION_SENTENCES",
+    "BackofficeError",
+    "DisputeOutcome",
+    "PaidTo",
+    "ProofPayment",
+    "Reduction",
+    "RejectionReason",
+    "add_note",
+    "assign_work_item",
+    "close_work_item",
+    "log_call",
+    "resolve_dispute",
+    "review_proof",
+]
+
+#: Queues whose items are closed by the decision they call for, never by hand.
+CLOSED_BY_DECISION = frozenset({WorkItemKind.PROOF_REVIEW, WorkItemKind.DISPUTE})
+
+_WEEK = timedelta(days=7)
+#: The components a charge is booked on, in the order a cancellation writes them off.
+CHARGE_COMPONENTS = (
+    Component.PRINCIPAL,
+    Component.INDEMNITY,
+    Component.INTEREST,
+    Component.REMINDER_COST,
+)
+
+
+class BackofficeError(Exception):
+    """An action refused, with a message for the staff member (nothing was written)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _check_action(file: File, action: AgentAction) -> None:
+    if action not in actions_allowed(file.file_state):
+        raise BackofficeError(
+            _("This action is not open on a file in state %(state)s.") % {"state": file.state}
+        )
+
+
+def _debtor_date(day: date) -> str:
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+# --- work items ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assign_work_item(*, item: WorkItem, owner: User | None, acting_user: User) -> WorkItem:
+    """Give an item to ``owner`` (``None``: back to the queue).
+
+    An agent may only take an unassigned item for themselves; reassigning, or assigning to
+    someone else, needs the supervisor's ``assign_work`` permission. Taking is a conditional
+    UPDATE, so two agents clicking at once cannot both get the item.
+    """
+    may_assign = acting_user.has_perm(permission_label(Perm.ASSIGN_WORK))
+    if owner is not None and not owner.has_perm(permission_label(Perm.WORK_FILES)):
+        raise BackofficeError(_("%(name)s cannot work on files.") % {"name": owner.username})
+    items = WorkItem.objects.filter(pk=item.pk, status=WorkItemStatus.OPEN)
+    if not may_assign:
+        if owner != acting_user:
+            raise BackofficeError(_("Only a supervisor assigns work to a colleague."))
+        items = items.filter(owner__isnull=True)
+    if items.update(owner=owner) != 1:
+        item.refresh_from_db()
+        if item.status != WorkItemStatus.OPEN:
+            raise BackofficeError(_("This item is already closed."))
+        raise BackofficeError(
+            _("This item was taken by %(name)s in the meantime.")
+            % {"name": item.owner.username if item.owner else "?"}
+        )
+    item.refresh_from_db()
+    record_event(
+        item.file,
+        "work_item_assigned",
+        actor=actor_name(acting_user),
+        data={
+            "work_item": item.pk,
+            "kind": item.kind,
+            "owner": owner.username if owner else None,
+        },
+    )
+    return item
+
+
+def _close_items(items: Sequence[WorkItem], *, outcome: str, actor: str, now: datetime) -> int:
+    return WorkItem.objects.filter(pk__in=[i.pk for i in items], status=WorkItemStatus.OPEN).update(
+        status=WorkItemStatus.DONE, outcome=outcome[:500], closed_by=actor, closed_at=now
+    )
+
+
+@transaction.atomic
+def close_work_item(*, item: WorkItem, outcome: str, acting_user: User, now: datetime) -> WorkItem:
+    """Mark an item done with what was done about it.
+
+    Proof reviews and disputes are closed by their decision (:func:`review_proof`,
+    :func:`resolve_dispute`), so that the debtor is always told the outcome.
+    """
+    if item.kind in CLOSED_BY_DECISION:
+        raise BackofficeError(_("This item is closed by deciding on it from the file."))
+    if not outcome.strip():
+        raise BackofficeError(_("Say what was done."))
+    actor = actor_name(acting_user)
+    if _close_items([item], outcome=outcome, actor=actor, now=now) != 1:
+        raise BackofficeError(_("This item is already closed."))
+    item.refresh_from_db()
+    record_event(
+        item.file,
+        "work_item_closed",
+        actor=actor,
+        message=outcome,
+        data={"work_item": item.pk, "kind": item.kind},
+    )
+    return item
+
+
+# --- proof of payment ---------------------------------------------------------------------------
+
+
+class RejectionReason(StrEnum):
+    """Why a proof of payment is refused; each has a sentence for the debtor in four languages."""
+
+    UNREADABLE = "unreadable"
+    TRANSFER_ORDER = "transfer_order"
+    DETAILS_MISSING = "details_missing"
+    OTHER_PAYMENT = "other_payment"
+    NOT_RECEIVED = "not_received"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return str(REJECTION_LABELS[self])
+
+
+# What the debtor reads (journeys.md, journey 3: what a clear proof shows). For OTHER the
+# agent writes the reason.
+REJECTION_SENTENCES = {
+    RejectionReason.UNREADABLE: gettext_lazy("The document cannot be read."),
+    RejectionReason.TRANSFER_ORDER: gettext_lazy(
+        "It is a transfer order, not a proof that the payment was made."
+    ),
+    RejectionReason.DETAILS_MISSING: gettext_lazy(
+        "It does not show the amount, the date, the reference used and the accounts paid "
+        "from and to."
+    ),
+    RejectionReason.OTHER_PAYMENT: gettext_lazy("It concerns another payment or another file."),
+    RejectionReason.NOT_RECEIVED: gettext_lazy(
+        "Neither we nor the creditor have received the payment it shows."
+    ),
+}
+#: The choices the agent sees.
+REJECTION_LABELS = {
+    **REJECTION_SENTENCES,
+    RejectionReason.OTHER: gettext_lazy("Another reason, written below for the debtor"),
+}
+
+
+class PaidTo(StrEnum):
+    AGENCY = "agency"
+    CREDITOR = "creditor"
+
+
+@dataclass(frozen=True, slots=True)
+class ProofPayment:
+    """The payment an accepted proof shows."""
+
+    amount: Decimal
+    value_date: date
+    paid_to: PaidTo
+
+
+@transaction.atomic
+def review_proof(
+    *,
+    document: Document,
+    accepted: bool,
+    acting_user: User,
+    now: datetime,
+    reason: RejectionReason | None = None,
+    note_for_debtor: str = "",
+    payment: ProofPayment | None = None,
+) -> Event:
+    """Accept or reject a proof of payment a debtor uploaded (journeys.md, journey 3).
+
+    The document gets its review status, the proof-review item closes, and the debtor is told
+    on the timeline in their language. An accepted proof of a payment made **to the creditor**
+    is posted as a creditor payment (imputed like any payment, legal.md section 6); a payment
+    made **to the agency** is posted from the bank statement that carries it, never by hand, so
+    the same money cannot be booked twice.
+    """
+    file = ledger.lock_file(document.file_id)
+    _check_action(file, AgentAction.REVIEW_PROOF)
+    if not accepted and reason is None:
+        raise BackofficeError(_("Choose why the proof is rejected."))
+    if reason is RejectionReason.OTHER and not note_for_debtor.strip():
+        raise BackofficeError(_("Write the reason for the debtor."))
+    actor = actor_name(acting_user)
+    status = ReviewStatus.ACCEPTED if accepted else ReviewStatus.REJECTED
+    updated = Document.objects.filter(pk=document.pk, review_status=ReviewStatus.PENDING).update(
+        review_status=status,
+        review_reason=(reason.value if reason else "")
+        + (f": {note_for_debtor.strip()}" if note_for_debtor.strip() else ""),
+        reviewed_by=actor,
+        reviewed_at=now,
+    )
+    if updated != 1:
+        raise BackofficeError(_("This document is not waiting for a review."))
+    posting = None
+    if accepted and payment is not None and payment.paid_to is PaidTo.CREDITOR:
+        try:
+            posting = ledger.post_payment(
+                file=file,
+                amount=payment.amount,
+                value_date=payment.value_date,
+                actor=actor,
+                source=EntrySource.AGENT,
+                source_reference=f"document:{document.pk}",
+                kind=EntryKind.CREDITOR_PAYMENT,
+                note=f"proof of payment {document.original_name}",
+            )
+        except ledger.LedgerError as exc:
+            raise BackofficeError(str(exc)) from exc
+    _close_items(
+        list(
+            WorkItem.objects.filter(
+                document=document, kind=WorkItemKind.PROOF_REVIEW, status=WorkItemStatus.OPEN
+            )
+        ),
+        outcome=f"{status}" + (f" ({reason})" if reason else ""),
+        actor=actor,
+        now=now,
+    )
+    with translation.override(file.debtor.language):
+        if accepted:
+            message = _("We accepted your proof of payment “%(name)s”.") % {
+                "name": document.original_name
+            }
+            if posting is not None and payment is not None:
+                message += " " + _(
+                    "The payment of %(amount)s of %(date)s to the creditor is now shown on "
+                    "your file."
+                ) % {
+                    "amount": format_eur(payment.amount, file.debtor.language),
+                    "date": _debtor_date(payment.value_date),
+                }
+        else:
+            assert reason is not None
+            message = _("We could not accept your proof of payment “%(name)s”.") % {
+                "name": document.original_name
+            }
+            if reason in REJECTION_SENTENCES:
+                message += " " + str(REJECTION_SENTENCES[reason])
+            if note_for_debtor.strip():
+                message += " " + note_for_debtor.strip()
+            message += " " + _(
+                "You can upload a clear proof, or pay the amount shown on your file."
+            )
+    event = record_event(
+        file,
+        "proof_accepted" if accepted else "proof_rejected",
+        actor=actor,
+        message=message,
+        data={
+            "document": document.pk,
+            "reason": reason.value if reason else "",
+            "note": note_for_debtor.strip(),
+            "payment": (
+                {
+                    "amount": str(payment.amount),
+                    "value_date": payment.value_date.isoformat(),
+                    "paid_to": payment.paid_to.value,
+                    "posted": posting is not None,
+                }
+                if accepted and payment is not None
+                else None
+            ),
+        },
+        visible_to_debtor=True,
+    )
+    if posting is not None:
+        _close_if_paid(file, actor=actor, on=timezone.localdate(now))
+    return event
+
+
+def _close_if_paid(file: File, *, actor: str, on: date) -> None:
+    """A payment that leaves nothing due ends the file (old Civil Code art. 1234)."""
+    balance = ledger.file_balance(file, as_of=on)
+    if balance.outstanding > ZERO:
+        return
+    try:
+        check_transition(file.file_state, FileState.PAID)
+    except TransitionRefused:
+        return
+    change_file_state(file=file, new_state=FileState.PAID, actor=actor, reason="paid", on=on)
+
+
+# --- disputes -----------------------------------------------------------------------------------
+
+
+class DisputeOutcome(StrEnum):
+    #: The debtor is right about everything: every charge is written off and the file closes.
+    CANCEL = "cancel"
+    #: The debtor is partly right: some charges are reduced, collection resumes for the rest.
+    REDUCE = "reduce"
+    #: The debt is due: collection resumes with a new formal notice.
+    CONFIRM = "confirm"
+
+
+@dataclass(frozen=True, slots=True)
+class Reduction:
+    claim: Claim
+    component: Component
+    amount: Decimal
+
+
+# Where a file resumes after a dispute (CEL art. XIX.7 §3: "with a new notice"). A dispute
+# raised before the claim was chargeable goes back to where it stood: the first reminder and
+# its 14 days must not be skipped (CEL art. XIX.2).
+_PRE_NOTICE = frozenset({FileState.FIRST_REMINDER_PENDING, FileState.GRACE_PERIOD})
+
+
+def resume_state_after_dispute(file: File) -> FileState:
+    last = (
+        Event.objects.filter(file=file, kind="state_changed", data__to=FileState.DISPUTED.value)
+        .order_by("-at", "-id")
+        .values_list("data", flat=True)
+        .first()
+    )
+    before = FileState(last["from"]) if last and last.get("from") in set(FileState) else None
+    if before in _PRE_NOTICE:
+        assert before is not None
+        return before
+    return FileState.FORMAL_NOTICE
+
+
+@transaction.atomic
+def resolve_dispute(
+    *,
+    file: File,
+    outcome: DisputeOutcome,
+    explanation: str,
+    acting_user: User,
+    today: date,
+    now: datetime,
+    reductions: Sequence[Reduction] = (),
+) -> Event:
+    """Settle a reasoned dispute after checking the file (CEL art. XIX.7 §3).
+
+    In the debtor's favour the charges are reduced (``REDUCE``) or written off (``CANCEL``)
+    through the ledger, which releases what was already paid on them; a confirmed debt
+    (``CONFIRM``) resumes with a new formal notice. The dispute items close, and the debtor is
+    told the outcome in their language.
+    """
+    file = ledger.lock_file(file.pk)
+    _check_action(file, AgentAction.RESOLVE_DISPUTE)
+    if not explanation.strip():
+        raise BackofficeError(_("Explain the decision to the debtor."))
+    if outcome is DisputeOutcome.REDUCE and not reductions:
+        raise BackofficeError(_("Say what is reduced."))
+    actor = actor_name(acting_user)
+    reason = f"dispute resolved: {outcome.value}"
+    booked = ledger.file_balance(file, as_of=date.max, with_accrued_interest=False)
+    written: list[dict[str, str]] = []
+    try:
+        if outcome is DisputeOutcome.CANCEL:
+            for claim in file.claims.order_by("due_date", "id"):
+                charged = next(c for c in booked.claims if c.claim_id == claim.pk).charged
+                for component in CHARGE_COMPONENTS:
+                    if charged[component] > ZERO:
+                        ledger.reduce_charge(
+                            claim=claim,
+                            component=component,
+                            amount=charged[component],
+                            on=today,
+                            actor=actor,
+                            reason=f"dispute upheld: {explanation.strip()}",
+                            kind=EntryKind.WRITE_OFF,
+                        )
+                        written.append(_reduction_data(claim, component, charged[component]))
+        for reduction in reductions if outcome is DisputeOutcome.REDUCE else ():
+            if reduction.claim.file_id != file.pk:
+                raise BackofficeError(_("This claim belongs to another file."))
+            ledger.reduce_charge(
+                claim=reduction.claim,
+                component=reduction.component,
+                amount=reduction.amount,
+                on=today,
+                actor=actor,
+                reason=f"dispute partly upheld: {explanation.strip()}",
+            )
+            written.append(_reduction_data(reduction.claim, reduction.component, reduction.amount))
+    except ledger.LedgerError as exc:
+        raise BackofficeError(str(exc)) from exc
+
+    after = ledger.file_balance(file, as_of=today)
+    if outcome is DisputeOutcome.CANCEL:
+        new_state = FileState.CLOSED
+    elif after.outstanding <= ZERO:
+        new_state = FileState.PAID if after.paid > ZERO else FileState.CLOSED
+    else:
+        new_state = resume_state_after_dispute(file)
+    change_file_state(file=file, new_state=new_state, actor=actor, reason=reason, on=today)
+    _close_items(
+        list(WorkItem.objects.filter(file=file, kind=WorkItemKind.DISPUTE)),
+        outcome=f"{outcome.value}: {explanation.strip()}",
+        actor=actor,
+        now=now,
+    )
+    language = file.debtor.language
+    with translation.override(language):
+        reduced = sum((Decimal(w["amount"]) for w in written), ZERO)
+        if outcome is DisputeOutcome.CANCEL:
+            message = _(
+                "We checked your file and agree with you: the amount claimed is cancelled and "
+                "your file is closed."
+            )
+        elif outcome is DisputeOutcome.REDUCE:
+            message = _(
+                "We checked your file and agree with you in part: %(amount)s is taken off what "
+                "you owe."
+            ) % {"amount": format_eur(reduced, language)}
+        else:
+            message = _("We checked your file: the amount claimed is due.")
+        if new_state is FileState.FORMAL_NOTICE:
+            message += " " + _(
+                "You will receive a new formal notice, which gives you again 14 days to pay, "
+                "ask for a payment plan or contact us."
+            )
+        if after.credit > ZERO:
+            message += " " + _("The %(amount)s you paid too much will be paid back to you.") % {
+                "amount": format_eur(after.credit, language)
+            }
+        message += " " + explanation.strip()
+    return record_event(
+        file,
+        "dispute_resolved",
+        actor=actor,
+        message=message,
+        data={
+            "outcome": outcome.value,
+            "explanation": explanation.strip(),
+            "reductions": written,
+            "state": new_state.value,
+            "credit": str(after.credit),
+        },
+        visible_to_debtor=True,
+    )
+
+
+def _reduction_data(claim: Claim, component: Component, amount: Decimal) -> dict[str, str]:
+    return {"claim": claim.creditor_reference, "component": component.value, "amount": str(amount)}
+
+
+# --- calls and notes ----------------------------------------------------------------------------
+
+
+def recent_contacts(file: File, *, now: datetime) -> list[PastContact]:
+    """The debtor's contacts of the last 7 days that the frequency limits count."""
+    return [
+        PastContact(channel=ContactChannel(channel), at=at)
+        for channel, at in ContactAttempt.objects.filter(
+            debtor_id=file.debtor_id,
+            allowed=True,
+            recipient=Recipient.DEBTOR,
+            at__gt=now - _WEEK,
+            at__lte=now,
+        ).values_list("channel", "at")
+    ]
+
+
+@transaction.atomic
+def log_call(
+    *,
+    file: File,
+    recipient: Recipient,
+    purpose: ContactPurpose,
+    note: str,
+    acting_user: User,
+    now: datetime,
+) -> tuple[ContactAttempt, ContactDecision]:
+    """Check a phone call against the contact rules, and log it or its refusal.
+
+    The rules of ``amicable.domain.contact`` (legal.md section 4: no third party, not while
+    collection is suspended, hours, Sundays and holidays, at most one call a day and three a
+    week) decide at the moment the call is logged. A refused call is kept, shown to the agent,
+    and put on the timeline, so that a compliance officer sees what the rules stopped.
+    """
+    file = ledger.lock_file(file.pk)
+    _check_action(file, AgentAction.LOG_CALL)
+    decision = check_contact(
+        channel=ContactChannel.PHONE,
+        at=now,
+        state=file.file_state,
+        recipient=recipient,
+        purpose=purpose,
+        recent=recent_contacts(file, now=now),
+    )
+    actor = actor_name(acting_user)
+    attempt = ContactAttempt.objects.create(
+        file=file,
+        debtor_id=file.debtor_id,
+        channel=ContactChannel.PHONE,
+        recipient=recipient,
+        purpose=purpose,
+        at=now,
+        allowed=decision.allowed,
+        refusal_reason=decision.reason or "",
+        refusal_message=decision.message[:300] if not decision.allowed else "",
+        article=decision.article[:200],
+        next_allowed_at=decision.next_allowed_at,
+        staff=acting_user,
+        note=note.strip()[:1000],
+    )
+    data: dict[str, object] = {
+        "contact_attempt": attempt.pk,
+        "channel": ContactChannel.PHONE.value,
+        "recipient": recipient.value,
+        "purpose": purpose.value,
+    }
+    if decision.allowed:
+        record_event(file, "call_logged", actor=actor, message=note.strip(), data=data)
+    else:
+        data |= {
+            "reason": decision.reason,
+            "article": decision.article,
+            "next_allowed_at": (
+                decision.next_allowed_at.isoformat() if decision.next_allowed_at else None
+            ),
+        }
+        record_event(file, "contact_refused", actor=actor, message=decision.message, data=data)
+    return attempt, decision
+
+
+def add_note(*, file: File, text: str, acting_user: User) -> Event:
+    """An internal note on the timeline (never shown to the debtor)."""
+    _check_action(file, AgentAction.ADD_NOTE)
+    if not text.strip():
+        raise BackofficeError(_("The note is empty."))
+    return record_event(file, "note_added", actor=actor_name(acting_user), message=text.strip())

@@ -1,0 +1,216 @@
+"""Who may open what: every back-office view, for every role, for strangers, and with CSRF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from amicable.backoffice.roles import Role
+from amicable.domain.lifecycle import FileState
+from amicable.files.models import Event, File, WorkItem
+from amicable.files.services import change_file_state
+from tests.backoffice.conftest import make_proof, make_staff, sign_in
+from tests.factories import make_file
+
+pytestmark = pytest.mark.django_db
+
+AGENT, SUPERVISOR, COMPLIANCE, ADMIN = (
+    Role.AGENT,
+    Role.SUPERVISOR,
+    Role.COMPLIANCE_OFFICER,
+    Role.ADMINISTRATOR,
+)
+EVERYONE = frozenset(Role)
+WORKERS = frozenset({AGENT, SUPERVISOR, ADMIN})
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str
+    path: str
+    allowed: frozenset[Role]
+    # The status an allowed role gets for the request as sent (empty forms for the POSTs).
+    status: int
+
+
+@dataclass(frozen=True)
+class World:
+    file: File
+    item: WorkItem
+    document_id: int
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    file = make_file(today=date(2025, 6, 1))
+    change_file_state(file=file, new_state=FileState.DISPUTED, actor="test")
+    item = make_proof(file)
+    assert item.document is not None
+    return World(file=file, item=item, document_id=item.document.pk)
+
+
+def endpoints(world: World) -> list[Endpoint]:
+    ref, item, doc = world.file.reference, world.item.pk, world.document_id
+    return [
+        Endpoint("overview", "get", "/backoffice/", EVERYONE, 200),
+        Endpoint("queue", "get", "/backoffice/queues/proof_review/", EVERYONE, 200),
+        Endpoint("item", "get", f"/backoffice/items/{item}/", EVERYONE, 200),
+        Endpoint("item_take", "post", f"/backoffice/items/{item}/assign/", WORKERS, 302),
+        Endpoint("item_close", "post", f"/backoffice/items/{item}/close/", WORKERS, 302),
+        Endpoint("file", "get", f"/backoffice/files/{ref}/", EVERYONE, 200),
+        Endpoint("document", "get", f"/backoffice/files/{ref}/documents/{doc}/", EVERYONE, 200),
+        Endpoint(
+            "review_proof",
+            "post",
+            f"/backoffice/files/{ref}/documents/{doc}/review/",
+            WORKERS,
+            400,
+        ),
+        Endpoint("add_note", "post", f"/backoffice/files/{ref}/note/", WORKERS, 400),
+        Endpoint("log_call", "post", f"/backoffice/files/{ref}/call/", WORKERS, 400),
+        Endpoint("resolve_dispute", "post", f"/backoffice/files/{ref}/dispute/", WORKERS, 400),
+        Endpoint("search", "get", "/backoffice/search/?q=nobody", EVERYONE, 200),
+        Endpoint(
+            "dashboard", "get", "/backoffice/dashboard/", {SUPERVISOR, COMPLIANCE, ADMIN}, 200
+        ),
+        Endpoint("audit", "get", "/backoffice/audit/", {COMPLIANCE, ADMIN}, 200),
+        Endpoint(
+            "refused_contacts",
+            "get",
+            "/backoffice/audit/refused-contacts/",
+            {COMPLIANCE, ADMIN},
+            200,
+        ),
+    ]
+
+
+ENDPOINT_NAMES = [
+    "overview",
+    "queue",
+    "item",
+    "item_take",
+    "item_close",
+    "file",
+    "document",
+    "review_proof",
+    "add_note",
+    "log_call",
+    "resolve_dispute",
+    "search",
+    "dashboard",
+    "audit",
+    "refused_contacts",
+]
+
+
+def request(client: Client, endpoint: Endpoint) -> int:
+    if endpoint.method == "get":
+        return client.get(endpoint.path).status_code
+    data = {"take": "1"} if endpoint.name == "item_take" else {}
+    return client.post(endpoint.path, data).status_code
+
+
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value.replace(" ", "_"))
+@pytest.mark.parametrize("name", ENDPOINT_NAMES)
+def test_each_role_opens_exactly_its_views(world: World, role: Role, name: str) -> None:
+    endpoint = next(e for e in endpoints(world) if e.name == name)
+    client = sign_in(Client(), make_staff(role))
+    expected = endpoint.status if role in endpoint.allowed else 403
+    assert request(client, endpoint) == expected
+
+
+@pytest.mark.parametrize("name", ENDPOINT_NAMES)
+def test_staff_without_a_role_open_nothing(world: World, name: str) -> None:
+    endpoint = next(e for e in endpoints(world) if e.name == name)
+    client = sign_in(Client(), make_staff(None))
+    assert request(client, endpoint) == 403
+
+
+@pytest.mark.parametrize("name", ENDPOINT_NAMES)
+def test_strangers_are_sent_to_sign_in(world: World, name: str) -> None:
+    endpoint = next(e for e in endpoints(world) if e.name == name)
+    response = getattr(Client(), endpoint.method)(endpoint.path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/backoffice/sign-in/?next=")
+
+
+def test_a_refused_write_changes_nothing(world: World) -> None:
+    client = sign_in(Client(), make_staff(COMPLIANCE))
+    events = Event.objects.count()
+    response = client.post(
+        f"/backoffice/files/{world.file.reference}/note/", {"text": "looked at it"}
+    )
+    assert response.status_code == 403
+    assert Event.objects.count() == events
+
+
+def _backoffice_patterns() -> list[URLPattern]:
+    resolver = next(
+        p
+        for p in get_resolver().url_patterns
+        if isinstance(p, URLResolver) and p.namespace == "backoffice"
+    )
+    return [p for p in resolver.url_patterns if isinstance(p, URLPattern)]
+
+
+SIGN_IN_STEPS = {"login", "verify", "setup", "logout"}
+
+
+def test_every_view_but_the_sign_in_steps_names_its_permission() -> None:
+    patterns = _backoffice_patterns()
+    assert {p.name for p in patterns} >= SIGN_IN_STEPS
+    unguarded = [
+        p.name
+        for p in patterns
+        if p.name not in SIGN_IN_STEPS and not hasattr(p.callback, "required_permission")
+    ]
+    assert unguarded == []
+    # Every guarded view is in the matrix above.
+    assert {p.name for p in patterns} - SIGN_IN_STEPS == {
+        "overview",
+        "queue",
+        "item",
+        "item_assign",
+        "item_close",
+        "file",
+        "document",
+        "review_proof",
+        "add_note",
+        "log_call",
+        "resolve_dispute",
+        "search",
+        "dashboard",
+        "audit",
+        "refused_contacts",
+    }
+
+
+def test_the_intake_upload_page_keeps_its_address() -> None:
+    from django.urls import resolve
+
+    assert resolve("/backoffice/intake/upload").url_name == "intake-upload"
+
+
+def test_a_post_without_the_csrf_token_is_refused(world: World) -> None:
+    user = make_staff(AGENT)
+    client = sign_in(Client(enforce_csrf_checks=True), user)
+    path = f"/backoffice/files/{world.file.reference}/note/"
+    assert client.post(path, {"text": "called, no answer"}).status_code == 403
+    assert not Event.objects.filter(kind="note_added").exists()
+    page = client.get(f"/backoffice/files/{world.file.reference}/")
+    token = page.context["csrf_token"]
+    response = client.post(path, {"text": "called, no answer", "csrfmiddlewaretoken": str(token)})
+    assert response.status_code == 302
+    assert Event.objects.filter(kind="note_added").count() == 1
+
+
+def test_the_sign_in_form_needs_the_csrf_token_too() -> None:
+    user = make_staff(AGENT)
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/backoffice/sign-in/", {"username": user.username, "password": "x"})
+    assert response.status_code == 403
