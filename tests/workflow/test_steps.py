@@ -13,18 +13,17 @@ from amicable.files import ledger
 from amicable.files.models import Claim, EntryKind, Event, File, LedgerEntry
 from amicable.workflow.models import LetterRequest, LetterStatus, Postage
 from tests.factories import claim_input, make_file
-from tests.workflow.conftest import kinds, produce, run, state_of
+from tests.workflow.conftest import (
+    MONDAY,
+    collection_file,
+    kinds,
+    pending_file,
+    produce,
+    run,
+    state_of,
+)
 
 pytestmark = pytest.mark.django_db
-
-MONDAY = date(2025, 3, 3)
-
-
-def pending_file(**claim: object) -> File:
-    """A file whose creditor sent no first reminder: the agency sends it (CEL art. XIX.2)."""
-    values: dict[str, object] = {"first_reminder_sent_on": None, "first_reminder_channel": None}
-    values.update(claim)
-    return make_file(claims=[claim_input(**values)], today=MONDAY)
 
 
 def entries(file: File, component: Component) -> list[tuple[Decimal, date]]:
@@ -193,18 +192,6 @@ def test_waiting_period_over_moves_to_collection_xix7() -> None:
     assert state_of(file) is FileState.WAITING_PERIOD
     run(date(2025, 4, 8))
     assert state_of(file) is FileState.IN_COLLECTION
-
-
-def collection_file(**claim: object) -> File:
-    """A file brought to IN_COLLECTION on Tue 8 April 2025 by the run itself."""
-    file = pending_file(**claim)
-    run(MONDAY)
-    run(date(2025, 3, 18))
-    produce("formal_notice", on=date(2025, 3, 19))
-    run(date(2025, 3, 20))
-    run(date(2025, 4, 8))
-    assert state_of(file) is FileState.IN_COLLECTION
-    return file
 
 
 def test_follow_up_reminders_follow_the_strategy_delays() -> None:

@@ -152,6 +152,9 @@ def plan_batch(
     first_reminders: dict[tuple[date, str], list[int]] = defaultdict(list)
     for file in files:
         _FilePlanner(context, plan, file, first_reminders).run()
+    plan.counts["events"] += len(plan.events)
+    plan.counts["ledger_entries"] += len(plan.entries)
+    plan.counts["letters_queued"] += len(plan.letters)
     for key, claim_ids in first_reminders.items():
         sent_on, channel = key
         grace = _grace_period(sent_on, channel)

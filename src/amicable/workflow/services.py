@@ -199,7 +199,7 @@ def run_daily(
 
 def _counts_json(result: RunResult) -> dict[str, Any]:
     return {
-        **dict(sorted(result.counts.items())),
+        **dict(sorted((+result.counts).items())),
         "amounts": {name: str(amount) for name, amount in sorted(result.amounts.items())},
     }
 

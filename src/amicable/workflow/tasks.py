@@ -25,6 +25,6 @@ def run_daily_task(
         "run_id": result.run_id,
         "run_date": day.isoformat(),
         "files": result.files_done,
-        "counts": dict(result.counts),
+        "counts": dict(+result.counts),  # zero counts left out
         "amounts": {name: str(amount) for name, amount in result.amounts.items()},
     }
