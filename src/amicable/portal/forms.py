@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from amicable.domain.money import as_money
+from amicable.files.uploads import CheckedUpload, UploadRejected, check_upload
 from amicable.portal.models import ReportChannel
 
 
@@ -94,4 +98,78 @@ class PaymentPlanForm(forms.Form):
         value: date = self.cleaned_data["first_due_on"]
         if value < self.today:
             raise forms.ValidationError(_("The first instalment cannot be in the past."))
+        return value
+
+
+class EuroAmountField(forms.Field):
+    """An amount in euros as people type it in Belgium: ``125,50`` or ``125.50``."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value: Any) -> Decimal | None:
+        text = "".join(str(value or "").split()).replace("€", "")
+        if not text:
+            return None
+        if "," in text:
+            text = text.replace(".", "").replace(",", ".")
+        try:
+            if len(text) > 20:
+                raise ValueError(text)
+            amount = as_money(text)
+        except (ValueError, ArithmeticError):
+            raise forms.ValidationError(
+                _("Enter an amount in euros, for example 125,50."), code="invalid"
+            ) from None
+        if amount <= 0:
+            raise forms.ValidationError(_("The amount must be more than 0."), code="min_value")
+        return amount
+
+
+class UploadField(forms.FileField):
+    """A PDF, JPEG or PNG of at most 10 MB, checked by its content (amicable.files.uploads)."""
+
+    def clean(self, data: Any, initial: Any = None) -> tuple[CheckedUpload, str] | None:
+        """The checked content and the name the debtor gave, or None when left empty."""
+        upload = super().clean(data, initial)
+        if not upload:
+            return None
+        assert isinstance(upload, UploadedFile)
+        try:
+            checked = check_upload(upload)
+        except UploadRejected as rejected:
+            raise forms.ValidationError(rejected.message, code=rejected.code) from None
+        return (checked, upload.name or "")
+
+
+PAID_TO_CHOICES = [
+    ("agency", _("To us (the collection agency)")),
+    ("creditor", _("Directly to the creditor")),
+]
+
+
+class ProofOfPaymentForm(forms.Form):
+    """Journey 3: a proof of a payment that does not appear on the file."""
+
+    paid_to = forms.ChoiceField(
+        label=_("Who did you pay?"), choices=PAID_TO_CHOICES, widget=forms.RadioSelect
+    )
+    paid_on = forms.DateField(
+        label=_("Date of the payment"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    amount = EuroAmountField(label=_("Amount paid (EUR)"))
+    proof = UploadField(
+        label=_("Proof of payment"),
+        help_text=_("A PDF, JPEG or PNG file of at most 10 MB."),
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_paid_on(self) -> date:
+        value: date = self.cleaned_data["paid_on"]
+        if value > self.today:
+            raise forms.ValidationError(_("The date of the payment cannot be in the future."))
         return value

@@ -10,10 +10,11 @@ from decimal import Decimal
 from django.db.models import QuerySet, Sum
 from django.http import Http404, HttpRequest
 
+from amicable.disputes.documents import list_downloadable
 from amicable.domain import law
 from amicable.domain.allocation import Component
 from amicable.files.ledger import PAYMENT_KINDS, FileBalance, file_balance
-from amicable.files.models import Allocation, Claim, EntryKind, File, LedgerEntry
+from amicable.files.models import Allocation, Claim, Document, EntryKind, File, LedgerEntry
 from amicable.files.numbers import normalize_file_reference
 
 SESSION_DEBTOR = "portal_debtor_id"
@@ -51,6 +52,19 @@ def access_file_for_debtor(request: HttpRequest, reference: str) -> File:
     if file is None:
         raise Http404
     return file
+
+
+def access_document_for_debtor(request: HttpRequest, reference: str, document_id: int) -> Document:
+    """A document of the signed-in debtor's file that they may download; 404 otherwise.
+
+    Both the file and the document are checked: the document must belong to that file, and be a
+    supporting document of the debt or one the debtor sent (``disputes.documents``).
+    """
+    file = access_file_for_debtor(request, reference)
+    document = list_downloadable(file).filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    return document
 
 
 # --- journey 1: what is owed and why ----------------------------------------------------------

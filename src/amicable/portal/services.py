@@ -1,4 +1,5 @@
-"""Writes of the portal: sign-in with lock-out, authenticity checks, phishing reports.
+"""Writes of the portal: sign-in with lock-out, authenticity checks, phishing reports, proofs of
+payment and the record of a statement given.
 
 Sign-in throttling (journeys.md, "Getting in"): the access code has 40 bits of entropy, and
 online guessing is stopped by counting failures per file number and per client address. Policy:
@@ -11,17 +12,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from enum import StrEnum
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from amicable.disputes.documents import store_debtor_upload
 from amicable.domain.calendar import add_working_days
 from amicable.files.access_codes import access_code_matches, hash_access_code
-from amicable.files.models import File, WorkItem, WorkItemKind
+from amicable.files.models import Document, DocumentKind, File, WorkItem, WorkItemKind
 from amicable.files.numbers import normalize_file_reference
 from amicable.files.timeline import record_event
+from amicable.files.uploads import CheckedUpload
 from amicable.portal.models import PhishingReport, ThrottledAttempt, ThrottleScope
 
 MAX_FAILURES = 5
@@ -179,6 +183,63 @@ def record_statement_download(*, file: File, on: date) -> None:
         data={"as_of": on.isoformat()},
         visible_to_debtor=True,
     )
+
+
+#: A proof of payment is reviewed within three working days (agency policy, journeys.md 3).
+PROOF_REVIEW_WORKING_DAYS = 3
+#: When a payment shows on the file (journeys.md 3): paid to the agency, the bank statement of
+#: the next days brings it; paid to the creditor, the creditor must report it to us first.
+VISIBLE_AFTER_WORKING_DAYS = {"agency": 3, "creditor": 5}
+
+
+def payment_visible_by(*, paid_on: date, paid_to: str) -> date:
+    """The working day by which a payment made on ``paid_on`` should show on the file."""
+    return add_working_days(paid_on, VISIBLE_AFTER_WORKING_DAYS[paid_to])
+
+
+@transaction.atomic
+def submit_proof_of_payment(
+    *,
+    file: File,
+    upload: CheckedUpload,
+    original_name: str,
+    paid_to: str,
+    paid_on: date,
+    amount: Decimal,
+    today: date,
+) -> Document:
+    """Store a proof of payment, pending review, and put it in the staff queue (3 working days).
+
+    The proof changes nothing on the ledger: only a bank movement, or an agent who accepts the
+    proof, registers a payment.
+    """
+    if paid_to not in VISIBLE_AFTER_WORKING_DAYS:
+        raise ValueError(f"paid_to must be 'agency' or 'creditor', not {paid_to!r}.")
+    document = store_debtor_upload(
+        file=file, upload=upload, original_name=original_name, kind=DocumentKind.PROOF_OF_PAYMENT
+    )
+    details = {
+        "document_id": document.pk,
+        "paid_to": paid_to,
+        "paid_on": paid_on.isoformat(),
+        "amount": str(amount),
+    }
+    WorkItem.objects.create(
+        kind=WorkItemKind.PROOF_REVIEW,
+        file=file,
+        document=document,
+        title=f"{file.reference}: proof of {amount} paid to the {paid_to} on {paid_on:%d/%m/%Y}",
+        due_on=add_working_days(today, PROOF_REVIEW_WORKING_DAYS),
+        data=details,
+    )
+    record_event(
+        file,
+        "proof_of_payment_uploaded",
+        actor=ACTOR,
+        data={**details, "sha256": document.sha256},
+        visible_to_debtor=True,
+    )
+    return document
 
 
 def sign_in_expiry(now: datetime) -> datetime:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,9 +18,11 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from amicable.disputes.documents import list_debtor_uploads
 from amicable.domain.epc import epc_payload, epc_qr_svg
 from amicable.domain.references import ogm_format
 from amicable.files.ledger import file_balance
+from amicable.files.models import DocumentKind
 from amicable.letters.rendering import LetterRefused
 from amicable.plans import rules as plan_rules
 from amicable.plans import selectors as plan_selectors
@@ -29,15 +32,19 @@ from amicable.portal.forms import (
     AuthenticityForm,
     PaymentPlanForm,
     PhishingReportForm,
+    ProofOfPaymentForm,
     SignInForm,
 )
 from amicable.portal.models import FraudCampaign
 from amicable.portal.selectors import (
     SESSION_DEBTOR,
     SESSION_FILE,
+    access_document_for_debtor,
     access_file_for_debtor,
     get_breakdown,
     list_files_for_debtor,
+    list_transactions,
+    paid_only_the_principal,
     signed_in_debtor_id,
 )
 from amicable.portal.statement import statement_pdf
@@ -188,6 +195,74 @@ def pay(request: HttpRequest, reference: str) -> HttpResponse:
         "qr_svg": qr_svg,
     }
     return render(request, "portal/pay.html", context)
+
+
+def _proof_received_message(*, paid_on: date, paid_to: str, today: date) -> str:
+    visible_by = services.payment_visible_by(paid_on=paid_on, paid_to=paid_to)
+    if visible_by > today:
+        return _(
+            "Thank you, we have your proof. Your payment may still appear by %(date)s; "
+            "an agent checks your proof within %(days)d working days in any case."
+        ) % {"date": f"{visible_by:%d/%m/%Y}", "days": services.PROOF_REVIEW_WORKING_DAYS}
+    return _(
+        "Thank you, we have your proof. An agent checks it within %(days)d working days and "
+        "tells you the outcome."
+    ) % {"days": services.PROOF_REVIEW_WORKING_DAYS}
+
+
+@require_http_methods(["GET", "POST"])
+def payments(request: HttpRequest, reference: str) -> HttpResponse:
+    """Journey 3: I already paid (the payments registered, and a proof for a missing one)."""
+    if (response := _require_sign_in(request)) is not None:
+        return response
+    file = access_file_for_debtor(request, reference)
+    today = timezone.localdate()
+    form = ProofOfPaymentForm(request.POST or None, request.FILES or None, today=today)
+    if request.method == "POST" and form.is_valid():
+        checked, name = form.cleaned_data["proof"]
+        services.submit_proof_of_payment(
+            file=file,
+            upload=checked,
+            original_name=name,
+            paid_to=form.cleaned_data["paid_to"],
+            paid_on=form.cleaned_data["paid_on"],
+            amount=form.cleaned_data["amount"],
+            today=today,
+        )
+        messages.success(
+            request,
+            _proof_received_message(
+                paid_on=form.cleaned_data["paid_on"],
+                paid_to=form.cleaned_data["paid_to"],
+                today=today,
+            ),
+        )
+        return redirect("portal:payments", file.reference)
+    breakdown = get_breakdown(file, today=today)
+    context = {
+        "file": file,
+        "breakdown": breakdown,
+        "transactions": list_transactions(file),
+        "paid_only_the_principal": paid_only_the_principal(breakdown),
+        "form": form,
+        "uploads": list_debtor_uploads(file, kinds=(DocumentKind.PROOF_OF_PAYMENT,)),
+        "visible_after": services.VISIBLE_AFTER_WORKING_DAYS,
+        "review_days": services.PROOF_REVIEW_WORKING_DAYS,
+    }
+    return render(request, "portal/payments.html", context, status=400 if form.errors else 200)
+
+
+def document(request: HttpRequest, reference: str, document_id: int) -> HttpResponse | FileResponse:
+    """A supporting document of the debt, or a document the debtor sent, as a download."""
+    if (response := _require_sign_in(request)) is not None:
+        return response
+    found = access_document_for_debtor(request, reference, document_id)
+    return FileResponse(
+        found.content.open("rb"),
+        as_attachment=True,
+        filename=found.original_name,
+        content_type=found.content_type,
+    )
 
 
 @dataclass(frozen=True, slots=True)

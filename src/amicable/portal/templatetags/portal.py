@@ -8,12 +8,17 @@ from decimal import Decimal
 from django import template
 from django.conf import settings
 from django.forms import BoundField
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from amicable.domain.money import format_eur
+from amicable.files.models import DocumentKind, ReviewStatus
 
 register = template.Library()
+
+StrOrPromise = str | Promise
 
 LANGUAGES = ("fr", "nl", "de", "en")
 
@@ -75,3 +80,33 @@ def described(field: BoundField, extra_id: str = "") -> SafeString:
     if field.errors or extra_id:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+DOCUMENT_KINDS: dict[str, StrOrPromise] = {
+    DocumentKind.INVOICE: _("Invoice"),
+    DocumentKind.CONTRACT: _("Contract"),
+    DocumentKind.GENERAL_TERMS: _("General terms"),
+    DocumentKind.PROOF_OF_PAYMENT: _("Proof of payment"),
+    DocumentKind.DISPUTE_EVIDENCE: _("Evidence for your dispute"),
+    DocumentKind.COURT_DECISION: _("Court decision"),
+}
+
+REVIEW_STATUSES: dict[str, StrOrPromise] = {
+    ReviewStatus.NOT_REQUIRED: _("Received"),
+    ReviewStatus.PENDING: _("Received, being checked by an agent"),
+    ReviewStatus.ACCEPTED: _("Accepted"),
+    ReviewStatus.REJECTED: _("Not accepted"),
+    ReviewStatus.CONFIRMED: _("Confirmed by your bank payment"),
+}
+
+
+@register.filter
+def document_kind(kind: str) -> str:
+    """A document's kind in the page's language."""
+    return str(DOCUMENT_KINDS.get(kind, _("Document")))
+
+
+@register.filter
+def review_status(status: str) -> str:
+    """Where the review of an uploaded document stands, in the page's language."""
+    return str(REVIEW_STATUSES.get(status, _("Received")))

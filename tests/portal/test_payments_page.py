@@ -1,0 +1,253 @@
+"""Journey 3: the payments and their split, the principal-only explanation, proof uploads."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from amicable.files import ledger
+from amicable.files.models import Document, Event, ReviewStatus, WorkItem, WorkItemKind
+from tests.portal.conftest import Cast, sign_in
+from tests.portal.uploads import (
+    MINIMAL_PDF,
+    fake_pdf_upload,
+    oversized_pdf_upload,
+    pdf_upload,
+    png_bytes,
+)
+
+pytestmark = pytest.mark.usefixtures("_today")
+
+
+@pytest.fixture
+def _today() -> object:
+    # Friday 2 May 2025.
+    with time_machine.travel("2025-05-02 10:00 +02:00", tick=False) as traveller:
+        yield traveller
+
+
+def _pay(cast: Cast, amount: str, reference: str = "mv-1") -> ledger.Posting:
+    return ledger.post_payment(
+        file=cast.file,
+        amount=Decimal(amount),
+        value_date=date(2025, 4, 10),
+        actor="bank",
+        source="statement",
+        source_reference=reference,
+    )
+
+
+def _proof(client: Client, cast: Cast, upload: object, **overrides: str) -> object:
+    data = {"paid_to": "agency", "paid_on": "2025-04-24", "amount": "125,50", "proof": upload}
+    data.update(overrides)
+    return client.post(f"/files/{cast.file.reference}/payments/", data)
+
+
+def test_each_payment_shows_how_it_was_split(client: Client, cast: Cast) -> None:
+    ledger.charge_indemnity(claim=cast.file.claims.get(), on=date(2025, 3, 20), actor="t")
+    _pay(cast, "100.00")
+    sign_in(client, cast)
+    html = client.get(f"/files/{cast.file.reference}/payments/").content.decode()
+    assert "100,00\u00a0€ reçus par nous le 10/04/2025" in html
+    split = html.split('<dl class="split">', 1)[1].split("</dl>", 1)[0]
+    assert [cell.split("</dd>")[0] for cell in split.split("<dd>")[1:]] == [
+        "0,92\u00a0€",
+        "25,00\u00a0€",
+        "0,00\u00a0€",
+        "74,08\u00a0€",
+    ]
+    assert "Vous avez payé le montant de la facture ?" not in html
+
+
+def test_returned_payment_pays_nothing(client: Client, cast: Cast) -> None:
+    posting = _pay(cast, "50.00")
+    ledger.reverse_payment(entry=posting.entry, on=date(2025, 4, 14), actor="bank", reason="R")
+    sign_in(client, cast)
+    html = client.get(f"/files/{cast.file.reference}/payments/").content.decode()
+    assert "Ce paiement a été renvoyé par la banque" in html
+
+
+def test_paying_only_the_principal_is_explained(client: Client, cast: Cast) -> None:
+    ledger.charge_indemnity(claim=cast.file.claims.get(), on=date(2025, 3, 20), actor="t")
+    _pay(cast, "200.00")
+    sign_in(client, cast)
+    html = client.get(f"/files/{cast.file.reference}/payments/").content.decode()
+    assert "Vous avez payé le montant de la facture ?" in html
+    section = html.split('id="principal-heading"', 1)[1].split("</section>", 1)[0]
+    # 200.00 paid: 0.92 interest, 25.00 indemnity, 174.08 principal; 25.92 principal left and
+    # interest 2025-04-10..2025-05-02 on it (23 days x 8 %) = 0.13.
+    assert "<dt>Indemnité forfaitaire</dt><dd>0,00\u00a0€</dd>" in section
+    assert "<dt>Intérêts</dt><dd>0,13\u00a0€</dd>" in section
+    assert "<strong>26,05\u00a0€</strong>" in section
+
+
+def test_guidance_and_transfer_order_warning_come_before_the_upload(
+    client: Client, cast: Cast
+) -> None:
+    sign_in(client, cast)
+    html = client.get(f"/files/{cast.file.reference}/payments/").content.decode()
+    warning = html.index("Un ordre de virement n’est pas une preuve de paiement")
+    assert html.index("dans les 3 jours ouvrables") < warning
+    assert html.index("dans les 5 jours ouvrables") < warning
+    assert warning < html.index('enctype="multipart/form-data"')
+    assert 'aria-describedby="id_proof_help transfer-order-warning"' in html
+
+
+def test_proof_is_stored_pending_review_and_queued(client: Client, cast: Cast) -> None:
+    sign_in(client, cast)
+    response = _proof(client, cast, pdf_upload("../../relevé 04.pdf"))
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert (document.kind, document.review_status, document.uploaded_by) == (
+        "proof_of_payment",
+        ReviewStatus.PENDING,
+        "portal",
+    )
+    assert document.original_name == "relevé 04.pdf"
+    assert document.sha256 == hashlib.sha256(MINIMAL_PDF).hexdigest()
+    assert document.content.name.endswith(f"{document.sha256}.pdf")
+    assert (document.content_type, document.size) == ("application/pdf", len(MINIMAL_PDF))
+    item = WorkItem.objects.get()
+    assert (item.kind, item.document, item.file) == (
+        WorkItemKind.PROOF_REVIEW,
+        document,
+        cast.file,
+    )
+    assert item.due_on == date(2025, 5, 7)  # Friday + 3 working days
+    assert item.data == {
+        "document_id": document.pk,
+        "paid_to": "agency",
+        "paid_on": "2025-04-24",
+        "amount": "125.50",
+    }
+    event = Event.objects.get(file=cast.file, kind="proof_of_payment_uploaded")
+    assert event.visible_to_debtor is True
+    html = client.get(f"/files/{cast.file.reference}/payments/").content.decode()
+    # Paid on Thursday 24 April: 3 working days later is Tuesday 29 April, already past.
+    assert "Merci, nous avons bien reçu votre preuve. Un agent la vérifie" in html
+    assert "Reçu, en cours de vérification par un agent" in html
+
+
+def test_recent_payment_may_still_appear(client: Client, cast: Cast) -> None:
+    sign_in(client, cast)
+    _proof(client, cast, pdf_upload(), paid_to="creditor", paid_on="2025-04-30")
+    html = client.get(f"/files/{cast.file.reference}/payments/").content.decode()
+    # Paid to the creditor on Wednesday 30 April: 5 working days, 1 May skipped -> 8 May.
+    assert "Votre paiement peut encore apparaître d’ici le 08/05/2025" in html
+
+
+def test_png_screenshot_is_accepted(client: Client, cast: Cast) -> None:
+    sign_in(client, cast)
+    upload = SimpleUploadedFile("capture.png", png_bytes(), content_type="image/png")
+    assert _proof(client, cast, upload).status_code == 302
+    assert Document.objects.get().content_type == "image/png"
+
+
+@pytest.mark.parametrize(
+    ("language", "upload", "message"),
+    [
+        ("fr", oversized_pdf_upload, "Le fichier dépasse 10 Mo."),
+        ("nl", oversized_pdf_upload, "Het bestand is groter dan 10 MB."),
+        ("fr", fake_pdf_upload, "Seuls les fichiers PDF, JPEG et PNG sont acceptés."),
+        ("nl", fake_pdf_upload, "Alleen PDF-, JPEG- en PNG-bestanden worden aanvaard."),
+    ],
+    ids=["oversized_fr", "oversized_nl", "fake_fr", "fake_nl"],
+)
+def test_oversized_and_fake_uploads_are_refused_with_a_translated_message(
+    client: Client, cast: Cast, language: str, upload: object, message: str
+) -> None:
+    sign_in(client, cast)
+    client.cookies["django_language"] = language
+    response = _proof(client, cast, upload())  # type: ignore[operator]
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    assert message in response.content.decode()  # type: ignore[attr-defined]
+    assert not Document.objects.exists()
+    assert not WorkItem.objects.exists()
+    assert not Event.objects.filter(kind="proof_of_payment_uploaded").exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"amount": "douze"}, "Indiquez un montant en euros, par exemple 125,50."),
+        ({"amount": "0"}, "Le montant doit être supérieur à 0."),
+        ({"paid_on": "2025-05-03"}, "La date du paiement ne peut pas être dans le futur."),
+        ({"paid_to": "neighbour"}, "Sélectionnez un choix valide."),
+    ],
+    ids=["words_case", "zero_case", "future_case", "bad_choice_case"],
+)
+def test_proof_form_errors(
+    client: Client, cast: Cast, overrides: dict[str, str], message: str
+) -> None:
+    sign_in(client, cast)
+    response = _proof(client, cast, pdf_upload(), **overrides)
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    assert message in response.content.decode()  # type: ignore[attr-defined]
+    assert not Document.objects.exists()
+
+
+def test_own_upload_can_be_downloaded_but_not_another_debtors(client: Client, cast: Cast) -> None:
+    sign_in(client, cast)
+    _proof(client, cast, pdf_upload())
+    mine = Document.objects.get()
+    theirs = Document.objects.create(
+        file=cast.stranger_file,
+        kind="invoice",
+        content=ContentFile(MINIMAL_PDF, name="their-invoice.pdf"),
+        original_name="their-invoice.pdf",
+        content_type="application/pdf",
+        size=len(MINIMAL_PDF),
+        sha256="0" * 64,
+        uploaded_by="creditor",
+    )
+    url = f"/files/{cast.file.reference}/documents/{mine.pk}/"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == MINIMAL_PDF  # type: ignore[attr-defined]
+    # Their document through my file's address, and through theirs: both not found.
+    assert client.get(f"/files/{cast.file.reference}/documents/{theirs.pk}/").status_code == 404
+    assert (
+        client.get(f"/files/{cast.stranger_file.reference}/documents/{theirs.pk}/").status_code
+        == 404
+    )
+
+
+def test_staff_documents_of_my_own_file_are_not_downloadable(client: Client, cast: Cast) -> None:
+    sign_in(client, cast)
+    letter = Document.objects.create(
+        file=cast.file,
+        kind="letter",
+        content=ContentFile(MINIMAL_PDF, name="internal.pdf"),
+        original_name="internal.pdf",
+        content_type="application/pdf",
+        size=len(MINIMAL_PDF),
+        sha256="1" * 64,
+        uploaded_by="agent",
+    )
+    assert client.get(f"/files/{cast.file.reference}/documents/{letter.pk}/").status_code == 404
+
+
+def test_proof_upload_needs_the_csrf_token(client: Client, cast: Cast) -> None:
+    sign_in(client, cast)
+    strict = Client(enforce_csrf_checks=True)
+    strict.cookies = client.cookies  # the signed-in session, without a CSRF token
+    response = _proof(strict, cast, pdf_upload())
+    assert response.status_code == 403  # type: ignore[attr-defined]
+    assert not Document.objects.exists()
+
+
+def test_proof_on_another_debtors_file_is_refused(client: Client, cast: Cast) -> None:
+    sign_in(client, cast)
+    response = client.post(
+        f"/files/{cast.stranger_file.reference}/payments/",
+        {"paid_to": "agency", "paid_on": "2025-04-24", "amount": "10", "proof": pdf_upload()},
+    )
+    assert response.status_code == 404
+    assert not Document.objects.exists()
