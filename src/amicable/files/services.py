@@ -12,8 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from enum import Enum
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
+from psycopg.types.json import Jsonb
 
 from amicable.domain import law
 from amicable.domain.interest import RateTable
@@ -151,19 +155,35 @@ def initial_state(checks: Sequence[ClaimCheck], *, today: date) -> FileState:
 
 
 def create_files(
-    *, creditor: Creditor, inputs: Sequence[FileInput], actor: str, today: date
+    *,
+    creditor: Creditor,
+    inputs: Sequence[FileInput],
+    actor: str,
+    today: date,
+    checks: Sequence[Sequence[ClaimCheck]] | None = None,
 ) -> list[CreatedFile]:
     """Create many files in one transaction, a few queries per batch (not per file).
 
     Idempotent: a file whose creditor reference (or idempotency key) already exists is returned
-    as it is, not created again.
+    as it is, not created again. ``checks``, when given, are the ``check_claim`` results of each
+    input's claims, computed by a caller that validated them already (bulk intake), so they are
+    not computed twice; they must be those of ``today`` and the rate table in force.
     """
+    if checks is not None and [len(c) for c in checks] != [len(i.claims) for i in inputs]:
+        raise ValueError("checks must hold one ClaimCheck per claim of each input")
     with transaction.atomic():
-        return _create_files(creditor=creditor, inputs=inputs, actor=actor, today=today)
+        return _create_files(
+            creditor=creditor, inputs=inputs, actor=actor, today=today, precomputed=checks
+        )
 
 
 def _create_files(
-    *, creditor: Creditor, inputs: Sequence[FileInput], actor: str, today: date
+    *,
+    creditor: Creditor,
+    inputs: Sequence[FileInput],
+    actor: str,
+    today: date,
+    precomputed: Sequence[Sequence[ClaimCheck]] | None,
 ) -> list[CreatedFile]:
     references = [i.creditor_reference for i in inputs]
     keys = [i.idempotency_key for i in inputs if i.idempotency_key]
@@ -197,11 +217,14 @@ def _create_files(
     if to_create:
         debtors = _debtors_for(creditor, [item.debtor for _, item in to_create])
         numbers = allocate_file_numbers(len(to_create))
-        rates = rate_table()
-        checks = {
-            index: [check_claim(c, today=today, rates=rates) for c in item.claims]
-            for index, item in to_create
-        }
+        if precomputed is not None:
+            checks = {index: list(precomputed[index]) for index, _ in to_create}
+        else:
+            rates = rate_table()
+            checks = {
+                index: [check_claim(c, today=today, rates=rates) for c in item.claims]
+                for index, item in to_create
+            }
         files: list[File] = []
         codes: list[str] = []
         for (index, item), number in zip(to_create, numbers, strict=True):
@@ -222,12 +245,12 @@ def _create_files(
                     opened_on=today,
                 )
             )
-        File.objects.bulk_create(files)
+        _insert_rows(File, files)
         claims: list[Claim] = []
         for (index, item), file in zip(to_create, files, strict=True):
             for claim_input, check in zip(item.claims, checks[index], strict=True):
                 claims.append(_claim_row(file, claim_input, check))
-        Claim.objects.bulk_create(claims)
+        _insert_rows(Claim, claims)
         entries = [
             LedgerEntry(
                 file_id=claim.file_id,
@@ -242,7 +265,7 @@ def _create_files(
             )
             for claim in claims
         ]
-        LedgerEntry.objects.bulk_create(entries)
+        _insert_rows(LedgerEntry, entries)
         events: list[Event] = []
         for (index, item), file, code in zip(to_create, files, codes, strict=True):
             adjustments = _adjustment_events(file, item, checks[index], actor=actor)
@@ -261,13 +284,74 @@ def _create_files(
                 access_code=code,
                 adjustments=tuple(e.message for e in adjustments),
             )
-        Event.objects.bulk_create(events)
+        _insert_rows(Event, events)
 
     for index, item in enumerate(inputs):
         if results[index].file.pk is None:
             first = results[seen[item.creditor_reference]]
             results[index] = CreatedFile(file=first.file, created=False)
     return [results[i] for i in range(len(inputs))]
+
+
+_Row = TypeVar("_Row", bound=models.Model)
+
+
+def _insert_rows(model: type[_Row], rows: list[_Row]) -> None:
+    """``bulk_create``, or on PostgreSQL a COPY of the same rows, which is about five times
+    faster for intake batches (Django's per-field preparation and the UNNEST arrays of
+    ``bulk_create`` cost more than the database's own work).
+
+    Same effect as ``bulk_create``: every row gets its primary key (from the table's sequence),
+    its ``auto_now``/``auto_now_add`` moments, and is marked as saved; constraints are checked by
+    the database alike, and a violation raises Django's ``IntegrityError``. Values are the model
+    attributes as they are: these models hold only text, numbers, dates, booleans and JSON.
+    """
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model._default_manager.bulk_create(rows)
+        return
+    meta = model._meta
+    fields = meta.concrete_fields
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(rows)],
+        )
+        keys = [key for (key,) in cursor.fetchall()]
+    now = timezone.now()
+    stamped = [
+        f.attname
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
+    names = [f.attname for f in fields]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in fields)
+    statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(statement) as copy,
+    ):
+        for row, key in zip(rows, keys, strict=True):
+            row.pk = key
+            for name in stamped:
+                setattr(row, name, now)
+            copy.write_row([_copy_value(row, name, json_fields) for name in names])
+    for row in rows:
+        row._state.adding = False
+        row._state.db = connection.alias
+
+
+def _copy_value(row: models.Model, name: str, json_fields: set[str]) -> Any:
+    value = getattr(row, name)
+    if name in json_fields:
+        return Jsonb(value)
+    if isinstance(value, Enum):
+        return value.value
+    return value
 
 
 def _debtors_for(creditor: Creditor, inputs: Sequence[DebtorInput]) -> dict[str, Debtor]:
