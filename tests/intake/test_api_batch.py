@@ -34,7 +34,7 @@ def test_valid_files_are_created_and_invalid_ones_reported(api: Client) -> None:
     assert body["items"][3]["errors"] == [
         {
             "field": None,
-            "reason": "Input should be a valid dictionary or object to extract fields from",
+            "reason": "Input should be a valid dictionary or instance of FileIn",
         }
     ]
     references = {i["reference"] for i in body["items"] if i["status"] == "created"}

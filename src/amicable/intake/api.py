@@ -41,6 +41,7 @@ from amicable.files.selectors import (
     get_claim_by_reference,
     list_files_for_creditor,
 )
+from amicable.files.services import ClaimCheck
 from amicable.files.uploads import UploadRejected
 from amicable.intake import presenters, services
 from amicable.intake.models import ApiToken
@@ -289,14 +290,15 @@ def create_file(
     before collection (CEL art. XIX.2 and XIX.4); what is above a cap is trimmed and the
     trimming is on the timeline."""
     today = _today()
-    errors = check_file(payload, today=today, rates=rate_table())
-    if errors:
-        raise RequestRefused(errors)
+    checked = check_file(payload, today=today, rates=rate_table())
+    if checked.errors:
+        raise RequestRefused(checked.errors)
     (created,) = services.intake_files(
         creditor=_creditor(request),
         inputs=[to_file_input(payload, idempotency_key=idempotency_key)],
         actor=_actor(request),
         today=today,
+        checks=[checked.checks],
     )
     status = 201 if created.created else 200
     return Status(status, presenters.file_out(created.file, as_of=today))
@@ -315,7 +317,7 @@ def create_files_batch(request: HttpRequest, payload: BatchIn) -> BatchOut:
     today = _today()
     rates = rate_table()
     results: dict[int, BatchItemOut] = {}
-    accepted: list[tuple[int, FileIn]] = []
+    accepted: list[tuple[int, FileIn, list[ClaimCheck]]] = []
     first_index: dict[str, int] = {}
     for index, raw in enumerate(payload.files):
         try:
@@ -323,7 +325,8 @@ def create_files_batch(request: HttpRequest, payload: BatchIn) -> BatchOut:
         except pydantic.ValidationError as exc:
             results[index] = _rejected(index, raw, _pydantic_errors(exc.errors()))
             continue
-        errors = check_file(item, today=today, rates=rates)
+        checked = check_file(item, today=today, rates=rates)
+        errors = list(checked.errors)
         if item.creditor_reference in first_index:
             errors.append(
                 FieldError(
@@ -336,15 +339,16 @@ def create_files_batch(request: HttpRequest, payload: BatchIn) -> BatchOut:
             results[index] = _rejected(index, raw, errors)
             continue
         first_index[item.creditor_reference] = index
-        accepted.append((index, item))
+        accepted.append((index, item, checked.checks))
     if accepted:
         created = services.intake_files(
             creditor=_creditor(request),
-            inputs=[to_file_input(item) for _, item in accepted],
+            inputs=[to_file_input(item) for _, item, _ in accepted],
             actor=_actor(request),
             today=today,
+            checks=[checks for _, _, checks in accepted],
         )
-        for (index, item), result in zip(accepted, created, strict=True):
+        for (index, item, _), result in zip(accepted, created, strict=True):
             results[index] = BatchItemOut(
                 index=index,
                 status="created" if result.created else "existing",
@@ -486,9 +490,9 @@ def add_claim(request: HttpRequest, reference: FileReference, payload: ClaimIn) 
     send it as a new file). Idempotent on the claim's `creditor_reference`."""
     file = _file(request, reference)
     today = _today()
-    errors = check_claim_rules(payload, today=today, rates=rate_table())
-    if errors:
-        raise RequestRefused(errors)
+    checked = check_claim_rules(payload, today=today, rates=rate_table())
+    if checked.errors:
+        raise RequestRefused(checked.errors)
     added = services.add_claim(
         file=file, claim=to_claim_input(payload), actor=_actor(request), today=today
     )

@@ -34,7 +34,7 @@ from openpyxl import load_workbook
 from amicable.domain.interest import RateTable
 from amicable.files.models import Claim, Creditor
 from amicable.files.rates import rate_table
-from amicable.files.services import CreatedFile
+from amicable.files.services import ClaimCheck, CreatedFile
 from amicable.intake import services
 from amicable.intake.rules import FieldError, check_file, to_claim_input, to_file_input
 from amicable.intake.schemas import FileIn
@@ -328,6 +328,7 @@ class _Group:
     reference: str
     rows: list[Row]
     item: FileIn | None = None
+    checks: list[ClaimCheck] = field(default_factory=list)
 
 
 def _validate_group(group: _Group, *, today: date, rates: RateTable) -> list[LineError]:
@@ -349,9 +350,11 @@ def _validate_group(group: _Group, *, today: date, rates: RateTable) -> list[Lin
             )
             errors.append(_line_error(FieldError(path or None, str(problem["msg"])), group.rows))
         return errors
-    errors.extend(_line_error(e, group.rows) for e in check_file(item, today=today, rates=rates))
+    checked = check_file(item, today=today, rates=rates)
+    errors.extend(_line_error(e, group.rows) for e in checked.errors)
     if not errors:
         group.item = item
+        group.checks = checked.checks
     return errors
 
 
@@ -432,7 +435,13 @@ def _create(
     items = [g.item for g in batch]
     assert all(item is not None for item in items)
     inputs = [to_file_input(item) for item in items if item is not None]
-    results = services.intake_files(creditor=creditor, inputs=inputs, actor=actor, today=today)
+    results = services.intake_files(
+        creditor=creditor,
+        inputs=inputs,
+        actor=actor,
+        today=today,
+        checks=[g.checks for g in batch],
+    )
     existing: list[tuple[_Group, CreatedFile]] = []
     for group, result in zip(batch, results, strict=True):
         if result.created:

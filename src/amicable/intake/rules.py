@@ -16,7 +16,13 @@ from decimal import Decimal
 from amicable.domain.errors import DomainError, UnknownRateError
 from amicable.domain.interest import RateTable, accrued_interest
 from amicable.files.rates import last_day_with_rates
-from amicable.files.services import ClaimInput, DebtorInput, FileInput, check_claim
+from amicable.files.services import (
+    ClaimCheck,
+    ClaimInput,
+    DebtorInput,
+    FileInput,
+    check_claim,
+)
 from amicable.intake.schemas import ClaimIn, DebtorIn, FileIn
 from amicable.intake.validation import is_belgian_postal_code
 
@@ -49,13 +55,22 @@ def check_debtor(debtor: DebtorIn, *, today: date, prefix: str = "debtor") -> li
     return errors
 
 
+@dataclass(frozen=True, slots=True)
+class CheckedClaim:
+    """The verdict on one claim: its errors, or the intake service's check of it."""
+
+    errors: list[FieldError]
+    check: ClaimCheck | None
+
+
 def check_claim_rules(
     claim: ClaimIn, *, today: date, rates: RateTable, prefix: str = ""
-) -> list[FieldError]:
+) -> CheckedClaim:
     """The rules of one claim, then the legal checks of the intake service.
 
     ``rates`` is the rate table in force (``files.rates.rate_table()``), read once per request
-    or import rather than once per claim.
+    or import rather than once per claim. The check is returned so that the intake service
+    need not compute it again (``create_files(checks=...)``).
     """
     errors: list[FieldError] = []
 
@@ -106,7 +121,7 @@ def check_claim_rules(
             "provides late interest.",
         )
     if errors:
-        return errors
+        return CheckedClaim(errors=errors, check=None)
     try:
         check = check_claim(to_claim_input(claim), today=today, rates=rates)
         if check.interest.applies and check.grace is not None:
@@ -119,12 +134,23 @@ def check_claim_rules(
         refuse("interest_clause", str(exc))
     except (DomainError, ValueError) as exc:
         errors.append(FieldError(prefix or None, str(exc)))
-    return errors
+    if errors:
+        return CheckedClaim(errors=errors, check=None)
+    return CheckedClaim(errors=[], check=check)
 
 
-def check_file(item: FileIn, *, today: date, rates: RateTable) -> list[FieldError]:
-    """Every rule of a file, its debtor and its claims; an empty list means acceptable."""
+@dataclass(frozen=True, slots=True)
+class CheckedFile:
+    """The verdict on one file: its errors, or the checks of its claims in order."""
+
+    errors: list[FieldError]
+    checks: list[ClaimCheck]
+
+
+def check_file(item: FileIn, *, today: date, rates: RateTable) -> CheckedFile:
+    """Every rule of a file, its debtor and its claims; no errors means acceptable."""
     errors = check_debtor(item.debtor, today=today)
+    checks: list[ClaimCheck] = []
     first_index: dict[str, int] = {}
     for index, claim in enumerate(item.claims):
         prefix = f"claims[{index}]"
@@ -138,8 +164,11 @@ def check_file(item: FileIn, *, today: date, rates: RateTable) -> list[FieldErro
             )
             continue
         first_index[claim.creditor_reference] = index
-        errors.extend(check_claim_rules(claim, today=today, rates=rates, prefix=prefix))
-    return errors
+        checked = check_claim_rules(claim, today=today, rates=rates, prefix=prefix)
+        errors.extend(checked.errors)
+        if checked.check is not None:
+            checks.append(checked.check)
+    return CheckedFile(errors=errors, checks=checks if not errors else [])
 
 
 def to_claim_input(claim: ClaimIn) -> ClaimInput:

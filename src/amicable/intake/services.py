@@ -36,6 +36,7 @@ from amicable.files.models import (
     ScanStatus,
 )
 from amicable.files.services import (
+    ClaimCheck,
     ClaimInput,
     CreatedFile,
     DebtorInput,
@@ -81,18 +82,28 @@ class IntakeRefused(Exception):
 
 
 def intake_files(
-    *, creditor: Creditor, inputs: Sequence[FileInput], actor: str, today: date
+    *,
+    creditor: Creditor,
+    inputs: Sequence[FileInput],
+    actor: str,
+    today: date,
+    checks: Sequence[Sequence[ClaimCheck]] | None = None,
 ) -> list[CreatedFile]:
     """Create the files (or find them again: idempotent), in one transaction.
 
+    ``checks`` are the claims' checks already made by ``intake.rules`` (not made twice).
     Two requests with the same creditor reference at the same moment both miss the other's
     file, and one of them hits the unique constraint: it then runs again and finds the file the
     other created, so the client still gets its file rather than an error.
     """
     try:
-        return create_files(creditor=creditor, inputs=inputs, actor=actor, today=today)
+        return create_files(
+            creditor=creditor, inputs=inputs, actor=actor, today=today, checks=checks
+        )
     except IntegrityError:
-        return create_files(creditor=creditor, inputs=inputs, actor=actor, today=today)
+        return create_files(
+            creditor=creditor, inputs=inputs, actor=actor, today=today, checks=checks
+        )
 
 
 # --- claims -----------------------------------------------------------------------------------
