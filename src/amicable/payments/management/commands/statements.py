@@ -1,8 +1,13 @@
-"""amicable statements: read bank statement files (CODA 2.x, camt.053).
+"""amicable statements: read bank statement files (CODA 2.x, camt.053), and import them.
 
 ``amicable statements parse FILE [--format coda|camt053] [--json]`` prints what a file holds
-(statements, booked movements, integrity warnings) without touching the database. A file that
-cannot be read exits with status 1 and ``FILE: line N: message`` on stderr.
+(statements, booked movements, integrity warnings) without touching the database.
+
+``amicable statements import FILE [--format coda|camt053]`` imports it: movements stored once,
+payments matched and posted, the rest queued for an agent (``amicable.payments.services``);
+one summary line, then the warnings. Importing the same file again books nothing.
+
+A file that cannot be read exits with status 1 and ``FILE: line N: message`` on stderr.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from amicable.payments.models import MovementStatus
+from amicable.payments.services import import_statement_file
 from amicable.statements import (
     FORMATS,
     BankMovement,
@@ -87,7 +94,10 @@ def _cut(text: str | None, width: int) -> str:
 
 
 class Command(BaseCommand):
-    help = "Read bank statement files (CODA, camt.053): 'parse FILE' shows what a file holds."
+    help = (
+        "Bank statement files (CODA, camt.053): 'parse FILE' shows what a file holds, "
+        "'import FILE' matches and posts its payments."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         subcommands = parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", required=True)
@@ -96,8 +106,10 @@ class Command(BaseCommand):
         )
         self.add_file_arguments(parse)
         parse.add_argument("--json", action="store_true", help="print one JSON object")
-        # The "import" subcommand (reading a file into the payments ledger) is added here, with
-        # its handler in HANDLERS below; it reuses add_file_arguments and read_file.
+        importing = subcommands.add_parser(
+            "import", help="import a file: match and post its payments, queue the rest"
+        )
+        self.add_file_arguments(importing)
 
     @staticmethod
     def add_file_arguments(parser: ArgumentParser) -> None:
@@ -109,20 +121,59 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         handlers: dict[str, Callable[[dict[str, Any]], None]] = {
             "parse": self.handle_parse,
+            "import": self.handle_import,
         }
         handlers[options["subcommand"]](options)
 
-    def read_file(self, options: dict[str, Any]) -> ParseResult:
-        """Read and parse the FILE argument; any failure is a CommandError naming the file."""
+    @staticmethod
+    def read_bytes(options: dict[str, Any]) -> bytes:
         path = Path(options["file"])
         try:
-            data = path.read_bytes()
+            return path.read_bytes()
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror or error}") from None
+
+    def read_file(self, options: dict[str, Any]) -> ParseResult:
+        """Read and parse the FILE argument; any failure is a CommandError naming the file."""
+        data = self.read_bytes(options)
         try:
             return parse_statement(data, format=options["format"])
         except StatementError as error:
+            raise CommandError(f"{options['file']}: {error}") from None
+
+    def handle_import(self, options: dict[str, Any]) -> None:
+        path = Path(options["file"])
+        data = self.read_bytes(options)
+        try:
+            report = import_statement_file(
+                data, name=path.name, actor="command:statements", format=options["format"]
+            )
+        except StatementError as error:
             raise CommandError(f"{path}: {error}") from None
+        if report.already_imported:
+            self.stdout.write(
+                f"{path.name}: already imported (file {report.statement_file_id}), nothing booked."
+            )
+            return
+        self.stdout.write(
+            f"{path.name}: {report.format}, {report.statements} statement(s), "
+            f"{report.movements} movement(s), {report.new_movements} new, "
+            f"{report.known_movements} already imported; "
+            f"{report.count(MovementStatus.MATCHED)} matched and posted, "
+            f"{report.count(MovementStatus.UNMATCHED)} to an agent, "
+            f"{report.count(MovementStatus.RETURN)} returned, "
+            f"{report.count(MovementStatus.REFUND)} refunds, "
+            f"{report.count(MovementStatus.IGNORED)} not ours; "
+            f"{report.files_paid} file(s) paid, {report.overpayments} overpayment(s), "
+            f"{report.proofs_confirmed} proof(s) confirmed "
+            f"(read in {report.parse_seconds:.1f} s, matched and posted in "
+            f"{report.match_seconds:.1f} s)."
+        )
+        if report.methods:
+            methods = ", ".join(f"{name} {count}" for name, count in sorted(report.methods.items()))
+            self.stdout.write(f"matched by: {methods}")
+        for warning in report.warnings:
+            self.stdout.write(self.style.WARNING(f"warning: {warning}"))
 
     def handle_parse(self, options: dict[str, Any]) -> None:
         result = self.read_file(options)

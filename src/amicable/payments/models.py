@@ -1,0 +1,236 @@
+"""Bank statement files, their movements, what each movement was matched to, and refunds.
+
+A file is imported once (unique sha256) and a movement once (unique identity, the same every
+time the same movement is read again, from the same file or from an overlapping statement):
+importing twice books nothing twice (architecture.md, invariant 3). Only
+``amicable.payments.services`` writes these tables.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+from django.db import models
+from django.db.models import Q
+
+from amicable.files.models import Debtor, File, LedgerEntry
+
+
+class BankStatementFile(models.Model):
+    """One physical file as received from the bank (CODA or camt.053), imported once."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=255)
+    format = models.CharField(max_length=10)
+    size = models.PositiveIntegerField()
+    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.CharField(max_length=100)
+    # What the import did: counts per outcome, and the readers' integrity warnings.
+    summary = models.JSONField(default=dict, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.format})"
+
+
+class BankStatement(models.Model):
+    """One statement of one account; the same statement sent again is stored once."""
+
+    source_file = models.ForeignKey(
+        BankStatementFile, on_delete=models.PROTECT, related_name="statements"
+    )
+    identity = models.CharField(max_length=200, unique=True)
+    account = models.CharField(max_length=34)
+    currency = models.CharField(max_length=3)
+    number = models.CharField(max_length=35)
+    opening_balance = models.DecimalField(max_digits=16, decimal_places=3, null=True)
+    closing_balance = models.DecimalField(max_digits=16, decimal_places=3, null=True)
+    opening_date = models.DateField(null=True)
+    closing_date = models.DateField(null=True)
+    is_duplicate = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.number}"
+
+
+class MovementStatus(models.TextChoices):
+    NEW = "new", "Being imported"
+    MATCHED = "matched", "Matched and posted to a file"
+    ASSIGNED = "assigned", "Posted by an agent"
+    UNMATCHED = "unmatched", "Waiting for an agent"
+    TO_REFUND = "to_refund", "To be paid back to the sender"
+    REFUNDED = "refunded", "Paid back to the sender"
+    RETURNED = "returned", "Returned by the bank; its posting is reversed"
+    RETURN = "return", "Outgoing: a payment returned by the bank"
+    REFUND = "refund", "Outgoing: a refund we paid"
+    IGNORED = "ignored", "Not a payment on a file"
+
+
+class MatchMethod(models.TextChoices):
+    NONE = "", "None"
+    STRUCTURED_REFERENCE = "structured_reference", "Structured communication of the file"
+    FREE_TEXT_REFERENCE = "free_text_reference", "Structured communication in the free text"
+    FILE_REFERENCE = "file_reference", "File reference in the free text"
+    COUNTERPARTY_ACCOUNT = "counterparty_account", "Known account of the debtor, amount due"
+    AGENT = "agent", "Assigned by an agent"
+    AGENT_SPLIT = "agent_split", "Split over several files by an agent"
+    ORIGINAL_PAYMENT = "original_payment", "Return of a payment we received"
+    REFUND = "refund", "Refund we ordered"
+
+
+class BankMovementRecord(models.Model):
+    """One booked movement of a statement, with what the reconciliation made of it.
+
+    ``file`` and ``entry`` are the file and the ledger payment a credit was posted to (or, for a
+    return, those of the payment it took back); a split keeps its parts in
+    :class:`MovementAssignment`. ``suggestions`` are the files an agent is offered for an
+    unmatched credit, best first.
+    """
+
+    identity = models.CharField(max_length=64, unique=True)
+    source_file = models.ForeignKey(
+        BankStatementFile, on_delete=models.PROTECT, related_name="movements"
+    )
+    statement = models.ForeignKey(BankStatement, on_delete=models.PROTECT, related_name="movements")
+    account = models.CharField(max_length=34)
+    currency = models.CharField(max_length=3)
+    booking_date = models.DateField()
+    value_date = models.DateField(null=True, blank=True)
+    amount = models.DecimalField(max_digits=16, decimal_places=3)
+    structured_reference = models.CharField(max_length=25, blank=True, db_index=True)
+    communication = models.TextField(blank=True)
+    information = models.TextField(blank=True)
+    counterparty_name = models.CharField(max_length=140, blank=True)
+    counterparty_account = models.CharField(max_length=34, blank=True)
+    counterparty_bic = models.CharField(max_length=11, blank=True)
+    end_to_end_id = models.CharField(max_length=35, blank=True)
+    bank_reference = models.CharField(max_length=35, blank=True)
+    transaction_code = models.CharField(max_length=35, blank=True)
+    return_reason = models.CharField(max_length=35, blank=True)
+    is_reversal = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=12, choices=MovementStatus.choices, default=MovementStatus.NEW
+    )
+    match_method = models.CharField(
+        max_length=24, choices=MatchMethod.choices, blank=True, default=MatchMethod.NONE
+    )
+    confidence = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0.00"))
+    reason = models.CharField(max_length=300, blank=True)
+    file = models.ForeignKey(
+        File, on_delete=models.PROTECT, null=True, blank=True, related_name="bank_movements"
+    )
+    entry = models.ForeignKey(
+        LedgerEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The credit a return or a refund took back (for outgoing movements).
+    original = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    suggestions = models.JSONField(default=list, blank=True)
+    decided_by = models.CharField(max_length=100, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes: ClassVar = [
+            models.Index(fields=["status", "booking_date"], name="movement_status_idx"),
+            models.Index(
+                fields=["end_to_end_id"],
+                condition=~Q(end_to_end_id=""),
+                name="movement_end_to_end_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking_date} {self.amount} {self.currency} ({self.status})"
+
+    @property
+    def is_credit(self) -> bool:
+        return self.amount > 0
+
+
+class MovementAssignment(models.Model):
+    """A part of a credit posted to a file by an agent (one row for an assignment, several for
+    a split), with its ledger payment."""
+
+    movement = models.ForeignKey(
+        BankMovementRecord, on_delete=models.PROTECT, related_name="assignments"
+    )
+    file = models.ForeignKey(File, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    entry = models.OneToOneField(LedgerEntry, on_delete=models.PROTECT, related_name="+")
+    assigned_by = models.CharField(max_length=100)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="assignment_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} to file {self.file_id}"
+
+
+class DebtorAccount(models.Model):
+    """An account a debtor paid from, learnt from the movements matched to their files.
+
+    It lets a later payment without a reference be matched to the debtor's only open file when
+    it pays exactly what is due (the third matching rule).
+    """
+
+    debtor = models.ForeignKey(Debtor, on_delete=models.PROTECT, related_name="bank_accounts")
+    iban = models.CharField(max_length=34, db_index=True)
+    first_seen_on = models.DateField()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["debtor", "iban"], name="debtor_account_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.iban
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", "To pay"
+    PAID = "paid", "Paid (seen on a statement)"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Refund(models.Model):
+    """Money to pay back: a file's overpayment, or a credit that is not ours to keep.
+
+    ``reference`` is the communication to give the outgoing transfer; the statement that
+    carries it (or the same amount to the same account) marks the refund paid.
+    """
+
+    movement = models.ForeignKey(
+        BankMovementRecord, on_delete=models.PROTECT, related_name="refunds"
+    )
+    file = models.ForeignKey(
+        File, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reference = models.CharField(max_length=40, unique=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    iban = models.CharField(max_length=34, blank=True)
+    name = models.CharField(max_length=140, blank=True)
+    reason = models.CharField(max_length=300)
+    status = models.CharField(
+        max_length=10, choices=RefundStatus.choices, default=RefundStatus.PENDING
+    )
+    requested_by = models.CharField(max_length=100)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    paid_by = models.OneToOneField(
+        BankMovementRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    entry = models.ForeignKey(
+        LedgerEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.amount} ({self.status})"
