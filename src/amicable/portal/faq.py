@@ -59,7 +59,8 @@ ENTRIES: tuple[Entry, ...] = (
         _("Can I get the invoice and the contract?"),
         _(
             "Yes. You have the right to receive, without delay, the supporting documents of the "
-            "debt: invoice, contract and general terms. Ask us by phone or e-mail."
+            "debt: invoice, contract and general terms. Ask for them on the page “I do not "
+            "agree” of your file."
         ),
     ),
     Entry(

@@ -173,3 +173,58 @@ class ProofOfPaymentForm(forms.Form):
         if value > self.today:
             raise forms.ValidationError(_("The date of the payment cannot be in the future."))
         return value
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+#: At most this many evidence files per dispute (amicable.disputes.services).
+MAX_EVIDENCE_FILES = 5
+
+
+class EvidenceField(UploadField):
+    """Up to ``MAX_EVIDENCE_FILES`` files, each a PDF, JPEG or PNG of at most 10 MB."""
+
+    widget = MultipleFileInput
+
+    def clean(  # type: ignore[override]
+        self, data: Any, initial: Any = None
+    ) -> list[tuple[CheckedUpload, str]]:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if len(files) > MAX_EVIDENCE_FILES:
+            raise forms.ValidationError(
+                _("Send at most %(count)d files.") % {"count": MAX_EVIDENCE_FILES}
+            )
+        checked = [super(EvidenceField, self).clean(f, initial) for f in files]
+        return [c for c in checked if c is not None]
+
+
+class DisputeForm(forms.Form):
+    """Journey 4: a reasoned dispute with its evidence."""
+
+    explanation = forms.CharField(
+        label=_("Explain what happened"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Give the dates and what you did. Your reasons suspend collection."),
+    )
+    evidence = EvidenceField(
+        label=_("Your evidence (optional)"),
+        required=False,
+        help_text=_("Up to 5 PDF, JPEG or PNG files of at most 10 MB each."),
+    )
+
+
+class DocumentRequestForm(forms.Form):
+    """Journey 4: ask for the supporting documents of the debt (CEL art. XIX.7 §3)."""
+
+    kinds = forms.MultipleChoiceField(
+        label=_("Which documents do you want?"),
+        choices=[
+            ("invoice", _("Invoice")),
+            ("contract", _("Contract")),
+            ("general_terms", _("General terms")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+    )

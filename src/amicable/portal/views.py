@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -18,7 +18,9 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from amicable.disputes.documents import list_debtor_uploads
+from amicable.disputes import selectors as dispute_selectors
+from amicable.disputes import services as dispute_services
+from amicable.disputes.documents import list_debtor_uploads, list_supporting_documents
 from amicable.domain.epc import epc_payload, epc_qr_svg
 from amicable.domain.references import ogm_format
 from amicable.files.ledger import file_balance
@@ -27,9 +29,11 @@ from amicable.letters.rendering import LetterRefused
 from amicable.plans import rules as plan_rules
 from amicable.plans import selectors as plan_selectors
 from amicable.plans import services as plan_services
-from amicable.portal import faq, services
+from amicable.portal import faq, paths, services
 from amicable.portal.forms import (
     AuthenticityForm,
+    DisputeForm,
+    DocumentRequestForm,
     PaymentPlanForm,
     PhishingReportForm,
     ProofOfPaymentForm,
@@ -263,6 +267,74 @@ def document(request: HttpRequest, reference: str, document_id: int) -> HttpResp
         filename=found.original_name,
         content_type=found.content_type,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def disagree(request: HttpRequest, reference: str) -> HttpResponse:
+    """Journey 4: the seven ways to disagree, the disputes' status, the supporting documents."""
+    if (response := _require_sign_in(request)) is not None:
+        return response
+    file = access_file_for_debtor(request, reference)
+    form = DocumentRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        answered = dispute_services.request_documents(
+            file=file,
+            kinds=form.cleaned_data["kinds"],
+            today=timezone.localdate(),
+            actor=services.ACTOR,
+        )
+        messages.success(request, _documents_message(answered=answered.status == "answered"))
+        return redirect("portal:disagree", file.reference)
+    context = {
+        "file": file,
+        "paths": paths.PATHS,
+        "by_reason": paths.BY_REASON,
+        "disputes": dispute_selectors.list_disputes(file),
+        "requests": dispute_selectors.list_document_requests(file),
+        "supporting": list_supporting_documents(file),
+        "form": form,
+        "documents_days": dispute_services.DOCUMENTS_WORKING_DAYS,
+    }
+    return render(request, "portal/disagree.html", context, status=400 if form.errors else 200)
+
+
+def _documents_message(*, answered: bool) -> str:
+    if answered:
+        return _("The documents you asked for are below: you can download them now.")
+    return _(
+        "Your request is registered. We ask the creditor for the missing documents and send "
+        "them to you within %(days)d working days; collection is suspended until then."
+    ) % {"days": dispute_services.DOCUMENTS_WORKING_DAYS}
+
+
+@require_http_methods(["GET", "POST"])
+def dispute_path(request: HttpRequest, reference: str, slug: str) -> HttpResponse:
+    """Journey 4: one way to disagree, guided: what to have done, what to upload, the form."""
+    if (response := _require_sign_in(request)) is not None:
+        return response
+    file = access_file_for_debtor(request, reference)
+    path = paths.BY_SLUG.get(slug)
+    if path is None:
+        raise Http404
+    form = DisputeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        dispute_services.open_dispute(
+            file=file,
+            reason=path.reason,
+            explanation=form.cleaned_data["explanation"],
+            evidence=form.cleaned_data["evidence"],
+            today=timezone.localdate(),
+            actor=services.ACTOR,
+        )
+        messages.success(request, _("Your dispute is registered."))
+        return redirect("portal:disagree", file.reference)
+    context = {
+        "file": file,
+        "path": path,
+        "form": form,
+        "review_days": dispute_services.DISPUTE_REVIEW_WORKING_DAYS,
+    }
+    return render(request, "portal/dispute.html", context, status=400 if form.errors else 200)
 
 
 @dataclass(frozen=True, slots=True)

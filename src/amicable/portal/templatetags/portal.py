@@ -110,3 +110,9 @@ def document_kind(kind: str) -> str:
 def review_status(status: str) -> str:
     """Where the review of an uploaded document stands, in the page's language."""
     return str(REVIEW_STATUSES.get(status, _("Received")))
+
+
+@register.filter
+def get_item(mapping: dict[str, object], key: str) -> object:
+    """``mapping[key]`` in a template, or None."""
+    return mapping.get(key)

@@ -1,0 +1,82 @@
+"""The consumer's stop buttons: disputes and requests for the supporting documents.
+
+CEL art. XIX.7 §3: a reasoned dispute suspends collection until the collector has checked the
+file or given the consumer the evidence; on request the consumer gets, without delay, the
+supporting documents of the debt (invoice, contract, general terms). Each row here is what the
+debtor asked; the file's state, the timeline and the staff queue say what followed.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+
+from amicable.files.models import Document, File
+
+
+class DisputeReason(models.TextChoices):
+    """The seven situations of journeys.md, section 4."""
+
+    RETURNED_ITEM = "returned_item", "I returned the item"
+    ITEM_NOT_RECEIVED = "item_not_received", "I never received the item"
+    CONTRACT_CANCELLED = "contract_cancelled", "I cancelled the contract"
+    INVOICES_AFTER_CANCELLATION = "invoices_after_cancellation", "Invoices after cancelling"
+    NEVER_SIGNED = "never_signed", "I never signed a contract"
+    INVOICE_NOT_RECEIVED = "invoice_not_received", "I never received the invoice"
+    SERVICE_DISPUTED = "service_disputed", "I disputed the service or quality with the seller"
+
+
+class DisputeStatus(models.TextChoices):
+    OPEN = "open", "Under review: collection suspended"
+    UPHELD = "upheld", "Upheld"
+    REJECTED = "rejected", "Not upheld: evidence given to the debtor"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Dispute(models.Model):
+    file = models.ForeignKey(File, on_delete=models.PROTECT, related_name="disputes")
+    reason = models.CharField(max_length=40, choices=DisputeReason.choices)
+    explanation = models.TextField(max_length=5000)
+    status = models.CharField(
+        max_length=12, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
+    )
+    evidence = models.ManyToManyField(Document, blank=True, related_name="disputes")
+    # Whether this dispute moved the file to DISPUTED (False when collection already stood
+    # still for another reason, or the file can no longer move).
+    suspended_file = models.BooleanField(default=False)
+    opened_on = models.DateField()
+    opened_by = models.CharField(max_length=100)
+    resolved_on = models.DateField(null=True, blank=True)
+    outcome = models.TextField(max_length=5000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes: ClassVar = [models.Index(fields=["file", "status"], name="dispute_file_idx")]
+
+    def __str__(self) -> str:
+        return f"Dispute {self.pk} on {self.file_id}: {self.reason} ({self.status})"
+
+
+class DocumentRequestStatus(models.TextChoices):
+    OPEN = "open", "Awaited from the creditor"
+    ANSWERED = "answered", "Documents given"
+
+
+class DocumentRequest(models.Model):
+    """The debtor asked for supporting documents (CEL art. XIX.7 §3)."""
+
+    file = models.ForeignKey(File, on_delete=models.PROTECT, related_name="document_requests")
+    # The kinds asked for: invoice, contract, general_terms (amicable.files.models.DocumentKind).
+    kinds = models.JSONField(default=list)
+    status = models.CharField(
+        max_length=10, choices=DocumentRequestStatus.choices, default=DocumentRequestStatus.OPEN
+    )
+    suspended_file = models.BooleanField(default=False)
+    requested_on = models.DateField()
+    requested_by = models.CharField(max_length=100)
+    answered_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Documents {', '.join(self.kinds)} for {self.file_id} ({self.status})"
