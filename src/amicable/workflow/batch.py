@@ -10,21 +10,21 @@ that need it the state changes from the timeline. Never one query per file.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 
 from amicable.domain.allocation import Component
 from amicable.domain.lifecycle import OPEN_STATES, SUSPENDING_STATES, FileState
 from amicable.domain.money import ZERO
 from amicable.files.models import Allocation, Claim, EntryKind, Event, File, LedgerEntry
-from amicable.workflow.models import LetterRequest, LetterStatus, StepKind
+from amicable.workflow.models import LetterRequest
 
 __all__ = [
+    "Batch",
     "ClaimRow",
     "FileRow",
     "LetterRow",
@@ -42,6 +42,37 @@ def scan_filter(run_date: date) -> Q:
     return Q(state__in=sorted(ACTIVE_STATES)) | Q(
         state=FileState.SUSPENDED, suspended_until__lt=run_date
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """The files of one batch: the visited ids in ``(after, through]``, or exactly ``ids``.
+
+    A range keeps every query of the batch to a couple of parameters (the claims, the ledger
+    and the letters are read with a subquery on the files, not with a list of a thousand
+    ids); an explicit list serves the second chance given to the few files held by others.
+    """
+
+    after: int = 0
+    through: int = 0
+    ids: tuple[int, ...] | None = None
+
+    def files(self, run_date: date) -> QuerySet[File]:
+        visited = File.objects.filter(scan_filter(run_date))
+        if self.ids is not None:
+            return visited.filter(pk__in=self.ids)
+        return visited.filter(pk__gt=self.after, pk__lte=self.through)
+
+    def rows(self, run_date: date) -> Q:
+        """The rows of another table (with a ``file_id``) that belong to the batch's files.
+
+        The id range comes first, so that the database reads the file index of that table
+        over the range only; the subquery then leaves out the files the run does not visit.
+        """
+        if self.ids is not None:
+            return Q(file_id__in=self.ids)
+        in_range = Q(file_id__gt=self.after, file_id__lte=self.through)
+        return in_range & Q(file_id__in=self.files(run_date).values("pk"))
 
 
 @dataclass(slots=True)
@@ -74,11 +105,11 @@ class ClaimRow:
 @dataclass(slots=True)
 class LetterRow:
     id: int | None  # None: queued by this run, not written yet
-    kind: StepKind
+    kind: str  # a StepKind value
     cycle: int
     step: int
     channel: str
-    status: LetterStatus
+    status: str  # a LetterStatus value
     due_on: date
     produced_on: date | None
     applied_on: date | None
@@ -159,13 +190,15 @@ _LETTER_COLUMNS = (
 )
 
 
-def load_batch(ids: Sequence[int], *, run_date: date, lock: bool) -> list[FileRow]:
-    """The files of ``ids`` still to visit on ``run_date``, with everything the run decides on.
+def load_batch(batch: Batch, *, run_date: date, lock: bool) -> list[FileRow]:
+    """The files of ``batch`` still to visit on ``run_date``, with everything the run decides on.
 
     With ``lock`` (inside the batch's transaction) the file rows are locked; on PostgreSQL a
-    file another transaction holds is skipped, and missing from the result.
+    file another transaction holds is skipped, and missing from the result (its claims and
+    ledger rows, read through the subquery, are then ignored).
     """
-    files_query = File.objects.filter(scan_filter(run_date), pk__in=ids).order_by("pk")
+    batch_files = batch.files(run_date)
+    files_query = batch_files.order_by("pk")
     if lock and connection.features.has_select_for_update_skip_locked:
         files_query = files_query.select_for_update(skip_locked=True, of=("self",))
     files: dict[int, FileRow] = {}
@@ -198,46 +231,31 @@ def load_batch(ids: Sequence[int], *, run_date: date, lock: bool) -> list[FileRo
         )
     if not files:
         return []
-    found = list(files)
+    in_batch = batch.rows(run_date)
 
     claims: dict[int, ClaimRow] = {}
     for values in (
-        Claim.objects.filter(file_id__in=found)
-        .order_by("due_date", "id")
-        .values_list(*_CLAIM_COLUMNS)
+        Claim.objects.filter(in_batch).order_by("due_date", "id").values_list(*_CLAIM_COLUMNS)
     ):
-        claim = ClaimRow(
-            id=values[0],
-            reference=values[2],
-            due_date=values[3],
-            principal=values[4],
-            contract_date=values[5],
-            regular_supply=values[6],
-            indemnity_clause=values[7],
-            indemnity_percent=values[8],
-            indemnity_minimum=values[9],
-            indemnity_fixed=values[10],
-            requested_indemnity=values[11],
-            allowed_indemnity=values[12],
-            interest_applies=values[13],
-            applied_interest_rate=values[14],
-            reminder_cost_clause=values[15],
-            first_reminder_sent_on=values[16],
-            first_reminder_channel=values[17],
-            grace_last_day=values[18],
-            first_chargeable_day=values[19],
-        )
+        file = files.get(values[1])
+        if file is None:
+            continue
+        claim = ClaimRow(values[0], *values[2:])  # the columns in the fields' order
         claims[claim.id] = claim
-        files[values[1]].claims.append(claim)
+        file.claims.append(claim)
 
-    _add_ledger_sums(files, claims, found, run_date=run_date)
-    _add_letters(files, found)
+    _add_ledger_sums(files, claims, in_batch, run_date=run_date)
+    _add_letters(files, in_batch)
     _add_state_history(files)
     return list(files.values())
 
 
 def _add_ledger_sums(
-    files: dict[int, FileRow], claims: dict[int, ClaimRow], found: list[int], *, run_date: date
+    files: dict[int, FileRow],
+    claims: dict[int, ClaimRow],
+    in_batch: Q,
+    *,
+    run_date: date,
 ) -> None:
     """Sums per file, claim, component and kind, computed by the database (two queries).
 
@@ -246,7 +264,7 @@ def _add_ledger_sums(
     """
     principal_charged: dict[int, Decimal] = defaultdict(lambda: ZERO)
     sums = (
-        LedgerEntry.objects.filter(file_id__in=found)
+        LedgerEntry.objects.filter(in_batch)
         .order_by()
         .values("file_id", "claim_id", "component", "kind")
         .annotate(
@@ -256,7 +274,9 @@ def _add_ledger_sums(
         )
     )
     for row in sums:
-        file = files[row["file_id"]]
+        file = files.get(row["file_id"])
+        if file is None:
+            continue
         file.ledger_total += row["total"]
         claim_id, component = row["claim_id"], row["component"]
         if claim_id is None or not component:
@@ -269,9 +289,7 @@ def _add_ledger_sums(
         elif component == Component.INTEREST and row["kind"] == EntryKind.CHARGE:
             claims[claim_id].interest_booked_through = row["booked_through"]
     paid = dict(
-        Allocation.objects.filter(
-            file_id__in=found, component=Component.PRINCIPAL, value_date__lte=run_date
-        )
+        Allocation.objects.filter(in_batch, component=Component.PRINCIPAL, value_date__lte=run_date)
         .order_by()
         .values("claim_id")
         .annotate(total=Sum("amount"))
@@ -281,24 +299,12 @@ def _add_ledger_sums(
         claim.principal_outstanding = principal_charged[claim_id] - (paid.get(claim_id) or ZERO)
 
 
-def _add_letters(files: dict[int, FileRow], found: list[int]) -> None:
-    for values in (
-        LetterRequest.objects.filter(file_id__in=found).order_by("id").values_list(*_LETTER_COLUMNS)
-    ):
-        files[values[1]].letters.append(
-            LetterRow(
-                id=values[0],
-                kind=StepKind(values[2]),
-                cycle=values[3],
-                step=values[4],
-                channel=values[5],
-                status=LetterStatus(values[6]),
-                due_on=values[7],
-                produced_on=values[8],
-                applied_on=values[9],
-                requested_at=values[10],
-            )
-        )
+def _add_letters(files: dict[int, FileRow], in_batch: Q) -> None:
+    letters = LetterRequest.objects.filter(in_batch).order_by("id").values_list(*_LETTER_COLUMNS)
+    for letter_id, file_id, *values in letters:
+        file = files.get(file_id)
+        if file is not None:
+            file.letters.append(LetterRow(letter_id, *values))  # the fields' order
 
 
 def _state_or_none(data: object) -> FileState | None:

@@ -39,9 +39,8 @@ from amicable.domain.interest import RateTable, accrued_interest
 from amicable.domain.law import ChargeKind, Refusal, RefusalReason
 from amicable.domain.lifecycle import SUSPENDING_STATES, FileState, check_transition, rules_for
 from amicable.domain.money import ZERO
-from amicable.files.models import EntryKind, EntrySource, Event, LedgerEntry
 from amicable.workflow.batch import ClaimRow, FileRow, LetterRow
-from amicable.workflow.models import LetterRequest, LetterStatus, StepChannel, StepKind
+from amicable.workflow.models import LetterStatus, StepChannel, StepKind
 from amicable.workflow.selectors import PostageTable, Step, StrategyBook
 
 __all__ = [
@@ -49,6 +48,9 @@ __all__ = [
     "BatchPlan",
     "ClaimUpdate",
     "FileChange",
+    "NewEntry",
+    "NewEvent",
+    "NewLetter",
     "RunContext",
     "interest_cutoff",
     "last_working_day_of_month",
@@ -99,6 +101,12 @@ def _grace_period(sent_on: date, channel: str) -> law.GracePeriod:
     return law.grace_period(sent_on, channel)
 
 
+@lru_cache(maxsize=4096)
+def _add_working_days(day: date, n: int) -> date:
+    # Likewise: the strategies' delays from a few hundred different days.
+    return add_working_days(day, n)
+
+
 @dataclass(frozen=True, slots=True)
 class RunContext:
     """What every file of one run shares, read once before the first batch."""
@@ -129,14 +137,53 @@ class ClaimUpdate:
 
 
 @dataclass(slots=True)
+class NewEntry:
+    """A ledger charge to write (``LedgerEntry``, kind charge, source daily run)."""
+
+    file_id: int
+    claim_id: int
+    component: str
+    amount: Decimal
+    value_date: date
+    note: str
+    period_start: date | None = None
+    period_end: date | None = None
+
+
+@dataclass(slots=True)
+class NewEvent:
+    """A timeline event to write (``Event``, actor daily-run)."""
+
+    file_id: int
+    kind: str
+    message: str
+    data: dict[str, Any]
+    visible_to_debtor: bool
+
+
+@dataclass(slots=True)
+class NewLetter:
+    """A letter request to write (``LetterRequest``)."""
+
+    file_id: int
+    kind: str
+    cycle: int
+    step: int
+    channel: str
+    due_on: date
+    charges_cost: bool
+    data: dict[str, Any]
+
+
+@dataclass(slots=True)
 class BatchPlan:
     """Everything a batch writes, or, in a dry run, describes."""
 
     changes: dict[int, FileChange] = field(default_factory=dict)
     claim_updates: list[ClaimUpdate] = field(default_factory=list)
-    entries: list[LedgerEntry] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    letters: list[LetterRequest] = field(default_factory=list)
+    entries: list[NewEntry] = field(default_factory=list)
+    events: list[NewEvent] = field(default_factory=list)
+    letters: list[NewLetter] = field(default_factory=list)
     applied_letter_ids: list[int] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
     amounts: defaultdict[str, Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
@@ -291,7 +338,7 @@ class _FilePlanner:
         waiting = any(x.status == LetterStatus.PENDING for x in firsts) or (
             bool(firsts) and firsts[-1].status == LetterStatus.REFUSED
         )
-        due = add_working_days(file.opened_on, step.delay_working_days) <= self.today
+        due = _add_working_days(file.opened_on, step.delay_working_days) <= self.today
         if missing and due and not waiting:
             channel = self.channel(step)
             grace = _grace_period(self.today, channel)
@@ -356,7 +403,7 @@ class _FilePlanner:
         due_on = self.today
         ends = [c.grace_last_day for c in file.claims if c.grace_last_day is not None]
         if ends:
-            due_on = max(due_on, add_working_days(max(ends), step.delay_working_days))
+            due_on = max(due_on, _add_working_days(max(ends), step.delay_working_days))
         self.charge_indemnities()
         # The notice itemises the amounts claimed (CEL art. XIX.7 §2): book interest to date.
         self.book_interest_through = max(self.book_interest_through, self.today)
@@ -418,7 +465,7 @@ class _FilePlanner:
         for step in self.strategy.follow_ups:
             letter = sent.get(step.position)
             if letter is None:
-                if add_working_days(since, step.delay_working_days) <= self.today:
+                if _add_working_days(since, step.delay_working_days) <= self.today:
                     self.queue(step, cycle=cycle, due_on=self.today, channel=self.channel(step))
                 return
             if letter.status != LetterStatus.PRODUCED or letter.produced_on is None:
@@ -634,14 +681,14 @@ class _FilePlanner:
                 if claim.applied_interest_rate is not None
                 else "civil legal rate"
             )
-            entry = self.charge(
+            self.charge(
                 claim,
                 component=Component.INTEREST,
                 amount=amount,
                 value_date=through,
                 note=f"interest {start.isoformat()} to {through.isoformat()}, {rate}",
+                period=(start, through),
             )
-            entry.period_start, entry.period_end = start, through
             claim.interest_booked_through = through
             booked.append(
                 {
@@ -699,14 +746,13 @@ class _FilePlanner:
     ) -> None:
         file = self.file
         self.plan.letters.append(
-            LetterRequest(
+            NewLetter(
                 file_id=file.id,
-                kind=step.kind,
+                kind=step.kind.value,
                 cycle=cycle,
                 step=step.position,
                 channel=channel,
                 due_on=due_on,
-                requested_by=ACTOR,
                 charges_cost=step.charges_cost,
                 data=data or {},
             )
@@ -744,21 +790,28 @@ class _FilePlanner:
         self.plan.applied_letter_ids.append(letter.id)
 
     def charge(
-        self, claim: ClaimRow, *, component: Component, amount: Decimal, value_date: date, note: str
-    ) -> LedgerEntry:
-        entry = LedgerEntry(
-            file_id=self.file.id,
-            claim_id=claim.id,
-            kind=EntryKind.CHARGE,
-            component=component,
-            amount=amount,
-            value_date=value_date,
-            source=EntrySource.DAILY_RUN,
-            actor=ACTOR,
-            note=note[:300],
+        self,
+        claim: ClaimRow,
+        *,
+        component: Component,
+        amount: Decimal,
+        value_date: date,
+        note: str,
+        period: tuple[date, date] | None = None,
+    ) -> None:
+        start, end = period or (None, None)
+        self.plan.entries.append(
+            NewEntry(
+                file_id=self.file.id,
+                claim_id=claim.id,
+                component=component.value,
+                amount=amount,
+                value_date=value_date,
+                note=note[:300],
+                period_start=start,
+                period_end=end,
+            )
         )
-        self.plan.entries.append(entry)
-        return entry
 
     def refuse(self, claim: ClaimRow, kind: ChargeKind, amount: Decimal, refusal: Refusal) -> None:
         self.event(
@@ -784,10 +837,9 @@ class _FilePlanner:
         visible_to_debtor: bool = False,
     ) -> None:
         self.plan.events.append(
-            Event(
+            NewEvent(
                 file_id=self.file.id,
                 kind=kind,
-                actor=ACTOR,
                 message=message[:500],
                 data=data or {},
                 visible_to_debtor=visible_to_debtor,

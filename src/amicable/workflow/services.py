@@ -32,21 +32,16 @@ from amicable.files.models import (
     Claim,
     Event,
     File,
-    LedgerEntry,
     WorkItem,
     WorkItemKind,
 )
 from amicable.files.rates import last_day_with_rates, rate_table
-from amicable.workflow.batch import load_batch, scan_filter
+from amicable.workflow.batch import Batch, load_batch, scan_filter
 from amicable.workflow.models import DailyRun, LetterRequest, LetterStatus, RunStatus, StepKind
-from amicable.workflow.planning import (
-    BatchPlan,
-    RunContext,
-    interest_cutoff,
-    plan_batch,
-)
+from amicable.workflow.planning import RunContext, interest_cutoff, plan_batch
 from amicable.workflow.progress import Progress, Stream
 from amicable.workflow.selectors import get_postage_table, get_strategy_book
+from amicable.workflow.writer import write_plan
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
@@ -64,10 +59,6 @@ DEFAULT_BATCH_SIZE = 1000
 #: like a kill) after this many committed batches. Never set it in production.
 EXIT_AFTER_BATCHES_ENV = "AMICABLE_DAILY_RUN_EXIT_AFTER_BATCHES"
 INTERRUPTED_EXIT_STATUS = 75
-
-
-class ConcurrentChange(Exception):
-    """A file changed under a batch that holds its lock: the batch is rolled back."""
 
 
 @dataclass(slots=True)
@@ -128,15 +119,14 @@ def run_daily(
     progress = Progress(total=total, label=label, stream=progress_stream or sys.stderr)
     exit_after = int(os.environ.get(EXIT_AFTER_BATCHES_ENV) or 0)
 
-    def one_batch(ids: Sequence[int]) -> set[int]:
+    def one_batch(batch: Batch, ids: Sequence[int]) -> set[int]:
         with transaction.atomic():
-            files = load_batch(ids, run_date=run_date, lock=not dry_run)
+            files = load_batch(batch, run_date=run_date, lock=not dry_run)
             plan = plan_batch(context, files, describe=describe is not None)
             if dry_run:
                 transaction.set_rollback(True)
             else:
-                assert run is not None
-                _write_plan(plan, run=run, run_date=run_date)
+                write_plan(plan, run_id=result.run_id, run_date=run_date)
             result.counts.update(plan.counts)
             for name, amount in plan.amounts.items():
                 amounts[name] += amount
@@ -168,14 +158,14 @@ def run_daily(
             )
             if not ids:
                 break
+            done = one_batch(Batch(after=last_id, through=ids[-1]), ids)
             last_id = ids[-1]
-            done = one_batch(ids)
             missed.extend(i for i in ids if i not in done)
         # A file another transaction held (an agent at work) gets a second chance at the end;
         # if it is still held, tomorrow's run does its steps.
         for start in range(0, len(missed), batch_size):
             chunk = missed[start : start + batch_size]
-            done = one_batch(chunk)
+            done = one_batch(Batch(ids=tuple(chunk)), chunk)
             still = [i for i in chunk if i not in done]
             if still:
                 result.counts["skipped_locked"] += File.objects.filter(scan, pk__in=still).count()
@@ -202,41 +192,6 @@ def _counts_json(result: RunResult) -> dict[str, Any]:
         **dict(sorted((+result.counts).items())),
         "amounts": {name: str(amount) for name, amount in sorted(result.amounts.items())},
     }
-
-
-def _write_plan(plan: BatchPlan, *, run: DailyRun, run_date: date) -> None:
-    """Write a batch's plan: a few statements, whatever the number of files."""
-    now = timezone.now()
-    groups: dict[tuple[FileState, tuple[tuple[str, Any], ...]], list[int]] = defaultdict(list)
-    for change in plan.changes.values():
-        groups[(change.from_state, tuple(sorted(change.fields.items())))].append(change.file_id)
-    for (from_state, fields), file_ids in groups.items():
-        # Conditioned on the state read under the lock: a mismatch means the lock did not
-        # hold, and the whole batch is rolled back rather than written on stale reads.
-        updated = File.objects.filter(pk__in=file_ids, state=from_state).update(
-            **dict(fields), updated_at=now
-        )
-        if updated != len(file_ids):
-            raise ConcurrentChange(
-                f"{len(file_ids) - updated} file(s) left state {from_state} during the batch."
-            )
-    for update in plan.claim_updates:
-        Claim.objects.filter(pk__in=update.claim_ids, first_reminder_sent_on__isnull=True).update(
-            **dict(update.fields)
-        )
-    # Events first: a letter's request time must not precede the state change it follows
-    # (planning.formal_notice compares them).
-    Event.objects.bulk_create(plan.events)
-    LedgerEntry.objects.bulk_create(plan.entries)
-    requested_at = timezone.now()
-    for letter in plan.letters:
-        letter.requested_at = requested_at
-        letter.run = run
-    LetterRequest.objects.bulk_create(plan.letters)
-    if plan.applied_letter_ids:
-        LetterRequest.objects.filter(
-            pk__in=plan.applied_letter_ids, applied_on__isnull=True
-        ).update(applied_on=run_date)
 
 
 # --- the letter queue, as the letters batch reports on it -----------------------------------
