@@ -1,8 +1,9 @@
-"""amicable statements parse: the JSON and table outputs, and clean failures."""
+"""amicable statements parse and import: the outputs, the summary, and clean failures."""
 
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from amicable.files.models import LedgerEntry
 from amicable.payments.management.commands.statements import Command
+from amicable.payments.models import BankStatementFile
+from tests.payments.helpers import coda, credit, debit, plain_file
 from tests.statements.builders import DATA
 
 CODA = DATA / "coda_two_statements_return.cod"
@@ -162,3 +166,82 @@ def test_the_command_line_exits_with_status_1_and_the_error_on_stderr(
 def test_a_subcommand_is_required() -> None:
     with pytest.raises(CommandError, match="the following arguments are required: SUBCOMMAND"):
         run()
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_import_prints_a_summary_and_a_second_import_books_nothing(tmp_path: Path) -> None:
+    file = plain_file("200.00")
+    path = tmp_path / "march.cod"
+    path.write_bytes(
+        coda(
+            credit("200.00", ogm=file.structured_communication),
+            credit("12.00", text="?"),
+            debit("3.00", code="00437000"),
+        )
+    )
+
+    first = run("import", str(path))
+    second = run("import", str(path))
+
+    assert re.fullmatch(
+        r"march\.cod: coda, 1 statement\(s\), 3 movement\(s\), 3 new, 0 already imported; "
+        r"1 matched and posted, 1 to an agent, 0 returned, 0 refunds, 1 not ours; "
+        r"1 file\(s\) paid, 0 overpayment\(s\), 0 proof\(s\) confirmed "
+        r"\(read in \d+\.\d s, matched and posted in \d+\.\d s\)\.\n"
+        r"matched by: structured_reference 1\n",
+        first,
+    )
+    record = BankStatementFile.objects.get()
+    assert second == f"march.cod: already imported (file {record.pk}), nothing booked.\n"
+    assert (record.imported_by, record.format, record.size) == (
+        "command:statements",
+        "coda",
+        path.stat().st_size,
+    )
+    assert record.summary["outcomes"] == {"matched": 1, "unmatched": 1, "ignored": 1}
+    assert LedgerEntry.objects.filter(kind="payment").count() == 1
+
+
+@pytest.mark.django_db
+def test_import_lists_the_warnings(tmp_path: Path) -> None:
+    damaged = tmp_path / "damaged.cod"
+    lines = CODA.read_text(encoding="ascii").splitlines()
+    lines[-1] = lines[-1][:16] + "000099" + lines[-1][22:]
+    damaged.write_text("\n".join(lines) + "\n", encoding="ascii")
+
+    output = run("import", str(damaged))
+
+    assert output.splitlines()[-1] == (
+        "warning: line 16: record 9 announces 99 records, the statement has 5"
+    )
+
+
+# run_from_argv closes the database connections when it ends, as the command line does: the
+# test needs a real transaction to look at the database afterwards.
+@pytest.mark.django_db(transaction=True)
+def test_import_of_an_unreadable_file_exits_with_status_1_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    garbage = tmp_path / "garbage.cod"
+    garbage.write_text("hello\n")
+
+    with pytest.raises(SystemExit) as exited:
+        Command().run_from_argv(["amicable", "statements", "import", str(garbage)])
+
+    assert exited.value.code == 1
+    assert capsys.readouterr().err == (
+        f"CommandError: {garbage}: line 1: unknown format: neither a CODA file "
+        "(header record 0) nor a camt.053 document\n"
+    )
+    assert BankStatementFile.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_import_of_a_missing_file_is_a_command_error(tmp_path: Path) -> None:
+    with pytest.raises(CommandError) as raised:
+        run("import", str(tmp_path / "nowhere.cod"))
+
+    assert str(raised.value) == f"{tmp_path / 'nowhere.cod'}: No such file or directory"

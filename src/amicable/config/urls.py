@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/v1/", intake_api.urls),
     path("backoffice/intake/upload", intake_views.upload_page, name="intake-upload"),
+    path("backoffice/statements/", include("amicable.payments.urls")),
     path("backoffice/", include("amicable.backoffice.urls")),
     path("", include("amicable.portal.urls")),
 ]

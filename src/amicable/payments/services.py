@@ -1081,6 +1081,9 @@ def _post_parts(
         raise PaymentsError(
             f"The parts add up to {sum(amounts, ZERO)}, the payment is {locked.amount:.2f}."
         )
+    # The files as they are now, locked in id order (two agents never deadlock on them).
+    current = {pk: ledger.lock_file(pk) for pk in sorted(file.pk for file, _ in parts)}
+    parts = [(current[file.pk], amount) for file, amount in parts]
     for file, _ in parts:
         _check_postable(file)
     posted: list[_Posted] = []

@@ -1,0 +1,38 @@
+"""Reads of the statement page: recent imports, the movements waiting for an agent, refunds."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from amicable.payments.models import (
+    BankMovementRecord,
+    BankStatementFile,
+    MovementStatus,
+    Refund,
+    RefundStatus,
+)
+
+__all__ = ["get_movement", "list_pending_refunds", "list_recent_imports", "list_waiting_movements"]
+
+
+def list_recent_imports(*, limit: int = 20) -> QuerySet[BankStatementFile]:
+    return BankStatementFile.objects.order_by("-imported_at", "-id")[:limit]
+
+
+def list_waiting_movements(*, limit: int = 200) -> QuerySet[BankMovementRecord]:
+    """Movements an agent must decide on, oldest first."""
+    return BankMovementRecord.objects.filter(status=MovementStatus.UNMATCHED).order_by(
+        "booking_date", "id"
+    )[:limit]
+
+
+def list_pending_refunds() -> QuerySet[Refund]:
+    return Refund.objects.filter(status=RefundStatus.PENDING).select_related("file").order_by("id")
+
+
+def get_movement(movement_id: int) -> BankMovementRecord | None:
+    return (
+        BankMovementRecord.objects.select_related("file", "entry", "source_file")
+        .filter(pk=movement_id)
+        .first()
+    )

@@ -1,0 +1,112 @@
+"""The staff statement page: upload a bank file, see what waits for an agent, and decide on it.
+
+Staff only (``staff_member_required``), every form with its CSRF token. Each view parses a form
+and calls one service (``amicable.payments.services``); the rules live there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from amicable.payments import selectors, services
+from amicable.payments.forms import AssignForm, ReasonForm, SplitForm, StatementUploadForm
+from amicable.statements import StatementError
+
+
+def _actor(request: HttpRequest) -> str:
+    return f"staff:{request.user.get_username()}"
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def statements_page(request: HttpRequest) -> HttpResponse:
+    form = StatementUploadForm(request.POST or None, request.FILES or None)
+    report: services.ImportReport | None = None
+    error: StatementError | None = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["statement"]
+            try:
+                report = services.import_statement_file(
+                    upload.read(),
+                    name=upload.name or "statement",
+                    actor=_actor(request),
+                    format=form.cleaned_data["format"] or None,
+                )
+            except StatementError as exc:
+                error = exc
+                status = 422
+        else:
+            status = 422
+    return render(
+        request,
+        "payments/statements.html",
+        {
+            "form": form,
+            "report": report,
+            "error": error,
+            "imports": selectors.list_recent_imports(),
+            "waiting": selectors.list_waiting_movements(),
+            "refunds": selectors.list_pending_refunds(),
+        },
+        status=status,
+    )
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def movement_page(request: HttpRequest, movement_id: int) -> HttpResponse:
+    movement = selectors.get_movement(movement_id)
+    if movement is None:
+        raise Http404
+    action = request.POST.get("action") if request.method == "POST" else None
+    assign = AssignForm(request.POST if action == "assign" else None, prefix="assign")
+    split = SplitForm(request.POST if action == "split" else None, prefix="split")
+    refund = ReasonForm(request.POST if action == "refund" else None, prefix="refund")
+    dismiss = ReasonForm(request.POST if action == "dismiss" else None, prefix="dismiss")
+    actor = _actor(request)
+    done: str | None = None
+    try:
+        if action == "assign" and assign.is_valid():
+            file = assign.cleaned_data["file_reference"]
+            services.assign_movement(movement=movement, file=file, actor=actor)
+            done = _("Posted to %(file)s.") % {"file": file.reference}
+        elif action == "split" and split.is_valid():
+            services.split_movement(
+                movement=movement, parts=split.cleaned_data["parts"], actor=actor
+            )
+            done = _("Split over %(count)s files.") % {"count": len(split.cleaned_data["parts"])}
+        elif action == "refund" and refund.is_valid():
+            created = services.mark_for_refund(
+                movement=movement, actor=actor, reason=refund.cleaned_data["reason"]
+            )
+            done = _("To refund with the reference %(reference)s.") % {
+                "reference": created.reference
+            }
+        elif action == "dismiss" and dismiss.is_valid():
+            services.dismiss_movement(
+                movement=movement, actor=actor, reason=dismiss.cleaned_data["reason"]
+            )
+            done = _("Recorded as concerning no file.")
+    except services.PaymentsError as exc:
+        messages.error(request, exc.message)
+    if done is not None:
+        messages.success(request, done)
+        return redirect("payments:statements")
+    context: dict[str, Any] = {
+        "movement": movement,
+        "assign": assign,
+        "split": split,
+        "refund": refund,
+        "dismiss": dismiss,
+        "assignments": movement.assignments.select_related("file").order_by("id"),
+    }
+    return render(request, "payments/movement.html", context, status=422 if action else 200)

@@ -1,0 +1,149 @@
+"""Two processes importing at the same moment book every movement once (architecture.md, inv. 3).
+
+Each process is a real ``amicable statements import`` run against the test database, so the
+race is between two PostgreSQL connections holding their own transactions. SQLite serializes
+writers (and the test database lives in one process's memory), so there is nothing to race.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+
+from amicable.domain.lifecycle import FileState
+from amicable.files.models import File, LedgerEntry
+from amicable.files.services import FileInput, create_files
+from amicable.payments.models import BankMovementRecord, BankStatementFile, MovementStatus
+from tests.factories import claim_input, debtor_input, make_creditor
+from tests.payments.helpers import BOOKED, credit
+from tests.statements.builders import OUR_ACCOUNT, CodaStatement, Movement, coda_file
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="SQLite serializes writers; the race needs two PostgreSQL connections",
+    ),
+]
+
+FILES = 60
+
+
+def _database_url() -> str:
+    settings = connection.settings_dict
+    user = quote(settings["USER"] or "")
+    password = f":{quote(settings['PASSWORD'])}" if settings["PASSWORD"] else ""
+    port = f":{settings['PORT']}" if settings["PORT"] else ""
+    return f"postgres://{user}{password}@{settings['HOST'] or 'localhost'}{port}/{settings['NAME']}"
+
+
+def _import_at_once(*paths: Path) -> list[str]:
+    """Start one ``amicable statements import`` per path together; their outputs, in order."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "DJANGO_SETTINGS_MODULE": "amicable.config.settings",
+    }
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "amicable", "statements", "import", str(path)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for path in paths
+    ]
+    outputs = []
+    for process in processes:
+        out, err = process.communicate(timeout=300)
+        assert (process.returncode, err) == (0, ""), err
+        outputs.append(out)
+    return outputs
+
+
+def _files() -> list[File]:
+    created = create_files(
+        creditor=make_creditor(),
+        inputs=[
+            FileInput(
+                creditor_reference=f"RACE-{n}",
+                debtor=debtor_input(),
+                claims=(
+                    claim_input(
+                        principal=Decimal("100.00"),
+                        interest_clause=False,
+                        interest_rate=None,
+                        indemnity_percent=None,
+                        indemnity_minimum=None,
+                    ),
+                ),
+            )
+            for n in range(FILES)
+        ],
+        actor="test",
+        today=BOOKED,
+    )
+    return [c.file for c in created]
+
+
+def _statement(movements: list[Movement], *, duplicate: bool = False) -> bytes:
+    return coda_file(
+        CodaStatement(
+            account=OUR_ACCOUNT,
+            opening=Decimal("0.00"),
+            opened_on=BOOKED,
+            closed_on=BOOKED,
+            movements=movements,
+            duplicate=duplicate,
+        )
+    )
+
+
+def test_the_same_file_imported_twice_at_once_is_booked_once(tmp_path: Path) -> None:
+    files = _files()
+    data = _statement(
+        [
+            credit("100.00", ogm=f.structured_communication, bank_reference=f"B-{n}")
+            for n, f in enumerate(files)
+        ]
+    )
+    first, second = tmp_path / "a.cod", tmp_path / "b.cod"
+    first.write_bytes(data)
+    second.write_bytes(data)
+
+    outputs = _import_at_once(first, second)
+
+    assert sorted(out.endswith("nothing booked.\n") for out in outputs) == [False, True]
+    assert BankStatementFile.objects.count() == 1
+    assert BankMovementRecord.objects.filter(status=MovementStatus.MATCHED).count() == FILES
+    assert LedgerEntry.objects.filter(kind="payment").count() == FILES
+    assert File.objects.filter(state=FileState.PAID).count() == FILES
+
+
+def test_overlapping_statements_imported_at_once_book_each_movement_once(
+    tmp_path: Path,
+) -> None:
+    files = _files()
+    payments = [
+        credit("100.00", ogm=f.structured_communication, bank_reference=f"B-{n}")
+        for n, f in enumerate(files)
+    ]
+    # The same statement, then the bank's duplicate of it: different files, same movements.
+    first, second = tmp_path / "statement.cod", tmp_path / "duplicate.cod"
+    first.write_bytes(_statement(payments))
+    second.write_bytes(_statement(payments, duplicate=True))
+
+    _import_at_once(first, second)
+
+    assert BankStatementFile.objects.count() == 2
+    assert BankMovementRecord.objects.count() == FILES
+    assert LedgerEntry.objects.filter(kind="payment").count() == FILES
+    assert File.objects.filter(state=FileState.PAID).count() == FILES

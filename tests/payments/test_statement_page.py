@@ -1,0 +1,227 @@
+"""The staff statement page: staff only, CSRF, upload and report, the queue and its actions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from amicable.files.models import LedgerEntry
+from amicable.payments.models import (
+    BankMovementRecord,
+    BankStatementFile,
+    MovementAssignment,
+    MovementStatus,
+    Refund,
+)
+from tests.payments.helpers import coda, credit, debit, import_bytes, movement_of, plain_file
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/backoffice/statements/"
+
+
+@pytest.fixture
+def staff() -> Client:
+    user = User.objects.create_user("alice", password="pw-alice-123", is_staff=True)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _upload(client: Client, data: bytes, name: str = "day.cod") -> object:
+    return client.post(PAGE, {"statement": SimpleUploadedFile(name, data), "format": ""})
+
+
+def _waiting(amount: str = "150.00", **fields: str) -> BankMovementRecord:
+    fields.setdefault("account", "BE62510007547061")
+    report = import_bytes(coda(credit(amount, text="?", **fields)))
+    return movement_of(report)
+
+
+@pytest.mark.parametrize("url", [PAGE, f"{PAGE}movements/1/"], ids=["list", "movement"])
+def test_anonymous_visitors_are_sent_to_sign_in(client: Client, url: str) -> None:
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_a_signed_in_user_who_is_not_staff_is_refused(client: Client) -> None:
+    client.force_login(User.objects.create_user("bob", password="pw-bob-1234"))
+
+    response = client.post(PAGE, {"statement": SimpleUploadedFile("x.cod", b"0")})
+
+    assert response.status_code == 302
+    assert BankStatementFile.objects.count() == 0
+
+
+def test_an_upload_without_the_csrf_token_is_refused() -> None:
+    user = User.objects.create_user("alice", password="pw-alice-123", is_staff=True)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    file = plain_file()
+
+    response = _upload(client, coda(credit("20.00", ogm=file.structured_communication)))
+
+    assert response.status_code == 403
+    assert BankStatementFile.objects.count() == 0
+
+
+def test_the_page_carries_a_csrf_token(staff: Client) -> None:
+    response = staff.get(PAGE)
+
+    assert response.status_code == 200
+    assert b'name="csrfmiddlewaretoken"' in response.content
+
+
+def test_an_upload_is_imported_and_reported(staff: Client) -> None:
+    file = plain_file("200.00")
+
+    response = _upload(
+        staff,
+        coda(credit("20.00", ogm=file.structured_communication), credit("7.00", name="X")),
+    )
+
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert (report.new_movements, report.outcomes) == (2, {"matched": 1, "unmatched": 1})
+    record = BankStatementFile.objects.get()
+    assert (record.name, record.imported_by) == ("day.cod", "staff:alice")
+    assert LedgerEntry.objects.get(kind="payment").actor == "staff:alice"
+    waiting = list(response.context["waiting"])
+    assert [m.amount for m in waiting] == [Decimal("7.000")]
+    assert f'href="{PAGE}movements/{waiting[0].pk}/"'.encode() in response.content
+
+
+def test_the_same_upload_again_books_nothing(staff: Client) -> None:
+    file = plain_file("200.00")
+    data = coda(credit("20.00", ogm=file.structured_communication))
+    _upload(staff, data)
+
+    response = _upload(staff, data, name="again.cod")
+
+    assert response.context["report"].already_imported
+    assert b"This file was imported before: nothing was booked." in response.content
+    assert LedgerEntry.objects.filter(kind="payment").count() == 1
+
+
+def test_an_unreadable_upload_is_shown_with_its_error(staff: Client) -> None:
+    response = _upload(staff, b"hello\n")
+
+    assert response.status_code == 422
+    assert b"The file cannot be read" in response.content
+    assert b"line 1: unknown format" in response.content
+    assert BankStatementFile.objects.count() == 0
+
+
+def test_the_movement_page_shows_the_suggestions(staff: Client) -> None:
+    file = plain_file("150.00")
+    movement = _waiting("150.00")
+
+    response = staff.get(f"{PAGE}movements/{movement.pk}/")
+
+    assert response.status_code == 200
+    assert file.reference.encode() in response.content
+    assert b"it owes this amount" in response.content
+
+
+def test_an_agent_assigns_from_the_movement_page(staff: Client) -> None:
+    file = plain_file("200.00")
+    movement = _waiting("150.00")
+
+    response = staff.post(
+        f"{PAGE}movements/{movement.pk}/",
+        {"action": "assign", "assign-file_reference": file.reference.lower()},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == PAGE
+    movement.refresh_from_db()
+    assert (movement.status, movement.file_id, movement.decided_by) == (
+        MovementStatus.ASSIGNED,
+        file.pk,
+        "staff:alice",
+    )
+    page = staff.get(PAGE)
+    assert f"Posted to {file.reference}.".encode() in page.content
+
+
+def test_an_agent_splits_from_the_movement_page(staff: Client) -> None:
+    first, second = plain_file("100.00"), plain_file("80.00")
+    movement = _waiting("150.00")
+
+    response = staff.post(
+        f"{PAGE}movements/{movement.pk}/",
+        {"action": "split", "split-parts": f"{first.reference} 100,00\n{second.reference} 50.00"},
+    )
+
+    assert response.status_code == 302
+    assert list(MovementAssignment.objects.order_by("id").values_list("file_id", "amount")) == [
+        (first.pk, Decimal("100.00")),
+        (second.pk, Decimal("50.00")),
+    ]
+
+
+def test_a_split_that_does_not_add_up_is_shown_and_nothing_is_posted(staff: Client) -> None:
+    first, second = plain_file("100.00"), plain_file("80.00")
+    movement = _waiting("150.00")
+
+    response = staff.post(
+        f"{PAGE}movements/{movement.pk}/",
+        {"action": "split", "split-parts": f"{first.reference} 100\n{second.reference} 10"},
+    )
+
+    assert response.status_code == 422
+    assert b"The parts add up to 110.00, the payment is 150.00." in response.content
+    assert not LedgerEntry.objects.filter(kind="payment").exists()
+
+
+def test_an_unknown_file_reference_is_a_form_error(staff: Client) -> None:
+    movement = _waiting("150.00")
+
+    response = staff.post(
+        f"{PAGE}movements/{movement.pk}/",
+        {"action": "assign", "assign-file_reference": "AM99999999"},
+    )
+
+    assert response.status_code == 422
+    assert b"No file AM99999999." in response.content
+    movement.refresh_from_db()
+    assert movement.status == MovementStatus.UNMATCHED
+
+
+def test_an_agent_marks_for_refund_and_the_refund_is_listed(staff: Client) -> None:
+    movement = _waiting("150.00", name="PEETERS AN")
+
+    response = staff.post(
+        f"{PAGE}movements/{movement.pk}/",
+        {"action": "refund", "refund-reason": "not one of our debtors"},
+    )
+
+    assert response.status_code == 302
+    refund = Refund.objects.get()
+    page = staff.get(PAGE)
+    assert refund.reference.encode() in page.content
+    assert list(page.context["refunds"]) == [refund]
+
+
+def test_an_agent_dismisses_an_outgoing_movement(staff: Client) -> None:
+    report = import_bytes(coda(debit("20.00", end_to_end_id="E2E-?", r_type="2", reason="AC04")))
+    movement = movement_of(report)
+
+    response = staff.post(
+        f"{PAGE}movements/{movement.pk}/",
+        {"action": "dismiss", "dismiss-reason": "bank error"},
+    )
+
+    assert response.status_code == 302
+    movement.refresh_from_db()
+    assert (movement.status, movement.reason) == (MovementStatus.IGNORED, "bank error")
+
+
+def test_an_unknown_movement_is_not_found(staff: Client) -> None:
+    assert staff.get(f"{PAGE}movements/999/").status_code == 404
