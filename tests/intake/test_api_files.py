@@ -218,3 +218,17 @@ def test_the_timeline_has_every_event_in_order(api: Client) -> None:
     assert _kinds(body) == ["file_created", "state_changed"]
     assert body["timeline"][1]["data"] == {"from": "formal_notice", "to": "closed"}
     assert Event.objects.filter(file__reference=reference).count() == 2
+
+
+def test_a_page_of_the_largest_size_still_leads_to_the_next(api: Client) -> None:
+    files = [file_payload(f"FILE-{n}") for n in range(501)]
+    post(api, "/files/batch", {"files": files[:500]})
+    post(api, "/files/batch", {"files": files[500:]})
+
+    first = api.get("/api/v1/files", {"limit": 500}).json()
+    second = api.get("/api/v1/files", {"limit": 500, "cursor": first["next_cursor"]}).json()
+
+    assert len(first["items"]) == 500
+    assert first["next_cursor"] is not None
+    assert [item["creditor_reference"] for item in second["items"]] == ["FILE-500"]
+    assert second["next_cursor"] is None

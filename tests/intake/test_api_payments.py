@@ -97,7 +97,7 @@ def test_the_payers_iban_is_kept_in_the_note(api: Client, reference: str) -> Non
 
     assert response.status_code == 201
     assert LedgerEntry.objects.get(kind=EntryKind.CREDITOR_PAYMENT).note == (
-        "(paid from BE71096123456769)"
+        "Paid to the creditor, reference PAY-1. Paid from BE71096123456769."
     )
 
 

@@ -17,7 +17,6 @@ from amicable.files.models import Claim, Creditor, Event, File
 from amicable.files.numbers import normalize_file_reference
 
 _FILE_REFERENCE = re.compile(r"AM\d{8}")
-MAX_PAGE_SIZE = 500
 
 
 class FileNotFound(Http404):
@@ -51,7 +50,7 @@ def list_files_for_creditor(
     creditor_reference: str | None = None,
     after_id: int | None = None,
 ) -> list[File]:
-    """A page of the creditor's files in a stable order (by id), after ``after_id``.
+    """At most ``limit`` of the creditor's files in a stable order (by id), after ``after_id``.
 
     Keyset pagination: a page costs the same at the millionth file as at the first, and files
     added while a client pages through never shift the pages it has not read yet.
@@ -65,7 +64,7 @@ def list_files_for_creditor(
         files = files.filter(creditor_reference=creditor_reference)
     if after_id is not None:
         files = files.filter(id__gt=after_id)
-    return list(files.order_by("id")[: min(limit, MAX_PAGE_SIZE)])
+    return list(files.order_by("id")[:limit])
 
 
 def list_claims(file: File) -> list[Claim]:

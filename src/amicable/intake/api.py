@@ -560,16 +560,14 @@ def report_payment(
     today = _today()
     if payload.value_date > today:
         raise RequestRefused([FieldError("value_date", "The payment date is in the future.")])
-    note = payload.note
-    if payload.payer_iban:
-        note = f"{note} (paid from {payload.payer_iban})".strip()
     recorded = services.record_creditor_payment(
         file=file,
         amount=payload.amount,
         value_date=payload.value_date,
         payment_reference=payload.payment_reference,
         actor=_actor(request),
-        note=note,
+        note=payload.note,
+        payer_iban=payload.payer_iban,
     )
     claims = {c.pk: c for c in file.claims.all()}
     body = PaymentOut(

@@ -285,13 +285,18 @@ def record_creditor_payment(
     payment_reference: str,
     actor: str,
     note: str = "",
+    payer_iban: str | None = None,
 ) -> RecordedPayment:
     """Book a payment that the debtor made to the creditor directly (not to the agency).
 
     It is imputed like any payment (old Civil Code art. 1253-1256, legal.md section 6), by
     ``files.ledger.post_payment``. Idempotent on the creditor's payment reference; the same
-    reference with another amount, date or file is refused.
+    reference with another amount, date or file is refused. The payer's IBAN, when the
+    creditor knows it, is kept in the entry's note (it helps match the debtor's later payments).
     """
+    note = note or f"Paid to the creditor, reference {payment_reference}."
+    if payer_iban:
+        note = f"{note} Paid from {payer_iban}."
     source_reference = payment_source_reference(file.creditor, payment_reference)
     existing = _find_payment(source_reference)
     if existing is not None:
@@ -305,7 +310,7 @@ def record_creditor_payment(
             source=EntrySource.API,
             source_reference=source_reference,
             kind=EntryKind.CREDITOR_PAYMENT,
-            note=note or f"paid to the creditor, reference {payment_reference}",
+            note=note,
         )
     except (IntegrityError, ledger.LedgerError):
         # The same payment posted at the same moment by another request: answer with it.
