@@ -42,8 +42,8 @@ DATABASE = "amicable_bench_daily"
 RUN_DATE = date(2025, 6, 30)
 
 HEADER = (
-    "| date | CPU | open files | claims | files visited | run s | files/s | peak RSS MiB "
-    "| second run s | floor s (one UPDATE) | run/floor |\n"
+    "| date | CPU | open files | claims | files visited | run s (command s) | files/s "
+    "| peak RSS MiB | second run s | floor s (one UPDATE) | run/floor |\n"
     "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 )
 
@@ -116,7 +116,7 @@ def text(value: Any) -> str:
 
 
 class Loader:
-    """Rows for one table, sent with COPY in large chunks."""
+    """Rows for one table, sent with COPY in large chunks (parents' rows first: see load)."""
 
     def __init__(self, cursor: psycopg.Cursor[Any], table: str, columns: list[str]) -> None:
         self.cursor = cursor
@@ -130,8 +130,6 @@ class Loader:
         self.buffer.write("\t".join(map(text, values)))
         self.buffer.write("\n")
         self.pending += 1
-        if self.pending >= 50_000:
-            self.flush()
 
     def flush(self) -> None:
         if not self.pending:
@@ -384,7 +382,12 @@ def load(database_url: str, files: int) -> int:
                 applied,
             )
 
+        tables = (debtors, file_rows, claim_rows, entries, allocations, events, letters)
         for i in range(1, files + 1):
+            if i % 20_000 == 0:
+                # In this order, so that every row's foreign keys already exist.
+                for table in tables:
+                    table.flush()
             kind = KIND_OF[i % 100]
             state = STORED_STATE.get(kind, kind)
             creditor = creditors[i % 10]
@@ -545,7 +548,7 @@ def load(database_url: str, files: int) -> int:
                         applied=date(2025, 6, 12),
                         cost=True,
                     )
-        for table in (debtors, file_rows, claim_rows, entries, allocations, events, letters):
+        for table in tables:
             table.flush()
         for statement in connection.ops.sequence_reset_sql(
             no_style(), [Debtor, File, Claim, LedgerEntry, Allocation, Event, LetterRequest]
@@ -625,17 +628,21 @@ def main(argv: list[str] | None = None) -> None:
     floor_seconds = floor()
     run_seconds, peak_kib, output = run_child(database_url)
     print(output, file=sys.stderr)
-    second_seconds, _, second_output = run_child(database_url)
+    _, _, second_output = run_child(database_url)
     print(second_output, file=sys.stderr)
 
-    visited = int(output.splitlines()[0].split(" of ")[1].split(" files")[0])
+    # "Daily run #1 for 2025-06-30: 18400 of 18400 files in 20.8s (19 batches)."
+    summary = output.splitlines()[0]
+    visited = int(summary.split(" of ")[1].split(" files")[0])
+    inside = float(summary.split(" files in ")[1].split("s (")[0])
+    second_inside = float(second_output.splitlines()[0].split(" files in ")[1].split("s (")[0])
     if options.header:
         print(HEADER)
     print(
         f"| {date.today().isoformat()} | {cpu_model()}, {os.cpu_count()} cores "
-        f"| {options.files:,} | {claims:,} | {visited:,} | {run_seconds:.0f} "
-        f"| {visited / run_seconds:,.0f} | {peak_kib / 1024:.0f} | {second_seconds:.0f} "
-        f"| {floor_seconds:.1f} | {run_seconds / floor_seconds:.0f} |"
+        f"| {options.files:,} | {claims:,} | {visited:,} | {inside:.0f} ({run_seconds:.0f}) "
+        f"| {visited / inside:,.0f} | {peak_kib / 1024:.0f} | {second_inside:.0f} "
+        f"| {floor_seconds:.1f} | {inside / floor_seconds:.0f} |"
     )
 
 

@@ -114,6 +114,7 @@ class LetterRow:
     produced_on: date | None
     applied_on: date | None
     requested_at: datetime | None  # None: queued by this run
+    charges_cost: bool = False
 
 
 @dataclass(slots=True)
@@ -187,6 +188,7 @@ _LETTER_COLUMNS = (
     "produced_on",
     "applied_on",
     "requested_at",
+    "charges_cost",
 )
 
 

@@ -471,10 +471,10 @@ class _FilePlanner:
             if letter.status != LetterStatus.PRODUCED or letter.produced_on is None:
                 return
             if letter.applied_on is None:
-                self.apply_follow_up(letter, charges_cost=step.charges_cost)
+                self.apply_follow_up(letter)
             since = letter.produced_on
 
-    def apply_follow_up(self, letter: LetterRow, *, charges_cost: bool) -> None:
+    def apply_follow_up(self, letter: LetterRow) -> None:
         """Charge the cost of a sent follow-up reminder, if the law and the contract allow it.
 
         CEL art. XIX.2: at most EUR 7.50 plus the postage in force on the day it was sent; the
@@ -484,7 +484,8 @@ class _FilePlanner:
         """
         self.apply_letter(letter)
         file = self.file
-        if not charges_cost or not file.claims or letter.produced_on is None:
+        # Whether it costs anything was decided when it was queued, with its strategy step.
+        if not letter.charges_cost or not file.claims or letter.produced_on is None:
             return
         claim = file.claims[0]
         sent_on = letter.produced_on
@@ -769,6 +770,7 @@ class _FilePlanner:
                 produced_on=None,
                 applied_on=None,
                 requested_at=None,
+                charges_cost=step.charges_cost,
             )
         )
         self.event(
