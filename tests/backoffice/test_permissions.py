@@ -74,6 +74,7 @@ def endpoints(world: World) -> list[Endpoint]:
         Endpoint("add_note", "post", f"/backoffice/files/{ref}/note/", WORKERS, 400),
         Endpoint("log_call", "post", f"/backoffice/files/{ref}/call/", WORKERS, 400),
         Endpoint("resolve_dispute", "post", f"/backoffice/files/{ref}/dispute/", WORKERS, 400),
+        Endpoint("agree_plan", "post", f"/backoffice/files/{ref}/plan/", WORKERS, 400),
         Endpoint("search", "get", "/backoffice/search/?q=nobody", EVERYONE, 200),
         Endpoint(
             "dashboard", "get", "/backoffice/dashboard/", {SUPERVISOR, COMPLIANCE, ADMIN}, 200
@@ -101,6 +102,7 @@ ENDPOINT_NAMES = [
     "add_note",
     "log_call",
     "resolve_dispute",
+    "agree_plan",
     "search",
     "dashboard",
     "audit",
@@ -183,6 +185,7 @@ def test_every_view_but_the_sign_in_steps_names_its_permission() -> None:
         "add_note",
         "log_call",
         "resolve_dispute",
+        "agree_plan",
         "search",
         "dashboard",
         "audit",

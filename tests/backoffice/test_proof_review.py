@@ -287,3 +287,17 @@ def test_the_review_form_is_on_the_file_page(agent: tuple[Client, User]) -> None
     assert f'id="review-{work.document.pk}"' in html
     assert "Review the proof “extrait.png”" in html
     assert f'href="/backoffice/files/{file.reference}/documents/{work.document.pk}/"' in html
+
+
+def test_the_review_form_starts_from_what_the_debtor_declared(agent: tuple[Client, User]) -> None:
+    client, _ = agent
+    file = debtor_file()
+    work = make_proof(file)
+    assert work.document is not None
+    WorkItem.objects.filter(pk=work.pk).update(
+        data={"paid_to": "creditor", "paid_on": "2025-06-10", "amount": "75.50"}
+    )
+    response = client.get(f"/backoffice/files/{file.reference}/")
+    ((document, form),) = response.context["proofs"]
+    assert document == work.document
+    assert form.initial == {"paid_to": "creditor", "amount": "75.50", "value_date": "2025-06-10"}

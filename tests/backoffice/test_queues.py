@@ -12,15 +12,24 @@ from django.test import Client
 from django.utils import timezone
 
 from amicable.backoffice.roles import Role
-from amicable.files.models import Event, File, WorkItem, WorkItemKind, WorkItemStatus
+from amicable.domain.lifecycle import FileState
+from amicable.files.models import (
+    Document,
+    Event,
+    File,
+    ReviewStatus,
+    WorkItem,
+    WorkItemKind,
+    WorkItemStatus,
+)
+from amicable.files.services import change_file_state
 from amicable.portal.services import report_phishing
-from tests.backoffice.conftest import TODAY, make_staff
+from tests.backoffice.conftest import TODAY, make_proof, make_staff
 from tests.factories import make_file
 
 pytestmark = pytest.mark.django_db
 
 KINDS = list(WorkItemKind)
-BY_DECISION = {WorkItemKind.PROOF_REVIEW, WorkItemKind.DISPUTE}
 
 
 @pytest.fixture
@@ -176,7 +185,7 @@ def test_work_is_never_given_to_someone_who_cannot_do_it(
     assert work.owner is None
 
 
-@pytest.mark.parametrize("kind", [k for k in KINDS if k not in BY_DECISION], ids=lambda k: k.value)
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.value)
 def test_an_item_is_closed_with_what_was_done(
     agent: tuple[Client, User], file: File, kind: WorkItemKind
 ) -> None:
@@ -198,18 +207,52 @@ def test_an_item_is_closed_with_what_was_done(
     assert messages_of(again) == ["This item is already closed."]
 
 
-@pytest.mark.parametrize("kind", sorted(BY_DECISION), ids=lambda k: k.value)
-def test_proofs_and_disputes_close_only_by_their_decision(
-    agent: tuple[Client, User], file: File, kind: WorkItemKind
+def test_a_pending_proof_closes_only_by_its_decision(
+    agent: tuple[Client, User], file: File
 ) -> None:
     client, _ = agent
-    work = item(kind, file=file, due_on=TODAY)
+    work = make_proof(file)
     page = client.get(f"/backoffice/items/{work.pk}/").content.decode()
     assert "This item closes when you decide on it from the file" in page
     response = client.post(f"/backoffice/items/{work.pk}/close/", {"outcome": "done"})
     assert messages_of(response) == ["This item is closed by deciding on it from the file."]
     work.refresh_from_db()
     assert work.status == WorkItemStatus.OPEN
+
+
+def test_a_dispute_holding_its_file_closes_only_by_its_decision(
+    agent: tuple[Client, User], file: File
+) -> None:
+    client, _ = agent
+    change_file_state(file=file, new_state=FileState.DISPUTED, actor="portal")
+    work = item(WorkItemKind.DISPUTE, file=file, due_on=TODAY)
+    response = client.post(f"/backoffice/items/{work.pk}/close/", {"outcome": "done"})
+    assert messages_of(response) == ["This item is closed by deciding on it from the file."]
+    work.refresh_from_db()
+    assert work.status == WorkItemStatus.OPEN
+
+
+def test_a_proof_confirmed_by_the_bank_is_closed_by_hand(
+    agent: tuple[Client, User], file: File
+) -> None:
+    client, _ = agent
+    work = make_proof(file)
+    assert work.document is not None
+    Document.objects.filter(pk=work.document.pk).update(review_status=ReviewStatus.CONFIRMED)
+    client.post(f"/backoffice/items/{work.pk}/close/", {"outcome": "Seen on the statement."})
+    work.refresh_from_db()
+    assert work.status == WorkItemStatus.DONE
+
+
+def test_a_dispute_on_a_file_that_did_not_move_is_closed_by_hand(
+    agent: tuple[Client, User], file: File
+) -> None:
+    client, _ = agent
+    change_file_state(file=file, new_state=FileState.DEBT_MEDIATION, actor="portal")
+    work = item(WorkItemKind.DISPUTE, file=file, due_on=TODAY)
+    client.post(f"/backoffice/items/{work.pk}/close/", {"outcome": "Sent to the mediator."})
+    work.refresh_from_db()
+    assert work.status == WorkItemStatus.DONE
 
 
 def test_a_phishing_report_shows_the_reported_message(agent: tuple[Client, User]) -> None:

@@ -11,6 +11,7 @@ from django.test import Client
 from amicable.domain.references import ogm_format
 from amicable.files.models import File
 from amicable.files.numbers import instalment_structured_communication
+from amicable.payments.models import DebtorAccount
 from tests.factories import claim_input, make_creditor, make_file
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +103,33 @@ def test_nothing_found_says_so(
 ) -> None:
     client, _ = agent
     assert found(client, query) == []
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["BE68539007547034", "be68 5390 0754 7034", "BE68 5390 0754 7034"],
+    ids=["compact", "lower_case_spaced", "printed"],
+)
+def test_an_iban_finds_the_files_of_the_debtor_who_paid_from_it(
+    agent: tuple[Client, User], files: tuple[File, File], typed: str
+) -> None:
+    client, _ = agent
+    wanted, other = files
+    DebtorAccount.objects.create(
+        debtor=wanted.debtor, iban="BE68539007547034", first_seen_on=date(2025, 6, 2)
+    )
+    DebtorAccount.objects.create(
+        debtor=other.debtor, iban="BE71096123456769", first_seen_on=date(2025, 6, 2)
+    )
+    assert found(client, typed) == [(wanted.reference, "IBAN")]
+
+
+def test_an_invalid_iban_is_not_looked_up_as_one(
+    agent: tuple[Client, User], files: tuple[File, File]
+) -> None:
+    client, _ = agent
+    wanted, _ = files
+    DebtorAccount.objects.create(
+        debtor=wanted.debtor, iban="BE68539007547034", first_seen_on=date(2025, 6, 2)
+    )
+    assert found(client, "BE68539007547035") == []

@@ -230,3 +230,19 @@ class DisputeForm(forms.Form):
                 claim=data["claim"], component=Component(data["component"]), amount=data["amount"]
             )
         ]
+
+
+class PlanForm(forms.Form):
+    instalment_count = forms.IntegerField(
+        label=_("Number of monthly instalments"), min_value=1, max_value=99
+    )
+    first_due_on = forms.DateField(
+        label=_("First instalment due on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    note = forms.CharField(
+        label=_("Why (internal)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

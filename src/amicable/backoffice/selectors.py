@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.http import Http404
+from django.urls import NoReverseMatch, reverse
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
@@ -43,6 +44,8 @@ from amicable.files.numbers import (
     file_number_from_structured_communication,
     normalize_file_reference,
 )
+from amicable.plans.models import PaymentPlan
+from amicable.plans.selectors import get_open_plan
 from amicable.portal.models import PhishingReport
 
 __all__ = [
@@ -159,6 +162,8 @@ class WorkItemDetails:
 
     facts: list[tuple[str, str]]
     phishing_report: PhishingReport | None
+    # Where the item is decided when that is not the file page: the bank movement's page.
+    decided_at: str | None
 
 
 def work_item_details(item: WorkItem) -> WorkItemDetails:
@@ -167,8 +172,15 @@ def work_item_details(item: WorkItem) -> WorkItemDetails:
     report_id = data.get("phishing_report_id")
     if item.kind == WorkItemKind.PHISHING_REPORT and isinstance(report_id, int):
         report = PhishingReport.objects.filter(pk=report_id).first()
+    decided_at = None
+    movement_id = data.get("movement")
+    if item.kind == WorkItemKind.UNMATCHED_MOVEMENT and isinstance(movement_id, int):
+        try:
+            decided_at = reverse("payments:movement", args=[movement_id])
+        except NoReverseMatch:
+            decided_at = None
     facts = [(str(key).replace("_", " "), _fact(value)) for key, value in sorted(data.items())]
-    return WorkItemDetails(facts=facts, phishing_report=report)
+    return WorkItemDetails(facts=facts, phishing_report=report, decided_at=decided_at)
 
 
 def _fact(value: object) -> str:
@@ -237,6 +249,9 @@ class FileView:
     open_items: list[WorkItem]
     contacts: list[ContactAttempt]
     actions: frozenset[AgentAction]
+    # What the debtor declared with each pending proof (paid to, amount, date), by document.
+    declared: dict[int, dict[str, str]]
+    open_plan: PaymentPlan | None
 
     @property
     def state(self) -> FileState:
@@ -248,6 +263,11 @@ class FileView:
 
 def get_file_view(file: File, *, as_of: date) -> FileView:
     documents = list(file.documents.order_by("-uploaded_at", "-id"))
+    open_items = list(
+        file.work_items.filter(status=WorkItemStatus.OPEN)
+        .select_related("owner", "document")
+        .order_by("due_on", "id")
+    )
     return FileView(
         file=file,
         as_of=as_of,
@@ -260,14 +280,28 @@ def get_file_view(file: File, *, as_of: date) -> FileView:
         documents=documents,
         pending_proofs=[d for d in documents if d.review_status == ReviewStatus.PENDING],
         timeline=list(file.events.order_by("at", "id")),
-        open_items=list(
-            file.work_items.filter(status=WorkItemStatus.OPEN)
-            .select_related("owner", "document")
-            .order_by("due_on", "id")
-        ),
+        open_items=open_items,
         contacts=list(file.contact_attempts.select_related("staff").order_by("-at", "-id")[:20]),
         actions=actions_allowed(file.file_state),
+        declared={
+            item.document_id: _declared_payment(item.data)
+            for item in open_items
+            if item.kind == WorkItemKind.PROOF_REVIEW and item.document_id is not None
+        },
+        open_plan=get_open_plan(file),
     )
+
+
+def _declared_payment(data: object) -> dict[str, str]:
+    """The review form's starting values: what the debtor said with the proof (portal)."""
+    if not isinstance(data, dict):
+        return {}
+    declared = {
+        "paid_to": data.get("paid_to"),
+        "amount": data.get("amount"),
+        "value_date": data.get("paid_on"),
+    }
+    return {key: str(value) for key, value in declared.items() if value}
 
 
 # --- search -------------------------------------------------------------------------------------
@@ -289,13 +323,10 @@ def _as_iban(text: str) -> str | None:
         return None
 
 
-def _file_ids_for_iban(iban: str) -> QuerySet[File]:
-    """Files whose debtor paid from (or asked refunds to) ``iban``: from the bank statements.
-
-    The statement import keeps the counterparty account of each movement it posts on a file;
-    until that table exists no IBAN is known for any debtor.
-    """
-    return File.objects.none()
+def _files_paid_from(iban: str) -> QuerySet[File]:
+    """Files of the debtors who paid from ``iban`` (the accounts the statement import learnt,
+    ``payments.DebtorAccount``, looked up by its indexed IBAN)."""
+    return File.objects.filter(debtor__bank_accounts__iban=iban)
 
 
 def search_files(query: str) -> list[SearchHit]:
@@ -319,7 +350,7 @@ def search_files(query: str) -> list[SearchHit]:
         lookups.append(("structured communication", File.objects.filter(number=number)))
     iban = _as_iban(text)
     if iban is not None:
-        lookups.append(("IBAN", _file_ids_for_iban(iban)))
+        lookups.append(("IBAN", _files_paid_from(iban)))
     if "@" in text:
         lookups.append(("e-mail", File.objects.filter(debtor__email__iexact=text)))
     lookups.append(("creditor reference", File.objects.filter(creditor_reference=text)))

@@ -56,9 +56,12 @@ from amicable.files.models import (
 )
 from amicable.files.services import change_file_state
 from amicable.files.timeline import record_event
+from amicable.plans.models import PaymentPlan
+from amicable.plans.rules import SELF_SERVICE_STATES, PlanRules
+from amicable.plans.services import PlanError, request_payment_plan
 
 __all__ = [
-    "CLOSED_BY_DECISION",
+    "AGENT_PLAN_RULES",
     "REJECTION_LABELS",
     "REJECTION_SENTENCES",
     "BackofficeError",
@@ -68,15 +71,21 @@ __all__ = [
     "Reduction",
     "RejectionReason",
     "add_note",
+    "agree_payment_plan",
     "assign_work_item",
     "close_work_item",
+    "closes_by_decision",
     "log_call",
     "resolve_dispute",
     "review_proof",
 ]
 
-#: Queues whose items are closed by the decision they call for, never by hand.
-CLOSED_BY_DECISION = frozenset({WorkItemKind.PROOF_REVIEW, WorkItemKind.DISPUTE})
+#: What an agent may agree: anything the plans service can record (1 to 99 instalments, the
+#: first within a year). The agency's self-service rules bind the portal, not the agent, who
+#: looks at the debtor's situation (CEL art. XIX.7 §3: payment facilities are explained).
+AGENT_PLAN_RULES = PlanRules(
+    max_instalments=99, min_instalment=Decimal("0.01"), max_days_to_first_due=365
+)
 
 _WEEK = timedelta(days=7)
 #: The components a charge is booked on, in the order a cancellation writes them off.
@@ -154,14 +163,26 @@ def _close_items(items: Sequence[WorkItem], *, outcome: str, actor: str, now: da
     )
 
 
+def closes_by_decision(item: WorkItem) -> bool:
+    """Whether ``item`` closes only with the decision it calls for, never by hand.
+
+    A proof still waiting for its review is closed by accepting or rejecting it
+    (:func:`review_proof`), a dispute that holds its file by resolving it
+    (:func:`resolve_dispute`): that way the debtor is always told the outcome. A proof that a
+    bank movement confirmed, or a dispute raised on a file that did not move (paid, or in a
+    debt mediation), is closed by hand with what was done.
+    """
+    if item.kind == WorkItemKind.PROOF_REVIEW and item.document is not None:
+        return item.document.review_status == ReviewStatus.PENDING
+    if item.kind == WorkItemKind.DISPUTE and item.file is not None:
+        return item.file.file_state == FileState.DISPUTED
+    return False
+
+
 @transaction.atomic
 def close_work_item(*, item: WorkItem, outcome: str, acting_user: User, now: datetime) -> WorkItem:
-    """Mark an item done with what was done about it.
-
-    Proof reviews and disputes are closed by their decision (:func:`review_proof`,
-    :func:`resolve_dispute`), so that the debtor is always told the outcome.
-    """
-    if item.kind in CLOSED_BY_DECISION:
+    """Mark an item done with what was done about it (see :func:`closes_by_decision`)."""
+    if closes_by_decision(item):
         raise BackofficeError(_("This item is closed by deciding on it from the file."))
     if not outcome.strip():
         raise BackofficeError(_("Say what was done."))
@@ -602,3 +623,54 @@ def add_note(*, file: File, text: str, acting_user: User) -> Event:
     if not text.strip():
         raise BackofficeError(_("The note is empty."))
     return record_event(file, "note_added", actor=actor_name(acting_user), message=text.strip())
+
+
+# --- payment plans ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agree_payment_plan(
+    *,
+    file: File,
+    instalment_count: int,
+    first_due_on: date,
+    note: str,
+    acting_user: User,
+    today: date,
+) -> PaymentPlan:
+    """Agree a payment plan with the debtor (on the phone, or after looking at a request).
+
+    The plan goes through ``amicable.plans.services.request_payment_plan`` with the agent's
+    wider rules (:data:`AGENT_PLAN_RULES`), so it is built, numbered and recorded exactly like
+    a plan agreed in the portal. A plan settles collection only where the portal's would
+    (after the formal notice or during collection, ``plans.rules.SELF_SERVICE_STATES``): a
+    disputed, held or mediated file is first settled by its own decision.
+    """
+    _check_action(file, AgentAction.AGREE_PAYMENT_PLAN)
+    if file.file_state not in SELF_SERVICE_STATES:
+        raise BackofficeError(
+            _(
+                "The file is in state %(state)s: decide on that first. A plan is agreed after "
+                "the formal notice or during collection."
+            )
+            % {"state": file.state}
+        )
+    try:
+        result = request_payment_plan(
+            file=file,
+            instalment_count=instalment_count,
+            first_due_on=first_due_on,
+            today=today,
+            actor=actor_name(acting_user),
+            note=note.strip(),
+            rules=AGENT_PLAN_RULES,
+        )
+    except PlanError as exc:
+        raise BackofficeError(str(exc)) from exc
+    if not result.accepted:
+        # Beyond even the agent's rules: nothing is kept (the whole transaction rolls back).
+        raise BackofficeError(
+            _("An agent agrees at most 99 instalments, the first within a year (%(why)s).")
+            % {"why": ", ".join(result.breaches)}
+        )
+    return result.plan

@@ -41,6 +41,7 @@ from amicable.backoffice.forms import (
     CloseItemForm,
     DisputeForm,
     NoteForm,
+    PlanForm,
     ProofReviewForm,
     SignInForm,
     TokenForm,
@@ -292,7 +293,7 @@ def work_item(request: HttpRequest, item_id: int) -> HttpResponse:
             "today": timezone.localdate(),
             "details": selectors.work_item_details(item),
             "may_work": user.has_perm(permission_label(Perm.WORK_FILES)),
-            "closed_by_decision": item.kind in services.CLOSED_BY_DECISION,
+            "closed_by_decision": services.closes_by_decision(item),
             "close_form": CloseItemForm(),
             "assign_form": AssignForm(staff=selectors.list_assignable_staff())
             if may_assign
@@ -371,6 +372,7 @@ def _file_page(
     note_form: NoteForm | None = None,
     call_form: CallForm | None = None,
     dispute_form: DisputeForm | None = None,
+    plan_form: PlanForm | None = None,
     proof_forms: dict[int, ProofReviewForm] | None = None,
 ) -> HttpResponse:
     as_of_form = AsOfForm(request.GET or None)
@@ -395,8 +397,11 @@ def _file_page(
             "note_form": note_form or NoteForm(),
             "call_form": call_form or CallForm(),
             "dispute_form": dispute_form or DisputeForm(file=file),
+            "plan_form": plan_form or PlanForm(),
+            "open_plan": view.open_plan,
             "proofs": [
-                (d, proof_forms.get(d.pk) or ProofReviewForm()) for d in view.pending_proofs
+                (d, proof_forms.get(d.pk) or ProofReviewForm(initial=view.declared.get(d.pk, {})))
+                for d in view.pending_proofs
             ],
             "balance_rows": _balance_rows(view.balance),
             "communication": ogm_format(file.structured_communication),
@@ -547,6 +552,33 @@ def resolve_dispute(request: HttpRequest, reference: str) -> HttpResponse:
         messages.error(request, exc.message)
         return _file_page(request, file, status=409, dispute_form=form)
     messages.success(request, _("Dispute resolved; the debtor is told."))
+    return redirect("backoffice:file", file.reference)
+
+
+@require_POST
+@staff_view(Perm.WORK_FILES)
+def agree_plan(request: HttpRequest, reference: str) -> HttpResponse:
+    file = selectors.access_file_for_staff(reference)
+    form = PlanForm(request.POST)
+    if not form.is_valid():
+        return _file_page(request, file, status=400, plan_form=form)
+    try:
+        plan = services.agree_payment_plan(
+            file=file,
+            instalment_count=form.cleaned_data["instalment_count"],
+            first_due_on=form.cleaned_data["first_due_on"],
+            note=form.cleaned_data["note"],
+            acting_user=staff_user(request),
+            today=timezone.localdate(),
+        )
+    except services.BackofficeError as exc:
+        messages.error(request, exc.message)
+        return _file_page(request, file, status=409, plan_form=form)
+    messages.success(
+        request,
+        _("Payment plan agreed: %(count)d instalments on %(total)s.")
+        % {"count": plan.instalment_count, "total": format_eur(plan.total, "en")},
+    )
     return redirect("backoffice:file", file.reference)
 
 
