@@ -46,7 +46,6 @@ from amicable.domain.lifecycle import (
     OPEN_STATES,
     FileState,
     TransitionRefused,
-    check_transition,
 )
 from amicable.domain.money import CENT, ZERO
 from amicable.domain.references import classify_reference
@@ -515,18 +514,17 @@ def _close_paid_files(posted: Sequence[_Posted], *, actor: str) -> int:
     for file_id in sorted(last_payment):
         if owed[file_id] > 0:
             continue
-        file = File.objects.get(pk=file_id)
         try:
-            check_transition(file.file_state, FileState.PAID)
+            # change_file_state locks and reads the file itself.
+            change_file_state(
+                file=File(pk=file_id),
+                new_state=FileState.PAID,
+                actor=actor,
+                reason="paid in full (bank statement)",
+                on=last_payment[file_id],
+            )
         except TransitionRefused:
             continue
-        change_file_state(
-            file=file,
-            new_state=FileState.PAID,
-            actor=actor,
-            reason="paid in full (bank statement)",
-            on=last_payment[file_id],
-        )
         count += 1
     return count
 
