@@ -23,3 +23,12 @@ class DocumentRequestAdmin(admin.ModelAdmin[models.DocumentRequest]):
     search_fields = ("file__reference",)
     raw_id_fields = ("file",)
     readonly_fields = ("created_at", "requested_by")
+
+
+@admin.register(models.Declaration)
+class DeclarationAdmin(admin.ModelAdmin[models.Declaration]):
+    list_display = ("debtor", "kind", "declared_on", "admissibility_date", "mediator_name")
+    list_filter = ("kind",)
+    search_fields = ("debtor__name", "files__reference", "mediator_name")
+    raw_id_fields = ("debtor", "files", "court_decision")
+    readonly_fields = ("created_at", "declared_by")

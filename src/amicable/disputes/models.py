@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from django.db import models
 
-from amicable.files.models import Document, File
+from amicable.files.models import Debtor, Document, File
 
 
 class DisputeReason(models.TextChoices):
@@ -80,3 +80,47 @@ class DocumentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Documents {', '.join(self.kinds)} for {self.file_id} ({self.status})"
+
+
+class DeclarationKind(models.TextChoices):
+    DEBT_MEDIATION = "debt_mediation", "Amicable debt mediation"
+    COLLECTIVE_SETTLEMENT = "collective_settlement", "Collective debt settlement"
+
+
+class Declaration(models.Model):
+    """The debtor declared an amicable debt mediation or a collective debt settlement.
+
+    Both concern the person's whole debt situation, so a declaration covers every open file of
+    the debtor (``files``), not only the one it was made from. Amicable debt mediation: CEL
+    Book XIX, Title 3; collective debt settlement: Judicial Code art. 1675/2 ff.
+    """
+
+    debtor = models.ForeignKey(Debtor, on_delete=models.PROTECT, related_name="declarations")
+    kind = models.CharField(max_length=30, choices=DeclarationKind.choices)
+    files = models.ManyToManyField(File, related_name="declarations")
+    mediator_name = models.CharField(max_length=200)
+    mediator_organisation = models.CharField(max_length=200, blank=True)
+    mediator_email = models.EmailField(blank=True)
+    mediator_phone = models.CharField(max_length=40, blank=True)
+    # Collective debt settlement only: the court's admissibility decision and its date, from
+    # which interest stops (Judicial Code art. 1675/7).
+    admissibility_date = models.DateField(null=True, blank=True)
+    court_reference = models.CharField(max_length=100, blank=True)
+    court_decision = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="declarations"
+    )
+    declared_on = models.DateField()
+    declared_by = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="collective_settlement")
+                | models.Q(admissibility_date__isnull=False),
+                name="declaration_settlement_has_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of debtor {self.debtor_id} on {self.declared_on}"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from amicable.disputes.models import Dispute, DocumentRequest
+from amicable.disputes.models import Declaration, Dispute, DocumentRequest
 from amicable.files.models import File
 
-__all__ = ["list_disputes", "list_document_requests"]
+__all__ = ["list_declarations", "list_disputes", "list_document_requests"]
 
 
 def list_disputes(file: File) -> QuerySet[Dispute]:
@@ -22,3 +22,12 @@ def list_disputes(file: File) -> QuerySet[Dispute]:
 def list_document_requests(file: File) -> QuerySet[DocumentRequest]:
     """The requests for supporting documents of ``file``, newest first."""
     return DocumentRequest.objects.filter(file=file).order_by("-created_at", "-id")
+
+
+def list_declarations(debtor_id: int) -> QuerySet[Declaration]:
+    """The debtor's declarations of debt mediation or collective settlement, newest first."""
+    return (
+        Declaration.objects.filter(debtor_id=debtor_id)
+        .prefetch_related("files")
+        .order_by("-created_at", "-id")
+    )

@@ -228,3 +228,58 @@ class DocumentRequestForm(forms.Form):
         ],
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class MediatorForm(forms.Form):
+    """The mediator's contact details, common to both declarations of journey 5."""
+
+    mediator_name = forms.CharField(label=_("Name of your debt mediator"), max_length=200)
+    mediator_organisation = forms.CharField(
+        label=_("Service or office (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: CPAS of Liège, or the mediator's law firm."),
+    )
+    mediator_email = forms.EmailField(label=_("Mediator's e-mail address"), required=False)
+    mediator_phone = forms.CharField(
+        label=_("Mediator's phone number"), max_length=40, required=False
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("mediator_email") or data.get("mediator_phone")):
+            raise forms.ValidationError(
+                _("Give at least the mediator's e-mail address or phone number.")
+            )
+        return data
+
+
+class DebtMediationForm(MediatorForm):
+    """Journey 5: the debtor is helped by a debt mediator (CPAS/OCMW or recognised service)."""
+
+
+class CollectiveSettlementForm(MediatorForm):
+    """Journey 5: the court admitted the debtor to a collective debt settlement."""
+
+    admissibility_date = forms.DateField(
+        label=_("Date of the admissibility decision"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    court_reference = forms.CharField(
+        label=_("Reference of the decision (optional)"), max_length=100, required=False
+    )
+    court_decision = UploadField(
+        label=_("The court's admissibility decision"),
+        help_text=_("A PDF, JPEG or PNG file of at most 10 MB."),
+    )
+
+    def clean_admissibility_date(self) -> date:
+        value: date = self.cleaned_data["admissibility_date"]
+        if value > self.today:
+            raise forms.ValidationError(_("The date of the decision cannot be in the future."))
+        return value

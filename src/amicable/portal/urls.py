@@ -20,6 +20,17 @@ urlpatterns = [
     path("files/<str:reference>/documents/<int:document_id>/", views.document, name="document"),
     path("files/<str:reference>/disagree/", views.disagree, name="disagree"),
     path("files/<str:reference>/disagree/<slug:slug>/", views.dispute_path, name="dispute"),
+    path("files/<str:reference>/difficulties/", views.difficulties, name="difficulties"),
+    path(
+        "files/<str:reference>/difficulties/mediation/",
+        views.declare_mediation,
+        name="declare_mediation",
+    ),
+    path(
+        "files/<str:reference>/difficulties/settlement/",
+        views.declare_settlement,
+        name="declare_settlement",
+    ),
     path("check/", views.check, name="check"),
     path("check/report/", views.report_phishing, name="report"),
     path("rights/", views.rights, name="rights"),

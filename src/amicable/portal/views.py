@@ -32,6 +32,8 @@ from amicable.plans import services as plan_services
 from amicable.portal import faq, paths, services
 from amicable.portal.forms import (
     AuthenticityForm,
+    CollectiveSettlementForm,
+    DebtMediationForm,
     DisputeForm,
     DocumentRequestForm,
     PaymentPlanForm,
@@ -335,6 +337,71 @@ def dispute_path(request: HttpRequest, reference: str, slug: str) -> HttpRespons
         "review_days": dispute_services.DISPUTE_REVIEW_WORKING_DAYS,
     }
     return render(request, "portal/dispute.html", context, status=400 if form.errors else 200)
+
+
+def difficulties(request: HttpRequest, reference: str) -> HttpResponse:
+    """Journey 5: I cannot pay (payment facilities, free debt mediation, declarations)."""
+    if (response := _require_sign_in(request)) is not None:
+        return response
+    file = access_file_for_debtor(request, reference)
+    context = {
+        "file": file,
+        "declarations": dispute_selectors.list_declarations(file.debtor_id),
+        "files": list_files_for_debtor(file.debtor_id),
+        "uploads": list_debtor_uploads(file, kinds=(DocumentKind.COURT_DECISION,)),
+    }
+    return render(request, "portal/difficulties.html", context)
+
+
+def _mediator(data: dict[str, str]) -> dispute_services.MediatorContact:
+    return dispute_services.MediatorContact(
+        name=data["mediator_name"],
+        organisation=data["mediator_organisation"],
+        email=data["mediator_email"],
+        phone=data["mediator_phone"],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def declare_mediation(request: HttpRequest, reference: str) -> HttpResponse:
+    """Journey 5: declare an amicable debt mediation (CEL Book XIX, Title 3)."""
+    if (response := _require_sign_in(request)) is not None:
+        return response
+    file = access_file_for_debtor(request, reference)
+    today = timezone.localdate()
+    form = DebtMediationForm(request.POST or None, today=today)
+    if request.method == "POST" and form.is_valid():
+        dispute_services.declare_debt_mediation(
+            file=file, mediator=_mediator(form.cleaned_data), today=today, actor=services.ACTOR
+        )
+        messages.success(request, _("Your debt mediation is registered."))
+        return redirect("portal:difficulties", file.reference)
+    context = {"file": file, "form": form}
+    return render(request, "portal/mediation.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def declare_settlement(request: HttpRequest, reference: str) -> HttpResponse:
+    """Journey 5: declare a collective debt settlement (Judicial Code art. 1675/2 ff.)."""
+    if (response := _require_sign_in(request)) is not None:
+        return response
+    file = access_file_for_debtor(request, reference)
+    today = timezone.localdate()
+    form = CollectiveSettlementForm(request.POST or None, request.FILES or None, today=today)
+    if request.method == "POST" and form.is_valid():
+        dispute_services.declare_collective_settlement(
+            file=file,
+            admissibility_date=form.cleaned_data["admissibility_date"],
+            court_decision=form.cleaned_data["court_decision"],
+            court_reference=form.cleaned_data["court_reference"],
+            mediator=_mediator(form.cleaned_data),
+            today=today,
+            actor=services.ACTOR,
+        )
+        messages.success(request, _("Your collective debt settlement is registered."))
+        return redirect("portal:difficulties", file.reference)
+    context = {"file": file, "form": form}
+    return render(request, "portal/settlement.html", context, status=400 if form.errors else 200)
 
 
 @dataclass(frozen=True, slots=True)
