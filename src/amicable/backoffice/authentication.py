@@ -23,12 +23,14 @@ from urllib.parse import quote, urlencode
 
 import segno
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amicable.backoffice.models import SignInFailure, SignInScope
+from amicable.backoffice.roles import Role, ensure_roles
 from amicable.files.timeline import record_event
 
 __all__ = [
@@ -38,9 +40,11 @@ __all__ = [
     "PasswordOutcome",
     "check_password",
     "confirm_totp_device",
+    "create_staff_user",
     "has_totp_device",
     "otpauth_uri",
     "qr_code_svg",
+    "reset_authenticator",
     "totp_device_for_setup",
     "totp_secret",
     "verify_totp",
@@ -177,3 +181,44 @@ def verify_totp(*, user: User, token: str) -> TOTPDevice | None:
         if verified is not None:
             return TOTPDevice.objects.get(pk=verified.pk)
     return None
+
+
+@transaction.atomic
+def create_staff_user(
+    *, username: str, role: Role, password: str, email: str = "", actor: str
+) -> tuple[User, bool]:
+    """A personal staff account with exactly one role; an existing account changes role.
+
+    The password must pass the configured validators (``ValidationError`` otherwise). The
+    authenticator is set up by the person at the first sign-in, never here.
+    """
+    ensure_roles()
+    user = User.objects.filter(username=username).first()
+    created = user is None
+    if user is None:
+        user = User(username=username, email=email)
+    elif email:
+        user.email = email
+    if password or created:
+        validate_password(password, user)
+        user.set_password(password)
+    user.save()
+    user.groups.set([Group.objects.get(name=role.value)])
+    record_event(
+        None,
+        "staff_account_created" if created else "staff_account_changed",
+        actor=actor,
+        data={"username": username, "role": role.value},
+    )
+    return user, created
+
+
+@transaction.atomic
+def reset_authenticator(*, user: User, actor: str) -> int:
+    """Remove a staff member's authenticators (a lost phone): they set up a new one at the
+    next sign-in, after their password."""
+    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    record_event(
+        None, "staff_two_factor_reset", actor=actor, data={"username": user.get_username()}
+    )
+    return int(deleted)

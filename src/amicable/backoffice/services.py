@@ -59,6 +59,7 @@ from amicable.files.timeline import record_event
 from amicable.plans.models import PaymentPlan
 from amicable.plans.rules import SELF_SERVICE_STATES, PlanRules
 from amicable.plans.services import PlanError, request_payment_plan
+from amicable.workflow.services import requeue_letter
 
 __all__ = [
     "AGENT_PLAN_RULES",
@@ -76,6 +77,7 @@ __all__ = [
     "close_work_item",
     "closes_by_decision",
     "log_call",
+    "requeue_refused_letter",
     "resolve_dispute",
     "review_proof",
 ]
@@ -674,3 +676,31 @@ def agree_payment_plan(
             % {"why": ", ".join(result.breaches)}
         )
     return result.plan
+
+
+# --- refused letters ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def requeue_refused_letter(
+    *, item: WorkItem, acting_user: User, today: date, now: datetime
+) -> WorkItem:
+    """Queue a refused letter again once its cause is corrected, and close the item.
+
+    The letters batch checks the letter again before it is produced (mandatory mentions,
+    caps, CEL art. XIX.7 §2), so a letter still wrong comes back to this queue.
+    """
+    letter_id = item.data.get("letter_request") if isinstance(item.data, dict) else None
+    if item.kind != WorkItemKind.LETTER_REFUSED or not isinstance(letter_id, int):
+        raise BackofficeError(_("This item is not a refused letter."))
+    if item.status != WorkItemStatus.OPEN:
+        raise BackofficeError(_("This item is already closed."))
+    actor = actor_name(acting_user)
+    try:
+        requeue_letter(request_id=letter_id, due_on=today, actor=actor)
+    except ValueError as exc:
+        raise BackofficeError(str(exc)) from exc
+    outcome = f"letter request {letter_id} queued again for {today.isoformat()}"
+    _close_items([item], outcome=outcome, actor=actor, now=now)
+    item.refresh_from_db()
+    return item

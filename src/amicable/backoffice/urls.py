@@ -18,6 +18,7 @@ urlpatterns = [
     path("items/<int:item_id>/", views.work_item, name="item"),
     path("items/<int:item_id>/assign/", views.assign_item, name="item_assign"),
     path("items/<int:item_id>/close/", views.close_item, name="item_close"),
+    path("items/<int:item_id>/requeue-letter/", views.requeue_letter, name="item_requeue_letter"),
     path("files/<str:reference>/", views.file_detail, name="file"),
     path(
         "files/<str:reference>/documents/<int:document_id>/",

@@ -361,6 +361,25 @@ def close_item(request: HttpRequest, item_id: int) -> HttpResponse:
     return redirect("backoffice:queue", item.kind)
 
 
+@require_POST
+@staff_view(Perm.WORK_FILES)
+def requeue_letter(request: HttpRequest, item_id: int) -> HttpResponse:
+    """A refused letter, once corrected, goes back to the letters batch."""
+    item = selectors.get_work_item(item_id)
+    try:
+        services.requeue_refused_letter(
+            item=item,
+            acting_user=staff_user(request),
+            today=timezone.localdate(),
+            now=timezone.now(),
+        )
+    except services.BackofficeError as exc:
+        messages.error(request, exc.message)
+        return redirect("backoffice:item", item.pk)
+    messages.success(request, _("The letter is queued again; the letters batch checks it anew."))
+    return redirect("backoffice:queue", item.kind)
+
+
 # --- the file -----------------------------------------------------------------------------------
 
 
