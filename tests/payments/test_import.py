@@ -243,8 +243,9 @@ def test_an_overpayment_is_a_credit_to_refund() -> None:
     assert ledger.file_balance(file, as_of=TODAY).credit == Decimal("50.00")
     assert (report.overpayments, report.files_paid, _state(file)) == (1, 1, FileState.PAID)
     event = Event.objects.get(file=file, kind="overpayment")
+    # In the debtor's language (French here), with the amount written the Belgian way.
     assert (event.message, event.visible_to_debtor) == (
-        "50.00 EUR paid above the balance, to be refunded",
+        "You paid 50,00\u00a0€ more than you owed: we will pay it back.",
         True,
     )
 
@@ -471,7 +472,8 @@ def test_a_pending_proof_is_confirmed_by_the_movement_it_shows(
     )
     event = Event.objects.get(file=file, kind="proof_confirmed")
     assert (event.message, event.visible_to_debtor, event.data["document"]) == (
-        "Your payment of 60.00 EUR of 2025-05-09 was received.",
+        "Your proof of payment “extrait.pdf” is confirmed: we received your payment of "
+        "60,00\u00a0€ of 9 mai 2025.",
         True,
         document.pk,
     )

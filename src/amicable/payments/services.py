@@ -38,7 +38,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from amicable.domain.calendar import add_working_days
 from amicable.domain.lifecycle import (
@@ -47,7 +48,7 @@ from amicable.domain.lifecycle import (
     FileState,
     TransitionRefused,
 )
-from amicable.domain.money import CENT, ZERO
+from amicable.domain.money import CENT, ZERO, format_eur
 from amicable.domain.references import classify_reference
 from amicable.files import ledger
 from amicable.files.models import (
@@ -191,6 +192,13 @@ class _Posted:
     structured_reference: str
     counterparty_account: str
     counterparty_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class _FileInfo:
+    debtor_id: int
+    reference: str
+    language: str
 
 
 @dataclass(slots=True)
@@ -454,13 +462,13 @@ def _after_postings(posted: Sequence[_Posted], *, actor: str, today: date) -> _E
     if not posted:
         return effects
     file_ids = sorted({p.file_id for p in posted})
-    rows: dict[int, tuple[int, str, str]] = {}
+    rows: dict[int, _FileInfo] = {}
     for start in range(0, len(file_ids), CHUNK):
         rows.update(
-            (pk, (debtor_id, reference, communication))
-            for pk, debtor_id, reference, communication in File.objects.filter(
+            (pk, _FileInfo(debtor_id, reference, language))
+            for pk, debtor_id, reference, language in File.objects.filter(
                 id__in=file_ids[start : start + CHUNK]
-            ).values_list("id", "debtor_id", "reference", "structured_communication")
+            ).values_list("id", "debtor_id", "reference", "debtor__language")
         )
     effects.overpayments = _record_overpayments(posted, rows, actor=actor)
     effects.files_paid = _close_paid_files(posted, actor=actor)
@@ -470,14 +478,15 @@ def _after_postings(posted: Sequence[_Posted], *, actor: str, today: date) -> _E
 
 
 def _record_overpayments(
-    posted: Sequence[_Posted], rows: dict[int, tuple[int, str, str]], *, actor: str
+    posted: Sequence[_Posted], rows: dict[int, _FileInfo], *, actor: str
 ) -> int:
     """A payment above what the file owed leaves a credit: record it as a refund to make."""
     count = 0
     for item in posted:
         if item.overpayment <= 0:
             continue
-        reference = rows[item.file_id][1]
+        info = rows[item.file_id]
+        reference = info.reference
         Refund.objects.create(
             movement_id=item.movement_id,
             file_id=item.file_id,
@@ -488,11 +497,16 @@ def _record_overpayments(
             reason=f"overpayment on {reference}",
             requested_by=actor,
         )
+        # What the debtor reads is in their language (journeys.md), whatever the agent's.
+        with translation.override(info.language):
+            message = _("You paid %(amount)s more than you owed: we will pay it back.") % {
+                "amount": format_eur(item.overpayment, info.language)
+            }
         record_event(
             File(pk=item.file_id),
             "overpayment",
             actor=actor,
-            message=f"{item.overpayment} EUR paid above the balance, to be refunded",
+            message=message,
             data={"amount": str(item.overpayment), "movement": item.movement_id},
             visible_to_debtor=True,
         )
@@ -544,9 +558,7 @@ def _declared(items: Iterable[WorkItem]) -> tuple[Decimal | None, str]:
     return amount, communication
 
 
-def _confirm_proofs(
-    posted: Sequence[_Posted], rows: dict[int, tuple[int, str, str]], *, actor: str
-) -> int:
+def _confirm_proofs(posted: Sequence[_Posted], rows: dict[int, _FileInfo], *, actor: str) -> int:
     """Confirm the pending proofs of payment that a posted movement bears out.
 
     A proof the debtor uploaded (journeys.md, journey 3) is confirmed when a movement posted to
@@ -606,11 +618,21 @@ def _confirm_proofs(
             closed_by=actor,
             outcome=f"confirmed by bank movement {proof.movement_id}",
         )
+        language = rows[document.file_id].language
+        with translation.override(language):
+            message = _(
+                "Your proof of payment “%(name)s” is confirmed: we received your payment of "
+                "%(amount)s of %(date)s."
+            ) % {
+                "name": document.original_name,
+                "amount": format_eur(proof.amount, language),
+                "date": formats.date_format(proof.on, "DATE_FORMAT"),
+            }
         record_event(
             File(pk=document.file_id),
             "proof_confirmed",
             actor=actor,
-            message=f"Your payment of {proof.amount} EUR of {proof.on.isoformat()} was received.",
+            message=message,
             data={
                 "document": document.pk,
                 "movement": proof.movement_id,
@@ -622,12 +644,10 @@ def _confirm_proofs(
     return count
 
 
-def _learn_accounts(
-    posted: Sequence[_Posted], rows: dict[int, tuple[int, str, str]], *, today: date
-) -> None:
+def _learn_accounts(posted: Sequence[_Posted], rows: dict[int, _FileInfo], *, today: date) -> None:
     """Remember the account each debtor paid from (matching rule 3 uses it later)."""
     pairs = {
-        (rows[p.file_id][0], p.counterparty_account)
+        (rows[p.file_id].debtor_id, p.counterparty_account)
         for p in posted
         if _IBAN.fullmatch(p.counterparty_account)
     }
@@ -1068,21 +1088,21 @@ def _post_parts(
 ) -> BankMovementRecord:
     today = today or timezone.localdate()
     locked = _lock_unmatched(movement, credit=True)
-    amounts = [amount for _, amount in parts]
+    amounts = [amount for _file, amount in parts]
     if any(isinstance(a, float) for a in amounts):
         raise TypeError("Amounts are Decimal, never float.")
     if any(a <= 0 or a != a.quantize(CENT) for a in amounts):
         raise PaymentsError("Each part must be a positive amount in cents.")
-    if len({file.pk for file, _ in parts}) != len(parts):
+    if len({file.pk for file, _amount in parts}) != len(parts):
         raise PaymentsError("Each file may appear once.")
     if sum(amounts, ZERO) != locked.amount:
         raise PaymentsError(
             f"The parts add up to {sum(amounts, ZERO)}, the payment is {locked.amount:.2f}."
         )
     # The files as they are now, locked in id order (two agents never deadlock on them).
-    current = {pk: ledger.lock_file(pk) for pk in sorted(file.pk for file, _ in parts)}
+    current = {pk: ledger.lock_file(pk) for pk in sorted(file.pk for file, _amount in parts)}
     parts = [(current[file.pk], amount) for file, amount in parts]
-    for file, _ in parts:
+    for file, _amount in parts:
         _check_postable(file)
     posted: list[_Posted] = []
     entries: list[LedgerEntry] = []
