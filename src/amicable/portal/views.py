@@ -137,8 +137,12 @@ def file_detail(request: HttpRequest, reference: str) -> HttpResponse:
     if (response := _require_sign_in(request)) is not None:
         return response
     file = access_file_for_debtor(request, reference)
-    breakdown = get_breakdown(file, today=timezone.localdate())
-    return render(request, "portal/file_detail.html", {"file": file, "breakdown": breakdown})
+    context = {
+        "file": file,
+        "breakdown": get_breakdown(file, today=timezone.localdate()),
+        "uploads": list_debtor_uploads(file),
+    }
+    return render(request, "portal/file_detail.html", context)
 
 
 def statement(request: HttpRequest, reference: str) -> HttpResponse:
