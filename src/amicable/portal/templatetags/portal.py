@@ -61,12 +61,7 @@ def agency() -> dict[str, str]:
     return dict(settings.AMICABLE_AGENCY)
 
 
-@register.filter
-def described(field: BoundField, extra_id: str = "") -> SafeString:
-    """The field's widget with aria-describedby naming its help, its errors and ``extra_id``.
-
-    WCAG 2.2 (1.3.1, 3.3.1): a screen reader reads the error and the hint with the input.
-    """
+def _widget(field: BoundField, *, extra_id: str, invalid: bool) -> SafeString:
     ids = []
     if field.help_text:
         ids.append(f"{field.auto_id}_help")
@@ -77,9 +72,26 @@ def described(field: BoundField, extra_id: str = "") -> SafeString:
     attrs: dict[str, str | bool] = {}
     if ids:
         attrs["aria-describedby"] = " ".join(ids)
-    if field.errors or extra_id:
+    if invalid:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def described(field: BoundField, error_id: str = "") -> SafeString:
+    """The field's widget with aria-describedby naming its help, its errors and ``error_id``
+    (a page-level error about this field), and aria-invalid when there is an error.
+
+    WCAG 2.2 (1.3.1, 3.3.1): a screen reader reads the error and the hint with the input.
+    """
+    return _widget(field, extra_id=error_id, invalid=bool(field.errors or error_id))
+
+
+@register.filter
+def noted(field: BoundField, note_id: str) -> SafeString:
+    """The field's widget described also by ``note_id``, a note of the page that the person
+    must read before filling it in (e.g. "a transfer order is not a proof")."""
+    return _widget(field, extra_id=note_id, invalid=bool(field.errors))
 
 
 DOCUMENT_KINDS: dict[str, StrOrPromise] = {
