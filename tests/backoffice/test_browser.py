@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -47,6 +49,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# axe-core, kept with the portal's browser tests (tests/portal/axe, with its licence).
+AXE = Path(__file__).resolve().parents[1] / "portal" / "axe" / "axe.min.js"
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" "))
+  }));
+}"""
+BLOCKING_IMPACTS = {"serious", "critical"}
 MINIMAL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
@@ -71,6 +82,16 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+def check_page(page: Page) -> None:
+    """No serious or critical axe violation, and nothing wider than the window."""
+    page.add_script_tag(path=str(AXE))
+    violations: list[dict[str, Any]] = page.evaluate(AXE_RUN)
+    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+    assert blocking == [], f"{page.url}: {blocking}"
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
+
+
 def code_from_secret(secret: str) -> str:
     """What an authenticator app shows for the secret typed from the set-up page."""
     compact = secret.replace(" ", "")
@@ -84,16 +105,19 @@ def agent_signs_in(browser: Browser, base: str, username: str) -> tuple[BrowserC
     page = context.new_page()
     page.goto(f"{base}/backoffice/")
     assert page.url.startswith(f"{base}/backoffice/sign-in/?next=")
+    check_page(page)
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url(re.compile(r".*/backoffice/sign-in/set-up/.*"))
     assert page.locator("figure.qr svg[role=img]").count() == 1
+    check_page(page)
     secret = page.locator("#totp-secret").inner_text()
     page.fill("#id_token", code_from_secret(secret))
     page.get_by_role("button", name="Confirm and sign in").click()
     page.wait_for_url(f"{base}/backoffice/")
     assert page.locator("h1").inner_text() == "Work queues"
+    check_page(page)
     return context, page
 
 
@@ -137,6 +161,7 @@ def test_an_agent_reviews_a_proof_uploaded_in_the_portal(
     context, page = agent_signs_in(browser, base, agent.username)
     page.get_by_role("link", name="Proof of payment to review").click()
     page.wait_for_url(f"{base}/backoffice/queues/proof_review/")
+    check_page(page)
     row = page.locator(f"#item-{proof_item.pk}")
     assert file.reference in row.inner_text()
     row.get_by_role("button", name="Assign to me").click()
@@ -146,6 +171,7 @@ def test_an_agent_reviews_a_proof_uploaded_in_the_portal(
         "link", name=file.reference, exact=True
     ).click()
     page.wait_for_url(f"{base}/backoffice/files/{file.reference}/")
+    check_page(page)
 
     document_url = f"{base}/backoffice/files/{file.reference}/documents/{proof_item.document.pk}/"
     shown = context.request.get(document_url)
@@ -207,6 +233,7 @@ def test_an_agent_resolves_a_dispute_in_the_debtors_favour(
     agent = make_staff(Role.AGENT, with_device=False)
     context, page = agent_signs_in(browser, base, agent.username)
     page.goto(f"{base}/backoffice/items/{item.pk}/")
+    check_page(page)
     assert "This item closes when you decide on it from the file" in page.inner_text("main")
     page.get_by_role("link", name="Go to the file's actions").click()
     page.wait_for_url(re.compile(rf".*/backoffice/files/{file.reference}/#actions"))
@@ -234,4 +261,33 @@ def test_an_agent_resolves_a_dispute_in_the_debtors_favour(
     assert Event.objects.get(file=file, kind="dispute_resolved").message.startswith(
         "Nous avons vérifié votre dossier et vous donnons partiellement raison"
     )
+    context.close()
+
+
+def test_an_administrator_reads_the_dashboard_search_and_audit_pages(
+    browser: Browser, live_server: object, transactional_db: None
+) -> None:
+    base = str(live_server)
+    file = debtor_file()
+    admin = make_staff(Role.ADMINISTRATOR, with_device=False)
+    context, page = agent_signs_in(browser, base, admin.username)
+    page.get_by_role("link", name="Dashboard").click()
+    page.wait_for_url(f"{base}/backoffice/dashboard/")
+    assert page.locator("figure.chart svg[role=img]").count() >= 2
+    check_page(page)
+    page.fill("#quick-search", file.debtor.name)
+    page.locator("form.quick-search button").click()
+    page.wait_for_url(re.compile(r".*/backoffice/search/\?q=.*"))
+    assert page.locator("table.results").inner_text().count(file.reference) == 1
+    check_page(page)
+    page.get_by_role("link", name=file.reference, exact=True).click()
+    page.wait_for_url(f"{base}/backoffice/files/{file.reference}/")
+    check_page(page)
+    page.get_by_role("link", name="Audit trail").click()
+    page.wait_for_url(f"{base}/backoffice/audit/")
+    assert f"staff:{admin.username}" in page.locator("table.audit").inner_text()
+    check_page(page)
+    page.get_by_role("link", name="Refused contacts").click()
+    page.wait_for_url(f"{base}/backoffice/audit/refused-contacts/")
+    check_page(page)
     context.close()
