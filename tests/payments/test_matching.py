@@ -15,7 +15,11 @@ from amicable.files.models import File, LedgerEntry, WorkItem, WorkItemKind
 from amicable.files.numbers import instalment_structured_communication
 from amicable.files.services import change_file_state
 from amicable.payments import matching
-from amicable.payments.matching import name_similarity, structured_file_number
+from amicable.payments.matching import (
+    MAX_FILES_PER_SIGNAL,
+    name_similarity,
+    structured_file_number,
+)
 from amicable.payments.models import DebtorAccount, MatchMethod, MovementStatus
 from amicable.plans.models import Instalment
 from amicable.plans.services import request_payment_plan
@@ -321,6 +325,16 @@ def test_an_unmatched_payment_is_queued_due_in_two_working_days_with_suggestions
         "booking_date": "2025-05-09",
         "reason": "no reference to a file, and no known account",
     }
+
+
+def test_a_name_and_an_amount_shared_by_many_files_suggest_nothing() -> None:
+    creditor = plain_file("1.00").creditor
+    for _ in range(MAX_FILES_PER_SIGNAL + 1):
+        plain_file("99.00", name="Jan Peeters", creditor=creditor)
+
+    report = import_bytes(coda(credit("99.00", name="PEETERS JAN")))
+
+    assert movement_of(report).suggestions == []
 
 
 def test_camt053_payments_match_like_coda_ones() -> None:

@@ -69,6 +69,9 @@ CONFIDENCE: dict[MatchMethod, Decimal] = {
     MatchMethod.COUNTERPARTY_ACCOUNT: Decimal("0.80"),
 }
 MAX_SUGGESTIONS = 5
+#: A name or an amount shared by more open files than this says nothing by itself (among a
+#: million files, "PEETERS JAN" or 50.00 EUR are everywhere): it is then not a candidate.
+MAX_FILES_PER_SIGNAL = 20
 # Values per IN list: well below PostgreSQL's and SQLite's parameter limits. Lookups by an
 # indexed key take CHUNK at a time; the queries that scan a table (names, balances equal to an
 # amount) take SCAN_CHUNK, so that a whole statement costs one scan.
@@ -412,6 +415,14 @@ def _match_by_account(movements: Sequence[BankMovement], matches: list[Match]) -
             match.reason = "the amount is not what the debtor's only open file owes"
 
 
+_K = TypeVar("_K")
+
+
+def _drop_common(files_of: dict[_K, list[int]]) -> None:
+    for key in [k for k, ids in files_of.items() if len(ids) > MAX_FILES_PER_SIGNAL]:
+        del files_of[key]
+
+
 def _suggest(movements: Sequence[BankMovement], matches: list[Match]) -> None:
     """Suggestions for the credits left to an agent, best first (a few queries in all).
 
@@ -463,6 +474,9 @@ def _suggest(movements: Sequence[BankMovement], matches: list[Match]) -> None:
             .values_list("file_id", "total")
         ):
             files_of_amount[total].append(file_id)
+
+    _drop_common(files_of_name)
+    _drop_common(files_of_amount)
 
     for index, (movement, _) in enumerate(left):
         found = candidates[index]
