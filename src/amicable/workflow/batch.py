@@ -15,12 +15,14 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import F, Max, Q, QuerySet, Sum
 
 from amicable.domain.allocation import Component
 from amicable.domain.lifecycle import OPEN_STATES, SUSPENDING_STATES, FileState
-from amicable.domain.money import ZERO
+from amicable.domain.money import CENT, ZERO
+from amicable.files.ledger import PAYMENT_KINDS
 from amicable.files.models import Allocation, Claim, EntryKind, Event, File, LedgerEntry
+from amicable.plans.models import Instalment, PaymentPlan, PlanStatus
 from amicable.workflow.models import LetterRequest
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "ClaimRow",
     "FileRow",
     "LetterRow",
+    "PlanRow",
     "load_batch",
     "scan_filter",
 ]
@@ -118,6 +121,16 @@ class LetterRow:
 
 
 @dataclass(slots=True)
+class PlanRow:
+    """The running payment plan of a file: its instalments and what was paid since agreed."""
+
+    id: int
+    agreed_on: date
+    instalments: list[tuple[int, date, Decimal]]  # number, due on, amount; in order
+    received: Decimal = ZERO
+
+
+@dataclass(slots=True)
 class FileRow:
     id: int
     reference: str
@@ -139,6 +152,8 @@ class FileRow:
     entered_formal_notice_at: datetime | None = None
     # The state a SUSPENDED file was in before its suspension, from the timeline.
     state_before_suspension: FileState | None = None
+    # The running (agreed) payment plan of a PAYMENT_PLAN file.
+    plan: PlanRow | None = None
 
 
 _FILE_COLUMNS = (
@@ -249,6 +264,7 @@ def load_batch(batch: Batch, *, run_date: date, lock: bool) -> list[FileRow]:
     _add_ledger_sums(files, claims, in_batch, run_date=run_date)
     _add_letters(files, in_batch)
     _add_state_history(files)
+    _add_plans(files)
     return list(files.values())
 
 
@@ -307,6 +323,56 @@ def _add_letters(files: dict[int, FileRow], in_batch: Q) -> None:
         file = files.get(file_id)
         if file is not None:
             file.letters.append(LetterRow(letter_id, *values))  # the fields' order
+
+
+def _add_plans(files: dict[int, FileRow]) -> None:
+    """The running plans of the batch's PAYMENT_PLAN files, in three queries.
+
+    What was received counts as ``amicable.plans.selectors.received_since`` counts it: the
+    payments to the agency or the creditor from the day the plan was agreed, net of payments
+    the bank returned; here summed by the database for all the files at once.
+    """
+    in_plan = [f.id for f in files.values() if f.state == FileState.PAYMENT_PLAN]
+    if not in_plan:
+        return
+    plans: dict[int, PlanRow] = {}
+    running = PaymentPlan.objects.filter(
+        file_id__in=in_plan, status=PlanStatus.ACTIVE, agreed_on__isnull=False
+    ).values_list("id", "file_id", "agreed_on")
+    for plan_id, file_id, agreed_on in running:
+        if agreed_on is not None:  # always, by the filter
+            plans[plan_id] = PlanRow(id=plan_id, agreed_on=agreed_on, instalments=[])
+            files[file_id].plan = plans[plan_id]
+    if not plans:
+        return
+    instalments = (
+        Instalment.objects.filter(plan_id__in=list(plans))
+        .order_by("plan_id", "number")
+        .values_list("plan_id", "number", "due_on", "amount")
+    )
+    for plan_id, number, due_on, amount in instalments:
+        plans[plan_id].instalments.append((number, due_on, amount))
+    payments = Q(kind__in=PAYMENT_KINDS) | Q(
+        kind=EntryKind.REVERSAL, reverses__kind__in=PAYMENT_KINDS
+    )
+    received = (
+        LedgerEntry.objects.filter(
+            payments,
+            file_id__in=[file_id for file_id in in_plan if files[file_id].plan is not None],
+            file__payment_plans__status=PlanStatus.ACTIVE,
+            value_date__gte=F("file__payment_plans__agreed_on"),
+        )
+        .order_by()
+        .values("file_id")
+        .annotate(total=Sum("amount"))
+        .values_list("file_id", "total")
+    )
+    for file_id, total in received:
+        running_plan = files[file_id].plan
+        if running_plan is not None:
+            # Payments are negative in the ledger (they lower what is owed); the sum is
+            # brought back to cents, as SQLite adds decimals in floating point.
+            running_plan.received = -(total or ZERO).quantize(CENT)
 
 
 def _state_or_none(data: object) -> FileState | None:

@@ -17,8 +17,10 @@ only says in which order the steps of a file are taken:
    once per claim and the formal notice queued (art. XIX.4, XIX.7 §1);
 5. the notice produced: its 14-day waiting period starts (art. XIX.7 §3), WAITING_PERIOD; once
    over: IN_COLLECTION;
-6. the strategy's follow-up reminders, with their cost where the law allows it (art. XIX.2);
-7. interest is booked, through the last working day of each month (see :func:`interest_cutoff`).
+6. a payment plan with an instalment unpaid past :data:`PLAN_TOLERANCE_DAYS` is broken:
+   PAYMENT_PLAN -> IN_COLLECTION;
+7. the strategy's follow-up reminders, with their cost where the law allows it (art. XIX.2);
+8. interest is booked, through the last working day of each month (see :func:`interest_cutoff`).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from amicable.workflow.selectors import PostageTable, Step, StrategyBook
 
 __all__ = [
     "ACTOR",
+    "PLAN_TOLERANCE_DAYS",
     "BatchPlan",
     "ClaimUpdate",
     "FileChange",
@@ -59,6 +62,11 @@ __all__ = [
 
 #: Who the run is, on the timeline and in the ledger (architecture.md, invariant 4).
 ACTOR = "daily-run"
+
+#: Policy: a payment plan breaks when an instalment is still unpaid this many calendar days
+#: after its due date (the 14 days the law gives after a reminder or a notice, CEL art. XIX.2
+#: and XIX.7 §3, applied by analogy; the law sets no figure for plans).
+PLAN_TOLERANCE_DAYS = 14
 
 # A file moved into FORMAL_NOTICE by this very run: no notice requested before counts.
 _JUST_NOW = datetime.max.replace(tzinfo=UTC)
@@ -185,6 +193,7 @@ class BatchPlan:
     events: list[NewEvent] = field(default_factory=list)
     letters: list[NewLetter] = field(default_factory=list)
     applied_letter_ids: list[int] = field(default_factory=list)
+    broken_plan_ids: list[int] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
     amounts: defaultdict[str, Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
     describe: bool = False  # keep a line per action (dry runs, verbose runs)
@@ -266,10 +275,10 @@ class _FilePlanner:
             self.formal_notice()
         if file.state == FileState.WAITING_PERIOD:
             self.end_waiting_period()
-        if file.state == FileState.IN_COLLECTION:
-            self.follow_ups()
         if file.state == FileState.PAYMENT_PLAN:
             self.payment_plan()
+        if file.state == FileState.IN_COLLECTION:
+            self.follow_ups()
         self.book_interest()
 
     def end_suspension(self) -> None:
@@ -551,13 +560,41 @@ class _FilePlanner:
         return len(firsts) + follow_ups
 
     def payment_plan(self) -> None:
-        """Hook: broken payment plans.
+        """A running plan whose instalment stays unpaid past the tolerance is broken.
 
-        When ``amicable.plans`` has its PaymentPlan and Instalment models, a plan whose
-        instalment is overdue past its tolerance is marked broken here and the file goes back
-        to IN_COLLECTION or FORMAL_NOTICE (both allowed by the lifecycle). Until then a file in
-        a plan only has its interest booked.
+        The payments received since the plan was agreed pay the instalments in their order
+        (as ``amicable.plans.selectors.plan_schedule`` reads them). Policy: an instalment still
+        unpaid :data:`PLAN_TOLERANCE_DAYS` calendar days after its due date breaks the plan;
+        the file goes back to collection (PAYMENT_PLAN -> IN_COLLECTION, which the lifecycle
+        allows): the debtor already had the formal notice and its waiting period.
         """
+        plan = self.file.plan
+        if plan is None:
+            return
+        cumulative = ZERO
+        for number, due_on, amount in plan.instalments:
+            cumulative += amount
+            if plan.received >= cumulative:
+                continue
+            if due_on + timedelta(days=PLAN_TOLERANCE_DAYS) >= self.today:
+                return
+            self.plan.broken_plan_ids.append(plan.id)
+            self.event(
+                "payment_plan_broken",
+                message=f"Instalment {number} of {amount}, due on {due_on.isoformat()}, is "
+                f"unpaid {PLAN_TOLERANCE_DAYS} days later.",
+                data={
+                    "plan": plan.id,
+                    "instalment": number,
+                    "due_on": due_on.isoformat(),
+                    "amount": str(amount),
+                    "received": str(plan.received),
+                },
+                visible_to_debtor=True,
+            )
+            self.move(FileState.IN_COLLECTION, reason=f"Payment plan {plan.id} broken.")
+            self.plan.counts["plans_broken"] += 1
+            return
 
     def charge_indemnities(self) -> None:
         """The lump-sum indemnity of each claim, once (CEL art. XIX.4).

@@ -20,6 +20,7 @@ from psycopg.types.json import Jsonb
 
 from amicable.domain.lifecycle import FileState
 from amicable.files.models import Claim, EntryKind, EntrySource, Event, File, LedgerEntry
+from amicable.plans.models import PaymentPlan, PlanStatus
 from amicable.workflow.models import LetterRequest
 from amicable.workflow.planning import ACTOR, BatchPlan
 
@@ -132,6 +133,10 @@ def write_plan(plan: BatchPlan, *, run_id: int | None, run_date: date) -> None:
             for x in plan.letters
         ),
     )
+    if plan.broken_plan_ids:
+        PaymentPlan.objects.filter(pk__in=plan.broken_plan_ids, status=PlanStatus.ACTIVE).update(
+            status=PlanStatus.BROKEN
+        )
     if plan.applied_letter_ids:
         LetterRequest.objects.filter(
             pk__in=plan.applied_letter_ids, applied_on__isnull=True

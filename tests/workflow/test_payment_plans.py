@@ -1,0 +1,93 @@
+"""A payment plan whose instalment stays unpaid is marked broken and collection resumes."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from amicable.domain.lifecycle import FileState
+from amicable.files import ledger
+from amicable.files.models import Event, File
+from amicable.plans.models import PaymentPlan, PlanStatus
+from amicable.plans.selectors import InstalmentStatus, plan_schedule
+from amicable.plans.services import request_payment_plan
+from tests.workflow.conftest import collection_file, run, snapshot, state_of
+
+pytestmark = pytest.mark.django_db
+
+
+def plan_on(file: File) -> PaymentPlan:
+    """Three monthly instalments from Tuesday 15 April 2025, agreed on 9 April."""
+    result = request_payment_plan(
+        file=file,
+        instalment_count=3,
+        first_due_on=date(2025, 4, 15),
+        today=date(2025, 4, 9),
+        actor="debtor",
+    )
+    assert result.accepted
+    return result.plan
+
+
+def pay(file: File, amount: Decimal, on: date, reference: str) -> None:
+    ledger.post_payment(
+        file=file,
+        amount=amount,
+        value_date=on,
+        actor="test",
+        source="statement",
+        source_reference=reference,
+    )
+
+
+def test_unpaid_instalment_breaks_the_plan_after_its_tolerance() -> None:
+    file = collection_file()
+    plan = plan_on(file)
+    first, second = plan.instalments.all()[:2]
+    pay(file, first.amount, date(2025, 4, 14), "first")
+    assert second.due_on == date(2025, 5, 15)
+
+    run(date(2025, 4, 30))
+    run(date(2025, 5, 29))  # 14 days after the due date: still tolerated
+    assert state_of(file) is FileState.PAYMENT_PLAN
+    # The plans app reads the second instalment as late, as the run does.
+    statuses = [view.status for view in plan_schedule(plan, today=date(2025, 5, 30))]
+    assert statuses == [InstalmentStatus.PAID, InstalmentStatus.LATE, InstalmentStatus.DUE]
+
+    result = run(date(2025, 5, 30))
+
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.BROKEN
+    assert state_of(file) is FileState.IN_COLLECTION
+    event = Event.objects.get(file=file, kind="payment_plan_broken")
+    assert event.data == {
+        "plan": plan.pk,
+        "instalment": 2,
+        "due_on": "2025-05-15",
+        "amount": str(second.amount),
+        "received": str(first.amount),
+    }
+    assert result.counts["plans_broken"] == 1
+
+
+def test_plan_paid_on_time_keeps_running() -> None:
+    file = collection_file()
+    plan = plan_on(file)
+    first, second, _ = plan.instalments.all()
+    pay(file, first.amount, date(2025, 4, 14), "first")
+    pay(file, second.amount, date(2025, 5, 20), "second")  # late, within the tolerance
+    run(date(2025, 6, 2))
+    plan.refresh_from_db()
+    assert (plan.status, state_of(file)) == (PlanStatus.ACTIVE, FileState.PAYMENT_PLAN)
+
+
+def test_a_broken_plan_is_marked_once() -> None:
+    file = collection_file()
+    plan_on(file)
+    run(date(2025, 5, 1))
+    assert state_of(file) is FileState.IN_COLLECTION
+    after = snapshot()
+    run(date(2025, 5, 1))
+    assert snapshot() == after
