@@ -179,6 +179,13 @@ def test_an_agent_reviews_a_proof_uploaded_in_the_portal(
     assert shown.headers["content-type"] == "application/pdf"
     assert shown.headers["content-disposition"] == 'inline; filename="extrait.pdf"'
     assert shown.body() == MINIMAL_PDF
+    # And Chromium opens it in its PDF viewer (a sandboxed PDF would not load at all).
+    viewer = context.new_page()
+    opened = viewer.goto(document_url)
+    assert opened is not None
+    assert opened.status == 200
+    assert viewer.evaluate("document.contentType") == "application/pdf"
+    viewer.close()
 
     form = page.locator(f"#review-{proof_item.document.pk}")
     # What the debtor declared is already filled in.

@@ -111,9 +111,19 @@ def test_a_document_is_served_inline_with_its_type(agent: tuple[Client, User], f
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="facture.pdf"'
-    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'; img-src 'self'"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" not in response
     assert response["Cache-Control"] == "private, no-store"
     assert b"".join(response.streaming_content) == pdf  # type: ignore[arg-type]
+
+
+def test_an_image_is_served_inline_in_a_sandbox(agent: tuple[Client, User], file: File) -> None:
+    client, _ = agent
+    document = make_document(file, name="capture.png")
+    response = client.get(f"/backoffice/files/{file.reference}/documents/{document.pk}/")
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"] == 'inline; filename="capture.png"'
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'; img-src 'self'"
 
 
 def test_a_type_a_browser_could_run_is_only_downloaded(

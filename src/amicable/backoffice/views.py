@@ -463,8 +463,12 @@ def document(request: HttpRequest, reference: str, document_id: int) -> FileResp
         as_attachment=not inline,
         filename=doc.original_name,
     )
-    # The upload came from outside: no script of it may run in the agent's session.
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    # The upload came from outside: nothing in it may run in the agent's session. Only types
+    # sniffed from the content are shown inline, never sniffed again by the browser (nosniff,
+    # SecurityMiddleware); an image is also sandboxed. A PDF is not: Chromium's viewer does
+    # not open a sandboxed document, and a PDF's scripts run in the viewer, not in the page.
+    if doc.content_type != "application/pdf":
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
     response["Cache-Control"] = "private, no-store"
     return response
 
