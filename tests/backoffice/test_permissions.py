@@ -226,3 +226,32 @@ def test_the_sign_in_form_needs_the_csrf_token_too() -> None:
     client = Client(enforce_csrf_checks=True)
     response = client.post("/backoffice/sign-in/", {"username": user.username, "password": "x"})
     assert response.status_code == 403
+
+
+MENU = {
+    "Work queues": "/backoffice/",
+    "Import files": "/backoffice/intake/upload",
+    "Search": "/backoffice/search/",
+    "Dashboard": "/backoffice/dashboard/",
+    "Audit trail": "/backoffice/audit/",
+    "Refused contacts": "/backoffice/audit/refused-contacts/",
+}
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"),
+    [
+        (AGENT, {"Work queues", "Import files", "Search"}),
+        (SUPERVISOR, {"Work queues", "Import files", "Search", "Dashboard"}),
+        (COMPLIANCE, {"Work queues", "Search", "Dashboard", "Audit trail", "Refused contacts"}),
+        (ADMIN, set(MENU)),
+    ],
+    ids=lambda v: v.value.replace(" ", "_") if isinstance(v, Role) else "",
+)
+def test_the_menu_offers_what_the_role_opens(db: None, role: Role, shown: set[str]) -> None:
+    client = sign_in(Client(), make_staff(role))
+    html = client.get("/backoffice/").content.decode()
+    nav = html[html.index("<nav") : html.index("</nav>")]
+    assert {label for label, href in MENU.items() if f'<a href="{href}">{label}</a>' in nav} == (
+        shown
+    )
