@@ -36,3 +36,6 @@ urlpatterns = [
     path("rights/", views.rights, name="rights"),
     path("faq/", views.faq_page, name="faq"),
 ]
+
+if views.bench_enabled():
+    urlpatterns.append(path("bench-ping/", views.bench_ping, name="bench_ping"))

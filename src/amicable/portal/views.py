@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -521,3 +523,19 @@ def faq_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     entries = faq.search(query)
     return render(request, "portal/faq.html", {"entries": entries, "query": query})
+
+
+def bench_enabled() -> bool:
+    """Whether the benchmark's ceiling page is served: in development, or when the benchmark
+    starts the server with ``AMICABLE_BENCH=1``; never in production otherwise."""
+    return bool(settings.DEBUG) or os.environ.get("AMICABLE_BENCH") == "1"
+
+
+def bench_ping(request: HttpRequest) -> HttpResponse:
+    """A fixed page through the same middleware, server and database connection as the portal:
+    the ceiling that ``bench/portal.py`` compares the file page with."""
+    if not bench_enabled():
+        raise Http404
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("<!doctype html><title>pong</title><p>pong</p>")
