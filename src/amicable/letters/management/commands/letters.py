@@ -5,20 +5,29 @@ Subcommands:
 - ``sample KIND --lang LANG --out FILE.pdf`` writes a demonstration letter built from in-memory
   data (:func:`amicable.letters.samples.sample_letter_data`); ``KIND`` is a letter kind or
   ``all``, which writes one PDF per kind and language into the folder given by ``--out``.
-- ``batch`` (to come with the letters archive): renders the letters due from the database.
-  Add its parser in :meth:`Command.add_arguments` and its handler in ``Command.handlers``.
+- ``batch [--date YYYY-MM-DD] [--out DIR]`` produces the letters the daily run queued for
+  that day (default today in Belgium), archives them, queues the e-mail ones, and puts the
+  paper ones into one PDF for the printer with a CSV manifest, written into ``--out`` when
+  given (:func:`amicable.letters.post.run_letters_batch`). Running it again does nothing new.
+- ``send-emails [--limit N]`` sends the queued e-mails that are due, through the contact
+  guard, and reschedules the failed ones (:func:`amicable.letters.emails.send_due_emails`).
+  Run it every few minutes (or the ``send_emails_task`` task).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from amicable.domain.mentions import LetterKind
 from amicable.letters.data import LANGUAGES, Language
+from amicable.letters.emails import count_waiting, send_due_emails
+from amicable.letters.post import run_letters_batch
 from amicable.letters.rendering import LetterRefused, render_letter
 from amicable.letters.samples import sample_letter_data
 
@@ -26,7 +35,10 @@ ALL = "all"
 
 
 class Command(BaseCommand):
-    help = "Render letters as PDF: 'sample' writes demonstration letters."
+    help = (
+        "Letters: 'sample' writes demonstration letters, 'batch' produces the day's letters, "
+        "'send-emails' sends the e-mails due."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         subcommands = parser.add_subparsers(
@@ -53,13 +65,34 @@ class Command(BaseCommand):
         sample.add_argument(
             "--out", required=True, type=Path, help="the PDF file, or the folder with 'all'"
         )
-        # The 'batch' subcommand (letters due, from the database) is added here with the
-        # letters archive: subcommands.add_parser("batch", ...).
+        batch = subcommands.add_parser(
+            "batch",
+            help="produce the day's letters and the post run for the printer",
+            description="Produce the letters the daily run queued, archive them, queue the "
+            "e-mails, and write the paper ones as one PDF with a CSV manifest.",
+        )
+        batch.add_argument(
+            "--date",
+            type=date.fromisoformat,
+            help="the day of the run, YYYY-MM-DD (default: today in Belgium)",
+        )
+        batch.add_argument(
+            "--out", type=Path, help="a folder that receives the PDF and the manifest"
+        )
+        send = subcommands.add_parser(
+            "send-emails",
+            help="send the queued e-mails that are due",
+            description="Send the queued e-mails that are due, through the contact guard; "
+            "failed ones are tried again later.",
+        )
+        send.add_argument(
+            "--limit", type=int, default=500, help="at most this many e-mails (default 500)"
+        )
 
     @property
     def handlers(self) -> dict[str, Callable[[dict[str, Any]], None]]:
         """The function that runs each subcommand, by name."""
-        return {"sample": self._sample}
+        return {"sample": self._sample, "batch": self._batch, "send-emails": self._send_emails}
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.handlers[options["subcommand"]](options)
@@ -83,3 +116,34 @@ class Command(BaseCommand):
             raise CommandError(str(refused)) from None
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(pdf)
+
+    def _batch(self, options: dict[str, Any]) -> None:
+        run_date: date = options["date"] or timezone.localdate()
+        result = run_letters_batch(run_date=run_date, out_dir=options["out"])
+        batch = result.batch
+        if batch is None:
+            self.stdout.write(f"No letter to post for {run_date.isoformat()}.")
+        else:
+            self.stdout.write(
+                f"Post run {run_date.isoformat()} #{batch.sequence}: {batch.letter_count} "
+                f"letters, {batch.page_count} pages, sha256 {batch.pdf_sha256}."
+            )
+        for path in result.written:
+            self.stdout.write(f"Wrote {path}.")
+        self.stdout.write(
+            f"E-mails queued: {result.emails_queued}. Letters refused: {result.refused}."
+        )
+        for request_id, errors in sorted(result.errors.items()):
+            self.stderr.write(f"Letter request {request_id} refused:")
+            for error in errors:
+                self.stderr.write(f"- {error}")
+
+    def _send_emails(self, options: dict[str, Any]) -> None:
+        if options["limit"] < 1:
+            raise CommandError("--limit must be 1 or more.")
+        report = send_due_emails(limit=options["limit"])
+        self.stdout.write(
+            f"Sent {len(report.sent)}, to retry {len(report.retried)}, failed "
+            f"{len(report.failed)}, postponed {len(report.postponed)}, refused "
+            f"{len(report.refused)}. Still queued: {count_waiting()}."
+        )
