@@ -15,9 +15,10 @@ created and migrated first: never point it at a database you want to keep. Then:
 3. each file is imported by ``amicable.payments.services.import_statement_file`` in a process of
    its own (so that its peak memory is its own): parse time, match-and-post time, movements per
    second, CPU seconds (the Python process and its PostgreSQL backend), peak RSS;
-4. the same CODA file is read by our reader and by ``febelfin-coda`` (installed only in the
-   benchmark venv bench/out/venv-oracle, created here if missing), each in its own process,
-   best of three: our time / febelfin-coda's time.
+4. the matching alone (reads only, no posting) is timed on a CODA file of
+   ``--reader-movements`` payments (100,000 by default); that file is then read by our reader
+   and by ``febelfin-coda`` (installed only in the benchmark venv bench/out/venv-oracle,
+   created here if missing), each in its own process, best of three: our time / theirs.
 
 Target: the whole import of one file under 60 s on this 2-core machine. ``--profile`` prints a
 cProfile of the CODA import (top 30) instead of the child-process measurement.
@@ -533,6 +534,33 @@ def import_one(path: Path, url: str, *, profile: bool = False) -> dict[str, Any]
     }
 
 
+def match_only(path: Path, url: str) -> dict[str, Any]:
+    """The matching alone (three rules and suggestions, reads only) on every credit of ``path``:
+    what the set-based part of an import costs, without posting."""
+    _setup_django(url, migrate=False)
+    from django.db import connection
+
+    from amicable.payments.matching import match_credits
+    from amicable.statements import parse_statement
+
+    credits = [m for m in parse_statement(path.read_bytes()).movements if m.amount > 0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    cpu = time.process_time() + _backend_cpu(backend)
+    started = time.perf_counter()
+    matches = match_credits(credits)
+    wall = time.perf_counter() - started
+    return {
+        "file": path.name,
+        "movements": len(credits),
+        "matched": sum(1 for m in matches if m.matched),
+        "wall_s": wall,
+        "cpu_s": time.process_time() + _backend_cpu(backend) - cpu,
+        "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
 def parse_one(path: Path) -> float:
     """Seconds our reader takes on ``path`` (no database)."""
     from amicable.statements import parse_statement
@@ -609,6 +637,11 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--import-one", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--parse-one", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--match-only",
+        type=Path,
+        help="time the matching alone on this file against the database as it is, and stop",
+    )
     return parser.parse_args()
 
 
@@ -630,6 +663,9 @@ def main() -> None:
         return
     if args.import_one:
         print(json.dumps(import_one(args.import_one, args.url)))
+        return
+    if args.match_only:
+        print(json.dumps(match_only(args.match_only, args.url)))
         return
     OUT.mkdir(parents=True, exist_ok=True)
     _recreate_database(args.url)
@@ -680,6 +716,15 @@ def main() -> None:
         reader_path = OUT / f"reconcile-reader-{args.reader_movements}.cod"
         picked = rng.choices(range(1, args.files + 1), k=args.reader_movements)
         write_coda(payments(book, picked, args.reader_movements, rng), reader_path)
+    matching = json.loads(
+        subprocess.run(
+            [sys.executable, __file__, "--match-only", str(reader_path), "--url", args.url],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()[-1]
+    )
+    print(json.dumps(matching), flush=True)
     ours, theirs, moves = compare_readers(reader_path)
     with open("/proc/loadavg") as loadavg:
         load = loadavg.read().split()[0]
@@ -692,6 +737,11 @@ def main() -> None:
     for row in rows:
         print(row)
     print()
+    print(
+        f"Matching alone (reads only), {matching['movements']:,} credits of {reader_path.name}: "
+        f"{matching['wall_s']:.1f} s, CPU {matching['cpu_s']:.1f} s, peak RSS "
+        f"{matching['max_rss_mb']:,.0f} MB, {matching['matched']:,} matched"
+    )
     print(
         f"CODA reader, {moves:,} movements, best of 3: ours {ours:.2f} s, febelfin-coda "
         f"{theirs:.2f} s, ratio {ours / theirs:.2f}; load average at the end {load}; "
