@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,13 @@ import pypdf
 import pytest
 from django.core.management import call_command
 
+from amicable.domain.allocation import Component
 from amicable.domain.lifecycle import FileState
 from amicable.domain.mentions import LetterKind
-from amicable.files.models import Claim, Event, File, WorkItem, WorkItemKind
+from amicable.domain.money import format_eur
+from amicable.files.ledger import file_balance
+from amicable.files.models import Claim, Event, File, LedgerEntry, WorkItem, WorkItemKind
+from amicable.letters.emails import send_due_emails
 from amicable.letters.models import (
     ContactAttempt,
     EmailStatus,
@@ -30,11 +35,11 @@ from amicable.letters.models import (
 )
 from amicable.letters.post import MANIFEST_COLUMNS, run_letters_batch
 from amicable.letters.services import produce_letter, reprint_letter
-from amicable.workflow.models import LetterRequest, LetterStatus
+from amicable.workflow.models import LetterRequest, LetterStatus, Postage
 from tests.factories import claim_input, make_creditor, make_file
 from tests.letters.conftest import brussels
 from tests.letters.reading import normalise
-from tests.workflow.conftest import MONDAY, run
+from tests.workflow.conftest import MONDAY, collection_file, run
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +219,57 @@ def test_the_batch_prints_the_archived_bytes(tmp_path: Path) -> None:
     single = pypdf.PdfReader(io.BytesIO(reprint_letter(letter)))
     assert [p.extract_text() for p in reader.pages] == [p.extract_text() for p in single.pages]
     assert letter.file.file_state is FileState.GRACE_PERIOD
+
+
+def follow_up_letters(file: File) -> list[SentLetter]:
+    return list(SentLetter.objects.filter(file=file, kind="follow_up_reminder").order_by("pk"))
+
+
+def test_a_follow_up_shows_the_cost_the_daily_run_then_charges_xix2() -> None:
+    Postage.objects.create(valid_from=date(2025, 1, 1), amount=Decimal("1.74"))
+    file = collection_file(regular_supply=False)
+    # The first follow-up goes by e-mail (no postage), the second on paper (CEL art. XIX.2:
+    # at most EUR 7.50 plus the postage of the day it is sent).
+    run(date(2025, 4, 22))
+    run_letters_batch(run_date=date(2025, 4, 22), at=brussels(2025, 4, 22, 9, 0))
+    assert send_due_emails(now=brussels(2025, 4, 22, 10, 0)).sent != []
+    run(date(2025, 4, 23))
+    run(date(2025, 5, 15))
+    run_letters_batch(run_date=date(2025, 5, 15), at=brussels(2025, 5, 15, 9, 0))
+    run(date(2025, 5, 16))
+
+    charged = list(
+        LedgerEntry.objects.filter(file=file, component=Component.REMINDER_COST)
+        .order_by("value_date")
+        .values_list("amount", "value_date")
+    )
+    assert charged == [
+        (Decimal("7.50"), date(2025, 4, 22)),
+        (Decimal("9.24"), date(2025, 5, 15)),
+    ]
+    shown = [
+        [(i["component"], i["label"], i["amount"]) for i in letter.content["items"]]
+        for letter in follow_up_letters(file)
+    ]
+    assert [lines[-1] for lines in shown] == [
+        ("reminder_cost", "le présent rappel", "7,50\u00a0€"),
+        ("reminder_cost", "le présent rappel", "9,24\u00a0€"),
+    ]
+    # The second shows the first one's cost, booked meanwhile, and its own.
+    assert shown[1][-2] == ("reminder_cost", "", "7,50\u00a0€")
+    for letter in follow_up_letters(file):
+        balance = file_balance(file, as_of=letter.letter_date)
+        assert letter.content["payment"]["amount"] == format_eur(balance.outstanding, "fr")
+
+
+def test_a_free_follow_up_shows_no_cost_xix2() -> None:
+    file = collection_file(regular_supply=True)  # one of the three free reminders a year
+    run(date(2025, 4, 22))
+    run_letters_batch(run_date=date(2025, 4, 22), at=brussels(2025, 4, 22, 9, 0))
+
+    (letter,) = follow_up_letters(file)
+    assert [i["component"] for i in letter.content["items"]] == [
+        "principal",
+        "interest",
+        "indemnity",
+    ]
