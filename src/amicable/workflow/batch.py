@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import F, Max, Q, QuerySet, Sum
+from django.db.models import Case, DateTimeField, F, Max, Q, QuerySet, Sum, When
 
 from amicable.domain.allocation import Component
 from amicable.domain.lifecycle import OPEN_STATES, SUSPENDING_STATES, FileState
@@ -23,7 +23,7 @@ from amicable.domain.money import CENT, ZERO
 from amicable.files.ledger import PAYMENT_KINDS
 from amicable.files.models import Allocation, Claim, EntryKind, Event, File, LedgerEntry
 from amicable.plans.models import Instalment, PaymentPlan, PlanStatus
-from amicable.workflow.models import LetterRequest
+from amicable.workflow.models import LetterRequest, StepKind
 
 __all__ = [
     "Batch",
@@ -116,7 +116,7 @@ class LetterRow:
     due_on: date
     produced_on: date | None
     applied_on: date | None
-    requested_at: datetime | None  # None: queued by this run
+    requested_at: datetime | None  # formal notices only; None when queued by this run
     charges_cost: bool = False
 
 
@@ -138,7 +138,7 @@ class FileRow:
     creditor_id: int
     debtor_has_email: bool
     opened_on: date
-    created_at: datetime
+    created_at: datetime | None  # read for FORMAL_NOTICE files only
     formal_notice_sent_on: date | None
     waiting_period_last_day: date | None
     suspended_until: date | None
@@ -163,7 +163,7 @@ _FILE_COLUMNS = (
     "creditor_id",
     "debtor__email",
     "opened_on",
-    "created_at",
+    "notice_created_at",
     "formal_notice_sent_on",
     "waiting_period_last_day",
     "suspended_until",
@@ -202,9 +202,14 @@ _LETTER_COLUMNS = (
     "due_on",
     "produced_on",
     "applied_on",
-    "requested_at",
+    "notice_requested_at",
     "charges_cost",
 )
+
+
+def _only_for(condition: Q, column: str) -> Case:
+    """``column`` where ``condition`` holds, else NULL."""
+    return Case(When(condition, then=F(column)), default=None, output_field=DateTimeField())
 
 
 def load_batch(batch: Batch, *, run_date: date, lock: bool) -> list[FileRow]:
@@ -219,6 +224,10 @@ def load_batch(batch: Batch, *, run_date: date, lock: bool) -> list[FileRow]:
     if lock and connection.features.has_select_for_update_skip_locked:
         files_query = files_query.select_for_update(skip_locked=True, of=("self",))
     files: dict[int, FileRow] = {}
+    # Only the formal notice step compares times: other rows skip parsing them.
+    files_query = files_query.annotate(
+        notice_created_at=_only_for(Q(state=FileState.FORMAL_NOTICE), "created_at")
+    )
     for row in files_query.values_list(*_FILE_COLUMNS):
         (
             file_id,
@@ -318,7 +327,12 @@ def _add_ledger_sums(
 
 
 def _add_letters(files: dict[int, FileRow], in_batch: Q) -> None:
-    letters = LetterRequest.objects.filter(in_batch).order_by("id").values_list(*_LETTER_COLUMNS)
+    letters = (
+        LetterRequest.objects.filter(in_batch)
+        .annotate(notice_requested_at=_only_for(Q(kind=StepKind.FORMAL_NOTICE), "requested_at"))
+        .order_by("id")
+        .values_list(*_LETTER_COLUMNS)
+    )
     for letter_id, file_id, *values in letters:
         file = files.get(file_id)
         if file is not None:
