@@ -275,3 +275,24 @@ def test_interest_never_runs_past_the_last_published_rate() -> None:
     # 147 more days (07-01..11-24) at 8 % on 200.00: 6.4438 more, truncated once overall.
     assert extended > stopped
     assert ledger.file_balance(file, as_of=date(2026, 7, 1)).interest_accrued > stopped
+
+
+def test_interest_booked_past_a_payment_date_is_never_booked_twice() -> None:
+    file = make_file()
+    ledger.book_interest(file=file, through=date(2025, 5, 9), actor="t")
+    ledger.post_payment(
+        file=file,
+        amount=Decimal("1.00"),
+        value_date=date(2025, 4, 17),
+        actor="bank",
+        source="statement",
+        source_reference="mv-7",
+    )
+    ledger.book_interest(file=file, through=date(2025, 5, 4), actor="t")
+    periods = list(
+        LedgerEntry.objects.filter(file=file, component=Component.INTEREST, kind=EntryKind.CHARGE)
+        .order_by("period_start")
+        .values_list("period_start", "period_end")
+    )
+    assert periods == [(FIRST_CHARGEABLE, date(2025, 5, 9))]
+    assert_invariants(file)

@@ -425,20 +425,34 @@ def book_interest(
 def _book_interest_locked(
     file: File, *, through: date, actor: str, source: str, strict: bool = True
 ) -> list[LedgerEntry]:
-    balance = file_balance(file, as_of=through)
+    # Everything booked counts, whatever its value date: interest already booked past
+    # ``through`` (a payment dated earlier) must never be booked a second time.
+    balance = _booked_balance(file)
+    rules = rules_for(file.file_state)
+    if not rules.accrues_interest:
+        return []
+    rates = rate_table()
+    last_known = last_day_with_rates(rates)
     claims = {c.pk: c for c in file.claims.all()}
     entries: list[LedgerEntry] = []
     for claim_balance in balance.claims:
         claim = claims[claim_balance.claim_id]
-        amount = claim_balance.interest_accrued
+        if not claim.interest_applies or claim.first_chargeable_day is None:
+            continue
+        principal = claim_balance.outstanding(Component.PRINCIPAL)
+        start, end = _interest_window(file, claim, claim_balance.interest_booked_through, through)
+        end = min(end, last_known)
+        if principal <= 0 or start > end:
+            continue
+        amount = accrued_interest(principal, start, end, claim.applied_interest_rate, rates=rates)
         if amount <= 0:
             continue
         refusal = law.refusal_for(
             kind=ChargeKind.INTEREST,
             amount=amount,
-            on=through,
+            on=end,
             first_chargeable_day=claim.first_chargeable_day,
-            charging_allowed=rules_for(file.file_state).charging,
+            charging_allowed=rules.charging,
             has_clause=claim.interest_applies,
             cap=None,
         )
@@ -446,8 +460,6 @@ def _book_interest_locked(
             if strict:
                 raise ChargeRefused(refusal)
             continue
-        start, end = _interest_window(file, claim, claim_balance.interest_booked_through, through)
-        end = min(end, last_day_with_rates(rate_table()))
         entries.append(
             LedgerEntry(
                 file=file,
@@ -627,6 +639,15 @@ def _correct_interest_booked_past(
         excess = accrued_interest(
             paid, value_date, booked_through, claim.applied_interest_rate, rates=rate_table()
         )
+        # Each booking was truncated to the cent on its own: never take back more than was
+        # booked for the days from the value date on (nor more than the claim's interest).
+        booked_since = (
+            LedgerEntry.objects.filter(
+                claim=claim, component=Component.INTEREST, period_end__gte=value_date
+            ).aggregate(total=Sum("amount"))["total"]
+            or ZERO
+        )
+        excess = min(excess, booked_since, claim_balance.charged[Component.INTEREST])
         if excess <= 0:
             continue
         LedgerEntry.objects.create(
