@@ -26,6 +26,7 @@ import os
 import platform
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -42,9 +43,10 @@ DATABASE = "amicable_bench_daily"
 RUN_DATE = date(2025, 6, 30)
 
 HEADER = (
-    "| date | CPU | open files | claims | files visited | run s (command s) | files/s "
-    "| peak RSS MiB | second run s | floor s (one UPDATE) | run/floor |\n"
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    "| date | machine | open files | claims | files visited | run s (command s) | files/s "
+    "| CPU s | files per CPU s | peak RSS MiB | second run s | floor s (one UPDATE) "
+    "| run/floor |\n"
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 )
 
 # Where the files stand on 30 June 2025, by i % 100 (what the run then does, in brackets).
@@ -558,9 +560,50 @@ def load(database_url: str, files: int) -> int:
     return claim_id
 
 
-def run_child(database_url: str) -> tuple[float, int, str]:
-    """``amicable run-daily`` in a child process: wall seconds, peak RSS in KiB, its output."""
+class BackendCPU(threading.Thread):
+    """Samples the CPU time of the database's other backends while a child process runs.
+
+    The child's own CPU time comes from ``wait4``; its PostgreSQL backend is another process,
+    whose time is read from ``/proc`` (the server runs on this machine) until it exits.
+    """
+
+    def __init__(self, server: str) -> None:
+        super().__init__(daemon=True)
+        self.server = server
+        self.seen: dict[int, float] = {}
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
+        with psycopg.connect(f"{self.server}/{DATABASE}", autocommit=True) as connection:
+            while not self.done.is_set():
+                pids = connection.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> "
+                    "pg_backend_pid() AND backend_type = 'client backend'",
+                    (DATABASE,),
+                ).fetchall()
+                for (pid,) in pids:
+                    try:
+                        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    except OSError:
+                        continue
+                    self.seen[pid] = (int(fields[11]) + int(fields[12])) / tick
+                self.done.wait(0.2)
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.seen.values())
+
+
+def run_child(database_url: str, server: str) -> tuple[float, float, int, str]:
+    """``amicable run-daily`` in a child process.
+
+    Returns the wall seconds, the CPU seconds (the child and its database backend), the peak
+    RSS of the child in KiB, and its output.
+    """
     env = {**os.environ, "DATABASE_URL": database_url, "DATABASE_CONN_MAX_AGE": "0"}
+    backend = BackendCPU(server)
+    backend.start()
     started = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-m", "amicable", "run-daily", "--date", RUN_DATE.isoformat()],
@@ -573,10 +616,13 @@ def run_child(database_url: str) -> tuple[float, int, str]:
     output = child.stdout.read()
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - started
+    backend.done.set()
+    backend.join()
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise SystemExit(f"run-daily failed with status {child.returncode}:\n{output}")
-    return seconds, usage.ru_maxrss, output
+    cpu = usage.ru_utime + usage.ru_stime + backend.seconds
+    return seconds, cpu, usage.ru_maxrss, output
 
 
 def floor() -> float:
@@ -626,9 +672,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"loaded {options.files} files, {claims} claims in {load_seconds:.0f}s", file=sys.stderr)
 
     floor_seconds = floor()
-    run_seconds, peak_kib, output = run_child(database_url)
+    run_seconds, run_cpu, peak_kib, output = run_child(database_url, options.server)
     print(output, file=sys.stderr)
-    _, _, second_output = run_child(database_url)
+    _, second_cpu, _, second_output = run_child(database_url, options.server)
     print(second_output, file=sys.stderr)
 
     # "Daily run #1 for 2025-06-30: 18400 of 18400 files in 20.8s (19 batches)."
@@ -636,13 +682,15 @@ def main(argv: list[str] | None = None) -> None:
     visited = int(summary.split(" of ")[1].split(" files")[0])
     inside = float(summary.split(" files in ")[1].split("s (")[0])
     second_inside = float(second_output.splitlines()[0].split(" files in ")[1].split("s (")[0])
+    load = os.getloadavg()[0]
     if options.header:
         print(HEADER)
     print(
-        f"| {date.today().isoformat()} | {cpu_model()}, {os.cpu_count()} cores "
-        f"| {options.files:,} | {claims:,} | {visited:,} | {inside:.0f} ({run_seconds:.0f}) "
-        f"| {visited / inside:,.0f} | {peak_kib / 1024:.0f} | {second_inside:.0f} "
-        f"| {floor_seconds:.1f} | {inside / floor_seconds:.0f} |"
+        f"| {date.today().isoformat()} | {cpu_model()}, {os.cpu_count()} cores; "
+        f"load average {load:.1f} | {options.files:,} | {claims:,} | {visited:,} "
+        f"| {inside:.0f} ({run_seconds:.0f}) | {visited / inside:,.0f} | {run_cpu:.0f} "
+        f"| {visited / run_cpu:,.0f} | {peak_kib / 1024:.0f} | {second_inside:.0f} "
+        f"({second_cpu:.0f} CPU) | {floor_seconds:.1f} | {inside / floor_seconds:.0f} |"
     )
 
 
