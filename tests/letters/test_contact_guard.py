@@ -293,3 +293,22 @@ def test_only_the_first_reminder_is_judged_in_the_state_it_was_queued_for(
     state: FileState, kind: LetterKind | None, judged: FileState
 ) -> None:
     assert state_for_guard(state, kind) is judged
+
+
+def test_the_refused_contacts_are_listed_newest_first_page_by_page() -> None:
+    from amicable.letters.selectors import list_contact_attempts, list_refused_contacts
+
+    file = file_in(FileState.SUSPENDED)
+    other = file_in(FileState.IN_COLLECTION)
+    refused = [
+        log_phone_call(file=file, actor="staff:anna", at=brussels(2025, 4, 2, 9 + n, 0), note="")
+        for n in range(3)
+    ]
+    allowed = log_phone_call(file=other, actor="staff:anna", at=NOW, note="")
+
+    first_page = list_refused_contacts(limit=2)
+    second_page = list_refused_contacts(before=first_page[-1].pk, limit=2)
+
+    assert first_page == [refused[2], refused[1]]
+    assert second_page == [refused[0]]
+    assert list(list_contact_attempts(other)) == [allowed]
