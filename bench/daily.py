@@ -682,12 +682,12 @@ def main(argv: list[str] | None = None) -> None:
     visited = int(summary.split(" of ")[1].split(" files")[0])
     inside = float(summary.split(" files in ")[1].split("s (")[0])
     second_inside = float(second_output.splitlines()[0].split(" files in ")[1].split("s (")[0])
-    load = os.getloadavg()[0]
+    load_average = os.getloadavg()[0]
     if options.header:
         print(HEADER)
     print(
         f"| {date.today().isoformat()} | {cpu_model()}, {os.cpu_count()} cores; "
-        f"load average {load:.1f} | {options.files:,} | {claims:,} | {visited:,} "
+        f"load average {load_average:.1f} | {options.files:,} | {claims:,} | {visited:,} "
         f"| {inside:.0f} ({run_seconds:.0f}) | {visited / inside:,.0f} | {run_cpu:.0f} "
         f"| {visited / run_cpu:,.0f} | {peak_kib / 1024:.0f} | {second_inside:.0f} "
         f"({second_cpu:.0f} CPU) | {floor_seconds:.1f} | {inside / floor_seconds:.0f} |"
