@@ -15,14 +15,27 @@ from amicable.domain.references import ogm_from_base, ogm_normalize
 from amicable.files.models import NumberSequence
 
 FILE_SEQUENCE = "file"
+FILE_NUMBER_PG_SEQUENCE = "amicable_file_number"
 REFERENCE_PREFIX = "AM"
 MAX_INSTALMENTS_PER_REFERENCE = 99
 
 
-def allocate_file_numbers(count: int) -> range:
-    """Reserve ``count`` consecutive file numbers and return them."""
+def allocate_file_numbers(count: int) -> list[int]:
+    """Reserve ``count`` file numbers (increasing; consecutive unless another batch interleaves).
+
+    On PostgreSQL a database sequence hands them out without any lock held until commit, so
+    several intake batches run in parallel; a rolled-back batch leaves a gap, which is harmless.
+    Elsewhere (SQLite, one writer at a time) a counter row is advanced in one UPDATE.
+    """
     if count < 1:
         raise ValueError("count must be at least 1")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                [FILE_NUMBER_PG_SEQUENCE, count],
+            )
+            return sorted(row[0] for row in cursor.fetchall())
     with transaction.atomic():
         NumberSequence.objects.get_or_create(name=FILE_SEQUENCE)
         table = connection.ops.quote_name(NumberSequence._meta.db_table)
@@ -32,7 +45,7 @@ def allocate_file_numbers(count: int) -> range:
                 [count, FILE_SEQUENCE],
             )
             (last,) = cursor.fetchone()
-    return range(last - count + 1, last + 1)
+    return list(range(last - count + 1, last + 1))
 
 
 def file_reference(number: int) -> str:

@@ -249,7 +249,7 @@ def _create_files(
         claims: list[Claim] = []
         for (index, item), file in zip(to_create, files, strict=True):
             for claim_input, check in zip(item.claims, checks[index], strict=True):
-                claims.append(_claim_row(file, claim_input, check))
+                claims.append(claim_row(file, claim_input, check))
         _insert_rows(Claim, claims)
         entries = [
             LedgerEntry(
@@ -268,7 +268,7 @@ def _create_files(
         _insert_rows(LedgerEntry, entries)
         events: list[Event] = []
         for (index, item), file, code in zip(to_create, files, codes, strict=True):
-            adjustments = _adjustment_events(file, item, checks[index], actor=actor)
+            adjustments = adjustment_events(file, item, checks[index], actor=actor)
             events.append(
                 Event(
                     file=file,
@@ -389,7 +389,7 @@ def _debtors_for(creditor: Creditor, inputs: Sequence[DebtorInput]) -> dict[str,
     return found
 
 
-def _claim_row(file: File, item: ClaimInput, check: ClaimCheck) -> Claim:
+def claim_row(file: File, item: ClaimInput, check: ClaimCheck) -> Claim:
     return Claim(
         file=file,
         creditor_reference=item.creditor_reference,
@@ -417,7 +417,7 @@ def _claim_row(file: File, item: ClaimInput, check: ClaimCheck) -> Claim:
     )
 
 
-def _adjustment_events(
+def adjustment_events(
     file: File, item: FileInput, checks: Sequence[ClaimCheck], *, actor: str
 ) -> list[Event]:
     events = []

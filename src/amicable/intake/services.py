@@ -41,10 +41,10 @@ from amicable.files.services import (
     CreatedFile,
     DebtorInput,
     FileInput,
-    _adjustment_events,
-    _claim_row,
+    adjustment_events,
     change_file_state,
     check_claim,
+    claim_row,
     create_files,
     initial_state,
 )
@@ -147,7 +147,7 @@ def add_claim(*, file: File, claim: ClaimInput, actor: str, today: date) -> Adde
             f"'{state}', and a file never goes back: send the claim as a new file.",
             field="first_reminder_sent_on",
         )
-    row = _claim_row(file, claim, check)
+    row = claim_row(file, claim, check)
     row.save()
     ledger.charge_principal(
         claim=row, value_date=row.due_date, actor=actor, source=EntrySource.INTAKE
@@ -165,7 +165,7 @@ def add_claim(*, file: File, claim: ClaimInput, actor: str, today: date) -> Adde
         debtor=_debtor_input(file),
         claims=(claim,),
     )
-    adjustments = _adjustment_events(file, as_file_input, [check], actor=actor)
+    adjustments = adjustment_events(file, as_file_input, [check], actor=actor)
     for event in adjustments:
         event.save()
     _touch(file)
