@@ -302,6 +302,7 @@ def match_credits(movements: Sequence[BankMovement]) -> list[Match]:
     files = _files_by_number(numbers)
     pairs = [p for p in structured if p] + [p for ogms, _ in in_text for p in ogms]
     instalments = _existing_instalments(pairs, files)
+    rows_by_id = {row.id: row for row in files.values()}
 
     def issued(pair: tuple[int, int]) -> _FileRow | None:
         row = files.get(pair[0])
@@ -332,7 +333,6 @@ def match_credits(movements: Sequence[BankMovement]) -> list[Match]:
             if found_row is not None:
                 named.setdefault(found_row.id, MatchMethod.FILE_REFERENCE)
                 match.named.setdefault(found_row.id, "its reference in the text")
-        rows_by_id = {r.id: r for r in files.values()}
         open_named = [file_id for file_id in named if rows_by_id[file_id].is_open]
         for file_id in named:
             if not rows_by_id[file_id].is_open:
