@@ -10,11 +10,11 @@ from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.test import Client
 
-from amicable.backoffice.models import ContactAttempt
 from amicable.backoffice.roles import Role
 from amicable.domain.lifecycle import FileState
 from amicable.files.models import Event, File
 from amicable.files.services import change_file_state
+from amicable.letters.models import ContactAttempt
 from tests.backoffice.conftest import BRUSSELS, NOW, make_staff, sign_in
 from tests.factories import make_file
 
@@ -42,10 +42,10 @@ def test_an_allowed_call_is_logged(agent: tuple[Client, User]) -> None:
     file = collecting_file()
     assert call(client, file, note="Promised to pay Friday.") == ["Call logged."]
     attempt = ContactAttempt.objects.get()
-    assert (attempt.allowed, attempt.at, attempt.staff, attempt.debtor, attempt.channel) == (
+    assert (attempt.allowed, attempt.at, attempt.actor, attempt.debtor, attempt.channel) == (
         True,
         NOW,
-        user,
+        f"staff:{user.username}",
         file.debtor,
         "phone",
     )
@@ -69,7 +69,7 @@ def test_a_second_call_the_same_day_is_refused_with_the_next_possible_time(
         "practices); contact policy (legal.md section 4)) Next possible: 2025-06-19 08:00."
     ]
     refused = ContactAttempt.objects.get(allowed=False)
-    assert (refused.refusal_reason, refused.next_allowed_at) == (
+    assert (refused.reason, refused.next_allowed_at) == (
         "too_many_calls_today",
         datetime(2025, 6, 19, 8, 0, tzinfo=BRUSSELS),
     )
@@ -97,7 +97,7 @@ def test_a_third_party_is_never_called(agent: tuple[Client, User]) -> None:
         "Call refused: Third parties (neighbours, family, employer) are never contacted about "
         "a debt."
     )
-    assert ContactAttempt.objects.get().refusal_reason == "third_party"
+    assert ContactAttempt.objects.get().reason == "third_party"
 
 
 def test_no_call_on_a_sunday(agent: tuple[Client, User]) -> None:
@@ -118,7 +118,7 @@ def test_the_refusals_are_listed_for_the_compliance_officer(agent: tuple[Client,
     call(client, file, recipient="third_party")
     officer = sign_in(Client(), make_staff(Role.COMPLIANCE_OFFICER))
     response = officer.get("/backoffice/audit/refused-contacts/")
-    assert [a.refusal_reason for a in response.context["attempts"]] == ["third_party"]
+    assert [a.reason for a in response.context["attempts"]] == ["third_party"]
     html = response.content.decode()
     assert user.username in html
     assert file.reference in html

@@ -22,7 +22,6 @@ from django.urls import NoReverseMatch, reverse
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
-from amicable.backoffice.models import ContactAttempt
 from amicable.backoffice.roles import Perm
 from amicable.domain.lifecycle import OPEN_STATES, AgentAction, FileState, actions_allowed
 from amicable.domain.references import classify_reference
@@ -44,6 +43,9 @@ from amicable.files.numbers import (
     file_number_from_structured_communication,
     normalize_file_reference,
 )
+from amicable.letters import selectors as letters_selectors
+from amicable.letters.models import ContactAttempt, SentLetter
+from amicable.letters.selectors import list_contact_attempts, list_sent_letters
 from amicable.plans.models import PaymentPlan
 from amicable.plans.selectors import get_open_plan
 from amicable.portal.models import PhishingReport
@@ -248,6 +250,7 @@ class FileView:
     timeline: list[Event]
     open_items: list[WorkItem]
     contacts: list[ContactAttempt]
+    letters: list[SentLetter]
     actions: frozenset[AgentAction]
     # What the debtor declared with each pending proof (paid to, amount, date), by document.
     declared: dict[int, dict[str, str]]
@@ -281,7 +284,8 @@ def get_file_view(file: File, *, as_of: date) -> FileView:
         pending_proofs=[d for d in documents if d.review_status == ReviewStatus.PENDING],
         timeline=list(file.events.order_by("at", "id")),
         open_items=open_items,
-        contacts=list(file.contact_attempts.select_related("staff").order_by("-at", "-id")[:20]),
+        contacts=list(list_contact_attempts(file)[:20]),
+        letters=list(list_sent_letters(file)[:20]),
         actions=actions_allowed(file.file_state),
         declared={
             item.document_id: _declared_payment(item.data)
@@ -479,10 +483,6 @@ def list_audit_events(
 
 
 def list_refused_contacts(*, before: int | None = None) -> list[ContactAttempt]:
-    """The contacts the rules refused (legal.md section 4), newest first."""
-    attempts = (
-        ContactAttempt.objects.filter(allowed=False).select_related("file", "staff").order_by("-id")
-    )
-    if before is not None:
-        attempts = attempts.filter(id__lt=before)
-    return list(attempts[:AUDIT_PAGE_SIZE])
+    """The contacts the rules refused (legal.md section 4), newest first: calls, letters and
+    e-mails alike, as the contact guard recorded them."""
+    return letters_selectors.list_refused_contacts(before=before, limit=AUDIT_PAGE_SIZE)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
@@ -22,17 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from amicable.backoffice.access import actor_name
-from amicable.backoffice.models import ContactAttempt
 from amicable.backoffice.roles import Perm, permission_label
 from amicable.domain.allocation import Component
-from amicable.domain.contact import (
-    ContactChannel,
-    ContactDecision,
-    ContactPurpose,
-    PastContact,
-    Recipient,
-    check_contact,
-)
+from amicable.domain.contact import ContactPurpose, Recipient
 from amicable.domain.lifecycle import (
     AgentAction,
     FileState,
@@ -56,6 +48,8 @@ from amicable.files.models import (
 )
 from amicable.files.services import change_file_state
 from amicable.files.timeline import record_event
+from amicable.letters.models import ContactAttempt
+from amicable.letters.services import log_phone_call
 from amicable.plans.models import PaymentPlan
 from amicable.plans.rules import SELF_SERVICE_STATES, PlanRules
 from amicable.plans.services import PlanError, request_payment_plan
@@ -89,7 +83,6 @@ AGENT_PLAN_RULES = PlanRules(
     max_instalments=99, min_instalment=Decimal("0.01"), max_days_to_first_due=365
 )
 
-_WEEK = timedelta(days=7)
 #: The components a charge is booked on, in the order a cancellation writes them off.
 CHARGE_COMPONENTS = (
     Component.PRINCIPAL,
@@ -542,21 +535,6 @@ def _reduction_data(claim: Claim, component: Component, amount: Decimal) -> dict
 # --- calls and notes ----------------------------------------------------------------------------
 
 
-def recent_contacts(file: File, *, now: datetime) -> list[PastContact]:
-    """The debtor's contacts of the last 7 days that the frequency limits count."""
-    return [
-        PastContact(channel=ContactChannel(channel), at=at)
-        for channel, at in ContactAttempt.objects.filter(
-            debtor_id=file.debtor_id,
-            allowed=True,
-            recipient=Recipient.DEBTOR,
-            at__gt=now - _WEEK,
-            at__lte=now,
-        ).values_list("channel", "at")
-    ]
-
-
-@transaction.atomic
 def log_call(
     *,
     file: File,
@@ -565,58 +543,25 @@ def log_call(
     note: str,
     acting_user: User,
     now: datetime,
-) -> tuple[ContactAttempt, ContactDecision]:
+) -> ContactAttempt:
     """Check a phone call against the contact rules, and log it or its refusal.
 
-    The rules of ``amicable.domain.contact`` (legal.md section 4: no third party, not while
-    collection is suspended, hours, Sundays and holidays, at most one call a day and three a
-    week) decide at the moment the call is logged. A refused call is kept, shown to the agent,
-    and put on the timeline, so that a compliance officer sees what the rules stopped.
+    Through the one contact guard of every outbound contact
+    (``amicable.letters.services.log_phone_call``), so that calls, letters and e-mails count
+    together towards the limits (legal.md section 4: no third party, not while collection is
+    suspended, hours, Sundays and holidays, at most one call a day and three a week). The rules
+    decide at the moment the call is logged. A refused call is kept, shown to the agent and put
+    on the timeline, so that a compliance officer sees what the rules stopped.
     """
-    file = ledger.lock_file(file.pk)
     _check_action(file, AgentAction.LOG_CALL)
-    decision = check_contact(
-        channel=ContactChannel.PHONE,
-        at=now,
-        state=file.file_state,
-        recipient=recipient,
-        purpose=purpose,
-        recent=recent_contacts(file, now=now),
-    )
-    actor = actor_name(acting_user)
-    attempt = ContactAttempt.objects.create(
+    return log_phone_call(
         file=file,
-        debtor_id=file.debtor_id,
-        channel=ContactChannel.PHONE,
+        actor=actor_name(acting_user),
+        at=now,
+        note=note.strip(),
         recipient=recipient,
         purpose=purpose,
-        at=now,
-        allowed=decision.allowed,
-        refusal_reason=decision.reason or "",
-        refusal_message=decision.message[:300] if not decision.allowed else "",
-        article=decision.article[:200],
-        next_allowed_at=decision.next_allowed_at,
-        staff=acting_user,
-        note=note.strip()[:1000],
     )
-    data: dict[str, object] = {
-        "contact_attempt": attempt.pk,
-        "channel": ContactChannel.PHONE.value,
-        "recipient": recipient.value,
-        "purpose": purpose.value,
-    }
-    if decision.allowed:
-        record_event(file, "call_logged", actor=actor, message=note.strip(), data=data)
-    else:
-        data |= {
-            "reason": decision.reason,
-            "article": decision.article,
-            "next_allowed_at": (
-                decision.next_allowed_at.isoformat() if decision.next_allowed_at else None
-            ),
-        }
-        record_event(file, "contact_refused", actor=actor, message=decision.message, data=data)
-    return attempt, decision
 
 
 def add_note(*, file: File, text: str, acting_user: User) -> Event:

@@ -503,7 +503,7 @@ def log_call(request: HttpRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         return _file_page(request, file, status=400, call_form=form)
     try:
-        _attempt, decision = services.log_call(
+        attempt = services.log_call(
             file=file,
             recipient=Recipient(form.cleaned_data["recipient"]),
             purpose=ContactPurpose(form.cleaned_data["purpose"]),
@@ -514,17 +514,16 @@ def log_call(request: HttpRequest, reference: str) -> HttpResponse:
     except services.BackofficeError as exc:
         messages.error(request, exc.message)
         return _file_page(request, file, status=409, call_form=form)
-    if decision.allowed:
+    if attempt.allowed:
         messages.success(request, _("Call logged."))
     else:
         text = _("Call refused: %(why)s (%(article)s)") % {
-            "why": decision.message,
-            "article": decision.article,
+            "why": attempt.message,
+            "article": attempt.article,
         }
-        if decision.next_allowed_at is not None:
-            text += " " + _("Next possible: %(when)s.") % {
-                "when": decision.next_allowed_at.strftime("%Y-%m-%d %H:%M")
-            }
+        if attempt.next_allowed_at is not None:
+            when = timezone.localtime(attempt.next_allowed_at)
+            text += " " + _("Next possible: %(when)s.") % {"when": when.strftime("%Y-%m-%d %H:%M")}
         messages.error(request, text)
     return redirect("backoffice:file", file.reference)
 
