@@ -44,14 +44,12 @@ def access_file_for_debtor(request: HttpRequest, reference: str) -> File:
     debtor_id = signed_in_debtor_id(request)
     if debtor_id is None:
         raise Http404
-    file = (
-        File.objects.filter(reference=normalize_file_reference(reference), debtor_id=debtor_id)
-        .select_related("creditor", "debtor")
-        .first()
-    )
-    if file is None:
-        raise Http404
-    return file
+    try:
+        return File.objects.select_related("creditor", "debtor").get(
+            reference=normalize_file_reference(reference), debtor_id=debtor_id
+        )
+    except File.DoesNotExist:
+        raise Http404 from None
 
 
 def access_document_for_debtor(request: HttpRequest, reference: str, document_id: int) -> Document:
