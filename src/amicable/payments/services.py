@@ -354,6 +354,8 @@ def _reconcile(
     actor: str,
     today: date,
 ) -> None:
+    """Decide on every movement this import inserted: credits are matched and posted first,
+    then the outgoing movements (a return may take back a credit of the same file)."""
     outcomes: dict[int, _Outcome] = {}
     credits: list[tuple[int, BankMovement]] = []
     debits: list[tuple[int, BankMovement]] = []
