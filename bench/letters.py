@@ -13,8 +13,13 @@ Each figure is measured twice: wall-clock time, and the CPU time of this process
 held the core; the CPU time is the cost of the work itself and the figure to compare between
 runs.
 
-Run: ``.venv/bin/python bench/letters.py [--count N] [--header]``. Prints one markdown table
-row (``--header`` prints the table header first). No Django settings are needed.
+``--qr-mask auto`` lets segno score the eight QR masks for every code, as ``epc_qr_svg`` did
+before it fixed one (``amicable.domain.epc.QR_MASK``): the two rows side by side show what the
+fixed mask saves.
+
+Run: ``.venv/bin/python bench/letters.py [--count N] [--qr-mask auto|0-7] [--header]``. Prints
+one markdown table row (``--header`` prints the table header first). No Django settings are
+needed.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from pathlib import Path
 import typst
 from stdnum.be import ogm_vcs
 
+from amicable.domain import epc
 from amicable.domain.epc import epc_payload, epc_qr_svg
 from amicable.domain.mentions import AmountItem, LetterKind
 from amicable.letters.data import Debtor, LetterData, PostalAddress
@@ -39,10 +45,10 @@ from amicable.letters.rendering import render_letter
 from amicable.letters.samples import sample_letter_data
 
 HEADER = (
-    "| date | CPU | letters | letters/s (1 core) | ms/letter | CPU ms/letter "
+    "| date | CPU | QR mask | letters | letters/s (1 core) | ms/letter | CPU ms/letter "
     "| of which QR code CPU ms | first letter ms | floor CPU ms (bare compile, one QR) "
     "| letter/floor (CPU) |\n"
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 )
 
 FLOOR_TEMPLATE = b"""
@@ -187,8 +193,15 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000, help="letters to render")
     parser.add_argument("--floor-count", type=int, default=1_000, help="bare compiles")
     parser.add_argument("--cpu", type=int, help="the CPU to run on (default: the first)")
+    parser.add_argument(
+        "--qr-mask",
+        choices=["auto", *map(str, range(8))],
+        default=str(epc.QR_MASK),
+        help=f"the QR data mask: 'auto' scores all eight per code (default {epc.QR_MASK})",
+    )
     parser.add_argument("--header", action="store_true", help="print the table header first")
     options = parser.parse_args()
+    epc.QR_MASK = None if options.qr_mask == "auto" else int(options.qr_mask)  # type: ignore[assignment]
     pinned = pin_to_one_core(options.cpu)
     letters = notices(options.count)
     first, per_letter = bench_letters(letters)
@@ -197,7 +210,8 @@ def main() -> None:
     if options.header:
         print(HEADER)
     print(
-        f"| {date.today().isoformat()} | {cpu_model()} ({pinned}) | {options.count:,} "
+        f"| {date.today().isoformat()} | {cpu_model()} ({pinned}) | {options.qr_mask} "
+        f"| {options.count:,} "
         f"| {1 / per_letter.wall:,.0f} | {per_letter.wall * 1000:.2f} "
         f"| {per_letter.cpu * 1000:.2f} | {qr.cpu * 1000:.2f} | {first * 1000:.0f} "
         f"| {floor.cpu * 1000:.2f} | {per_letter.cpu / floor.cpu:.1f} |"
