@@ -158,14 +158,17 @@ def _to(file: File, *states: FileState) -> None:
         change_file_state(file=file, new_state=state, actor="test")
 
 
-FORMS = {"add-note", "log-call", "resolve-dispute"}
+FORMS = {"add-note", "log-call", "resolve-dispute", "send-letter"}
 
 
 @pytest.mark.parametrize(
     ("path", "shown"),
     [
-        ((), {"add-note"}),
-        ((FileState.WAITING_PERIOD, FileState.IN_COLLECTION), {"add-note", "log-call"}),
+        ((), {"add-note", "send-letter"}),
+        (
+            (FileState.WAITING_PERIOD, FileState.IN_COLLECTION),
+            {"add-note", "log-call", "send-letter"},
+        ),
         ((FileState.DISPUTED,), {"add-note", "resolve-dispute"}),
         ((FileState.CLOSED,), {"add-note"}),
     ],

@@ -82,6 +82,7 @@ def endpoints(world: World) -> list[Endpoint]:
         Endpoint("log_call", "post", f"/backoffice/files/{ref}/call/", WORKERS, 400),
         Endpoint("resolve_dispute", "post", f"/backoffice/files/{ref}/dispute/", WORKERS, 400),
         Endpoint("agree_plan", "post", f"/backoffice/files/{ref}/plan/", WORKERS, 400),
+        Endpoint("send_letter", "post", f"/backoffice/files/{ref}/letter/", WORKERS, 400),
         Endpoint("search", "get", "/backoffice/search/?q=nobody", EVERYONE, 200),
         Endpoint(
             "dashboard", "get", "/backoffice/dashboard/", {SUPERVISOR, COMPLIANCE, ADMIN}, 200
@@ -111,6 +112,7 @@ ENDPOINT_NAMES = [
     "log_call",
     "resolve_dispute",
     "agree_plan",
+    "send_letter",
     "search",
     "dashboard",
     "audit",
@@ -195,6 +197,7 @@ def test_every_view_but_the_sign_in_steps_names_its_permission() -> None:
         "log_call",
         "resolve_dispute",
         "agree_plan",
+        "send_letter",
         "search",
         "dashboard",
         "audit",

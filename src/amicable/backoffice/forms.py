@@ -20,7 +20,9 @@ from amicable.backoffice.services import (
 )
 from amicable.domain.allocation import Component
 from amicable.domain.contact import ContactPurpose, Recipient
+from amicable.domain.mentions import LetterKind
 from amicable.files.models import Claim, File
+from amicable.letters.models import LetterChannel
 
 
 class SignInForm(forms.Form):
@@ -245,4 +247,18 @@ class PlanForm(forms.Form):
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class LetterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Letter"),
+        choices=[
+            (LetterKind.STATEMENT_OF_ACCOUNT.value, _("Statement of account")),
+            (LetterKind.PAYMENT_PLAN_CONFIRMATION.value, _("Confirmation of the payment plan")),
+        ],
+    )
+    channel = forms.ChoiceField(
+        label=_("Sent by"),
+        choices=[(LetterChannel.POST.value, _("Post")), (LetterChannel.EMAIL.value, _("E-mail"))],
     )

@@ -32,6 +32,7 @@ from amicable.domain.lifecycle import (
     actions_allowed,
     check_transition,
 )
+from amicable.domain.mentions import LetterKind
 from amicable.domain.money import ZERO, format_eur
 from amicable.files import ledger
 from amicable.files.models import (
@@ -48,14 +49,18 @@ from amicable.files.models import (
 )
 from amicable.files.services import change_file_state
 from amicable.files.timeline import record_event
-from amicable.letters.models import ContactAttempt
-from amicable.letters.services import log_phone_call
-from amicable.plans.models import PaymentPlan
+from amicable.letters import data as letter_data
+from amicable.letters.assembly import LetterDetails
+from amicable.letters.models import ContactAttempt, LetterChannel
+from amicable.letters.services import LetterOutcome, log_phone_call, produce_letter
+from amicable.plans.models import PaymentPlan, PlanStatus
 from amicable.plans.rules import SELF_SERVICE_STATES, PlanRules
+from amicable.plans.selectors import get_open_plan
 from amicable.plans.services import PlanError, request_payment_plan
 from amicable.workflow.services import requeue_letter
 
 __all__ = [
+    "AGENT_LETTERS",
     "AGENT_PLAN_RULES",
     "REJECTION_LABELS",
     "REJECTION_SENTENCES",
@@ -74,6 +79,7 @@ __all__ = [
     "requeue_refused_letter",
     "resolve_dispute",
     "review_proof",
+    "send_letter",
 ]
 
 #: What an agent may agree: anything the plans service can record (1 to 99 instalments, the
@@ -649,3 +655,48 @@ def requeue_refused_letter(
     _close_items([item], outcome=outcome, actor=actor, now=now)
     item.refresh_from_db()
     return item
+
+
+# --- letters ------------------------------------------------------------------------------------
+
+#: The letters an agent sends by hand; the others follow the collection strategy (daily run).
+AGENT_LETTERS = (LetterKind.STATEMENT_OF_ACCOUNT, LetterKind.PAYMENT_PLAN_CONFIRMATION)
+
+
+def send_letter(
+    *, file: File, kind: LetterKind, channel: LetterChannel, acting_user: User, now: datetime
+) -> LetterOutcome:
+    """Produce a letter an agent sends by hand, through ``letters.services.produce_letter``.
+
+    The letters service asks the contact guard, checks every mandatory mention and figure
+    (CEL art. XIX.2, XIX.4, XIX.7 §2), archives the PDF as sent and, by e-mail, queues it; a
+    refused letter is reported in the outcome, never half sent.
+    """
+    _check_action(file, AgentAction.SEND_LETTER)
+    if kind not in AGENT_LETTERS:
+        raise BackofficeError(_("This letter is sent by the collection strategy, not by hand."))
+    details = None
+    if kind is LetterKind.PAYMENT_PLAN_CONFIRMATION:
+        plan = get_open_plan(file)
+        if plan is None or plan.status != PlanStatus.ACTIVE:
+            raise BackofficeError(_("No agreed payment plan runs on this file."))
+        details = LetterDetails(
+            instalments=tuple(
+                letter_data.Instalment(
+                    number=i.number,
+                    due_date=i.due_on,
+                    amount=i.amount,
+                    structured_communication=i.structured_communication,
+                )
+                for i in plan.instalments.all()
+            )
+        )
+    return produce_letter(
+        file=file,
+        kind=kind,
+        actor=actor_name(acting_user),
+        channel=channel,
+        on=timezone.localdate(now),
+        at=now,
+        details=details,
+    )

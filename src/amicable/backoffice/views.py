@@ -40,6 +40,7 @@ from amicable.backoffice.forms import (
     CallForm,
     CloseItemForm,
     DisputeForm,
+    LetterForm,
     NoteForm,
     PlanForm,
     ProofReviewForm,
@@ -49,11 +50,13 @@ from amicable.backoffice.forms import (
 from amicable.backoffice.roles import Perm, permission_label
 from amicable.domain.contact import ContactPurpose, Recipient
 from amicable.domain.lifecycle import AgentAction
+from amicable.domain.mentions import LetterKind
 from amicable.domain.money import format_eur
 from amicable.domain.references import ogm_format
 from amicable.files.ledger import FileBalance
 from amicable.files.models import File, WorkItemKind
 from amicable.files.timeline import record_event
+from amicable.letters.models import LetterChannel
 
 # The user who gave the right password and still owes the second factor, and since when.
 SESSION_PENDING_USER = "backoffice_pending_user"
@@ -392,6 +395,7 @@ def _file_page(
     call_form: CallForm | None = None,
     dispute_form: DisputeForm | None = None,
     plan_form: PlanForm | None = None,
+    letter_form: LetterForm | None = None,
     proof_forms: dict[int, ProofReviewForm] | None = None,
 ) -> HttpResponse:
     as_of_form = AsOfForm(request.GET or None)
@@ -417,6 +421,7 @@ def _file_page(
             "call_form": call_form or CallForm(),
             "dispute_form": dispute_form or DisputeForm(file=file),
             "plan_form": plan_form or PlanForm(),
+            "letter_form": letter_form or LetterForm(),
             "open_plan": view.open_plan,
             "proofs": [
                 (d, proof_forms.get(d.pk) or ProofReviewForm(initial=view.declared.get(d.pk, {})))
@@ -601,6 +606,31 @@ def agree_plan(request: HttpRequest, reference: str) -> HttpResponse:
         _("Payment plan agreed: %(count)d instalments on %(total)s.")
         % {"count": plan.instalment_count, "total": format_eur(plan.total, "en")},
     )
+    return redirect("backoffice:file", file.reference)
+
+
+@require_POST
+@staff_view(Perm.WORK_FILES)
+def send_letter(request: HttpRequest, reference: str) -> HttpResponse:
+    file = selectors.access_file_for_staff(reference)
+    form = LetterForm(request.POST)
+    if not form.is_valid():
+        return _file_page(request, file, status=400, letter_form=form)
+    try:
+        outcome = services.send_letter(
+            file=file,
+            kind=LetterKind(form.cleaned_data["kind"]),
+            channel=LetterChannel(form.cleaned_data["channel"]),
+            acting_user=staff_user(request),
+            now=timezone.now(),
+        )
+    except services.BackofficeError as exc:
+        messages.error(request, exc.message)
+        return _file_page(request, file, status=409, letter_form=form)
+    if outcome.produced:
+        messages.success(request, _("Letter produced and archived; it goes out with its channel."))
+    else:
+        messages.error(request, _("Letter refused: %(why)s") % {"why": " ".join(outcome.errors)})
     return redirect("backoffice:file", file.reference)
 
 
