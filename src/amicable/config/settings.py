@@ -156,9 +156,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
+# The portal's public address, printed on letters with the debtor's access code.
+AMICABLE_PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000/")
+
 # The agency running this installation (printed on letters and in the portal).
 AMICABLE_AGENCY = {
-    "name": env_str("AGENCY_NAME", "Amicable Recouvrement SRL"),
+    "name": env_str("AGENCY_NAME", "Amicable Services SRL"),
     "enterprise_number": env_str("AGENCY_ENTERPRISE_NUMBER", "0403.170.701"),
     "fps_economy_registration": env_str("AGENCY_FPS_REGISTRATION", "EC/2024/0001"),
     "address": env_str("AGENCY_ADDRESS", "Rue de la Loi 1, 1000 Bruxelles"),
