@@ -83,6 +83,7 @@ def endpoints(world: World) -> list[Endpoint]:
         Endpoint("resolve_dispute", "post", f"/backoffice/files/{ref}/dispute/", WORKERS, 400),
         Endpoint("agree_plan", "post", f"/backoffice/files/{ref}/plan/", WORKERS, 400),
         Endpoint("send_letter", "post", f"/backoffice/files/{ref}/letter/", WORKERS, 400),
+        Endpoint("resume", "post", f"/backoffice/files/{ref}/resume/", WORKERS, 400),
         Endpoint("search", "get", "/backoffice/search/?q=nobody", EVERYONE, 200),
         Endpoint(
             "dashboard", "get", "/backoffice/dashboard/", {SUPERVISOR, COMPLIANCE, ADMIN}, 200
@@ -113,6 +114,7 @@ ENDPOINT_NAMES = [
     "resolve_dispute",
     "agree_plan",
     "send_letter",
+    "resume",
     "search",
     "dashboard",
     "audit",
@@ -198,6 +200,7 @@ def test_every_view_but_the_sign_in_steps_names_its_permission() -> None:
         "resolve_dispute",
         "agree_plan",
         "send_letter",
+        "resume",
         "search",
         "dashboard",
         "audit",

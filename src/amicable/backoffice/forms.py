@@ -262,3 +262,11 @@ class LetterForm(forms.Form):
         label=_("Sent by"),
         choices=[(LetterChannel.POST.value, _("Post")), (LetterChannel.EMAIL.value, _("E-mail"))],
     )
+
+
+class ResumeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why collection resumes (shown to the debtor)"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -78,6 +78,7 @@ __all__ = [
     "log_call",
     "requeue_refused_letter",
     "resolve_dispute",
+    "resume_collection",
     "review_proof",
     "send_letter",
 ]
@@ -406,14 +407,21 @@ class Reduction:
 _PRE_NOTICE = frozenset({FileState.FIRST_REMINDER_PENDING, FileState.GRACE_PERIOD})
 
 
-def resume_state_after_dispute(file: File) -> FileState:
+def _state_before(file: File) -> FileState | None:
+    """The state the file was in before it entered its current one (from the timeline)."""
     last = (
-        Event.objects.filter(file=file, kind="state_changed", data__to=FileState.DISPUTED.value)
+        Event.objects.filter(file=file, kind="state_changed", data__to=file.state)
         .order_by("-at", "-id")
         .values_list("data", flat=True)
         .first()
     )
-    before = FileState(last["from"]) if last and last.get("from") in set(FileState) else None
+    if isinstance(last, dict) and last.get("from") in {s.value for s in FileState}:
+        return FileState(last["from"])
+    return None
+
+
+def resume_state_after_dispute(file: File) -> FileState:
+    before = _state_before(file)
     if before in _PRE_NOTICE:
         assert before is not None
         return before
@@ -700,3 +708,54 @@ def send_letter(
         at=now,
         details=details,
     )
+
+
+# --- lifting a hold -----------------------------------------------------------------------------
+
+# Where a lifted hold or an ended mediation goes back to: where the file stood, when that stage
+# can simply continue. The 14-day waiting period after a notice cannot be resumed half-way: a
+# new formal notice is sent (CEL art. XIX.7 §1 and §3), as after any other stage.
+_CONTINUES = frozenset(
+    {
+        FileState.FIRST_REMINDER_PENDING,
+        FileState.GRACE_PERIOD,
+        FileState.FORMAL_NOTICE,
+        FileState.IN_COLLECTION,
+        FileState.PAYMENT_PLAN,
+    }
+)
+
+
+def resume_state(file: File) -> FileState:
+    """Where :func:`resume_collection` takes ``file``.
+
+    A collective debt settlement ends here only by its revocation, which gives the creditor
+    its individual rights back (Judicial Code art. 1675/15): collection resumes. A hold or a
+    debt mediation goes back to the stage the file had reached, or to a new formal notice.
+    """
+    if file.file_state == FileState.COLLECTIVE_SETTLEMENT:
+        return FileState.IN_COLLECTION
+    before = _state_before(file)
+    if before in _CONTINUES:
+        assert before is not None
+        return before
+    return FileState.FORMAL_NOTICE
+
+
+@transaction.atomic
+def resume_collection(*, file: File, reason: str, acting_user: User, today: date) -> FileState:
+    """Lift a hold (the documents asked for were given, CEL art. XIX.7 §3), record the end of a
+    debt mediation (CEL Book XIX, Title 3) or the revocation of a collective settlement."""
+    file = ledger.lock_file(file.pk)
+    _check_action(file, AgentAction.RESUME)
+    if not reason.strip():
+        raise BackofficeError(_("Say why collection resumes."))
+    target = resume_state(file)
+    change_file_state(
+        file=file,
+        new_state=target,
+        actor=actor_name(acting_user),
+        reason=reason.strip(),
+        on=today,
+    )
+    return target

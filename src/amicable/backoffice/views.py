@@ -44,6 +44,7 @@ from amicable.backoffice.forms import (
     NoteForm,
     PlanForm,
     ProofReviewForm,
+    ResumeForm,
     SignInForm,
     TokenForm,
 )
@@ -396,6 +397,7 @@ def _file_page(
     dispute_form: DisputeForm | None = None,
     plan_form: PlanForm | None = None,
     letter_form: LetterForm | None = None,
+    resume_form: ResumeForm | None = None,
     proof_forms: dict[int, ProofReviewForm] | None = None,
 ) -> HttpResponse:
     as_of_form = AsOfForm(request.GET or None)
@@ -422,6 +424,10 @@ def _file_page(
             "dispute_form": dispute_form or DisputeForm(file=file),
             "plan_form": plan_form or PlanForm(),
             "letter_form": letter_form or LetterForm(),
+            "resume_form": resume_form or ResumeForm(),
+            "resume_to": services.resume_state(file)
+            if AgentAction.RESUME in view.actions
+            else None,
             "open_plan": view.open_plan,
             "proofs": [
                 (d, proof_forms.get(d.pk) or ProofReviewForm(initial=view.declared.get(d.pk, {})))
@@ -631,6 +637,29 @@ def send_letter(request: HttpRequest, reference: str) -> HttpResponse:
         messages.success(request, _("Letter produced and archived; it goes out with its channel."))
     else:
         messages.error(request, _("Letter refused: %(why)s") % {"why": " ".join(outcome.errors)})
+    return redirect("backoffice:file", file.reference)
+
+
+@require_POST
+@staff_view(Perm.WORK_FILES)
+def resume(request: HttpRequest, reference: str) -> HttpResponse:
+    file = selectors.access_file_for_staff(reference)
+    form = ResumeForm(request.POST)
+    if not form.is_valid():
+        return _file_page(request, file, status=400, resume_form=form)
+    try:
+        state = services.resume_collection(
+            file=file,
+            reason=form.cleaned_data["reason"],
+            acting_user=staff_user(request),
+            today=timezone.localdate(),
+        )
+    except services.BackofficeError as exc:
+        messages.error(request, exc.message)
+        return _file_page(request, file, status=409, resume_form=form)
+    messages.success(
+        request, _("Collection resumes: the file is now %(state)s.") % {"state": state}
+    )
     return redirect("backoffice:file", file.reference)
 
 
