@@ -31,6 +31,7 @@ from amicable.letters.rendering import LetterRefused
 from amicable.plans import rules as plan_rules
 from amicable.plans import selectors as plan_selectors
 from amicable.plans import services as plan_services
+from amicable.plans.models import PaymentPlan
 from amicable.portal import faq, paths, services
 from amicable.portal.forms import (
     AuthenticityForm,
@@ -417,6 +418,27 @@ class _InstalmentRow:
     qr_svg: str
 
 
+def _instalment_rows(plan: PaymentPlan, *, today: date) -> list[_InstalmentRow]:
+    """Each instalment with its printed communication and, until paid, its own QR code."""
+    rows = []
+    for view in plan_selectors.plan_schedule(plan, today=today):
+        qr_svg = ""
+        if view.status is not plan_selectors.InstalmentStatus.PAID:
+            qr_svg = _payment_qr(
+                amount=view.amount,
+                communication=view.structured_communication,
+                label=_("QR code for instalment %(number)d") % {"number": view.number},
+            )
+        rows.append(
+            _InstalmentRow(
+                instalment=view,
+                communication=ogm_format(view.structured_communication),
+                qr_svg=qr_svg,
+            )
+        )
+    return rows
+
+
 @require_http_methods(["GET", "POST"])
 def plan(request: HttpRequest, reference: str) -> HttpResponse:
     """Journey 2: ask for a payment plan; show the plan with each instalment's details."""
@@ -444,27 +466,10 @@ def plan(request: HttpRequest, reference: str) -> HttpResponse:
                 form.add_error(None, _("Your request could not be recorded. Please call us."))
             else:
                 return redirect("portal:plan", file.reference)
-    rows = []
-    if open_plan is not None:
-        for view in plan_selectors.plan_schedule(open_plan, today=today):
-            label = _("QR code for instalment %(number)d") % {"number": view.number}
-            rows.append(
-                _InstalmentRow(
-                    instalment=view,
-                    communication=ogm_format(view.structured_communication),
-                    qr_svg=""
-                    if view.status is plan_selectors.InstalmentStatus.PAID
-                    else _payment_qr(
-                        amount=view.amount,
-                        communication=view.structured_communication,
-                        label=label,
-                    ),
-                )
-            )
     context = {
         "file": file,
         "plan": open_plan,
-        "rows": rows,
+        "rows": _instalment_rows(open_plan, today=today) if open_plan else [],
         "form": form,
         "rules": plan_rules.current_rules(),
         "answer_days": plan_services.AGENT_ANSWER_WORKING_DAYS,
