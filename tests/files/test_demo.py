@@ -40,6 +40,7 @@ def test_demo_command_prints_where_to_go_and_how_to_sign_in() -> None:
     out = StringIO()
     call_command("demo", debtors=12, stdout=out)
     text = out.getvalue()
+    assert "http://127.0.0.1:8000/backoffice/" in text
     assert "http://127.0.0.1:8000/admin/" in text
     assert "http://127.0.0.1:8000/api/v1/docs" in text
     assert "user 'admin', password 'admin'" in text

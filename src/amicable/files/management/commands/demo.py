@@ -38,8 +38,11 @@ class Command(BaseCommand):
                 f"  ({login.language}, {login.state})"
             )
         lines += [
-            f"  Back office       {base}/admin/",
-            f"                    user {STAFF_USERNAME!r}, password {STAFF_PASSWORD!r}",
+            f"  Back office       {base}/backoffice/",
+            f"                    user {STAFF_USERNAME!r}, password {STAFF_PASSWORD!r};",
+            "                    at the first sign-in, add the QR code shown to an",
+            "                    authenticator app (TOTP) and type the code it gives",
+            f"  Administration    {base}/admin/  (same user and password)",
             f"  Creditor API docs {base}/api/v1/docs",
             f"                    bearer token for {result.creditor!r}:",
             f"                      {result.api_token}",
