@@ -14,6 +14,7 @@ OWN_COMMANDS = (
     "statements",
     "letters",
     "run-daily",
+    "create-staff-user",
     "compile-translations",
 )
 
