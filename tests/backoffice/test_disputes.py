@@ -249,3 +249,25 @@ def test_a_claim_of_another_file_cannot_be_reduced(agent: tuple[Client, User]) -
     )
     assert status == 400
     _nothing_moved(file, entries)
+
+
+def test_the_debtor_sees_the_dispute_end_with_the_decision(agent: tuple[Client, User]) -> None:
+    from amicable.disputes.models import DisputeReason, DisputeStatus
+    from amicable.disputes.services import open_dispute
+
+    client, _user = agent
+    file = make_file(today=date(2025, 6, 1))
+    dispute = open_dispute(
+        file=file,
+        reason=DisputeReason.ITEM_NOT_RECEIVED,
+        explanation="Le colis n'est jamais arrivé.",
+        evidence=[],
+        today=TODAY,
+        actor="portal",
+    )
+    assert dispute.status == DisputeStatus.OPEN
+    status = resolve(client, file, outcome="confirm", explanation="Livré le 3 janvier.")
+    assert status == 302
+    dispute.refresh_from_db()
+    assert dispute.status == DisputeStatus.REJECTED
+    assert dispute.resolved_on == TODAY

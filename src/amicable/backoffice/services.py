@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from amicable.backoffice.access import actor_name
 from amicable.backoffice.roles import Perm, permission_label
+from amicable.disputes.models import Dispute, DisputeStatus
 from amicable.domain.allocation import Component
 from amicable.domain.contact import ContactPurpose, Recipient
 from amicable.domain.lifecycle import (
@@ -495,6 +496,13 @@ def resolve_dispute(
     else:
         new_state = resume_state_after_dispute(file)
     change_file_state(file=file, new_state=new_state, actor=actor, reason=reason, on=today)
+    # The debtor sees the dispute's status in the portal: it ends with the decision.
+    Dispute.objects.filter(file=file, status=DisputeStatus.OPEN).update(
+        status=DisputeStatus.REJECTED
+        if outcome is DisputeOutcome.CONFIRM
+        else DisputeStatus.UPHELD,
+        resolved_on=today,
+    )
     _close_items(
         list(WorkItem.objects.filter(file=file, kind=WorkItemKind.DISPUTE)),
         outcome=f"{outcome.value}: {explanation.strip()}",
