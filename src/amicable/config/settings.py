@@ -79,6 +79,9 @@ TEMPLATES = [
     },
 ]
 
+if not env_str("DATABASE_URL"):
+    # The default SQLite file lives in VAR_DIR: make sure a fresh checkout can create it.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'amicable.sqlite3'}"),
