@@ -21,7 +21,7 @@ install: $(UV)
 
 run: install
 	$(BIN)/amicable migrate --noinput
-	$(BIN)/amicable demo
+	$(BIN)/amicable demo --base-url http://$(HOST):$(PORT)
 	$(BIN)/amicable runserver $(HOST):$(PORT)
 
 test: install
