@@ -45,6 +45,7 @@ from amicable.files.models import Allocation, Debtor, File, LedgerEntry
 from amicable.files.numbers import (
     MAX_INSTALMENTS_PER_REFERENCE,
     file_number_from_structured_communication,
+    instalment_structured_communication,
 )
 from amicable.payments.models import DebtorAccount, MatchMethod
 from amicable.plans.models import Instalment, PlanStatus
@@ -216,8 +217,7 @@ def _existing_instalments(
     wanted: dict[str, tuple[int, int]] = {}
     for number, index in pairs:
         if index and number in files and index <= MAX_INSTALMENTS_PER_REFERENCE:
-            base = number * 100 + index
-            wanted[f"{base:010d}{base % 97 or 97:02d}"] = (number, index)
+            wanted[instalment_structured_communication(number, index)] = (number, index)
     found: set[tuple[int, int]] = set()
     keys = sorted(wanted)
     for chunk in _chunks(keys):
