@@ -8,16 +8,18 @@ timeline with the rule that applied.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from amicable.domain import law
 from amicable.domain.interest import RateTable
-from amicable.domain.lifecycle import FileState, check_transition
+from amicable.domain.lifecycle import ALLOWED_TRANSITIONS, FileState, check_transition
 from amicable.files import ledger
 from amicable.files.access_codes import hash_access_code, new_access_code
 from amicable.files.bulk import insert_rows
@@ -423,6 +425,11 @@ def change_file_state(
         file.closed_on = on
         file.closed_reason = reason[:200]
         update += ["closed_on", "closed_reason"]
+    elif new_state not in (FileState.PAID, FileState.CLOSED) and file.closed_on is not None:
+        # Reopened (a returned payment): the file is not closed any more.
+        file.closed_on = None
+        file.closed_reason = ""
+        update += ["closed_on", "closed_reason"]
     file.save(update_fields=update)
     record_event(
         file,
@@ -447,3 +454,57 @@ def issue_access_code(*, file: File, actor: str) -> str:
     )
     record_event(file, "access_code_issued", actor=actor)
     return code
+
+
+#: Files updated at a time by :func:`close_files_as_paid`.
+CLOSE_CHUNK = 5000
+
+
+@transaction.atomic
+def close_files_as_paid(paid_on: Mapping[int, date], *, actor: str, reason: str) -> list[int]:
+    """Close as PAID, set-based, the files that owe nothing any more (old Civil Code art. 1234),
+    each on the day of its last payment: what :func:`change_file_state` does for one file, for
+    the tens of thousands a bank statement can pay in full.
+
+    The files are locked in id order; one whose state may not move to PAID (the lifecycle table
+    decides) is left as it is, as is one that is PAID already. Returns the ids of the files
+    closed; each gets its ``state_changed`` event, as with :func:`change_file_state`.
+    """
+    ids = sorted(paid_on)
+    closed: list[int] = []
+    events: list[Event] = []
+    for start in range(0, len(ids), CLOSE_CHUNK):
+        chunk = ids[start : start + CLOSE_CHUNK]
+        states = dict(
+            File.objects.select_for_update()
+            .filter(pk__in=chunk)
+            .order_by("pk")
+            .values_list("pk", "state")
+        )
+        by_day: dict[date, list[int]] = defaultdict(list)
+        for file_id in chunk:
+            state = states.get(file_id)
+            if state is None or FileState.PAID not in ALLOWED_TRANSITIONS[FileState(state)]:
+                continue
+            by_day[paid_on[file_id]].append(file_id)
+            events.append(
+                Event(
+                    file_id=file_id,
+                    kind="state_changed",
+                    actor=actor,
+                    message=reason[:500],
+                    data={"from": state, "to": FileState.PAID.value},
+                    visible_to_debtor=True,
+                )
+            )
+        now = timezone.now()
+        for day, file_ids in by_day.items():
+            File.objects.filter(pk__in=file_ids).update(
+                state=FileState.PAID,
+                closed_on=day,
+                closed_reason=reason[:200],
+                updated_at=now,
+            )
+            closed += file_ids
+    insert_rows(Event, events)
+    return sorted(closed)

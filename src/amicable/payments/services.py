@@ -46,11 +46,11 @@ from amicable.domain.lifecycle import (
     ALLOWED_TRANSITIONS,
     OPEN_STATES,
     FileState,
-    TransitionRefused,
 )
 from amicable.domain.money import CENT, ZERO, format_eur
 from amicable.domain.references import classify_reference
 from amicable.files import ledger
+from amicable.files.bulk import insert_rows
 from amicable.files.models import (
     Document,
     DocumentKind,
@@ -63,9 +63,9 @@ from amicable.files.models import (
     WorkItemKind,
     WorkItemStatus,
 )
-from amicable.files.services import change_file_state
+from amicable.files.services import change_file_state, close_files_as_paid
 from amicable.files.timeline import record_event
-from amicable.payments.matching import CHUNK, booked_outstanding, match_credits
+from amicable.payments.matching import CHUNK, Match, match_credits
 from amicable.payments.models import (
     BankMovementRecord,
     BankStatement,
@@ -192,6 +192,8 @@ class _Posted:
     structured_reference: str
     counterparty_account: str
     counterparty_name: str
+    # What the file's booked charges still asked once this payment was posted.
+    outstanding: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,8 +378,8 @@ def _reconcile(
         else:
             outcomes[movement_id] = _Outcome(MovementStatus.IGNORED, reason="a zero amount")
 
-    posted: list[_Posted] = []
     matches = match_credits([m for _, m in credits])
+    to_post: list[tuple[int, BankMovement, Match]] = []
     for (movement_id, movement), match in zip(credits, matches, strict=True):
         if match.file_id is None:
             outcomes[movement_id] = _Outcome(
@@ -385,23 +387,18 @@ def _reconcile(
                 reason=match.reason or "no reference to a file, and no known account",
                 suggestions=match.suggestions,
             )
-            continue
-        note = f"bank movement, {match.method.label.lower()}"
-        if match.instalment:
-            note += f", instalment {match.instalment}"
-        try:
-            posting = ledger.post_payment(
-                file=File(pk=match.file_id),
-                amount=movement.amount,
-                value_date=_payment_date(movement),
-                actor=actor,
-                source=EntrySource.STATEMENT,
-                source_reference=movement.identity,
-                note=note,
-            )
-        except ledger.LedgerError as error:
+        else:
+            to_post.append((movement_id, movement, match))
+    # One batch for the whole statement (files.ledger.post_payments), in statement order.
+    results = ledger.post_payments(
+        [_order(movement, match) for _movement_id, movement, match in to_post], actor=actor
+    )
+    posted: list[_Posted] = []
+    for (movement_id, movement, match), result in zip(to_post, results, strict=True):
+        assert match.file_id is not None
+        if isinstance(result, ledger.LedgerError):
             outcomes[movement_id] = _Outcome(
-                MovementStatus.UNMATCHED, reason=str(error), suggestions=match.suggestions
+                MovementStatus.UNMATCHED, reason=str(result), suggestions=match.suggestions
             )
             continue
         outcomes[movement_id] = _Outcome(
@@ -409,9 +406,9 @@ def _reconcile(
             method=match.method,
             confidence=match.confidence,
             file_id=match.file_id,
-            entry_id=posting.entry.pk,
+            entry_id=result.entry.pk,
         )
-        posted.append(_posted(movement_id, movement, match.file_id, posting, match.method))
+        posted.append(_posted(movement_id, movement, match.file_id, result, match.method))
 
     effects = _after_postings(posted, actor=actor, today=today)
     report.files_paid = effects.files_paid
@@ -434,6 +431,21 @@ def _payment_date(movement: BankMovement | BankMovementRecord) -> date:
     return movement.value_date or movement.booking_date
 
 
+def _order(movement: BankMovement, match: Match) -> ledger.PaymentOrder:
+    assert match.file_id is not None
+    note = f"bank movement, {match.method.label.lower()}"
+    if match.instalment:
+        note += f", instalment {match.instalment}"
+    return ledger.PaymentOrder(
+        file_id=match.file_id,
+        amount=movement.amount,
+        value_date=_payment_date(movement),
+        source=EntrySource.STATEMENT,
+        source_reference=movement.identity,
+        note=note,
+    )
+
+
 def _posted(
     movement_id: int,
     movement: BankMovement | BankMovementRecord,
@@ -451,6 +463,7 @@ def _posted(
         structured_reference=movement.structured_reference or "",
         counterparty_account=movement.counterparty_account or "",
         counterparty_name=movement.counterparty_name or "",
+        outstanding=posting.booked_outstanding,
     )
 
 
@@ -482,67 +495,58 @@ def _after_postings(posted: Sequence[_Posted], *, actor: str, today: date) -> _E
 def _record_overpayments(
     posted: Sequence[_Posted], rows: dict[int, _FileInfo], *, actor: str
 ) -> int:
-    """A payment above what the file owed leaves a credit: record it as a refund to make."""
-    count = 0
-    for item in posted:
-        if item.overpayment <= 0:
-            continue
+    """A payment above what the file owed leaves a credit: record it as a refund to make, and
+    tell the debtor on the timeline, in their language (journeys.md) whatever the agent's."""
+    over = [item for item in posted if item.overpayment > 0]
+    refunds: list[Refund] = []
+    events: list[Event] = []
+    for item in over:
         info = rows[item.file_id]
-        reference = info.reference
-        Refund.objects.create(
-            movement_id=item.movement_id,
-            file_id=item.file_id,
-            reference=f"AMR{item.movement_id:08d}-{reference}",
-            amount=item.overpayment,
-            iban=item.counterparty_account,
-            name=item.counterparty_name,
-            reason=f"overpayment on {reference}",
-            requested_by=actor,
+        refunds.append(
+            Refund(
+                movement_id=item.movement_id,
+                file_id=item.file_id,
+                reference=f"AMR{item.movement_id:08d}-{info.reference}",
+                amount=item.overpayment,
+                iban=item.counterparty_account,
+                name=item.counterparty_name,
+                reason=f"overpayment on {info.reference}",
+                requested_by=actor,
+            )
         )
-        # What the debtor reads is in their language (journeys.md), whatever the agent's.
         with translation.override(info.language):
             message = _("You paid %(amount)s more than you owed: we will pay it back.") % {
                 "amount": format_eur(item.overpayment, info.language)
             }
-        record_event(
-            File(pk=item.file_id),
-            "overpayment",
-            actor=actor,
-            message=message,
-            data={"amount": str(item.overpayment), "movement": item.movement_id},
-            visible_to_debtor=True,
+        events.append(
+            Event(
+                file_id=item.file_id,
+                kind="overpayment",
+                actor=actor,
+                message=message[:500],
+                data={"amount": str(item.overpayment), "movement": item.movement_id},
+                visible_to_debtor=True,
+            )
         )
-        count += 1
-    return count
+    insert_rows(Refund, refunds)
+    insert_rows(Event, events)
+    return len(over)
 
 
 def _close_paid_files(posted: Sequence[_Posted], *, actor: str) -> int:
-    """Files that owe nothing any more are PAID (old Civil Code art. 1234).
+    """Files that owe nothing any more are PAID (old Civil Code art. 1234), set-based.
 
-    What a file owes on its booked charges is computed for all of them at once; a file whose
-    booked charges are all paid has no principal left, so no interest runs either.
+    The ledger said what each file's booked charges still asked after its last payment here; a
+    file whose booked charges are all paid has no principal left, so no interest runs either.
     """
-    last_payment: dict[int, date] = {}
-    for item in posted:
-        last_payment[item.file_id] = max(item.on, last_payment.get(item.file_id, item.on))
-    owed = booked_outstanding(last_payment)
-    count = 0
-    for file_id in sorted(last_payment):
-        if owed[file_id] > 0:
-            continue
-        try:
-            # change_file_state locks and reads the file itself.
-            change_file_state(
-                file=File(pk=file_id),
-                new_state=FileState.PAID,
-                actor=actor,
-                reason="paid in full (bank statement)",
-                on=last_payment[file_id],
-            )
-        except TransitionRefused:
-            continue
-        count += 1
-    return count
+    last_day: dict[int, date] = {}
+    owed: dict[int, Decimal] = {}
+    for item in posted:  # in posting order: the last one of a file holds its balance
+        last_day[item.file_id] = max(item.on, last_day.get(item.file_id, item.on))
+        owed[item.file_id] = item.outstanding
+    paid_on = {file_id: last_day[file_id] for file_id, left in owed.items() if left <= 0}
+    closed = close_files_as_paid(paid_on, actor=actor, reason="paid in full (bank statement)")
+    return len(closed)
 
 
 def _declared(items: Iterable[WorkItem]) -> tuple[Decimal | None, str]:
