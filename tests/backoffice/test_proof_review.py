@@ -298,6 +298,6 @@ def test_the_review_form_starts_from_what_the_debtor_declared(agent: tuple[Clien
         data={"paid_to": "creditor", "paid_on": "2025-06-10", "amount": "75.50"}
     )
     response = client.get(f"/backoffice/files/{file.reference}/")
-    ((document, form),) = response.context["proofs"]
+    ((document, form, _declaration),) = response.context["proofs"]
     assert document == work.document
     assert form.initial == {"paid_to": "creditor", "amount": "75.50", "value_date": "2025-06-10"}

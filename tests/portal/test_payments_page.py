@@ -127,6 +127,7 @@ def test_proof_is_stored_pending_review_and_queued(client: Client, cast: Cast) -
         "paid_on": "2025-04-24",
         "amount": "125.50",
     }
+    assert item.title == f"{cast.file.reference}: proof of 125.50 paid to the agency on 24/04/2025"
     event = Event.objects.get(file=cast.file, kind="proof_of_payment_uploaded")
     assert event.visible_to_debtor is True
     html = client.get(f"/files/{cast.file.reference}/payments/").content.decode()
@@ -174,23 +175,136 @@ def test_oversized_and_fake_uploads_are_refused_with_a_translated_message(
 
 
 @pytest.mark.parametrize(
-    ("overrides", "message"),
+    ("language", "overrides", "message"),
     [
-        ({"amount": "douze"}, "Indiquez un montant en euros, par exemple 125,50."),
-        ({"amount": "0"}, "Le montant doit être supérieur à 0."),
-        ({"paid_on": "2025-05-03"}, "La date du paiement ne peut pas être dans le futur."),
-        ({"paid_to": "neighbour"}, "Sélectionnez un choix valide."),
+        ("fr", {"amount": "douze"}, "Indiquez un montant en euros, par exemple 125,50."),
+        ("nl", {"amount": "twaalf"}, "Geef een bedrag in euro op, bijvoorbeeld 125,50."),
+        ("fr", {"amount": "0"}, "Le montant doit être supérieur à 0."),
+        ("nl", {"amount": "-12,50"}, "Het bedrag moet groter zijn dan 0."),
+        # A comma for thousands and a point for cents is not how amounts are written here.
+        ("fr", {"amount": "1,234.56"}, "Indiquez un montant en euros, par exemple 125,50."),
+        ("fr", {"amount": "12,505"}, "Indiquez un montant en euros, par exemple 125,50."),
+        ("fr", {"paid_on": "2025-05-03"}, "La date du paiement ne peut pas être dans le futur."),
+        (
+            "nl",
+            {"paid_on": "2025-05-03"},
+            "De datum van de betaling kan niet in de toekomst liggen.",
+        ),
+        ("fr", {"paid_to": "neighbour"}, "Sélectionnez un choix valide."),
+        (
+            "fr",
+            {"structured_communication": "+++123/4567/89012+++"},
+            "Ce n’est pas une communication structurée valable. Recopiez-la comme sur votre "
+            "extrait de compte, par exemple +++123/4567/89002+++, ou une référence qui commence "
+            "par RF.",
+        ),
+        (
+            "nl",
+            {"structured_communication": "RF17 5390 0754 7034"},
+            "Dit is geen geldige gestructureerde mededeling. Neem ze over zoals op uw "
+            "rekeninguittreksel, bijvoorbeeld +++123/4567/89002+++, of een referentie die met RF "
+            "begint.",
+        ),
+        (
+            "fr",
+            {"structured_communication": "facture 2025-17"},
+            "Ce n’est pas une communication structurée valable.",
+        ),
     ],
-    ids=["words_case", "zero_case", "future_case", "bad_choice_case"],
+    ids=[
+        "words_fr_case",
+        "words_nl_case",
+        "zero_fr_case",
+        "negative_nl_case",
+        "english_thousands_case",
+        "three_decimals_case",
+        "future_fr_case",
+        "future_nl_case",
+        "bad_choice_case",
+        "ogm_check_digits_fr_case",
+        "rf_check_digits_nl_case",
+        "free_text_case",
+    ],
 )
-def test_proof_form_errors(
-    client: Client, cast: Cast, overrides: dict[str, str], message: str
+def test_proof_form_errors_are_in_the_debtors_language(
+    client: Client, cast: Cast, language: str, overrides: dict[str, str], message: str
 ) -> None:
     sign_in(client, cast)
+    client.cookies["django_language"] = language
     response = _proof(client, cast, pdf_upload(), **overrides)
     assert response.status_code == 400  # type: ignore[attr-defined]
     assert message in response.content.decode()  # type: ignore[attr-defined]
     assert not Document.objects.exists()
+    assert not WorkItem.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("122,40", "122.40"),
+        ("1.234,56", "1234.56"),
+        ("1 234,56 €", "1234.56"),
+        ("1.500", "1500.00"),
+        ("125.50", "125.50"),
+        ("80", "80.00"),
+    ],
+    ids=[
+        "comma_case",
+        "thousands_case",
+        "spaces_and_sign_case",
+        "dot_thousands_case",
+        "point_decimals_case",
+        "whole_euros_case",
+    ],
+)
+def test_declared_amount_is_read_the_belgian_way(
+    client: Client, cast: Cast, typed: str, stored: str
+) -> None:
+    sign_in(client, cast)
+    assert _proof(client, cast, pdf_upload(), amount=typed).status_code == 302  # type: ignore[attr-defined]
+    assert WorkItem.objects.get().data["amount"] == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("+++010/8068/17183+++", "010806817183"),
+        ("***090/9337/55493***", "090933755493"),
+        ("010 8068 17183", "010806817183"),
+        ("rf18 5390 0754 7034", "RF18539007547034"),
+    ],
+    ids=["plus_case", "asterisk_case", "spaced_case", "rf_case"],
+)
+def test_declared_communication_is_stored_as_the_bank_carries_it(
+    client: Client, cast: Cast, typed: str, stored: str
+) -> None:
+    sign_in(client, cast)
+    response = _proof(client, cast, pdf_upload(), amount="122,40", structured_communication=typed)
+    assert response.status_code == 302  # type: ignore[attr-defined]
+    document = Document.objects.get()
+    assert WorkItem.objects.get().data == {
+        "document_id": document.pk,
+        "paid_to": "agency",
+        "paid_on": "2025-04-24",
+        "amount": "122.40",
+        "structured_communication": stored,
+    }
+    event = Event.objects.get(file=cast.file, kind="proof_of_payment_uploaded")
+    assert (event.data["amount"], event.data["structured_communication"]) == ("122.40", stored)
+
+
+def test_amount_date_and_communication_may_be_left_out(client: Client, cast: Cast) -> None:
+    sign_in(client, cast)
+    response = _proof(
+        client, cast, pdf_upload(), paid_on="", amount="", structured_communication=""
+    )
+    assert response.status_code == 302  # type: ignore[attr-defined]
+    document = Document.objects.get()
+    item = WorkItem.objects.get()
+    assert item.data == {"document_id": document.pk, "paid_to": "agency"}
+    assert item.title == f"{cast.file.reference}: proof of payment to the agency"
+    html = client.get(f"/files/{cast.file.reference}/payments/").content.decode()
+    assert "Merci, nous avons bien reçu votre preuve. Un agent la vérifie" in html
 
 
 def test_own_upload_can_be_downloaded_but_not_another_debtors(client: Client, cast: Cast) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -55,7 +56,7 @@ from amicable.domain.mentions import LetterKind
 from amicable.domain.money import format_eur
 from amicable.domain.references import ogm_format
 from amicable.files.ledger import FileBalance
-from amicable.files.models import File, WorkItemKind
+from amicable.files.models import File, WorkItem, WorkItemKind
 from amicable.files.timeline import record_event
 from amicable.letters.models import LetterChannel
 
@@ -296,6 +297,7 @@ def work_item(request: HttpRequest, item_id: int) -> HttpResponse:
             "item": item,
             "today": timezone.localdate(),
             "details": selectors.work_item_details(item),
+            "declaration": _declaration(item),
             "may_work": user.has_perm(permission_label(Perm.WORK_FILES)),
             "closed_by_decision": services.closes_by_decision(item),
             "close_form": CloseItemForm(),
@@ -304,6 +306,28 @@ def work_item(request: HttpRequest, item_id: int) -> HttpResponse:
             else None,
         },
     )
+
+
+def _declaration(item: WorkItem) -> list[tuple[str, str]]:
+    """What the debtor declared with a proof of payment on the portal, for the agent to compare
+    with the document: each declared part may have been left out ("—")."""
+    data = item.data if isinstance(item.data, dict) else {}
+    if item.kind != WorkItemKind.PROOF_REVIEW or not data:
+        return []
+    paid_to = {"agency": _("The agency"), "creditor": _("The creditor")}
+    try:
+        amount = format_eur(Decimal(str(data["amount"])), translation.get_language() or "en")
+    except (KeyError, InvalidOperation, ValueError):
+        amount = "—"
+    communication = str(data.get("structured_communication") or "")
+    if communication.isdigit():
+        communication = ogm_format(communication)
+    return [
+        (_("Paid to"), paid_to.get(str(data.get("paid_to")), "—")),
+        (_("Amount"), amount),
+        (_("Payment date"), str(data.get("paid_on") or "—")),
+        (_("Structured communication"), communication or "—"),
+    ]
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
@@ -407,6 +431,11 @@ def _file_page(
     user = staff_user(request)
     may_work = user.has_perm(permission_label(Perm.WORK_FILES))
     proof_forms = proof_forms or {}
+    declarations = {
+        item.document_id: _declaration(item)
+        for item in view.open_items
+        if item.document_id is not None
+    }
     return render(
         request,
         "backoffice/file.html",
@@ -430,7 +459,11 @@ def _file_page(
             else None,
             "open_plan": view.open_plan,
             "proofs": [
-                (d, proof_forms.get(d.pk) or ProofReviewForm(initial=view.declared.get(d.pk, {})))
+                (
+                    d,
+                    proof_forms.get(d.pk) or ProofReviewForm(initial=view.declared.get(d.pk, {})),
+                    declarations.get(d.pk, []),
+                )
                 for d in view.pending_proofs
             ],
             "balance_rows": _balance_rows(view.balance),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from amicable.domain.money import as_money
+from amicable.domain.references import classify_reference
 from amicable.files.uploads import CheckedUpload, UploadRejected, check_upload
 from amicable.portal.models import ReportChannel
 
@@ -101,28 +103,79 @@ class PaymentPlanForm(forms.Form):
         return value
 
 
+#: How people in Belgium write an amount: a comma before the cents, and a dot (or a space,
+#: removed before) between thousands: ``1.234,56``, ``122,40``, ``1.500``. A dot followed by one
+#: or two digits is read as the decimal point (``125.50``), as on an English keyboard.
+_AMOUNT_WITH_COMMA = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+|\d+),\d{1,2}", re.ASCII)
+_AMOUNT_IN_THOUSANDS = re.compile(r"-?\d{1,3}(?:\.\d{3})+", re.ASCII)
+_AMOUNT_WITH_POINT = re.compile(r"-?\d+(?:\.\d{1,2})?", re.ASCII)
+#: Longer is no amount a consumer owes (and keeps a pasted novel out of the Decimal parser).
+MAX_AMOUNT_LENGTH = 20
+
+
+def parse_euro_amount(text: str) -> Decimal | None:
+    """The amount written in ``text`` the Belgian way, or None when it is not an amount.
+
+    ``"1.500"`` is one thousand five hundred euros, never 1.50: read the other way, a debtor's
+    declaration would be a thousand times too small.
+    """
+    compact = "".join(text.split()).replace("€", "").removesuffix("EUR").removesuffix("eur")
+    if len(compact) > MAX_AMOUNT_LENGTH:
+        return None
+    if _AMOUNT_WITH_COMMA.fullmatch(compact):
+        compact = compact.replace(".", "").replace(",", ".")
+    elif _AMOUNT_IN_THOUSANDS.fullmatch(compact):
+        compact = compact.replace(".", "")
+    elif not _AMOUNT_WITH_POINT.fullmatch(compact):
+        return None
+    return as_money(compact)
+
+
 class EuroAmountField(forms.Field):
-    """An amount in euros as people type it in Belgium: ``125,50`` or ``125.50``."""
+    """An amount in euros as people type it in Belgium: ``1.234,56``, ``125,50`` or ``125.50``."""
 
     widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
     def to_python(self, value: Any) -> Decimal | None:
-        text = "".join(str(value or "").split()).replace("€", "")
+        text = str(value or "").strip()
         if not text:
             return None
-        if "," in text:
-            text = text.replace(".", "").replace(",", ".")
-        try:
-            if len(text) > 20:
-                raise ValueError(text)
-            amount = as_money(text)
-        except (ValueError, ArithmeticError):
+        amount = parse_euro_amount(text)
+        if amount is None:
             raise forms.ValidationError(
                 _("Enter an amount in euros, for example 125,50."), code="invalid"
-            ) from None
+            )
         if amount <= 0:
             raise forms.ValidationError(_("The amount must be more than 0."), code="min_value")
         return amount
+
+
+class StructuredCommunicationField(forms.CharField):
+    """A structured communication as printed (``+++ddd/dddd/ddddd+++``) or an RF reference.
+
+    Cleaned to the form banks carry in their statements: the 12 digits, or the compact RF
+    reference, so that the bank import can compare it with the movement's.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 40)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value) or ""
+        if not text:
+            return ""
+        reference = classify_reference(text)
+        if reference is None:
+            raise forms.ValidationError(
+                _(
+                    "This is not a valid structured communication. Type it as on your bank "
+                    "statement, for example +++123/4567/89002+++, or a reference beginning "
+                    "with RF."
+                ),
+                code="invalid",
+            )
+        return reference.value
 
 
 class UploadField(forms.FileField):
@@ -148,17 +201,33 @@ PAID_TO_CHOICES = [
 
 
 class ProofOfPaymentForm(forms.Form):
-    """Journey 3: a proof of a payment that does not appear on the file."""
+    """Journey 3: a proof of a payment that does not appear on the file.
+
+    What the debtor declares with it (amount, date, communication) is optional: the proof
+    itself is what an agent checks. When given, the bank import confirms the proof as soon as
+    a movement pays that amount or carries that communication (amicable.payments.services).
+    """
 
     paid_to = forms.ChoiceField(
         label=_("Who did you pay?"), choices=PAID_TO_CHOICES, widget=forms.RadioSelect
     )
     paid_on = forms.DateField(
-        label=_("Date of the payment"),
+        label=_("Date of the payment (optional)"),
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
     )
-    amount = EuroAmountField(label=_("Amount paid (EUR)"))
+    amount = EuroAmountField(
+        label=_("Amount paid in euros (optional)"),
+        required=False,
+        help_text=_("For example 1.234,56 or 122,40."),
+    )
+    structured_communication = StructuredCommunicationField(
+        label=_("Structured communication used (optional)"),
+        required=False,
+        help_text=_("As on your bank statement: +++123/4567/89002+++ or RF followed by digits."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     proof = UploadField(
         label=_("Proof of payment"),
         help_text=_("A PDF, JPEG or PNG file of at most 10 MB."),
@@ -168,9 +237,9 @@ class ProofOfPaymentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today
 
-    def clean_paid_on(self) -> date:
-        value: date = self.cleaned_data["paid_on"]
-        if value > self.today:
+    def clean_paid_on(self) -> date | None:
+        value: date | None = self.cleaned_data.get("paid_on")
+        if value is not None and value > self.today:
             raise forms.ValidationError(_("The date of the payment cannot be in the future."))
         return value
 

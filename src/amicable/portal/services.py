@@ -197,15 +197,45 @@ def payment_visible_by(*, paid_on: date, paid_to: str) -> date:
     return add_working_days(paid_on, VISIBLE_AFTER_WORKING_DAYS[paid_to])
 
 
+@dataclass(frozen=True, slots=True)
+class DeclaredPayment:
+    """What the debtor says about the payment a proof shows; each part may be left out.
+
+    Stored on the proof's work item, where the bank import reads ``amount`` and
+    ``structured_communication`` to confirm the proof when the payment arrives.
+    """
+
+    paid_to: str
+    paid_on: date | None = None
+    amount: Decimal | None = None
+    #: The 12 digits of an OGM, or a compact RF reference (amicable.domain.references).
+    structured_communication: str = ""
+
+    def as_data(self) -> dict[str, str]:
+        data = {"paid_to": self.paid_to}
+        if self.paid_on is not None:
+            data["paid_on"] = self.paid_on.isoformat()
+        if self.amount is not None:
+            data["amount"] = str(self.amount)
+        if self.structured_communication:
+            data["structured_communication"] = self.structured_communication
+        return data
+
+
+def _proof_title(file: File, declared: DeclaredPayment) -> str:
+    """The work item's title, for the agents' queue (staff data, not translated)."""
+    what = f"{declared.amount} paid" if declared.amount is not None else "payment"
+    when = f" on {declared.paid_on:%d/%m/%Y}" if declared.paid_on is not None else ""
+    return f"{file.reference}: proof of {what} to the {declared.paid_to}{when}"
+
+
 @transaction.atomic
 def submit_proof_of_payment(
     *,
     file: File,
     upload: CheckedUpload,
     original_name: str,
-    paid_to: str,
-    paid_on: date,
-    amount: Decimal,
+    declared: DeclaredPayment,
     today: date,
 ) -> Document:
     """Store a proof of payment, pending review, and put it in the staff queue (3 working days).
@@ -213,22 +243,19 @@ def submit_proof_of_payment(
     The proof changes nothing on the ledger: only a bank movement, or an agent who accepts the
     proof, registers a payment.
     """
-    if paid_to not in VISIBLE_AFTER_WORKING_DAYS:
-        raise ValueError(f"paid_to must be 'agency' or 'creditor', not {paid_to!r}.")
+    if declared.paid_to not in VISIBLE_AFTER_WORKING_DAYS:
+        raise ValueError(f"paid_to must be 'agency' or 'creditor', not {declared.paid_to!r}.")
+    if declared.amount is not None and declared.amount <= 0:
+        raise ValueError(f"A declared amount is more than 0, not {declared.amount}.")
     document = store_debtor_upload(
         file=file, upload=upload, original_name=original_name, kind=DocumentKind.PROOF_OF_PAYMENT
     )
-    details = {
-        "document_id": document.pk,
-        "paid_to": paid_to,
-        "paid_on": paid_on.isoformat(),
-        "amount": str(amount),
-    }
+    details = {"document_id": document.pk, **declared.as_data()}
     WorkItem.objects.create(
         kind=WorkItemKind.PROOF_REVIEW,
         file=file,
         document=document,
-        title=f"{file.reference}: proof of {amount} paid to the {paid_to} on {paid_on:%d/%m/%Y}",
+        title=_proof_title(file, declared),
         due_on=add_working_days(today, PROOF_REVIEW_WORKING_DAYS),
         data=details,
     )

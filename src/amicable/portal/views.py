@@ -210,9 +210,9 @@ def pay(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "portal/pay.html", context)
 
 
-def _proof_received_message(*, paid_on: date, paid_to: str, today: date) -> str:
-    visible_by = services.payment_visible_by(paid_on=paid_on, paid_to=paid_to)
-    if visible_by > today:
+def _proof_received_message(*, paid_on: date | None, paid_to: str, today: date) -> str:
+    visible_by = services.payment_visible_by(paid_on=paid_on, paid_to=paid_to) if paid_on else None
+    if visible_by is not None and visible_by > today:
         return _(
             "Thank you, we have your proof. Your payment may still appear by %(date)s; "
             "an agent checks your proof within %(days)d working days in any case."
@@ -233,21 +233,19 @@ def payments(request: HttpRequest, reference: str) -> HttpResponse:
     form = ProofOfPaymentForm(request.POST or None, request.FILES or None, today=today)
     if request.method == "POST" and form.is_valid():
         checked, name = form.cleaned_data["proof"]
-        services.submit_proof_of_payment(
-            file=file,
-            upload=checked,
-            original_name=name,
+        declared = services.DeclaredPayment(
             paid_to=form.cleaned_data["paid_to"],
             paid_on=form.cleaned_data["paid_on"],
             amount=form.cleaned_data["amount"],
-            today=today,
+            structured_communication=form.cleaned_data["structured_communication"],
+        )
+        services.submit_proof_of_payment(
+            file=file, upload=checked, original_name=name, declared=declared, today=today
         )
         messages.success(
             request,
             _proof_received_message(
-                paid_on=form.cleaned_data["paid_on"],
-                paid_to=form.cleaned_data["paid_to"],
-                today=today,
+                paid_on=declared.paid_on, paid_to=declared.paid_to, today=today
             ),
         )
         return redirect("portal:payments", file.reference)
