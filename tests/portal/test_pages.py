@@ -182,3 +182,38 @@ def test_rights_name_the_supervisory_authority(client: Client, db: None) -> None
     html = client.get("/rights/").content.decode()
     assert "Boulevard du Roi Albert II 16, 1000 Bruxelles" in html
     assert 'href="https://pointdecontact.belgique.be"' in html
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "fr",
+            "avec la commande « amicable create-staff-user » ; à votre première connexion, "
+            "vous configurez une application d’authentification (TOTP)",
+        ),
+        (
+            "nl",
+            "met het commando ‘amicable create-staff-user’; bij uw eerste aanmelding stelt u "
+            "een authenticator-app (TOTP) in",
+        ),
+        (
+            "de",
+            "mit dem Befehl „amicable create-staff-user“ an; bei Ihrer ersten Anmeldung "
+            "richten Sie eine Authenticator-App (TOTP) ein",
+        ),
+        (
+            "en",
+            "with the command “amicable create-staff-user”; at your first sign-in you set up "
+            "an authenticator app (TOTP)",
+        ),
+    ],
+    ids=["fr", "nl", "de", "en"],
+)
+def test_home_tells_staff_how_their_account_is_made(
+    client: Client, db: None, language: str, expected: str
+) -> None:
+    client.cookies["django_language"] = language
+    html = client.get("/").content.decode()
+    assert expected in html
+    assert "createsuperuser" not in html
