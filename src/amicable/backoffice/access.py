@@ -13,6 +13,7 @@ from functools import wraps
 from typing import Any, Protocol, TypeVar, cast
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
@@ -26,13 +27,15 @@ __all__ = [
     "StaffView",
     "actor_name",
     "is_verified",
+    "staff_language",
     "staff_user",
     "staff_view",
 ]
 
-#: The language of the back-office pages. Their strings are marked for translation; until the
-#: catalogues carry them the pages are shown whole in English rather than half translated.
-#: What the debtor reads is always written in the debtor's own language.
+#: The language of the back-office pages for a staff member who chose none, with a browser that
+#: asks for none of ours. A Belgian agency's staff work in French, Dutch or German: each picks
+#: it with the language switcher on every page (the portal's cookie), or gets their browser's.
+#: What the debtor reads is always written in the debtor's own language, whatever the agent's.
 STAFF_LANGUAGE = "en"
 
 View = Callable[..., HttpResponseBase]
@@ -62,6 +65,25 @@ def actor_name(user: User) -> str:
     return f"staff:{user.get_username()}"
 
 
+def staff_language(request: HttpRequest) -> str:
+    """The language a staff member reads the back office in: the one chosen with the switcher,
+    else the browser's, else English (not the portal's default, French, which is the debtors')."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    # Browsers list their languages by preference: the first one we have wins.
+    asked = [
+        part.split(";")[0].strip()
+        for part in request.META.get("HTTP_ACCEPT_LANGUAGE", "").split(",")
+    ]
+    for code in [chosen, *asked]:
+        if not code or code == "*":
+            continue
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return STAFF_LANGUAGE
+
+
 def _redirect(name: str, request: HttpRequest) -> HttpResponseRedirect:
     query = urlencode({"next": request.get_full_path()})
     return HttpResponseRedirect(f"{reverse(name)}?{query}")
@@ -80,7 +102,7 @@ def staff_view(perm: Perm) -> Callable[[V], V]:
                 return _redirect("backoffice:verify", request)
             if not user.has_perm(permission_label(perm)):
                 raise PermissionDenied(f"The {perm.value} permission is needed.")
-            with translation.override(STAFF_LANGUAGE):
+            with translation.override(staff_language(request)):
                 return view(request, *args, **kwargs)
 
         cast(StaffView, guarded).required_permission = perm

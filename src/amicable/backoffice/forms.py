@@ -178,6 +178,15 @@ class ProofReviewForm(forms.Form):
         return RejectionReason(reason) if reason else None
 
 
+#: The charges a dispute may reduce, named as the debtor's statement names them.
+COMPONENT_LABELS = {
+    Component.INTEREST: _("Interest"),
+    Component.INDEMNITY: _("Lump-sum indemnity"),
+    Component.REMINDER_COST: _("Reminder costs"),
+    Component.PRINCIPAL: _("Principal"),
+}
+
+
 class DisputeForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"),
@@ -198,7 +207,7 @@ class DisputeForm(forms.Form):
     )
     component = forms.ChoiceField(
         label=_("Charge"),
-        choices=[("", "—"), *((c.value, c.value.replace("_", " ")) for c in Component)],
+        choices=[("", "—"), *((c.value, COMPONENT_LABELS[c]) for c in Component)],
         required=False,
     )
     amount = forms.DecimalField(

@@ -28,9 +28,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amicable.backoffice import authentication, selectors, services
 from amicable.backoffice.access import (
-    STAFF_LANGUAGE,
     actor_name,
     is_verified,
+    staff_language,
     staff_user,
     staff_view,
 )
@@ -65,6 +65,12 @@ SESSION_PENDING_USER = "backoffice_pending_user"
 SESSION_PENDING_SINCE = "backoffice_pending_since"
 #: Time allowed between the password and the second factor.
 PENDING_LIFETIME = timedelta(minutes=5)
+
+
+def _eur(amount: Decimal) -> str:
+    """An amount written the way of the staff member's language (not the debtor's)."""
+    language = (translation.get_language() or "en")[:2]
+    return format_eur(amount, language if language in {"fr", "nl", "de", "en"} else "en")
 
 
 def _client_ip(request: HttpRequest) -> str:
@@ -119,7 +125,7 @@ def _minutes_until(moment: datetime) -> int:
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     """Step 1: the personal password, under the lock-out policy."""
-    with translation.override(STAFF_LANGUAGE):
+    with translation.override(staff_language(request)):
         form = SignInForm(request.POST or None)
         error = ""
         if request.method == "POST" and form.is_valid():
@@ -159,7 +165,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     """Step 2: a code from the staff member's authenticator (TOTP)."""
-    with translation.override(STAFF_LANGUAGE):
+    with translation.override(staff_language(request)):
         user = _pending_user(request)
         if user is None:
             return _with_next("backoffice:login", request)
@@ -193,7 +199,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def set_up_two_factor(request: HttpRequest) -> HttpResponse:
     """First sign-in: register an authenticator app, confirmed by a first code from it."""
-    with translation.override(STAFF_LANGUAGE):
+    with translation.override(staff_language(request)):
         user = _pending_user(request)
         if user is None:
             return _with_next("backoffice:login", request)
@@ -316,7 +322,7 @@ def _declaration(item: WorkItem) -> list[tuple[str, str]]:
         return []
     paid_to = {"agency": _("The agency"), "creditor": _("The creditor")}
     try:
-        amount = format_eur(Decimal(str(data["amount"])), translation.get_language() or "en")
+        amount = _eur(Decimal(str(data["amount"])))
     except (KeyError, InvalidOperation, ValueError):
         amount = "—"
     communication = str(data.get("structured_communication") or "")
@@ -484,7 +490,7 @@ def _balance_rows(balance: FileBalance) -> list[tuple[str, str]]:
         (_("Credit to refund"), balance.credit),
         (_("Outstanding"), balance.outstanding),
     ]
-    return [(str(label), format_eur(amount, "en")) for label, amount in rows]
+    return [(str(label), _eur(amount)) for label, amount in rows]
 
 
 @require_GET
@@ -643,7 +649,7 @@ def agree_plan(request: HttpRequest, reference: str) -> HttpResponse:
     messages.success(
         request,
         _("Payment plan agreed: %(count)d instalments on %(total)s.")
-        % {"count": plan.instalment_count, "total": format_eur(plan.total, "en")},
+        % {"count": plan.instalment_count, "total": _eur(plan.total)},
     )
     return redirect("backoffice:file", file.reference)
 
@@ -722,13 +728,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "week": bar_chart(
             title=_("Collected this week, per creditor"),
-            rows=[(c.creditor, c.this_week, format_eur(c.this_week, "en")) for c in data.collected],
+            rows=[(c.creditor, c.this_week, _eur(c.this_week)) for c in data.collected],
         ),
         "month": bar_chart(
             title=_("Collected this month, per creditor"),
-            rows=[
-                (c.creditor, c.this_month, format_eur(c.this_month, "en")) for c in data.collected
-            ],
+            rows=[(c.creditor, c.this_month, _eur(c.this_month)) for c in data.collected],
         ),
         "queues": bar_chart(
             title=_("Open items per queue"),
