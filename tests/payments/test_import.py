@@ -245,7 +245,7 @@ def test_an_overpayment_is_a_credit_to_refund() -> None:
     event = Event.objects.get(file=file, kind="overpayment")
     # In the debtor's language (French here), with the amount written the Belgian way.
     assert (event.message, event.visible_to_debtor) == (
-        "You paid 50,00\u00a0€ more than you owed: we will pay it back.",
+        "Vous avez payé 50,00\u00a0€ de plus que ce que vous deviez : nous vous le rembourserons.",
         True,
     )
 
@@ -472,8 +472,8 @@ def test_a_pending_proof_is_confirmed_by_the_movement_it_shows(
     )
     event = Event.objects.get(file=file, kind="proof_confirmed")
     assert (event.message, event.visible_to_debtor, event.data["document"]) == (
-        "Your proof of payment “extrait.pdf” is confirmed: we received your payment of "
-        "60,00\u00a0€ of 9 mai 2025.",
+        "Votre preuve de paiement « extrait.pdf » est confirmée : nous avons reçu votre paiement "
+        "de 60,00\u00a0€ du 9 mai 2025.",
         True,
         document.pk,
     )

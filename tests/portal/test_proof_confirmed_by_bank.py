@@ -57,7 +57,12 @@ def test_a_declared_amount_confirms_the_proof_when_the_payment_arrives(
         f"confirmed by bank movement {movement.pk}",
     )
     assert report.proofs_confirmed == 1
-    assert Event.objects.get(file=cast.file, kind="proof_confirmed").visible_to_debtor
+    event = Event.objects.get(file=cast.file, kind="proof_confirmed")
+    assert (event.message, event.visible_to_debtor) == (
+        "Votre preuve de paiement « extrait.pdf » est confirmée : nous avons reçu votre paiement "
+        "de 122,40\u00a0€ du 9 mai 2025.",
+        True,
+    )
     with time_machine.travel("2025-05-12 09:00 +02:00", tick=False):
         sign_in(client, cast)
         html = client.get(f"/files/{cast.file.reference}/payments/").content.decode()
