@@ -118,3 +118,14 @@ def test_what_the_debtor_is_told_stays_in_the_debtors_language(
     assert client.post(url, {"decision": "accept"}).status_code == 302
     event = Event.objects.get(file=file, kind="proof_accepted")
     assert event.message.startswith("We hebben uw betalingsbewijs “extrait.png” aanvaard.")
+
+
+def test_queue_names_and_statuses_are_translated(agent: tuple[Client, User]) -> None:
+    client, _user = agent
+    client.cookies["django_language"] = "fr"
+    work = make_proof(make_file(today=date(2025, 6, 1), language="nl"))
+    overview = client.get("/backoffice/").content.decode()
+    assert '<th scope="col" class="num">Ouvertes</th>' in overview
+    assert ">Preuve de paiement à examiner</a>" in overview
+    page = client.get(f"/backoffice/items/{work.pk}/").content.decode()
+    assert "<dt>Statut</dt><dd>Ouverte</dd>" in page

@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from amicable.domain.allocation import Component
 from amicable.domain.law import Channel
@@ -63,9 +64,9 @@ class Creditor(models.Model):
 
 
 class OverIndebtedness(models.TextChoices):
-    NONE = "none", "None"
-    DEBT_MEDIATION = "debt_mediation", "Amicable debt mediation"
-    COLLECTIVE_SETTLEMENT = "collective_settlement", "Collective debt settlement"
+    NONE = "none", _("None")
+    DEBT_MEDIATION = "debt_mediation", _("Amicable debt mediation")
+    COLLECTIVE_SETTLEMENT = "collective_settlement", _("Collective debt settlement")
 
 
 class Debtor(models.Model):
@@ -210,23 +211,23 @@ class Claim(models.Model):
 
 
 class EntryKind(models.TextChoices):
-    CHARGE = "charge", "Charge"
-    PAYMENT = "payment", "Payment to the agency"
-    CREDITOR_PAYMENT = "creditor_payment", "Payment to the creditor"
-    REDUCTION = "reduction", "Reduction"
-    WRITE_OFF = "write_off", "Write-off"
-    REFUND = "refund", "Refund of a credit"
-    REVERSAL = "reversal", "Reversal"
+    CHARGE = "charge", _("Charge")
+    PAYMENT = "payment", _("Payment to the agency")
+    CREDITOR_PAYMENT = "creditor_payment", _("Payment to the creditor")
+    REDUCTION = "reduction", _("Reduction")
+    WRITE_OFF = "write_off", _("Write-off")
+    REFUND = "refund", _("Refund of a credit")
+    REVERSAL = "reversal", _("Reversal")
 
 
 class EntrySource(models.TextChoices):
-    INTAKE = "intake", "Creditor intake"
-    API = "api", "Creditor API"
-    STATEMENT = "statement", "Bank statement"
-    AGENT = "agent", "Agent"
-    DAILY_RUN = "daily_run", "Daily run"
-    PORTAL = "portal", "Portal"
-    SYSTEM = "system", "System"
+    INTAKE = "intake", _("Creditor intake")
+    API = "api", _("Creditor API")
+    STATEMENT = "statement", _("Bank statement")
+    AGENT = "agent", _("Agent")
+    DAILY_RUN = "daily_run", _("Daily run")
+    PORTAL = "portal", _("Portal")
+    SYSTEM = "system", _("System")
 
 
 COMPONENT_CHOICES = [(c.value, c.value) for c in Component]
@@ -320,24 +321,24 @@ class Event(models.Model):
 
 
 class DocumentKind(models.TextChoices):
-    INVOICE = "invoice", "Invoice"
-    CONTRACT = "contract", "Contract"
-    GENERAL_TERMS = "general_terms", "General terms"
-    FIRST_REMINDER = "first_reminder", "First reminder"
-    PROOF_OF_PAYMENT = "proof_of_payment", "Proof of payment"
-    DISPUTE_EVIDENCE = "dispute_evidence", "Dispute evidence"
-    COURT_DECISION = "court_decision", "Court decision"
-    LETTER = "letter", "Letter"
-    STATEMENT = "statement", "Statement of account"
-    OTHER = "other", "Other"
+    INVOICE = "invoice", _("Invoice")
+    CONTRACT = "contract", _("Contract")
+    GENERAL_TERMS = "general_terms", _("General terms")
+    FIRST_REMINDER = "first_reminder", _("First reminder")
+    PROOF_OF_PAYMENT = "proof_of_payment", _("Proof of payment")
+    DISPUTE_EVIDENCE = "dispute_evidence", _("Dispute evidence")
+    COURT_DECISION = "court_decision", _("Court decision")
+    LETTER = "letter", _("Letter")
+    STATEMENT = "statement", _("Statement of account")
+    OTHER = "other", _("Other")
 
 
 class ReviewStatus(models.TextChoices):
-    NOT_REQUIRED = "not_required", "Not required"
-    PENDING = "pending", "Pending review"
-    ACCEPTED = "accepted", "Accepted"
-    REJECTED = "rejected", "Rejected"
-    CONFIRMED = "confirmed", "Confirmed by a bank movement"
+    NOT_REQUIRED = "not_required", _("Not required")
+    PENDING = "pending", _("Pending review")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    CONFIRMED = "confirmed", _("Confirmed by a bank movement")
 
 
 class ScanStatus(models.TextChoices):
@@ -374,20 +375,20 @@ class Document(models.Model):
 
 
 class WorkItemKind(models.TextChoices):
-    PROOF_REVIEW = "proof_review", "Proof of payment to review"
-    DISPUTE = "dispute", "Dispute"
-    DEBT_MEDIATION = "debt_mediation", "Debt mediation declaration"
-    COLLECTIVE_SETTLEMENT = "collective_settlement", "Collective debt settlement declaration"
-    PAYMENT_PLAN_REQUEST = "payment_plan_request", "Payment plan request outside the rules"
-    DOCUMENT_REQUEST = "document_request", "Supporting documents requested"
-    UNMATCHED_MOVEMENT = "unmatched_movement", "Unmatched bank movement"
-    PHISHING_REPORT = "phishing_report", "Phishing report"
-    LETTER_REFUSED = "letter_refused", "Letter refused by a rule"
+    PROOF_REVIEW = "proof_review", _("Proof of payment to review")
+    DISPUTE = "dispute", _("Dispute")
+    DEBT_MEDIATION = "debt_mediation", _("Debt mediation declaration")
+    COLLECTIVE_SETTLEMENT = "collective_settlement", _("Collective debt settlement declaration")
+    PAYMENT_PLAN_REQUEST = "payment_plan_request", _("Payment plan request outside the rules")
+    DOCUMENT_REQUEST = "document_request", _("Supporting documents requested")
+    UNMATCHED_MOVEMENT = "unmatched_movement", _("Unmatched bank movement")
+    PHISHING_REPORT = "phishing_report", _("Phishing report")
+    LETTER_REFUSED = "letter_refused", _("Letter refused by a rule")
 
 
 class WorkItemStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    DONE = "done", "Done"
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
 
 
 class WorkItem(models.Model):
