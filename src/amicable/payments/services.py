@@ -315,8 +315,9 @@ def _store(record: BankStatementFile, result: ParseResult) -> list[tuple[int, Ba
     unique: dict[str, BankMovement] = {}
     for movement in result.movements:
         unique.setdefault(movement.identity, movement)
-    BankMovementRecord.objects.bulk_create(
-        (
+    insert_rows(
+        BankMovementRecord,
+        [
             BankMovementRecord(
                 identity=m.identity,
                 source_file=record,
@@ -339,8 +340,7 @@ def _store(record: BankStatementFile, result: ParseResult) -> list[tuple[int, Ba
                 is_reversal=m.is_reversal,
             )
             for m in unique.values()
-        ),
-        batch_size=2000,
+        ],
         ignore_conflicts=True,
     )
     # The rows that carry this file are the ones this import inserted; the others were there
@@ -657,9 +657,9 @@ def _learn_accounts(posted: Sequence[_Posted], rows: dict[int, _FileInfo], *, to
         for p in posted
         if _IBAN.fullmatch(p.counterparty_account)
     }
-    DebtorAccount.objects.bulk_create(
+    insert_rows(
+        DebtorAccount,
         [DebtorAccount(debtor_id=d, iban=iban, first_seen_on=today) for d, iban in sorted(pairs)],
-        batch_size=2000,
         ignore_conflicts=True,
     )
 
