@@ -1,4 +1,8 @@
-"""Who may open what: every back-office view, for every role, for strangers, and with CSRF."""
+"""Who may open what: every back-office view, for every role, for strangers, and with CSRF.
+
+"Back-office view" includes the staff pages mounted beside the back office: the sheet import of
+a creditor's files and the bank statement pages. They pass the same gate (``staff_view``).
+"""
 
 from __future__ import annotations
 
@@ -9,23 +13,29 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from amicable.backoffice.roles import Role
+from amicable.backoffice.roles import Perm, Role
 from amicable.domain.lifecycle import FileState
 from amicable.files.models import Event, File, WorkItem
 from amicable.files.services import change_file_state
 from tests.backoffice.conftest import make_proof, make_staff, sign_in
 from tests.factories import make_file
+from tests.payments.helpers import coda, credit, import_bytes, movement_of
 
 pytestmark = pytest.mark.django_db
 
-AGENT, SUPERVISOR, COMPLIANCE, ADMIN = (
+AGENT, SUPERVISOR, ACCOUNTANT, COMPLIANCE, ADMIN = (
     Role.AGENT,
     Role.SUPERVISOR,
+    Role.ACCOUNTANT,
     Role.COMPLIANCE_OFFICER,
     Role.ADMINISTRATOR,
 )
 EVERYONE = frozenset(Role)
 WORKERS = frozenset({AGENT, SUPERVISOR, ADMIN})
+# Loading a creditor's sheet opens files: a supervisor's act.
+IMPORTERS = frozenset({SUPERVISOR, ADMIN})
+# The bank statements and the payments waiting in them: finance and supervisors.
+RECONCILERS = frozenset({ACCOUNTANT, SUPERVISOR, ADMIN})
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,7 @@ class World:
     file: File
     item: WorkItem
     document_id: int
+    movement_id: int
 
 
 @pytest.fixture
@@ -51,11 +62,13 @@ def world(db: None) -> World:
     change_file_state(file=file, new_state=FileState.DISPUTED, actor="test")
     item = make_proof(file)
     assert item.document is not None
-    return World(file=file, item=item, document_id=item.document.pk)
+    waiting = movement_of(import_bytes(coda(credit("150.00", text="?"))))
+    return World(file=file, item=item, document_id=item.document.pk, movement_id=waiting.pk)
 
 
 def endpoints(world: World) -> list[Endpoint]:
     ref, item, doc = world.file.reference, world.item.pk, world.document_id
+    movement = f"/backoffice/statements/movements/{world.movement_id}/"
     return [
         Endpoint("overview", "get", "/backoffice/", EVERYONE, 200),
         Endpoint("queue", "get", "/backoffice/queues/proof_review/", EVERYONE, 200),
@@ -96,6 +109,13 @@ def endpoints(world: World) -> list[Endpoint]:
             {COMPLIANCE, ADMIN},
             200,
         ),
+        # The empty forms are refused as invalid (422) once the gate lets the request through.
+        Endpoint("intake_upload", "get", "/backoffice/intake/upload", IMPORTERS, 200),
+        Endpoint("intake_upload_post", "post", "/backoffice/intake/upload", IMPORTERS, 422),
+        Endpoint("statements", "get", "/backoffice/statements/", RECONCILERS, 200),
+        Endpoint("statements_upload", "post", "/backoffice/statements/", RECONCILERS, 422),
+        Endpoint("movement", "get", movement, RECONCILERS, 200),
+        Endpoint("movement_decide", "post", movement, RECONCILERS, 422),
     ]
 
 
@@ -119,14 +139,25 @@ ENDPOINT_NAMES = [
     "dashboard",
     "audit",
     "refused_contacts",
+    "intake_upload",
+    "intake_upload_post",
+    "statements",
+    "statements_upload",
+    "movement",
+    "movement_decide",
 ]
+
+POST_DATA = {
+    "item_take": {"take": "1"},
+    # A decision without its reason: a form error, and nothing decided.
+    "movement_decide": {"action": "dismiss"},
+}
 
 
 def request(client: Client, endpoint: Endpoint) -> int:
     if endpoint.method == "get":
         return client.get(endpoint.path).status_code
-    data = {"take": "1"} if endpoint.name == "item_take" else {}
-    return client.post(endpoint.path, data).status_code
+    return client.post(endpoint.path, POST_DATA.get(endpoint.name, {})).status_code
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value.replace(" ", "_"))
@@ -153,6 +184,16 @@ def test_strangers_are_sent_to_sign_in(world: World, name: str) -> None:
     assert response["Location"].startswith("/backoffice/sign-in/?next=")
 
 
+@pytest.mark.parametrize("name", ENDPOINT_NAMES)
+def test_a_password_without_the_second_factor_opens_nothing(world: World, name: str) -> None:
+    endpoint = next(e for e in endpoints(world) if e.name == name)
+    client = Client()
+    client.force_login(make_staff(ADMIN))  # every permission, but no verified device
+    response = getattr(client, endpoint.method)(endpoint.path)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/backoffice/sign-in/verify/?next=")
+
+
 def test_a_refused_write_changes_nothing(world: World) -> None:
     client = sign_in(Client(), make_staff(COMPLIANCE))
     events = Event.objects.count()
@@ -163,13 +204,27 @@ def test_a_refused_write_changes_nothing(world: World) -> None:
     assert Event.objects.count() == events
 
 
-def _backoffice_patterns() -> list[URLPattern]:
+def _namespace_patterns(namespace: str) -> list[URLPattern]:
     resolver = next(
         p
         for p in get_resolver().url_patterns
-        if isinstance(p, URLResolver) and p.namespace == "backoffice"
+        if isinstance(p, URLResolver) and p.namespace == namespace
     )
     return [p for p in resolver.url_patterns if isinstance(p, URLPattern)]
+
+
+def _backoffice_patterns() -> list[URLPattern]:
+    return _namespace_patterns("backoffice")
+
+
+def _staff_pages_beside_the_back_office() -> list[URLPattern]:
+    """The intake upload page and the statement pages, mounted under /backoffice/ too."""
+    intake = [
+        p
+        for p in get_resolver().url_patterns
+        if isinstance(p, URLPattern) and p.name == "intake-upload"
+    ]
+    return intake + _namespace_patterns("payments")
 
 
 SIGN_IN_STEPS = {"login", "verify", "setup", "logout"}
@@ -208,6 +263,15 @@ def test_every_view_but_the_sign_in_steps_names_its_permission() -> None:
     }
 
 
+def test_the_staff_pages_beside_the_back_office_pass_the_same_gate() -> None:
+    patterns = _staff_pages_beside_the_back_office()
+    assert {p.name: getattr(p.callback, "required_permission", None) for p in patterns} == {
+        "intake-upload": Perm.IMPORT_FILES,
+        "statements": Perm.RECONCILE_PAYMENTS,
+        "movement": Perm.RECONCILE_PAYMENTS,
+    }
+
+
 def test_the_intake_upload_page_keeps_its_address() -> None:
     from django.urls import resolve
 
@@ -236,6 +300,7 @@ def test_the_sign_in_form_needs_the_csrf_token_too() -> None:
 
 MENU = {
     "Work queues": "/backoffice/",
+    "Bank statements": "/backoffice/statements/",
     "Import files": "/backoffice/intake/upload",
     "Search": "/backoffice/search/",
     "Dashboard": "/backoffice/dashboard/",
@@ -247,8 +312,12 @@ MENU = {
 @pytest.mark.parametrize(
     ("role", "shown"),
     [
-        (AGENT, {"Work queues", "Import files", "Search"}),
-        (SUPERVISOR, {"Work queues", "Import files", "Search", "Dashboard"}),
+        (AGENT, {"Work queues", "Search"}),
+        (
+            SUPERVISOR,
+            {"Work queues", "Bank statements", "Import files", "Search", "Dashboard"},
+        ),
+        (ACCOUNTANT, {"Work queues", "Bank statements", "Search"}),
         (COMPLIANCE, {"Work queues", "Search", "Dashboard", "Audit trail", "Refused contacts"}),
         (ADMIN, set(MENU)),
     ],

@@ -1,14 +1,16 @@
-"""The staff statement page: staff only, CSRF, upload and report, the queue and its actions."""
+"""The staff statement page: the back office's sign-in with its second factor and the
+reconciliation permission (finance and supervisors), CSRF, upload and report, the queue and its
+actions."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from amicable.backoffice.roles import Role
 from amicable.files.models import LedgerEntry
 from amicable.payments.models import (
     BankMovementRecord,
@@ -17,6 +19,7 @@ from amicable.payments.models import (
     MovementStatus,
     Refund,
 )
+from tests.backoffice.conftest import make_staff, sign_in
 from tests.payments.helpers import coda, credit, debit, import_bytes, movement_of, plain_file
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +29,8 @@ PAGE = "/backoffice/statements/"
 
 @pytest.fixture
 def staff() -> Client:
-    user = User.objects.create_user("alice", password="pw-alice-123", is_staff=True)
-    client = Client()
-    client.force_login(user)
-    return client
+    """Alice from finance (the accountant role), signed in with password and authenticator."""
+    return sign_in(Client(), make_staff(Role.ACCOUNTANT, username="alice"))
 
 
 def _upload(client: Client, data: bytes, name: str = "day.cod") -> object:
@@ -43,26 +44,63 @@ def _waiting(amount: str = "150.00", **fields: str) -> BankMovementRecord:
 
 
 @pytest.mark.parametrize("url", [PAGE, f"{PAGE}movements/1/"], ids=["list", "movement"])
-def test_anonymous_visitors_are_sent_to_sign_in(client: Client, url: str) -> None:
+def test_anonymous_visitors_are_sent_to_the_back_office_sign_in(client: Client, url: str) -> None:
     response = client.get(url)
 
     assert response.status_code == 302
-    assert response["Location"].startswith("/admin/login/")
+    assert response["Location"].startswith("/backoffice/sign-in/?next=%2Fbackoffice%2Fstatements")
 
 
-def test_a_signed_in_user_who_is_not_staff_is_refused(client: Client) -> None:
-    client.force_login(User.objects.create_user("bob", password="pw-bob-1234"))
+def test_a_password_alone_is_sent_to_the_second_factor(client: Client) -> None:
+    client.force_login(make_staff(Role.ACCOUNTANT))
+    movement = _waiting("150.00")
 
     response = client.post(PAGE, {"statement": SimpleUploadedFile("x.cod", b"0")})
+    decision = client.post(
+        f"{PAGE}movements/{movement.pk}/", {"action": "dismiss", "dismiss-reason": "no"}
+    )
 
     assert response.status_code == 302
-    assert BankStatementFile.objects.count() == 0
+    assert response["Location"].startswith("/backoffice/sign-in/verify/?next=")
+    assert decision.status_code == 302
+    assert decision["Location"].startswith("/backoffice/sign-in/verify/?next=")
+    assert BankStatementFile.objects.count() == 1  # the test's own import only
+    movement.refresh_from_db()
+    assert movement.status == MovementStatus.UNMATCHED
+
+
+@pytest.mark.parametrize("role", [Role.AGENT, Role.COMPLIANCE_OFFICER, None], ids=str)
+def test_staff_without_the_reconciliation_permission_are_refused(role: Role | None) -> None:
+    client = sign_in(Client(), make_staff(role))
+    movement = _waiting("150.00")
+    file = plain_file("200.00")
+
+    assert client.get(PAGE).status_code == 403
+    assert client.get(f"{PAGE}movements/{movement.pk}/").status_code == 403
+    upload = _upload(client, coda(credit("20.00", ogm=file.structured_communication), sequence=2))
+    assert upload.status_code == 403
+    decision = client.post(
+        f"{PAGE}movements/{movement.pk}/",
+        {"action": "assign", "assign-file_reference": file.reference},
+    )
+    assert decision.status_code == 403
+    movement.refresh_from_db()
+    assert movement.status == MovementStatus.UNMATCHED
+    assert not LedgerEntry.objects.filter(kind="payment").exists()
+
+
+@pytest.mark.parametrize("role", [Role.ACCOUNTANT, Role.SUPERVISOR, Role.ADMINISTRATOR], ids=str)
+def test_finance_supervisors_and_administrators_open_the_pages(role: Role) -> None:
+    client = sign_in(Client(), make_staff(role))
+    movement = _waiting("150.00")
+
+    assert client.get(PAGE).status_code == 200
+    assert client.get(f"{PAGE}movements/{movement.pk}/").status_code == 200
 
 
 def test_an_upload_without_the_csrf_token_is_refused() -> None:
-    user = User.objects.create_user("alice", password="pw-alice-123", is_staff=True)
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
+    client = sign_in(Client(enforce_csrf_checks=True), make_staff(Role.ACCOUNTANT))
+    assert client.get(PAGE).status_code == 200  # let in: the refusal below is the CSRF check's
     file = plain_file()
 
     response = _upload(client, coda(credit("20.00", ogm=file.structured_communication)))

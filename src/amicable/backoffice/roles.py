@@ -1,16 +1,28 @@
 """Staff roles of the back office and what each may do (architecture.md, invariant 5).
 
-Roles are Django groups holding the permissions below, created by the data migration
-``0002_staff_roles`` and kept in step by :func:`ensure_roles`. Every back-office view names the
-one permission it needs (``amicable.backoffice.access.staff_view``), so a role is exactly the
-set of pages and actions it opens:
+Roles are Django groups holding the permissions below, created by the data migrations
+``0002_staff_roles`` and ``0004_import_and_reconcile`` and kept in step by
+:func:`ensure_roles`. Every back-office view names the one permission it needs
+(``amicable.backoffice.access.staff_view``), so a role is exactly the set of pages and actions
+it opens:
 
 * **agent**: works the queues and the files (CEL art. XIX.7: the collector checks disputes,
   answers requests and gives documents without delay);
-* **supervisor**: also assigns work to colleagues and sees the dashboard;
+* **supervisor**: also assigns work to colleagues, sees the dashboard, imports a creditor's
+  files from a sheet and reconciles the bank statements;
+* **accountant**: the agency's finance staff: imports the bank statements and decides where an
+  unmatched payment goes (a file, several, a refund), and sees queues and files to do so, but
+  works no file. The money the agency receives is held for the creditor (or owed back to the
+  debtor who paid too much), so booking and refunding it is kept apart from the agents who deal
+  with the debtors; a supervisor can stand in;
 * **compliance officer**: sees everything, changes nothing, and also reads the audit trail and
   the contacts the rules refused (the forbidden practices of CEL Book VI, legal.md section 4);
 * **administrator**: everything.
+
+Loading a creditor's portfolio (the sheet import) opens files and starts collection on each:
+a supervisor checks the mandate and the sheet first, so agents do not import. An agency that
+has its agents import gives the agent group the permission in the administration:
+:func:`ensure_roles` keeps such grants.
 """
 
 from __future__ import annotations
@@ -38,10 +50,11 @@ PERMISSION_MODEL = "staffaccess"
 
 
 class Role(StrEnum):
-    """The four staff roles; the value is the group's name."""
+    """The staff roles; the value is the group's name."""
 
     AGENT = "agent"
     SUPERVISOR = "supervisor"
+    ACCOUNTANT = "accountant"
     COMPLIANCE_OFFICER = "compliance officer"
     ADMINISTRATOR = "administrator"
 
@@ -55,6 +68,8 @@ class Perm(StrEnum):
     ASSIGN_WORK = "assign_work"
     VIEW_DASHBOARD = "view_dashboard"
     VIEW_AUDIT = "view_audit"
+    IMPORT_FILES = "import_files"
+    RECONCILE_PAYMENTS = "reconcile_payments"
 
 
 PERMISSION_NAMES: Mapping[Perm, str] = MappingProxyType(
@@ -65,6 +80,8 @@ PERMISSION_NAMES: Mapping[Perm, str] = MappingProxyType(
         Perm.ASSIGN_WORK: "Can assign work to colleagues",
         Perm.VIEW_DASHBOARD: "Can see the dashboard",
         Perm.VIEW_AUDIT: "Can see the audit trail and refused contacts",
+        Perm.IMPORT_FILES: "Can import a creditor's files from a sheet",
+        Perm.RECONCILE_PAYMENTS: "Can import bank statements and decide on unmatched payments",
     }
 )
 
@@ -73,7 +90,15 @@ _READ = frozenset({Perm.VIEW_QUEUES, Perm.VIEW_FILES})
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Perm]] = MappingProxyType(
     {
         Role.AGENT: _READ | {Perm.WORK_FILES},
-        Role.SUPERVISOR: _READ | {Perm.WORK_FILES, Perm.ASSIGN_WORK, Perm.VIEW_DASHBOARD},
+        Role.SUPERVISOR: _READ
+        | {
+            Perm.WORK_FILES,
+            Perm.ASSIGN_WORK,
+            Perm.VIEW_DASHBOARD,
+            Perm.IMPORT_FILES,
+            Perm.RECONCILE_PAYMENTS,
+        },
+        Role.ACCOUNTANT: _READ | {Perm.RECONCILE_PAYMENTS},
         Role.COMPLIANCE_OFFICER: _READ | {Perm.VIEW_DASHBOARD, Perm.VIEW_AUDIT},
         Role.ADMINISTRATOR: frozenset(Perm),
     }

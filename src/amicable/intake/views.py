@@ -1,13 +1,19 @@
-"""The staff page of the bulk import: upload a CSV or XLSX sheet for a creditor."""
+"""The staff page of the bulk import: upload a CSV or XLSX sheet for a creditor.
+
+Behind the back office's own gate (personal sign-in, TOTP, the ``import_files`` permission):
+an import opens files and starts collection on each, so it is a supervisor's act, not any
+staff account's.
+"""
 
 from __future__ import annotations
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from amicable.backoffice.access import actor_name, staff_user, staff_view
+from amicable.backoffice.roles import Perm
 from amicable.intake.forms import UploadSheetForm
 from amicable.intake.importer import ImportReport, SheetError, import_files, read_sheet
 
@@ -15,8 +21,8 @@ from amicable.intake.importer import ImportReport, SheetError, import_files, rea
 MAX_ERRORS_SHOWN = 1000
 
 
-@staff_member_required
 @require_http_methods(["GET", "POST"])
+@staff_view(Perm.IMPORT_FILES)
 def upload_page(request: HttpRequest) -> HttpResponse:
     form = UploadSheetForm(request.POST or None, request.FILES or None)
     report: ImportReport | None = None
@@ -28,7 +34,7 @@ def upload_page(request: HttpRequest) -> HttpResponse:
             report = import_files(
                 creditor=creditor,
                 rows=read_sheet(upload, name=upload.name or ""),
-                actor=f"staff:{request.user.get_username()}",
+                actor=actor_name(staff_user(request)),
                 today=timezone.localdate(),
             )
         except SheetError as exc:

@@ -1,7 +1,8 @@
 """The staff statement page: upload a bank file, see what waits for an agent, and decide on it.
 
-Staff only (``staff_member_required``), every form with its CSRF token. Each view parses a form
-and calls one service (``amicable.payments.services``); the rules live there.
+Behind the back office's own gate (personal sign-in, TOTP, the ``reconcile_payments``
+permission: finance staff and supervisors), every form with its CSRF token. Each view parses a
+form and calls one service (``amicable.payments.services``); the rules live there.
 """
 
 from __future__ import annotations
@@ -9,23 +10,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from amicable.backoffice.access import actor_name, staff_user, staff_view
+from amicable.backoffice.roles import Perm
 from amicable.payments import selectors, services
 from amicable.payments.forms import AssignForm, ReasonForm, SplitForm, StatementUploadForm
 from amicable.statements import StatementError
 
 
 def _actor(request: HttpRequest) -> str:
-    return f"staff:{request.user.get_username()}"
+    return actor_name(staff_user(request))
 
 
-@staff_member_required
 @require_http_methods(["GET", "POST"])
+@staff_view(Perm.RECONCILE_PAYMENTS)
 def statements_page(request: HttpRequest) -> HttpResponse:
     form = StatementUploadForm(request.POST or None, request.FILES or None)
     report: services.ImportReport | None = None
@@ -61,8 +63,8 @@ def statements_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_member_required
 @require_http_methods(["GET", "POST"])
+@staff_view(Perm.RECONCILE_PAYMENTS)
 def movement_page(request: HttpRequest, movement_id: int) -> HttpResponse:
     movement = selectors.get_movement(movement_id)
     if movement is None:

@@ -18,8 +18,8 @@ ACTOR = "command:create-staff-user"
 
 class Command(BaseCommand):
     help = (
-        "Create a staff account with a role (agent, supervisor, compliance officer, "
-        "administrator), change its role, or remove a lost authenticator."
+        "Create a staff account with a role (agent, supervisor, accountant, compliance "
+        "officer, administrator), change its role, or remove a lost authenticator."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
