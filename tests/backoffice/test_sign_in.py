@@ -217,9 +217,11 @@ def test_the_second_step_expires_after_five_minutes() -> None:
         ("/backoffice/dashboard/", "/backoffice/dashboard/"),
         ("https://evil.example/backoffice/", "/backoffice/"),
         ("//evil.example/backoffice/", "/backoffice/"),
-        ("/admin/", "/backoffice/"),
+        ("/api/v1/docs", "/backoffice/"),
+        # The administration signs in here too, and is returned to.
+        ("/admin/files/file/", "/admin/files/file/"),
     ],
-    ids=["own_page", "other_site", "scheme_relative", "outside_back_office"],
+    ids=["own_page", "other_site", "scheme_relative", "outside_back_office", "administration"],
 )
 def test_only_back_office_pages_are_followed_after_sign_in(next_url: str, landing: str) -> None:
     user = make_staff(Role.SUPERVISOR)

@@ -81,7 +81,9 @@ def _client_ip(request: HttpRequest) -> str:
 
 def _next_url(request: HttpRequest) -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate.startswith("/backoffice/") and url_has_allowed_host_and_scheme(
+    # The administration signs in here too (amicable.config.admin_site): back there after.
+    ours = ("/backoffice/", reverse("admin:index"))
+    if candidate.startswith(ours) and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # admin.site is amicable.config.admin_site.StaffAdminSite: TOTP-verified staff only.
     path("admin/", admin.site.urls),
     path("api/v1/", intake_api.urls),
     path("backoffice/intake/upload", intake_views.upload_page, name="intake-upload"),
