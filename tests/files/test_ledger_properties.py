@@ -41,6 +41,16 @@ steps = st.lists(
 @example(
     steps=[("interest", Decimal(0), 0), ("interest", Decimal(0), 10), ("pay", Decimal("149.90"), 0)]
 )
+# A payment, its return the next day, then a second payment dated the first day: on that day
+# the principal looks overpaid by a cent, and the indemnity must see nothing owed, not -0.01.
+@example(
+    steps=[
+        ("pay", Decimal("75.01"), 0),
+        ("return", Decimal(0), 1),
+        ("pay", Decimal("75.00"), 0),
+        ("indemnity", Decimal(0), 0),
+    ]
+)
 def test_ledger_invariants_hold_for_any_sequence(steps: list[tuple[str, Decimal, int]]) -> None:
     file = make_file(
         claims=[

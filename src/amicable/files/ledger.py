@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
@@ -25,7 +26,7 @@ from amicable.domain.interest import RateTable, accrued_interest
 from amicable.domain.law import ChargeKind, ChargeRefused, Refusal, RefusalReason
 from amicable.domain.lifecycle import rules_for
 from amicable.domain.money import CENT, ZERO
-from amicable.files.bulk import insert_rows
+from amicable.files.bulk import copy_rows, insert_rows
 from amicable.files.models import (
     Allocation,
     Claim,
@@ -36,7 +37,7 @@ from amicable.files.models import (
     LedgerEntry,
 )
 from amicable.files.rates import last_day_with_rates, rate_table
-from amicable.files.timeline import record_event
+from amicable.files.timeline import EVENT_FIELDS, record_event
 
 __all__ = [
     "ChargeRefused",
@@ -383,7 +384,9 @@ def charge_indemnity(
         raise LedgerError(f"The indemnity of claim {claim.creditor_reference} is already charged.")
     balance = file_balance(file, as_of=on)
     claim_balance = next(c for c in balance.claims if c.claim_id == claim.pk)
-    outstanding_principal = claim_balance.outstanding(Component.PRINCIPAL)
+    # A payment value-dated before a returned one that the bank took back later can make the
+    # principal of that day look overpaid: nothing is owed then, not a negative amount.
+    outstanding_principal = max(claim_balance.outstanding(Component.PRINCIPAL), ZERO)
     decision = law.decide_indemnity(
         balance=outstanding_principal,
         clause=_indemnity_clause(claim),
@@ -711,7 +714,7 @@ def post_payments(orders: Sequence[PaymentOrder], *, actor: str) -> list[Posting
     exact_files: set[int] = set()
     entries: list[LedgerEntry] = []
     allocations: list[tuple[LedgerEntry, Allocation]] = []
-    events: list[Event] = []
+    events: list[tuple[Any, ...]] = []
     for index, order in enumerate(orders):
         key = (order.source, order.source_reference)
         if order.file_id not in files:
@@ -767,7 +770,7 @@ def post_payments(orders: Sequence[PaymentOrder], *, actor: str) -> list[Posting
     for entry, allocation in allocations:
         allocation.entry_id = entry.pk
     insert_rows(Allocation, [allocation for _entry, allocation in allocations])
-    insert_rows(Event, events)
+    copy_rows(Event, EVENT_FIELDS, events)
     for index in exact:
         order = orders[index]
         results[index] = _post_exactly(files[order.file_id], order, actor=actor)
@@ -830,13 +833,15 @@ def _payment_entry(file: File, order: PaymentOrder, *, actor: str) -> LedgerEntr
 
 def _payment_event(
     book: _Book, order: PaymentOrder, result: imputation.AllocationResult, *, actor: str
-) -> Event:
+) -> tuple[Any, ...]:
+    """The ``payment_posted`` event, as a row of :data:`EVENT_FIELDS`."""
     references = {claim.pk: claim.creditor_reference for claim in book.claims}
-    return Event(
-        file=book.file,
-        kind="payment_posted",
-        actor=actor,
-        data={
+    return (
+        book.file.pk,
+        "payment_posted",
+        actor,
+        "",
+        {
             "amount": str(order.amount),
             "value_date": order.value_date.isoformat(),
             "kind": order.kind,
@@ -852,7 +857,7 @@ def _payment_event(
             ],
             "overpayment": str(result.overpayment),
         },
-        visible_to_debtor=True,
+        True,
     )
 
 
@@ -889,7 +894,7 @@ def _post_exactly(file: File, order: PaymentOrder, *, actor: str) -> Posting:
     _correct_interest_booked_past(
         file, claims, balance, result, value_date=order.value_date, actor=actor
     )
-    _payment_event(book, order, result, actor=actor).save()
+    copy_rows(Event, EVENT_FIELDS, [_payment_event(book, order, result, actor=actor)])
     after = _read_books([file], as_of=date.max)[file.pk]
     return Posting(
         entry=entry,

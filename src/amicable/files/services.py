@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +23,7 @@ from amicable.domain.interest import RateTable
 from amicable.domain.lifecycle import ALLOWED_TRANSITIONS, FileState, check_transition
 from amicable.files import ledger
 from amicable.files.access_codes import hash_access_code, new_access_code
-from amicable.files.bulk import insert_rows
+from amicable.files.bulk import copy_rows, insert_rows
 from amicable.files.models import (
     Claim,
     Creditor,
@@ -39,7 +40,7 @@ from amicable.files.numbers import (
     file_structured_communication,
 )
 from amicable.files.rates import last_day_with_rates, rate_table
-from amicable.files.timeline import record_event
+from amicable.files.timeline import EVENT_FIELDS, record_event
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,7 +473,7 @@ def close_files_as_paid(paid_on: Mapping[int, date], *, actor: str, reason: str)
     """
     ids = sorted(paid_on)
     closed: list[int] = []
-    events: list[Event] = []
+    events: list[tuple[Any, ...]] = []
     for start in range(0, len(ids), CLOSE_CHUNK):
         chunk = ids[start : start + CLOSE_CHUNK]
         states = dict(
@@ -488,13 +489,13 @@ def close_files_as_paid(paid_on: Mapping[int, date], *, actor: str, reason: str)
                 continue
             by_day[paid_on[file_id]].append(file_id)
             events.append(
-                Event(
-                    file_id=file_id,
-                    kind="state_changed",
-                    actor=actor,
-                    message=reason[:500],
-                    data={"from": state, "to": FileState.PAID.value},
-                    visible_to_debtor=True,
+                (
+                    file_id,
+                    "state_changed",
+                    actor,
+                    reason[:500],
+                    {"from": state, "to": FileState.PAID.value},
+                    True,
                 )
             )
         now = timezone.now()
@@ -506,5 +507,5 @@ def close_files_as_paid(paid_on: Mapping[int, date], *, actor: str, reason: str)
                 updated_at=now,
             )
             closed += file_ids
-    insert_rows(Event, events)
+    copy_rows(Event, EVENT_FIELDS, events)
     return sorted(closed)

@@ -6,6 +6,9 @@ from typing import Any
 
 from amicable.files.models import Event, File
 
+#: The columns of an event written in bulk (``files.bulk.copy_rows``): the time is now.
+EVENT_FIELDS = ("file_id", "kind", "actor", "message", "data", "visible_to_debtor")
+
 
 def record_event(
     file: File | None,

@@ -50,7 +50,7 @@ from amicable.domain.lifecycle import (
 from amicable.domain.money import CENT, ZERO, format_eur
 from amicable.domain.references import classify_reference
 from amicable.files import ledger
-from amicable.files.bulk import insert_rows
+from amicable.files.bulk import copy_rows, insert_rows
 from amicable.files.models import (
     Document,
     DocumentKind,
@@ -64,7 +64,7 @@ from amicable.files.models import (
     WorkItemStatus,
 )
 from amicable.files.services import change_file_state, close_files_as_paid
-from amicable.files.timeline import record_event
+from amicable.files.timeline import EVENT_FIELDS, record_event
 from amicable.payments.matching import CHUNK, Match, match_credits
 from amicable.payments.models import (
     BankMovementRecord,
@@ -315,32 +315,53 @@ def _store(record: BankStatementFile, result: ParseResult) -> list[tuple[int, Ba
     unique: dict[str, BankMovement] = {}
     for movement in result.movements:
         unique.setdefault(movement.identity, movement)
-    insert_rows(
+    copy_rows(
         BankMovementRecord,
-        [
-            BankMovementRecord(
-                identity=m.identity,
-                source_file=record,
-                statement_id=statement_ids[m.statement[:200]],
-                account=_clip(m.account, "account"),
-                currency=_clip(m.currency, "currency"),
-                booking_date=m.booking_date,
-                value_date=m.value_date,
-                amount=m.amount,
-                structured_reference=_clip(m.structured_reference, "structured_reference"),
-                communication=m.communication,
-                information="\n".join(m.information),
-                counterparty_name=_clip(m.counterparty_name, "counterparty_name"),
-                counterparty_account=_clip(m.counterparty_account, "counterparty_account"),
-                counterparty_bic=_clip(m.counterparty_bic, "counterparty_bic"),
-                end_to_end_id=_clip(m.end_to_end_id, "end_to_end_id"),
-                bank_reference=_clip(m.bank_reference, "bank_reference"),
-                transaction_code=_clip(m.transaction_code, "transaction_code"),
-                return_reason=_clip(m.return_reason, "return_reason"),
-                is_reversal=m.is_reversal,
+        (
+            "identity",
+            "source_file_id",
+            "statement_id",
+            "account",
+            "currency",
+            "booking_date",
+            "value_date",
+            "amount",
+            "structured_reference",
+            "communication",
+            "information",
+            "counterparty_name",
+            "counterparty_account",
+            "counterparty_bic",
+            "end_to_end_id",
+            "bank_reference",
+            "transaction_code",
+            "return_reason",
+            "is_reversal",
+        ),
+        (
+            (
+                m.identity,
+                record.pk,
+                statement_ids[m.statement[:200]],
+                _clip(m.account, "account"),
+                _clip(m.currency, "currency"),
+                m.booking_date,
+                m.value_date,
+                m.amount,
+                _clip(m.structured_reference, "structured_reference"),
+                m.communication,
+                "\n".join(m.information),
+                _clip(m.counterparty_name, "counterparty_name"),
+                _clip(m.counterparty_account, "counterparty_account"),
+                _clip(m.counterparty_bic, "counterparty_bic"),
+                _clip(m.end_to_end_id, "end_to_end_id"),
+                _clip(m.bank_reference, "bank_reference"),
+                _clip(m.transaction_code, "transaction_code"),
+                _clip(m.return_reason, "return_reason"),
+                m.is_reversal,
             )
             for m in unique.values()
-        ],
+        ),
         ignore_conflicts=True,
     )
     # The rows that carry this file are the ones this import inserted; the others were there
@@ -499,7 +520,7 @@ def _record_overpayments(
     tell the debtor on the timeline, in their language (journeys.md) whatever the agent's."""
     over = [item for item in posted if item.overpayment > 0]
     refunds: list[Refund] = []
-    events: list[Event] = []
+    events: list[tuple[Any, ...]] = []
     for item in over:
         info = rows[item.file_id]
         refunds.append(
@@ -519,17 +540,17 @@ def _record_overpayments(
                 "amount": format_eur(item.overpayment, info.language)
             }
         events.append(
-            Event(
-                file_id=item.file_id,
-                kind="overpayment",
-                actor=actor,
-                message=message[:500],
-                data={"amount": str(item.overpayment), "movement": item.movement_id},
-                visible_to_debtor=True,
+            (
+                item.file_id,
+                "overpayment",
+                actor,
+                message[:500],
+                {"amount": str(item.overpayment), "movement": item.movement_id},
+                True,
             )
         )
     insert_rows(Refund, refunds)
-    insert_rows(Event, events)
+    copy_rows(Event, EVENT_FIELDS, events)
     return len(over)
 
 
@@ -657,9 +678,10 @@ def _learn_accounts(posted: Sequence[_Posted], rows: dict[int, _FileInfo], *, to
         for p in posted
         if _IBAN.fullmatch(p.counterparty_account)
     }
-    insert_rows(
+    copy_rows(
         DebtorAccount,
-        [DebtorAccount(debtor_id=d, iban=iban, first_seen_on=today) for d, iban in sorted(pairs)],
+        ("debtor_id", "iban", "first_seen_on"),
+        [(debtor_id, iban, today) for debtor_id, iban in sorted(pairs)],
         ignore_conflicts=True,
     )
 
