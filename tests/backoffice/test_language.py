@@ -13,7 +13,7 @@ from django.test import Client
 
 from amicable.backoffice.roles import Role
 from amicable.files.models import Event, WorkItem, WorkItemKind
-from tests.backoffice.conftest import PASSWORD, TODAY, make_proof, make_staff
+from tests.backoffice.conftest import PASSWORD, TODAY, StaffClient, make_proof, make_staff
 from tests.factories import make_file
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +129,35 @@ def test_queue_names_and_statuses_are_translated(agent: tuple[Client, User]) -> 
     assert ">Preuve de paiement à examiner</a>" in overview
     page = client.get(f"/backoffice/items/{work.pk}/").content.decode()
     assert "<dt>Statut</dt><dd>Ouverte</dd>" in page
+
+
+@pytest.mark.parametrize(
+    ("path", "language", "heading"),
+    [
+        ("/backoffice/statements/", "fr", "Extraits bancaires"),
+        ("/backoffice/statements/", "de", "Kontoauszüge"),
+        ("/backoffice/intake/upload", "nl", "Dossiers importeren uit een rekenblad"),
+        ("/backoffice/intake/upload", "en", "Import files from a sheet"),
+    ],
+    ids=["statements_fr", "statements_de", "intake_nl", "intake_en"],
+)
+def test_the_statement_and_import_pages_follow_the_language_and_offer_the_switcher(
+    staff_client: StaffClient, path: str, language: str, heading: str
+) -> None:
+    client, _user = staff_client(Role.SUPERVISOR)
+    client.cookies["django_language"] = language
+    response = client.get(path)
+    assert (response.status_code, _lang(response), _h1(response)) == (200, language, heading)
+    assert '<form class="language" action="/i18n/setlang/" method="post">' in (
+        response.content.decode()
+    )
+
+
+def test_the_statement_upload_form_and_its_errors_are_in_dutch(
+    staff_client: StaffClient,
+) -> None:
+    client, _user = staff_client(Role.SUPERVISOR)
+    client.cookies["django_language"] = "nl"
+    response = client.post("/backoffice/statements/", {"format": "", "statement": ""})
+    assert "Dit veld is verplicht." in response.content.decode()
+    assert "CODA- of camt.053-bestand" in response.content.decode()
