@@ -285,10 +285,10 @@ def _read_books(files: Sequence[File], *, as_of: date) -> dict[int, _Book]:
     ids = sorted(books)
     for start in range(0, len(ids), BOOK_CHUNK):
         chunk = ids[start : start + BOOK_CHUNK]
-        claims = Claim.objects.filter(file_id__in=chunk).only(*CLAIM_FIELDS)
+        claims = Claim.objects.filter(file_id__any_of=chunk).only(*CLAIM_FIELDS)
         for claim in claims.order_by("due_date", "id"):
             books[claim.file_id].add_claim(claim)
-        entries = LedgerEntry.objects.filter(file_id__in=chunk, value_date__lte=as_of)
+        entries = LedgerEntry.objects.filter(file_id__any_of=chunk, value_date__lte=as_of)
         for (
             file_id,
             kind,
@@ -302,7 +302,7 @@ def _read_books(files: Sequence[File], *, as_of: date) -> dict[int, _Book]:
         ):
             books[file_id].add_entry(kind, component, claim_id, amount, period_end, reversed_kind)
         allocations = (
-            Allocation.objects.filter(file_id__in=chunk, value_date__lte=as_of)
+            Allocation.objects.filter(file_id__any_of=chunk, value_date__lte=as_of)
             .values("file_id", "claim_id", "component")
             .annotate(total=Sum("amount"))
             .values_list("file_id", "claim_id", "component", "total")
@@ -786,7 +786,7 @@ def _lock_files(file_ids: set[int]) -> dict[int, File]:
         files.update(
             (file.pk, file)
             for file in File.objects.select_for_update()
-            .filter(pk__in=chunk)
+            .filter(pk__any_of=chunk)
             .only(*FILE_FIELDS)
             .order_by("pk")
         )
@@ -806,7 +806,7 @@ def _already_posted(orders: Sequence[PaymentOrder]) -> set[tuple[str, str]]:
             found.update(
                 LedgerEntry.objects.filter(
                     source=source,
-                    source_reference__in=ordered[start : start + BOOK_CHUNK],
+                    source_reference__any_of=ordered[start : start + BOOK_CHUNK],
                     kind__in=PAYMENT_KINDS,
                 ).values_list("source", "source_reference")
             )

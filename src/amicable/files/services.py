@@ -478,7 +478,7 @@ def close_files_as_paid(paid_on: Mapping[int, date], *, actor: str, reason: str)
         chunk = ids[start : start + CLOSE_CHUNK]
         states = dict(
             File.objects.select_for_update()
-            .filter(pk__in=chunk)
+            .filter(pk__any_of=chunk)
             .order_by("pk")
             .values_list("pk", "state")
         )
@@ -500,7 +500,7 @@ def close_files_as_paid(paid_on: Mapping[int, date], *, actor: str, reason: str)
             )
         now = timezone.now()
         for day, file_ids in by_day.items():
-            File.objects.filter(pk__in=file_ids).update(
+            File.objects.filter(pk__any_of=file_ids).update(
                 state=FileState.PAID,
                 closed_on=day,
                 closed_reason=reason[:200],

@@ -203,7 +203,7 @@ def _files_by_number(numbers: Iterable[int]) -> dict[int, _FileRow]:
     wanted = sorted(set(numbers))
     found: dict[int, _FileRow] = {}
     for chunk in _chunks(wanted):
-        for row in File.objects.filter(number__in=chunk).values_list(
+        for row in File.objects.filter(number__any_of=chunk).values_list(
             "id", "number", "reference", "state", "debtor_id", "structured_communication"
         ):
             found[row[1]] = _FileRow(*row)
@@ -222,7 +222,7 @@ def _existing_instalments(
     keys = sorted(wanted)
     for chunk in _chunks(keys):
         for reference, file_id in Instalment.objects.filter(
-            structured_communication__in=chunk
+            structured_communication__any_of=chunk
         ).values_list("structured_communication", "plan__file_id"):
             number, index = wanted[reference]
             if files[number].id == file_id:
@@ -237,7 +237,7 @@ def booked_outstanding(file_ids: Iterable[int]) -> dict[int, Decimal]:
     result: dict[int, Decimal] = dict.fromkeys(ids, ZERO)
     for chunk in _chunks(ids):
         for file_id, total in (
-            LedgerEntry.objects.filter(file_id__in=chunk, claim__isnull=False)
+            LedgerEntry.objects.filter(file_id__any_of=chunk, claim__isnull=False)
             .exclude(component="")
             .values("file_id")
             .annotate(total=Sum("amount"))
@@ -245,7 +245,7 @@ def booked_outstanding(file_ids: Iterable[int]) -> dict[int, Decimal]:
         ):
             result[file_id] += total
         for file_id, total in (
-            Allocation.objects.filter(file_id__in=chunk)
+            Allocation.objects.filter(file_id__any_of=chunk)
             .values("file_id")
             .annotate(total=Sum("amount"))
             .values_list("file_id", "total")
@@ -260,7 +260,7 @@ def _ledger_sums(file_ids: Iterable[int]) -> dict[int, Decimal]:
     result: dict[int, Decimal] = {}
     for chunk in _chunks(ids):
         result.update(
-            LedgerEntry.objects.filter(file_id__in=chunk)
+            LedgerEntry.objects.filter(file_id__any_of=chunk)
             .values("file_id")
             .annotate(total=Sum("amount"))
             .values_list("file_id", "total")
@@ -273,7 +273,7 @@ def _instalment_amounts(file_ids: Iterable[int]) -> dict[int, set[Decimal]]:
     ids = sorted(set(file_ids))
     for chunk in _chunks(ids):
         for file_id, amount in Instalment.objects.filter(
-            plan__file_id__in=chunk, plan__status=PlanStatus.ACTIVE
+            plan__file_id__any_of=chunk, plan__status=PlanStatus.ACTIVE
         ).values_list("plan__file_id", "amount"):
             amounts[file_id].add(amount)
     return amounts
@@ -367,7 +367,7 @@ def _match_by_account(movements: Sequence[BankMovement], matches: list[Match]) -
     ibans = sorted({m.counterparty_account for m, _ in waiting if m.counterparty_account})
     debtors_of: dict[str, set[int]] = defaultdict(set)
     for chunk in _chunks(ibans):
-        for iban, debtor_id in DebtorAccount.objects.filter(iban__in=chunk).values_list(
+        for iban, debtor_id in DebtorAccount.objects.filter(iban__any_of=chunk).values_list(
             "iban", "debtor_id"
         ):
             debtors_of[iban].add(debtor_id)
@@ -377,7 +377,7 @@ def _match_by_account(movements: Sequence[BankMovement], matches: list[Match]) -
     open_files: dict[int, list[int]] = defaultdict(list)
     for debtor_chunk in _chunks(sorted(sole_debtors)):
         for file_id, debtor_id in File.objects.filter(
-            debtor_id__in=debtor_chunk, state__in=OPEN_STATE_VALUES
+            debtor_id__any_of=debtor_chunk, state__in=OPEN_STATE_VALUES
         ).values_list("id", "debtor_id"):
             open_files[debtor_id].append(file_id)
     candidates: dict[int, int] = {}  # waiting index -> file id
@@ -445,7 +445,7 @@ def _suggest(movements: Sequence[BankMovement], matches: list[Match]) -> None:
     files_of_account: dict[str, list[int]] = defaultdict(list)
     for iban_chunk in _chunks(ibans):
         for iban, file_id in DebtorAccount.objects.filter(
-            iban__in=iban_chunk, debtor__files__state__in=OPEN_STATE_VALUES
+            iban__any_of=iban_chunk, debtor__files__state__in=OPEN_STATE_VALUES
         ).values_list("iban", "debtor__files__id"):
             files_of_account[iban].append(file_id)
 
@@ -492,7 +492,7 @@ def _suggest(movements: Sequence[BankMovement], matches: list[Match]) -> None:
     info: dict[int, tuple[str, str, str]] = {}
     for id_chunk in _chunks(all_ids):
         for file_id, reference, state, debtor_name in File.objects.filter(
-            id__in=id_chunk
+            id__any_of=id_chunk
         ).values_list("id", "reference", "state", "debtor__name"):
             info[file_id] = (reference, state, debtor_name)
     sums = _ledger_sums(all_ids)

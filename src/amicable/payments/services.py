@@ -52,6 +52,7 @@ from amicable.domain.references import classify_reference
 from amicable.files import ledger
 from amicable.files.bulk import copy_rows, insert_rows
 from amicable.files.models import (
+    Debtor,
     Document,
     DocumentKind,
     EntrySource,
@@ -498,14 +499,25 @@ def _after_postings(posted: Sequence[_Posted], *, actor: str, today: date) -> _E
     if not posted:
         return effects
     file_ids = sorted({p.file_id for p in posted})
-    rows: dict[int, _FileInfo] = {}
+    files: list[tuple[int, int, str]] = []
     for start in range(0, len(file_ids), CHUNK):
-        rows.update(
-            (pk, _FileInfo(debtor_id, reference, language))
-            for pk, debtor_id, reference, language in File.objects.filter(
-                id__in=file_ids[start : start + CHUNK]
-            ).values_list("id", "debtor_id", "reference", "debtor__language")
+        files += File.objects.filter(id__any_of=file_ids[start : start + CHUNK]).values_list(
+            "id", "debtor_id", "reference"
         )
+    # Two lookups by key rather than a join, which the planner answers with a scan of all
+    # debtors for every chunk.
+    debtor_ids = sorted({debtor_id for _pk, debtor_id, _reference in files})
+    languages: dict[int, str] = {}
+    for start in range(0, len(debtor_ids), CHUNK):
+        languages.update(
+            Debtor.objects.filter(id__any_of=debtor_ids[start : start + CHUNK]).values_list(
+                "id", "language"
+            )
+        )
+    rows = {
+        pk: _FileInfo(debtor_id, reference, languages[debtor_id])
+        for pk, debtor_id, reference in files
+    }
     effects.overpayments = _record_overpayments(posted, rows, actor=actor)
     effects.files_paid = _close_paid_files(posted, actor=actor)
     effects.proofs_confirmed = _confirm_proofs(posted, rows, actor=actor)
@@ -599,7 +611,7 @@ def _confirm_proofs(posted: Sequence[_Posted], rows: dict[int, _FileInfo], *, ac
     documents: list[Document] = []
     for start in range(0, len(file_ids), CHUNK):
         documents += Document.objects.filter(
-            file_id__in=file_ids[start : start + CHUNK],
+            file_id__any_of=file_ids[start : start + CHUNK],
             kind=DocumentKind.PROOF_OF_PAYMENT,
             review_status=ReviewStatus.PENDING,
         ).order_by("id")
