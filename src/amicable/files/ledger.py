@@ -622,7 +622,8 @@ class PaymentOrder:
 @dataclass(frozen=True, slots=True)
 class Posting:
     entry: LedgerEntry
-    allocations: tuple[Allocation, ...]
+    # How the payment was split (claim, component, amount), as written to its Allocation rows.
+    allocations: tuple[imputation.Allocation, ...]
     overpayment: Decimal
     interest_entries: tuple[LedgerEntry, ...] = field(default=())
     # What the file's booked charges still ask once this payment is posted: zero means the
@@ -713,7 +714,7 @@ def post_payments(orders: Sequence[PaymentOrder], *, actor: str) -> list[Posting
     exact: list[int] = []  # orders left to the exact path, in order
     exact_files: set[int] = set()
     entries: list[LedgerEntry] = []
-    allocations: list[tuple[LedgerEntry, Allocation]] = []
+    allocations: list[tuple[LedgerEntry, int, imputation.Allocation, date]] = []
     events: list[tuple[Any, ...]] = []
     for index, order in enumerate(orders):
         key = (order.source, order.source_reference)
@@ -745,31 +746,27 @@ def post_payments(orders: Sequence[PaymentOrder], *, actor: str) -> list[Posting
         )
         entry = _payment_entry(book.file, order, actor=actor)
         book.add_entry(entry.kind, "", None, entry.amount, None)
-        splits = []
         for item in result.allocations:
-            allocation = Allocation(
-                file=book.file,
-                claim_id=item.claim_id,
-                component=item.component,
-                amount=item.amount,
-                value_date=order.value_date,
-            )
             book.add_allocation(item.claim_id, item.component, item.amount)
-            splits.append(allocation)
-            allocations.append((entry, allocation))
+            allocations.append((entry, order.file_id, item, order.value_date))
         entries += [*interest, entry]
         events.append(_payment_event(book, order, result, actor=actor))
         results[index] = Posting(
             entry=entry,
-            allocations=tuple(splits),
+            allocations=result.allocations,
             overpayment=result.overpayment,
             interest_entries=tuple(interest),
             booked_outstanding=book.booked_outstanding,
         )
     insert_rows(LedgerEntry, entries)
-    for entry, allocation in allocations:
-        allocation.entry_id = entry.pk
-    insert_rows(Allocation, [allocation for _entry, allocation in allocations])
+    copy_rows(
+        Allocation,
+        ("entry_id", "file_id", "claim_id", "component", "amount", "value_date"),
+        (
+            (entry.pk, file_id, item.claim_id, item.component, item.amount, on)
+            for entry, file_id, item, on in allocations
+        ),
+    )
     copy_rows(Event, EVENT_FIELDS, events)
     for index in exact:
         order = orders[index]
@@ -880,7 +877,7 @@ def _post_exactly(file: File, order: PaymentOrder, *, actor: str) -> Posting:
     )
     entry = _payment_entry(file, order, actor=actor)
     entry.save()
-    allocations = Allocation.objects.bulk_create(
+    Allocation.objects.bulk_create(
         Allocation(
             entry=entry,
             file=file,
@@ -898,7 +895,7 @@ def _post_exactly(file: File, order: PaymentOrder, *, actor: str) -> Posting:
     after = _read_books([file], as_of=date.max)[file.pk]
     return Posting(
         entry=entry,
-        allocations=tuple(allocations),
+        allocations=result.allocations,
         overpayment=result.overpayment,
         interest_entries=tuple(interest_entries),
         booked_outstanding=after.booked_outstanding,

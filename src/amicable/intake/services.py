@@ -21,6 +21,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from amicable.domain.allocation import Allocation as Split
+from amicable.domain.allocation import Component
 from amicable.domain.lifecycle import FileState
 from amicable.files import ledger
 from amicable.files.models import (
@@ -269,7 +271,7 @@ def upload_document(
 class RecordedPayment:
     entry: LedgerEntry
     created: bool
-    allocations: tuple[Allocation, ...]
+    allocations: tuple[Split, ...]
 
 
 def payment_source_reference(creditor: Creditor, payment_reference: str) -> str:
@@ -339,7 +341,12 @@ def _replayed(
             "a payment reference names one payment.",
             field="payment_reference",
         )
-    allocations = tuple(Allocation.objects.filter(entry=entry).order_by("id"))
+    allocations = tuple(
+        Split(claim_id=claim_id, component=Component(component), amount=amount)
+        for claim_id, component, amount in Allocation.objects.filter(entry=entry)
+        .order_by("id")
+        .values_list("claim_id", "component", "amount")
+    )
     return RecordedPayment(entry=entry, created=False, allocations=allocations)
 
 
