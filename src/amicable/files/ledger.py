@@ -590,8 +590,8 @@ def _interest_entries(
             if strict:
                 raise ChargeRefused(refusal)
             continue
-        entry = LedgerEntry(
-            file=file,
+        entry = _new_entry(
+            file_id=file.pk,
             claim_id=claim.pk,
             kind=EntryKind.CHARGE,
             component=Component.INTEREST,
@@ -830,9 +830,20 @@ def _books_interest_past(book: _Book, value_date: date) -> bool:
     return any(day is not None and day >= value_date for day in book.booked_through.values())
 
 
+_ENTRY_FIELDS = [f.attname for f in LedgerEntry._meta.concrete_fields]
+_ENTRY_DEFAULTS = {f.attname: f.get_default() for f in LedgerEntry._meta.concrete_fields}
+
+
+def _new_entry(**values: Any) -> LedgerEntry:
+    """An unsaved entry (values by attribute name), built from positional arguments: Django
+    builds those three times faster than keywords, which counts for the 150,000 entries of a
+    bank statement."""
+    return LedgerEntry(*[values.get(name, _ENTRY_DEFAULTS[name]) for name in _ENTRY_FIELDS])
+
+
 def _payment_entry(file: File, order: PaymentOrder, *, actor: str) -> LedgerEntry:
-    return LedgerEntry(
-        file=file,
+    return _new_entry(
+        file_id=file.pk,
         kind=order.kind,
         amount=-order.amount,
         value_date=order.value_date,
