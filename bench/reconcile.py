@@ -12,13 +12,15 @@ created and migrated first: never point it at a database you want to keep. Then:
    each paying other files: 90 % with the structured communication of one of our files (60 %
    of those pay the principal, 35 % a part, 5 % the principal and 10.00 more), 5 % with the file
    reference or the printed OGM in the free text, 5 % from unknown payers with free text;
-3. each file is imported by ``amicable.payments.services.import_statement_file`` in a process of
+3. the matching alone (reads only, no posting) is timed on a CODA file of
+   ``--reader-movements`` payments (100,000 by default), before the imports close the files
+   they pay in full;
+4. each file is imported by ``amicable.payments.services.import_statement_file`` in a process of
    its own (so that its peak memory is its own): parse time, match-and-post time, movements per
    second, CPU seconds (the Python process and its PostgreSQL backend), peak RSS;
-4. the matching alone (reads only, no posting) is timed on a CODA file of
-   ``--reader-movements`` payments (100,000 by default); that file is then read by our reader
-   and by ``febelfin-coda`` (installed only in the benchmark venv bench/out/venv-oracle,
-   created here if missing), each in its own process, best of three: our time / theirs.
+5. the CODA file of step 3 is read by our reader and by ``febelfin-coda`` (installed only in the
+   benchmark venv bench/out/venv-oracle, created here if missing), each in its own process,
+   best of three: our time / theirs.
 
 Target: the whole import of one file under 60 s on this 2-core machine. ``--profile`` prints a
 cProfile of the CODA import (top 30) instead of the child-process measurement.
@@ -645,11 +647,17 @@ def _parse() -> argparse.Namespace:
     return parser.parse_args()
 
 
+def _short(machine: str) -> str:
+    """The CPU and its cores, for a table row (the full description is printed once)."""
+    model, cores = machine.split(", ")[:2]
+    return f"{model}, {cores}"
+
+
 def _row(result: dict[str, Any], machine: str) -> str:
     matched = result["outcomes"].get("matched", 0)
     rate = result["movements"] / result["wall_s"]
     return (
-        f"| {date.today().isoformat()} | {machine} | {result['format']} | "
+        f"| {date.today().isoformat()} | {_short(machine)} | {result['format']} | "
         f"{result['movements']:,} | {matched:,} | {result['files_paid']:,} | "
         f"{result['parse_s']:.1f} | {result['match_s']:.1f} | {result['wall_s']:.1f} | "
         f"{rate:,.0f} | {result['cpu_s']:.1f} | {result['max_rss_mb']:,.0f} |"
@@ -697,18 +705,7 @@ def main() -> None:
         import_one(coda_path, args.url, profile=True)
         return
 
-    rows = []
-    for path in (coda_path, camt_path):
-        out = subprocess.run(
-            [sys.executable, __file__, "--import-one", str(path), "--url", args.url],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        result = json.loads(out.strip().splitlines()[-1])
-        print(json.dumps(result), flush=True)
-        rows.append(_row(result, machine))
-
+    # The matching alone first: the imports below close the files they pay in full.
     reader_path = coda_path
     if args.reader_movements != args.movements:
         # Reading needs no database: the readers are compared on a file of full size even
@@ -725,6 +722,18 @@ def main() -> None:
         ).stdout.splitlines()[-1]
     )
     print(json.dumps(matching), flush=True)
+    rows = []
+    for path in (coda_path, camt_path):
+        out = subprocess.run(
+            [sys.executable, __file__, "--import-one", str(path), "--url", args.url],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        result = json.loads(out.strip().splitlines()[-1])
+        print(json.dumps(result), flush=True)
+        rows.append(_row(result, machine))
+
     ours, theirs, moves = compare_readers(reader_path)
     with open("/proc/loadavg") as loadavg:
         load = loadavg.read().split()[0]
