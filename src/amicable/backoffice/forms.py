@@ -23,6 +23,7 @@ from amicable.domain.contact import ContactPurpose, Recipient
 from amicable.domain.mentions import LetterKind
 from amicable.files.models import Claim, File
 from amicable.letters.models import LetterChannel
+from amicable.plans.models import PlanRefusal
 
 
 class SignInForm(forms.Form):
@@ -257,6 +258,56 @@ class PlanForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class PlanAnswerForm(forms.Form):
+    """An agent's answer to a plan request outside the rules: agree (the instalments as asked,
+    or changed) or refuse with the reason the debtor reads."""
+
+    # Its fields share names with the proof review's on the same page: keep their ids apart.
+    prefix = "plan"
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("agree", _("Agree the plan")), ("refuse", _("Refuse the request"))],
+        widget=forms.RadioSelect,
+    )
+    instalment_count = forms.IntegerField(
+        label=_("Number of monthly instalments"), min_value=1, max_value=99, required=False
+    )
+    first_due_on = forms.DateField(
+        label=_("First instalment due on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        required=False,
+    )
+    reason = forms.ChoiceField(
+        label=_("Why it is refused"),
+        choices=[("", "—"), *PlanRefusal.choices],
+        required=False,
+    )
+    note_for_debtor = forms.CharField(
+        label=_("Note for the debtor (in their language; shown as typed)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "agree":
+            for name in ("instalment_count", "first_due_on"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("Give the number of instalments and the first date."))
+        if data.get("decision") == "refuse":
+            if not data.get("reason"):
+                self.add_error("reason", _("Choose why the request is refused."))
+            elif data["reason"] == PlanRefusal.OTHER and not data.get("note_for_debtor"):
+                self.add_error("note_for_debtor", _("Write the reason for the debtor."))
+        return data
+
+    def refusal(self) -> PlanRefusal | None:
+        reason = self.cleaned_data.get("reason")
+        return PlanRefusal(reason) if reason else None
 
 
 class LetterForm(forms.Form):

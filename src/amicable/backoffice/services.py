@@ -55,7 +55,7 @@ from amicable.letters.assembly import LetterDetails
 from amicable.letters.models import ContactAttempt, LetterChannel
 from amicable.letters.services import LetterOutcome, log_phone_call, produce_letter
 from amicable.plans.models import PaymentPlan, PlanStatus
-from amicable.plans.rules import SELF_SERVICE_STATES, PlanRules
+from amicable.plans.rules import AGENT_RULES, SELF_SERVICE_STATES
 from amicable.plans.selectors import get_open_plan
 from amicable.plans.services import PlanError, request_payment_plan
 from amicable.workflow.services import requeue_letter
@@ -84,12 +84,8 @@ __all__ = [
     "send_letter",
 ]
 
-#: What an agent may agree: anything the plans service can record (1 to 99 instalments, the
-#: first within a year). The agency's self-service rules bind the portal, not the agent, who
-#: looks at the debtor's situation (CEL art. XIX.7 §3: payment facilities are explained).
-AGENT_PLAN_RULES = PlanRules(
-    max_instalments=99, min_instalment=Decimal("0.01"), max_days_to_first_due=365
-)
+#: What an agent may agree: the plans app's agent limits (``plans.rules.AGENT_RULES``).
+AGENT_PLAN_RULES = AGENT_RULES
 
 #: The components a charge is booked on, in the order a cancellation writes them off.
 CHARGE_COMPONENTS = (
@@ -173,12 +169,16 @@ def closes_by_decision(item: WorkItem) -> bool:
     (:func:`review_proof`), a dispute that holds its file by resolving it
     (:func:`resolve_dispute`): that way the debtor is always told the outcome. A proof that a
     bank movement confirmed, or a dispute raised on a file that did not move (paid, or in a
-    debt mediation), is closed by hand with what was done.
+    debt mediation), is closed by hand with what was done. A payment plan request closes by
+    agreeing or refusing it (``plans.services.agree_plan_request``, ``refuse_plan_request``).
     """
     if item.kind == WorkItemKind.PROOF_REVIEW and item.document is not None:
         return item.document.review_status == ReviewStatus.PENDING
     if item.kind == WorkItemKind.DISPUTE and item.file is not None:
         return item.file.file_state == FileState.DISPUTED
+    plan_id = item.data.get("plan_id") if isinstance(item.data, dict) else None
+    if item.kind == WorkItemKind.PAYMENT_PLAN_REQUEST and isinstance(plan_id, int):
+        return PaymentPlan.objects.filter(pk=plan_id, status=PlanStatus.REQUESTED).exists()
     return False
 
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("files/<str:reference>/call/", views.log_call, name="log_call"),
     path("files/<str:reference>/dispute/", views.resolve_dispute, name="resolve_dispute"),
     path("files/<str:reference>/plan/", views.agree_plan, name="agree_plan"),
+    path("files/<str:reference>/plan/answer/", views.answer_plan, name="answer_plan"),
     path("files/<str:reference>/letter/", views.send_letter, name="send_letter"),
     path("files/<str:reference>/resume/", views.resume, name="resume"),
     path("search/", views.search, name="search"),

@@ -8,7 +8,7 @@ missing.
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -43,6 +44,7 @@ from amicable.backoffice.forms import (
     DisputeForm,
     LetterForm,
     NoteForm,
+    PlanAnswerForm,
     PlanForm,
     ProofReviewForm,
     ResumeForm,
@@ -59,6 +61,10 @@ from amicable.files.ledger import FileBalance
 from amicable.files.models import File, WorkItem, WorkItemKind
 from amicable.files.timeline import record_event
 from amicable.letters.models import LetterChannel
+from amicable.plans import selectors as plan_selectors
+from amicable.plans import services as plan_services
+from amicable.plans.models import PaymentPlan, PlanStatus
+from amicable.plans.rules import Breach
 
 # The user who gave the right password and still owes the second factor, and since when.
 SESSION_PENDING_USER = "backoffice_pending_user"
@@ -428,6 +434,7 @@ def _file_page(
     call_form: CallForm | None = None,
     dispute_form: DisputeForm | None = None,
     plan_form: PlanForm | None = None,
+    plan_answer_form: PlanAnswerForm | None = None,
     letter_form: LetterForm | None = None,
     resume_form: ResumeForm | None = None,
     proof_forms: dict[int, ProofReviewForm] | None = None,
@@ -466,6 +473,7 @@ def _file_page(
             if AgentAction.RESUME in view.actions
             else None,
             "open_plan": view.open_plan,
+            **_plan_request(view.open_plan, form=plan_answer_form, today=today),
             "proofs": [
                 (
                     d,
@@ -479,6 +487,41 @@ def _file_page(
         },
         status=status,
     )
+
+
+#: Why a request went to an agent (``plans.rules.Breach``), in the staff member's words.
+BREACH_LABELS = {
+    Breach.TOO_MANY_INSTALMENTS.value: gettext_lazy("more instalments than the rules allow"),
+    Breach.INSTALMENT_TOO_SMALL.value: gettext_lazy("instalments below the minimum"),
+    Breach.FIRST_DUE_TOO_LATE.value: gettext_lazy("first instalment too late"),
+    Breach.FILE_STAGE.value: gettext_lazy("the file's stage"),
+}
+
+
+def _plan_request(
+    plan: PaymentPlan | None, *, form: PlanAnswerForm | None, today: date
+) -> dict[str, object]:
+    """The request waiting for an agent's answer, if any, and the form to answer it with (the
+    instalments asked for filled in, the first date only while it is still to come)."""
+    if plan is None or plan.status != PlanStatus.REQUESTED:
+        return {"plan_request": None}
+    breaches = [str(BREACH_LABELS.get(str(b), b)) for b in plan.breaches]
+    facts = [
+        (_("Instalments asked for"), str(plan.instalment_count)),
+        (_("First instalment asked for"), plan.first_due_on.isoformat()),
+        (_("Balance on the day of the request"), _eur(plan.total)),
+        (_("Outside the agency's rules"), ", ".join(breaches) or "—"),
+        (_("Debtor's note"), plan.note or "—"),
+    ]
+    initial = {
+        "instalment_count": plan.instalment_count,
+        "first_due_on": plan.first_due_on if plan.first_due_on >= today else None,
+    }
+    return {
+        "plan_request": plan,
+        "plan_request_facts": facts,
+        "plan_answer_form": form or PlanAnswerForm(initial=initial),
+    }
 
 
 def _balance_rows(balance: FileBalance) -> list[tuple[str, str]]:
@@ -653,6 +696,54 @@ def agree_plan(request: HttpRequest, reference: str) -> HttpResponse:
         _("Payment plan agreed: %(count)d instalments on %(total)s.")
         % {"count": plan.instalment_count, "total": _eur(plan.total)},
     )
+    return redirect("backoffice:file", file.reference)
+
+
+@require_POST
+@staff_view(Perm.WORK_FILES)
+def answer_plan(request: HttpRequest, reference: str) -> HttpResponse:
+    """Agree to a plan request outside the rules, as asked or changed, or refuse it."""
+    file = selectors.access_file_for_staff(reference)
+    form = PlanAnswerForm(request.POST)
+    if not form.is_valid():
+        return _file_page(request, file, status=400, plan_answer_form=form)
+    plan = plan_selectors.get_open_plan(file)
+    actor = actor_name(staff_user(request))
+    try:
+        if plan is None or plan.status != PlanStatus.REQUESTED:
+            raise plan_services.PlanError(_("This payment plan request was already answered."))
+        if form.cleaned_data["decision"] == "agree":
+            plan = plan_services.agree_plan_request(
+                plan=plan,
+                instalment_count=form.cleaned_data["instalment_count"],
+                first_due_on=form.cleaned_data["first_due_on"],
+                note_for_debtor=form.cleaned_data["note_for_debtor"],
+                actor=actor,
+                today=timezone.localdate(),
+                now=timezone.now(),
+            )
+        else:
+            refusal = form.refusal()
+            assert refusal is not None  # the form requires it
+            plan_services.refuse_plan_request(
+                plan=plan,
+                reason=refusal,
+                note_for_debtor=form.cleaned_data["note_for_debtor"],
+                actor=actor,
+                today=timezone.localdate(),
+                now=timezone.now(),
+            )
+    except plan_services.PlanError as exc:
+        messages.error(request, str(exc))
+        return _file_page(request, file, status=409, plan_answer_form=form)
+    if plan.status == PlanStatus.ACTIVE:
+        messages.success(
+            request,
+            _("Payment plan agreed: %(count)d instalments on %(total)s.")
+            % {"count": plan.instalment_count, "total": _eur(plan.total)},
+        )
+    else:
+        messages.success(request, _("Payment plan request refused; the debtor is told."))
     return redirect("backoffice:file", file.reference)
 
 

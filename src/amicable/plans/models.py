@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from amicable.files.models import File
 
@@ -30,6 +31,16 @@ class PlanStatus(models.TextChoices):
 OPEN_STATUSES = (PlanStatus.REQUESTED, PlanStatus.ACTIVE)
 
 
+class PlanRefusal(models.TextChoices):
+    """Why an agent refuses a request; the debtor reads a sentence for each, in their language
+    (``amicable.plans.services.REFUSAL_SENTENCES``), or the agent's own words for ``OTHER``."""
+
+    TOO_LONG = "too_long", _("Too many instalments for the amount owed")
+    FIRST_DUE_TOO_LATE = "first_due_too_late", _("The first instalment comes too late")
+    CREDITOR_REFUSES = "creditor_refuses", _("The creditor does not agree to a plan")
+    OTHER = "other", _("Another reason, written below for the debtor")
+
+
 class PaymentPlan(models.Model):
     file = models.ForeignKey(File, on_delete=models.PROTECT, related_name="payment_plans")
     status = models.CharField(max_length=12, choices=PlanStatus.choices)
@@ -44,6 +55,14 @@ class PaymentPlan(models.Model):
     mentions_difficulties = models.BooleanField(default=False)
     note = models.TextField(max_length=1000, blank=True)
     requested_by = models.CharField(max_length=100)
+    # An agent's answer to a request outside the rules (agreed, perhaps changed, or refused).
+    answered_on = models.DateField(null=True, blank=True)
+    answered_by = models.CharField(max_length=100, blank=True)
+    refusal_reason = models.CharField(max_length=20, choices=PlanRefusal.choices, blank=True)
+    # What the agent wrote to the debtor with the answer, shown to them as typed.
+    answer_note = models.TextField(max_length=300, blank=True)
+    # The day a running plan stopped running (broken, for now).
+    ended_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -36,6 +36,7 @@ from amicable.domain.lifecycle import FileState, rules_for
 from amicable.domain.money import as_decimal, to_cents_down
 
 __all__ = [
+    "AGENT_RULES",
     "DEFAULT_RULES",
     "SELF_SERVICE_STATES",
     "Breach",
@@ -65,6 +66,13 @@ class PlanRules:
 
 
 DEFAULT_RULES = PlanRules()
+
+#: What an agent may agree: anything a plan can hold (1 to 99 instalments, one structured
+#: communication each; the first within a year). The self-service rules bind the portal, not the
+#: agent, who looks at the debtor's situation (CEL art. XIX.7 §3: payment facilities explained).
+AGENT_RULES = PlanRules(
+    max_instalments=99, min_instalment=Decimal("0.01"), max_days_to_first_due=365
+)
 
 
 def current_rules() -> PlanRules:
