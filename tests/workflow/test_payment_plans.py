@@ -7,13 +7,22 @@ from decimal import Decimal
 
 import pytest
 
+from amicable.domain.allocation import Component
 from amicable.domain.lifecycle import FileState
 from amicable.files import ledger
-from amicable.files.models import Event, File
+from amicable.files.models import Event, File, LedgerEntry
 from amicable.plans.models import PaymentPlan, PlanStatus
 from amicable.plans.selectors import InstalmentStatus, plan_schedule
 from amicable.plans.services import request_payment_plan
-from tests.workflow.conftest import collection_file, run, snapshot, state_of
+from amicable.workflow.models import LetterRequest
+from tests.workflow.conftest import (
+    collection_file,
+    collection_files,
+    produce,
+    run,
+    snapshot,
+    state_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +100,29 @@ def test_a_broken_plan_is_marked_once() -> None:
     after = snapshot()
     run(date(2025, 5, 1))
     assert snapshot() == after
+
+
+def test_a_respected_plan_brings_no_reminder_and_no_cost() -> None:
+    """While the instalments are paid on time nothing is added but the interest the contract
+    provides: no follow-up reminder is sent, so no reminder cost is charged (CEL art. XIX.2 and
+    XIX.4), whereas the same file without a plan gets its reminders and their cost."""
+    planned, unplanned = collection_files(2, regular_supply=False)
+    plan = plan_on(planned)
+    for instalment in plan.instalments.all():
+        pay(planned, instalment.amount, instalment.due_on, f"instalment-{instalment.number}")
+    for day in (date(2025, 4, 30), date(2025, 5, 20), date(2025, 6, 10), date(2025, 6, 30)):
+        run(day)
+        produce("follow_up_reminder", on=day)
+    run(date(2025, 7, 15))
+
+    def reminders(file: File) -> int:
+        return LetterRequest.objects.filter(file=file, kind="follow_up_reminder").count()
+
+    def costs(file: File) -> int:
+        return LedgerEntry.objects.filter(file=file, component=Component.REMINDER_COST).count()
+
+    assert reminders(unplanned) > 0
+    assert costs(unplanned) > 0
+    assert (reminders(planned), costs(planned)) == (0, 0)
+    plan.refresh_from_db()
+    assert (plan.status, state_of(planned)) == (PlanStatus.ACTIVE, FileState.PAYMENT_PLAN)

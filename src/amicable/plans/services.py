@@ -10,6 +10,9 @@ so. Any other request is kept as ``requested`` and put in the agents' queue, due
 (:func:`agree_plan_request`), or refuses it with a reason (:func:`refuse_plan_request`). The
 debtor is told either way, in their language, on the file's timeline.
 
+A running plan that the debtor stops paying is marked broken by :func:`mark_plans_broken`, set-
+based, for the daily run.
+
 Policy on interest during a plan: the plan covers the balance on the day it is agreed; the
 lifecycle table lets interest keep running on the unpaid principal during a plan (``payment_plan``
 accrues interest), as the contract provides within the cap of CEL art. XIX.4. What remains after
@@ -20,8 +23,10 @@ sends no reminder, so no reminder cost, while a plan is respected.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -32,11 +37,12 @@ from django.utils.translation import gettext_lazy, ngettext
 from amicable.domain.calendar import add_working_days
 from amicable.domain.lifecycle import FileState
 from amicable.domain.money import format_eur
+from amicable.files.bulk import copy_rows
 from amicable.files.ledger import file_balance, lock_file
-from amicable.files.models import File, WorkItem, WorkItemKind, WorkItemStatus
+from amicable.files.models import Event, File, WorkItem, WorkItemKind, WorkItemStatus
 from amicable.files.numbers import instalment_structured_communication
 from amicable.files.services import change_file_state
-from amicable.files.timeline import record_event
+from amicable.files.timeline import EVENT_FIELDS, record_event
 from amicable.plans import rules as plan_rules
 from amicable.plans.models import (
     OPEN_STATUSES,
@@ -48,10 +54,13 @@ from amicable.plans.models import (
 
 __all__ = [
     "AGENT_ANSWER_WORKING_DAYS",
+    "BREAK_CHUNK",
     "REFUSAL_SENTENCES",
+    "PlanBreak",
     "PlanError",
     "PlanRequestResult",
     "agree_plan_request",
+    "mark_plans_broken",
     "refuse_plan_request",
     "request_payment_plan",
 ]
@@ -457,3 +466,86 @@ def _refused_message(plan: PaymentPlan, *, reason: PlanRefusal) -> str:
             else "",
         ]
     return " ".join(part for part in parts if part)
+
+
+# --- broken plans (the daily run) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlanBreak:
+    """A running plan that broke: the first instalment the payments do not cover, unpaid."""
+
+    plan_id: int
+    instalment: int
+    due_on: date
+    amount: Decimal
+    # What the debtor paid since the plan was agreed.
+    received: Decimal
+
+
+#: Plans marked broken per statement: the daily run may break thousands at once.
+BREAK_CHUNK = 5000
+
+
+@transaction.atomic
+def mark_plans_broken(breaks: Iterable[PlanBreak], *, on: date, actor: str) -> list[int]:
+    """Mark running plans broken on ``on``, set-based: per :data:`BREAK_CHUNK` plans, one read
+    of the plans still running (locked, with their debtor's language), one UPDATE, and their
+    ``payment_plan_broken`` events in one bulk insert. Returns the ids of the plans marked.
+
+    A plan that no longer runs (answered, ended or broken already) is left as it is, so a
+    repeated call changes nothing. Where the file goes next is the caller's decision (the daily
+    run moves it back to collection); the debtor is told here, in their language, why the plan
+    ended.
+    """
+    by_plan = {b.plan_id: b for b in breaks}
+    ids = sorted(by_plan)
+    marked: list[int] = []
+    for start in range(0, len(ids), BREAK_CHUNK):
+        chunk = ids[start : start + BREAK_CHUNK]
+        running = list(
+            PaymentPlan.objects.select_for_update(of=("self",))
+            .filter(pk__any_of=chunk, status=PlanStatus.ACTIVE)
+            .order_by("pk")
+            .values_list("pk", "file_id", "file__debtor__language")
+        )
+        if not running:
+            continue
+        PaymentPlan.objects.filter(pk__any_of=[row[0] for row in running]).update(
+            status=PlanStatus.BROKEN, ended_on=on
+        )
+        copy_rows(
+            Event,
+            EVENT_FIELDS,
+            (
+                _broken_event(by_plan[pk], file_id=file_id, language=language, on=on, actor=actor)
+                for pk, file_id, language in running
+            ),
+        )
+        marked.extend(row[0] for row in running)
+    return marked
+
+
+def _broken_event(
+    brk: PlanBreak, *, file_id: int, language: str, on: date, actor: str
+) -> Sequence[Any]:
+    """One ``payment_plan_broken`` event, in the order of ``files.timeline.EVENT_FIELDS``."""
+    with translation.override(language):
+        message = _(
+            "Your payment plan has ended: instalment %(number)d of %(amount)s, due on %(due)s, "
+            "was still unpaid on %(day)s. The balance of your file is due: pay it with the "
+            "structured communication of your file, or contact us."
+        ) % {
+            "number": brk.instalment,
+            "amount": format_eur(brk.amount, language),
+            "due": _debtor_date(brk.due_on),
+            "day": _debtor_date(on),
+        }
+    data = {
+        "plan": brk.plan_id,
+        "instalment": brk.instalment,
+        "due_on": brk.due_on.isoformat(),
+        "amount": str(brk.amount),
+        "received": str(brk.received),
+    }
+    return (file_id, "payment_plan_broken", actor, message[:500], data, True)

@@ -41,6 +41,7 @@ from amicable.domain.interest import RateTable, accrued_interest
 from amicable.domain.law import ChargeKind, Refusal, RefusalReason
 from amicable.domain.lifecycle import SUSPENDING_STATES, FileState, check_transition, rules_for
 from amicable.domain.money import ZERO
+from amicable.plans.services import PlanBreak
 from amicable.workflow.batch import ClaimRow, FileRow, LetterRow
 from amicable.workflow.models import LetterStatus, StepChannel, StepKind
 from amicable.workflow.selectors import PostageTable, Step, StrategyBook
@@ -193,7 +194,8 @@ class BatchPlan:
     events: list[NewEvent] = field(default_factory=list)
     letters: list[NewLetter] = field(default_factory=list)
     applied_letter_ids: list[int] = field(default_factory=list)
-    broken_plan_ids: list[int] = field(default_factory=list)
+    # Written by plans.services.mark_plans_broken, with their events.
+    broken_plans: list[PlanBreak] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
     amounts: defaultdict[str, Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
     describe: bool = False  # keep a line per action (dry runs, verbose runs)
@@ -208,7 +210,7 @@ def plan_batch(
     first_reminders: dict[tuple[date, str], list[int]] = defaultdict(list)
     for file in files:
         _FilePlanner(context, plan, file, first_reminders).run()
-    plan.counts["events"] += len(plan.events)
+    plan.counts["events"] += len(plan.events) + len(plan.broken_plans)
     plan.counts["ledger_entries"] += len(plan.entries)
     plan.counts["letters_queued"] += len(plan.letters)
     for key, claim_ids in first_reminders.items():
@@ -578,19 +580,15 @@ class _FilePlanner:
                 continue
             if due_on + timedelta(days=PLAN_TOLERANCE_DAYS) >= self.today:
                 return
-            self.plan.broken_plan_ids.append(plan.id)
-            self.event(
-                "payment_plan_broken",
-                message=f"Instalment {number} of {amount}, due on {due_on.isoformat()}, is "
-                f"unpaid {PLAN_TOLERANCE_DAYS} days later.",
-                data={
-                    "plan": plan.id,
-                    "instalment": number,
-                    "due_on": due_on.isoformat(),
-                    "amount": str(amount),
-                    "received": str(plan.received),
-                },
-                visible_to_debtor=True,
+            # The plans app marks it broken and tells the debtor (plans.services).
+            self.plan.broken_plans.append(
+                PlanBreak(
+                    plan_id=plan.id,
+                    instalment=number,
+                    due_on=due_on,
+                    amount=amount,
+                    received=plan.received,
+                )
             )
             self.move(FileState.IN_COLLECTION, reason=f"Payment plan {plan.id} broken.")
             self.plan.counts["plans_broken"] += 1

@@ -20,7 +20,7 @@ from psycopg.types.json import Jsonb
 
 from amicable.domain.lifecycle import FileState
 from amicable.files.models import Claim, EntryKind, EntrySource, Event, File, LedgerEntry
-from amicable.plans.models import PaymentPlan, PlanStatus
+from amicable.plans.services import mark_plans_broken
 from amicable.workflow.models import LetterRequest
 from amicable.workflow.planning import ACTOR, BatchPlan
 
@@ -60,6 +60,10 @@ def write_plan(plan: BatchPlan, *, run_id: int | None, run_date: date) -> None:
             for e in plan.events
         ),
     )
+    # After the batch's own events, so that the timeline orders the file's move back to
+    # collection and the plan's end alike by time and by id.
+    if plan.broken_plans:
+        mark_plans_broken(plan.broken_plans, on=run_date, actor=ACTOR)
     _insert(
         LedgerEntry,
         (
@@ -133,10 +137,6 @@ def write_plan(plan: BatchPlan, *, run_id: int | None, run_date: date) -> None:
             for x in plan.letters
         ),
     )
-    if plan.broken_plan_ids:
-        PaymentPlan.objects.filter(pk__in=plan.broken_plan_ids, status=PlanStatus.ACTIVE).update(
-            status=PlanStatus.BROKEN
-        )
     if plan.applied_letter_ids:
         LetterRequest.objects.filter(
             pk__in=plan.applied_letter_ids, applied_on__isnull=True
