@@ -16,7 +16,8 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum, Value
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from schwifty import IBAN
@@ -67,6 +68,7 @@ __all__ = [
     "list_refused_contacts",
     "queue_overview",
     "search_files",
+    "search_queries",
     "work_item_details",
 ]
 
@@ -337,9 +339,21 @@ def search_files(query: str) -> list[SearchHit]:
     """Files found by file number, structured communication (any printed form), IBAN, e-mail,
     creditor reference (of the file or of one of its invoices), or debtor name.
 
-    Each exact form is looked up through a unique or indexed column; the name search is a
-    case-insensitive substring match.
+    Each exact form is looked up through a unique or indexed column or expression (the indexes
+    of ``files.models``); the name search is a case-insensitive substring match.
     """
+    hits: dict[int, SearchHit] = {}
+    for matched_on, files in search_queries(query):
+        for file in files:
+            hits.setdefault(file.pk, SearchHit(file=file, matched_on=matched_on))
+        if len(hits) >= SEARCH_LIMIT:
+            break
+    return list(hits.values())[:SEARCH_LIMIT]
+
+
+def search_queries(query: str) -> list[tuple[str, QuerySet[File]]]:
+    """The queries :func:`search_files` runs for ``query``, in order, each with what it matches
+    on: apart so that a test can ask the database how it runs them (which index it uses)."""
     text = query.strip()
     if not text:
         return []
@@ -356,7 +370,16 @@ def search_files(query: str) -> list[SearchHit]:
     if iban is not None:
         lookups.append(("IBAN", _files_paid_from(iban)))
     if "@" in text:
-        lookups.append(("e-mail", File.objects.filter(debtor__email__iexact=text)))
+        # lower(email) = lower(text): the expression of the index debtor_email_lower_idx
+        # (``email__iexact`` would compare UPPER(...) on PostgreSQL, which no index holds).
+        lookups.append(
+            (
+                "e-mail",
+                File.objects.alias(debtor_email=Lower("debtor__email")).filter(
+                    debtor_email=Lower(Value(text))
+                ),
+            )
+        )
     lookups.append(("creditor reference", File.objects.filter(creditor_reference=text)))
     lookups.append(
         (
@@ -368,15 +391,13 @@ def search_files(query: str) -> list[SearchHit]:
     )
     if len(text) >= 2 and not text.replace(" ", "").isdigit() and "@" not in text:
         lookups.append(("debtor name", File.objects.filter(debtor__name__icontains=text)))
-    hits: dict[int, SearchHit] = {}
-    for matched_on, files in lookups:
-        for file in files.select_related("creditor", "debtor").order_by("-opened_on", "-id")[
-            :SEARCH_LIMIT
-        ]:
-            hits.setdefault(file.pk, SearchHit(file=file, matched_on=matched_on))
-        if len(hits) >= SEARCH_LIMIT:
-            break
-    return list(hits.values())[:SEARCH_LIMIT]
+    return [
+        (
+            matched_on,
+            files.select_related("creditor", "debtor").order_by("-opened_on", "-id")[:SEARCH_LIMIT],
+        )
+        for matched_on, files in lookups
+    ]
 
 
 # --- dashboard ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from amicable.domain.allocation import Component
@@ -103,6 +104,11 @@ class Debtor(models.Model):
                 fields=["creditor", "customer_reference"], name="debtor_unique_per_creditor"
             )
         ]
+        indexes: ClassVar = [
+            # The back office's search by e-mail, whatever the case typed: it compares
+            # lower(email), the expression this index holds (backoffice.selectors.search_files).
+            models.Index(Lower("email"), name="debtor_email_lower_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -149,6 +155,9 @@ class File(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["state", "id"], name="file_state_idx"),
             models.Index(fields=["creditor", "updated_at"], name="file_creditor_updated_idx"),
+            # The search by the creditor's reference, without the creditor: the unique
+            # constraint's index starts with the creditor and cannot serve it.
+            models.Index(fields=["creditor_reference"], name="file_creditor_reference_idx"),
         ]
 
     def __str__(self) -> str:
@@ -204,6 +213,11 @@ class Claim(models.Model):
                 fields=["file", "creditor_reference"], name="claim_unique_reference_in_file"
             ),
             models.CheckConstraint(condition=Q(principal__gt=0), name="claim_principal_positive"),
+        ]
+        indexes: ClassVar = [
+            # The search by invoice number, across files (the unique constraint's index starts
+            # with the file).
+            models.Index(fields=["creditor_reference"], name="claim_creditor_reference_idx"),
         ]
 
     def __str__(self) -> str:
