@@ -185,7 +185,10 @@ class DebtorAccount(models.Model):
     it pays exactly what is due (the third matching rule).
     """
 
-    debtor = models.ForeignKey(Debtor, on_delete=models.PROTECT, related_name="bank_accounts")
+    # Indexed by the unique (debtor, iban) constraint, whose first column it is.
+    debtor = models.ForeignKey(
+        Debtor, on_delete=models.PROTECT, related_name="bank_accounts", db_index=False
+    )
     iban = models.CharField(max_length=34, db_index=True)
     first_seen_on = models.DateField()
 
