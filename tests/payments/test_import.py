@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -147,6 +148,22 @@ def test_a_file_that_cannot_be_read_writes_nothing() -> None:
         import_bytes(b"hello\n")
 
     assert BankStatementFile.objects.count() == 0
+
+
+def test_an_import_gives_the_garbage_collector_back_as_it_found_it() -> None:
+    file = plain_file("200.00")
+    assert gc.isenabled()
+    import_bytes(coda(credit("80.00", ogm=file.structured_communication)))
+    assert gc.isenabled()
+    with pytest.raises(StatementError):
+        import_bytes(b"hello\n")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        import_bytes(coda(credit("20.00", ogm=file.structured_communication)), name="b.cod")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 # --- posting -------------------------------------------------------------------------------------

@@ -187,6 +187,14 @@ def _prefixed(document: bytes) -> bytes:
         ),
         pytest.param(_prefixed, id="prefixed_namespace"),
         pytest.param(lambda d: b"\xef\xbb\xbf" + d, id="utf8_bom"),
+        # The namespace declared beyond the head the reader looks at first, and again on a
+        # nested element.
+        pytest.param(
+            lambda d: d.replace(b"<Document", b"<!--" + b"x" * 5000 + b"--><Document", 1).replace(
+                b"<Stmt>", b'<Stmt xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">'
+            ),
+            id="namespace_declared_later",
+        ),
         pytest.param(
             lambda d: d.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"),
             id="utf16",

@@ -26,12 +26,14 @@ Agents then :func:`assign_movement`, :func:`split_movement`, :func:`mark_for_ref
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -214,6 +216,23 @@ class _Effects:
 # --- import ------------------------------------------------------------------------------------
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one import.
+
+    A statement keeps hundreds of thousands of objects alive until it is written (movements,
+    books, entries); each collection would walk them all again, for almost no garbage: about a
+    tenth of the import. Reference counting still frees what is dropped.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def import_statement_file(
     data: bytes,
     *,
@@ -228,6 +247,13 @@ def import_statement_file(
     is written). A file imported before (same sha256) is reported ``already_imported`` and
     nothing is written either.
     """
+    with _cyclic_gc_paused():
+        return _import(data, name=name, actor=actor, format=format, today=today)
+
+
+def _import(
+    data: bytes, *, name: str, actor: str, format: str | None, today: date | None
+) -> ImportReport:
     today = today or timezone.localdate()
     digest = hashlib.sha256(data).hexdigest()
     previous = BankStatementFile.objects.filter(sha256=digest).first()

@@ -100,6 +100,10 @@ def _refuse_dtd(data: bytes) -> None:
 _DEFAULT_NAMESPACE = re.compile(rb"(<[A-Za-z][^<>]*?)\s+xmlns\s*=\s*(?:\"[^\"]*\"|'[^']*')")
 
 
+#: The bytes in which the root element and its namespace declaration are looked for.
+HEAD = 4096
+
+
 def _parse_xml(data: bytes) -> Element:
     """The document's tree, with every element under its local name.
 
@@ -108,16 +112,23 @@ def _parse_xml(data: bytes) -> Element:
     reads 100,000 entries in a few seconds where a pure-Python parser takes ten times longer.
     """
     _refuse_dtd(data)
+    # Statements declare their namespace once, on the root: the pattern runs on the head only
+    # (over 64 MB it would cost more than the parse), unless a declaration comes later.
+    head, tail = data[:HEAD], data[HEAD:]
+    declared_later = b"xmlns" in data[HEAD - 8 :]
+    stripped = _DEFAULT_NAMESPACE.sub(rb"\1", head) + tail if not declared_later else data
     try:
-        root = XML(_DEFAULT_NAMESPACE.sub(rb"\1", data))
+        root = XML(stripped)
     except ParseError as error:
         line, column = error.position
         reason = str(error).split(":", 1)[0]
         raise StatementError(f"line {line}, column {column}", f"XML error: {reason}") from None
     except LookupError as error:  # an encoding Python does not know, from the XML declaration
         raise StatementError("line 1", f"XML error: {error}") from None
-    if "}" in root.tag or b"xmlns" in data:
-        # Prefixed namespaces (or an encoding the byte pattern does not see): strip them here.
+    prefixed = "}" in root.tag or (len(root) > 0 and "}" in str(root[0].tag))
+    if declared_later or prefixed:
+        # Declarations further down, prefixed namespaces, or an encoding the byte pattern does
+        # not see: strip the namespaces element by element.
         for element in root.iter():
             if isinstance(element.tag, str) and "}" in element.tag:
                 element.tag = element.tag.rpartition("}")[2]
