@@ -263,3 +263,29 @@ def test_an_agent_dismisses_an_outgoing_movement(staff: Client) -> None:
 
 def test_an_unknown_movement_is_not_found(staff: Client) -> None:
     assert staff.get(f"{PAGE}movements/999/").status_code == 404
+
+
+def test_a_long_queue_shows_the_oldest_and_says_how_many_there_are(staff: Client) -> None:
+    report = import_bytes(
+        coda(*(credit(f"{10 + n}.00", text="?", name=f"PAYER {n}") for n in range(205)))
+    )
+    movements = BankMovementRecord.objects.filter(source_file_id=report.statement_file_id)
+    Refund.objects.bulk_create(
+        Refund(
+            movement=m,
+            reference=f"AMR{m.pk:08d}",
+            amount=m.amount,
+            iban="BE68539007547034",
+            name="PAYER",
+            reason="not ours",
+            requested_by="t",
+        )
+        for m in movements
+    )
+
+    page = staff.get(PAGE)
+
+    assert len(page.context["waiting"]) == 200
+    assert len(page.context["refunds"]) == 200
+    assert page.content.count(b"The 200 oldest of 205.") == 2
+    assert b"(205)" in page.content

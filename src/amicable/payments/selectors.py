@@ -12,7 +12,14 @@ from amicable.payments.models import (
     RefundStatus,
 )
 
-__all__ = ["get_movement", "list_pending_refunds", "list_recent_imports", "list_waiting_movements"]
+__all__ = [
+    "count_pending_refunds",
+    "count_waiting_movements",
+    "get_movement",
+    "list_pending_refunds",
+    "list_recent_imports",
+    "list_waiting_movements",
+]
 
 
 def list_recent_imports(*, limit: int = 20) -> QuerySet[BankStatementFile]:
@@ -26,8 +33,21 @@ def list_waiting_movements(*, limit: int = 200) -> QuerySet[BankMovementRecord]:
     )[:limit]
 
 
-def list_pending_refunds() -> QuerySet[Refund]:
-    return Refund.objects.filter(status=RefundStatus.PENDING).select_related("file").order_by("id")
+def list_pending_refunds(*, limit: int = 200) -> QuerySet[Refund]:
+    """Refunds to pay, oldest first (a statement can leave thousands: the page shows a few)."""
+    return _pending_refunds().select_related("file").order_by("id")[:limit]
+
+
+def count_pending_refunds() -> int:
+    return _pending_refunds().count()
+
+
+def count_waiting_movements() -> int:
+    return BankMovementRecord.objects.filter(status=MovementStatus.UNMATCHED).count()
+
+
+def _pending_refunds() -> QuerySet[Refund]:
+    return Refund.objects.filter(status=RefundStatus.PENDING)
 
 
 def get_movement(movement_id: int) -> BankMovementRecord | None:

@@ -57,7 +57,9 @@ def statements_page(request: HttpRequest) -> HttpResponse:
             "error": error,
             "imports": selectors.list_recent_imports(),
             "waiting": selectors.list_waiting_movements(),
+            "waiting_total": selectors.count_waiting_movements(),
             "refunds": selectors.list_pending_refunds(),
+            "refunds_total": selectors.count_pending_refunds(),
         },
         status=status,
     )
