@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -11,13 +11,15 @@ from amicable.domain.allocation import Component
 from amicable.domain.lifecycle import FileState
 from amicable.files import ledger
 from amicable.files.models import Event, File, LedgerEntry
-from amicable.plans.models import PaymentPlan, PlanStatus
+from amicable.plans.models import PaymentPlan, PlanRefusal, PlanStatus
 from amicable.plans.selectors import InstalmentStatus, plan_schedule
-from amicable.plans.services import request_payment_plan
+from amicable.plans.services import refuse_plan_request, request_payment_plan
 from amicable.workflow.models import LetterRequest
 from tests.workflow.conftest import (
+    MONDAY,
     collection_file,
     collection_files,
+    pending_file,
     produce,
     run,
     snapshot,
@@ -126,3 +128,43 @@ def test_a_respected_plan_brings_no_reminder_and_no_cost() -> None:
     assert (reminders(planned), costs(planned)) == (0, 0)
     plan.refresh_from_db()
     assert (plan.status, state_of(planned)) == (PlanStatus.ACTIVE, FileState.PAYMENT_PLAN)
+
+
+def test_a_plan_request_waiting_for_an_agent_holds_collection_xix7() -> None:
+    """CEL art. XIX.7 §3: asking for a plan is a stop button; the waiting period does not turn
+    into collection while an agent has not answered, and does once the request is refused."""
+    file = pending_file(regular_supply=False)
+    run(MONDAY)
+    run(date(2025, 3, 18))
+    produce("formal_notice", on=date(2025, 3, 19), file=file)
+    run(date(2025, 3, 20))
+    assert state_of(file) is FileState.WAITING_PERIOD
+    asked = request_payment_plan(
+        file=file,
+        instalment_count=60,  # beyond what the rules accept at once: an agent decides
+        first_due_on=date(2025, 4, 15),
+        today=date(2025, 3, 25),
+        actor="debtor",
+    )
+    assert not asked.accepted
+
+    held = run(date(2025, 4, 8))
+    run(date(2025, 5, 6))
+
+    assert state_of(file) is FileState.WAITING_PERIOD
+    assert held.counts["held_for_plan_request"] == 1
+    follow_ups = LetterRequest.objects.filter(file=file).exclude(
+        kind__in=["first_reminder", "formal_notice"]
+    )
+    assert not follow_ups.exists()
+    refuse_plan_request(
+        plan=asked.plan,
+        reason=PlanRefusal.TOO_LONG,
+        actor="staff:agent",
+        today=date(2025, 5, 6),
+        now=datetime(2025, 5, 6, 10, tzinfo=UTC),
+    )
+
+    run(date(2025, 5, 7))
+
+    assert state_of(file) is FileState.IN_COLLECTION

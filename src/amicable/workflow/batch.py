@@ -154,6 +154,8 @@ class FileRow:
     state_before_suspension: FileState | None = None
     # The running (agreed) payment plan of a PAYMENT_PLAN file.
     plan: PlanRow | None = None
+    # The debtor asked for a plan outside the rules and an agent has not answered yet.
+    plan_requested: bool = False
 
 
 _FILE_COLUMNS = (
@@ -274,7 +276,17 @@ def load_batch(batch: Batch, *, run_date: date, lock: bool) -> list[FileRow]:
     _add_letters(files, in_batch)
     _add_state_history(files)
     _add_plans(files)
+    _add_plan_requests(files)
     return list(files.values())
+
+
+def _add_plan_requests(files: dict[int, FileRow]) -> None:
+    """Mark the files whose debtor's plan request waits for an agent (one query)."""
+    waiting = PaymentPlan.objects.filter(
+        file_id__any_of=list(files), status=PlanStatus.REQUESTED
+    ).values_list("file_id", flat=True)
+    for file_id in waiting:
+        files[file_id].plan_requested = True
 
 
 def _add_ledger_sums(

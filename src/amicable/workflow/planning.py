@@ -275,12 +275,20 @@ class _FilePlanner:
             self.end_grace_period()
         if file.state == FileState.FORMAL_NOTICE:
             self.formal_notice()
-        if file.state == FileState.WAITING_PERIOD:
-            self.end_waiting_period()
-        if file.state == FileState.PAYMENT_PLAN:
-            self.payment_plan()
-        if file.state == FileState.IN_COLLECTION:
-            self.follow_ups()
+        if file.plan_requested and file.state in (
+            FileState.WAITING_PERIOD,
+            FileState.IN_COLLECTION,
+        ):
+            # The debtor pressed the stop button (CEL art. XIX.7 §3): no further collection
+            # step until an agent has answered the plan request. Interest still runs.
+            self.plan.counts["held_for_plan_request"] += 1
+        else:
+            if file.state == FileState.WAITING_PERIOD:
+                self.end_waiting_period()
+            if file.state == FileState.PAYMENT_PLAN:
+                self.payment_plan()
+            if file.state == FileState.IN_COLLECTION:
+                self.follow_ups()
         self.book_interest()
 
     def end_suspension(self) -> None:
