@@ -182,6 +182,45 @@ def test_the_number_of_queries_does_not_grow_with_the_batch() -> None:
         assert_invariants(file)
 
 
+def test_payments_dated_before_interest_booked_are_set_based_too_xix4() -> None:
+    """The daily run books interest to the month's end; a statement imported after it pays
+    with earlier value dates: each payment takes back the interest booked past its date, and
+    the batch still costs the same few queries whatever its size."""
+    files = _twin_files(30)
+    for file in files:
+        ledger.book_interest(file=file, through=START + timedelta(days=40), actor="run")
+
+    def back_dated(chosen: list[File], prefix: str) -> list[PaymentOrder]:
+        return [
+            PaymentOrder(
+                file.pk, Decimal("400.00"), START + timedelta(days=20), "statement", f"{prefix}-{n}"
+            )
+            for n, file in enumerate(chosen)
+        ]
+
+    with CaptureQueriesContext(connection) as small:
+        ledger.post_payments(back_dated(files[:5], "small"), actor="t")
+    with CaptureQueriesContext(connection) as large:
+        results = ledger.post_payments(back_dated(files[5:], "large"), actor="t")
+
+    assert len(large) <= len(small) + 6
+    for file, result in zip(files[5:], results, strict=True):
+        assert isinstance(result, Posting)
+        taken_back = LedgerEntry.objects.filter(file=file, kind=EntryKind.REDUCTION)
+        # One per claim: both bear interest, and the payment paid both principals.
+        assert sorted(e.claim_id for e in taken_back) == sorted(
+            file.claims.values_list("pk", flat=True)
+        )
+        assert all(e.amount < 0 and e.value_date == START + timedelta(days=20) for e in taken_back)
+        # 400.00 pays everything owed on the value date: the rest, with the interest taken
+        # back, is a credit, and nothing stays open.
+        balance = ledger.file_balance(file, as_of=date.max, with_accrued_interest=False)
+        assert balance.outstanding == 0
+        assert balance.credit == Decimal("400.00") - balance.allocated
+        assert result.booked_outstanding == 0
+        assert_invariants(file)
+
+
 def test_an_order_that_cannot_be_posted_does_not_stop_the_others() -> None:
     (file,) = _twin_files(1)
     ledger.post_payment(

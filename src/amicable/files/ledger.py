@@ -10,7 +10,7 @@ postings neither lose nor double an entry.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -167,6 +167,11 @@ def _zero_components() -> dict[Component, Decimal]:
     return dict.fromkeys(CHARGE_COMPONENTS, ZERO)
 
 
+#: A ledger entry as a batch names it: (0, id) once saved, (1, n) for the n-th entry the batch
+#: writes. Sorted, the later entries come last, as their ids will.
+EntryKey = tuple[int, int]
+
+
 @dataclass(frozen=True, slots=True)
 class ClaimTerms:
     """What the ledger reads of a claim. A batch reads 100,000 claims at once: plain values,
@@ -192,6 +197,15 @@ class _Book:
     charged: dict[int, dict[Component, Decimal]] = field(default_factory=dict)
     paid: dict[int, dict[Component, Decimal]] = field(default_factory=dict)
     booked_through: dict[int, date | None] = field(default_factory=dict)
+    # Each interest booking's last day and amount, per claim (a back-dated payment takes back
+    # what was booked from its value date on).
+    interest_periods: dict[int, list[tuple[date, Decimal]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    # What each payment entry paid of each claim's component: a release takes from the latest.
+    paid_by: dict[tuple[int, Component], dict[EntryKey, Decimal]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
     payments: Decimal = ZERO
     refunded: Decimal = ZERO
     ledger_sum: Decimal = ZERO
@@ -214,6 +228,8 @@ class _Book:
         self.ledger_sum += amount
         if component and claim_id is not None:
             self.charged[claim_id][Component(component)] += amount
+            if component == Component.INTEREST and period_end:
+                self.interest_periods[claim_id].append((period_end, amount))
             if component == Component.INTEREST and kind == EntryKind.CHARGE and period_end:
                 current = self.booked_through[claim_id]
                 self.booked_through[claim_id] = max(current or period_end, period_end)
@@ -226,8 +242,13 @@ class _Book:
         ):
             self.refunded += amount
 
-    def add_allocation(self, claim_id: int, component: str, amount: Decimal) -> None:
+    def add_allocation(
+        self, claim_id: int, component: str, amount: Decimal, entry: EntryKey | None = None
+    ) -> None:
         self.paid[claim_id][Component(component)] += amount
+        if entry is not None:
+            by_entry = self.paid_by[(claim_id, Component(component))]
+            by_entry[entry] = by_entry.get(entry, ZERO) + amount
 
     @property
     def booked_outstanding(self) -> Decimal:
@@ -318,13 +339,13 @@ def _read_books(files: Sequence[File], *, as_of: date) -> dict[int, _Book]:
             books[file_id].add_entry(kind, component, claim_id, amount, period_end, reversed_kind)
         allocations = (
             Allocation.objects.filter(file_id__any_of=chunk, value_date__lte=as_of)
-            .values("file_id", "claim_id", "component")
+            .values("file_id", "claim_id", "component", "entry_id")
             .annotate(total=Sum("amount"))
-            .values_list("file_id", "claim_id", "component", "total")
+            .values_list("file_id", "claim_id", "component", "entry_id", "total")
         )
-        for file_id, claim_id, component, total in allocations:
+        for file_id, claim_id, component, entry_id, total in allocations:
             # SQLite sums decimals as floats: back to exact cents.
-            books[file_id].add_allocation(claim_id, component, total.quantize(CENT))
+            books[file_id].add_allocation(claim_id, component, total.quantize(CENT), (0, entry_id))
     return books
 
 
@@ -708,8 +729,8 @@ def post_payments(orders: Sequence[PaymentOrder], *, actor: str) -> list[Posting
     batches never deadlock), their books are read in three queries per 5,000 files, each payment
     is worked out in memory on the book as the payments before it left it, and the entries,
     allocations and timeline events are written in one insert each. A payment value-dated on or
-    before a day of interest already booked takes the exact path of one payment at a time, with
-    the payments of its file after it, because it must take back interest booked past its date.
+    before a day of interest already booked (the daily run books to each month's end) takes that
+    interest back on what it paid, in memory as well.
 
     The result has one item per order: its ``Posting``, or the ``LedgerError`` that kept it
     from being posted (a source reference already posted, a file that does not exist); the
@@ -725,68 +746,192 @@ def post_payments(orders: Sequence[PaymentOrder], *, actor: str) -> list[Posting
     books = _read_books(list(files.values()), as_of=date.max)
     rates = rate_table()
     posted = _already_posted(orders)
-    results: list[Posting | LedgerError | None] = [None] * len(orders)
-    exact: list[int] = []  # orders left to the exact path, in order
-    exact_files: set[int] = set()
-    entries: list[LedgerEntry] = []
-    allocations: list[tuple[LedgerEntry, int, imputation.Allocation, date]] = []
-    events: list[tuple[Any, ...]] = []
-    for index, order in enumerate(orders):
+    results: list[Posting | LedgerError] = []
+    writes = _Writes()
+    for order in orders:
         key = (order.source, order.source_reference)
         if order.file_id not in files:
-            results[index] = LedgerError(f"There is no file {order.file_id}.")
+            results.append(LedgerError(f"There is no file {order.file_id}."))
             continue
         if order.source_reference and key in posted:
-            results[index] = LedgerError(
-                f"{order.source} {order.source_reference} is already posted."
+            results.append(
+                LedgerError(f"{order.source} {order.source_reference} is already posted.")
             )
             continue
         if order.source_reference:
             posted.add(key)
-        book = books[order.file_id]
-        if order.file_id in exact_files or _books_interest_past(book, order.value_date):
-            exact_files.add(order.file_id)
-            exact.append(index)
-            continue
-        interest = _interest_entries(
-            book,
-            through=order.value_date - timedelta(days=1),
-            actor=actor,
-            source=order.source,
-            strict=False,
-            rates=rates,
-        )
-        result = imputation.allocate(
-            order.amount, _book_open_items(book), designated_claim_id=order.designated_claim_id
-        )
-        entry = _payment_entry(book.file, order, actor=actor)
-        book.add_entry(entry.kind, "", None, entry.amount, None)
-        for item in result.allocations:
-            book.add_allocation(item.claim_id, item.component, item.amount)
-            allocations.append((entry, order.file_id, item, order.value_date))
-        entries += [*interest, entry]
-        events.append(_payment_event(book, order, result, actor=actor))
-        results[index] = Posting(
-            entry=entry,
-            allocations=result.allocations,
-            overpayment=result.overpayment,
-            interest_entries=tuple(interest),
-            booked_outstanding=book.booked_outstanding,
-        )
-    insert_rows(LedgerEntry, entries)
-    copy_rows(
-        Allocation,
-        ("entry_id", "file_id", "claim_id", "component", "amount", "value_date"),
-        (
-            (entry.pk, file_id, item.claim_id, item.component, item.amount, on)
-            for entry, file_id, item, on in allocations
-        ),
+        results.append(_post(books[order.file_id], order, writes, actor=actor, rates=rates))
+    writes.flush()
+    return results
+
+
+def _post(
+    book: _Book, order: PaymentOrder, writes: _Writes, *, actor: str, rates: RateTable
+) -> Posting:
+    """One payment on its file's book: interest to the day before its value date, the
+    imputation, then, if it is dated before interest already booked, that interest taken back
+    on what it paid (and what this overpays of the interest released and applied again)."""
+    interest = _interest_entries(
+        book,
+        through=order.value_date - timedelta(days=1),
+        actor=actor,
+        source=order.source,
+        strict=False,
+        rates=rates,
     )
-    copy_rows(Event, EVENT_FIELDS, events)
-    for index in exact:
-        order = orders[index]
-        results[index] = _post_exactly(files[order.file_id], order, actor=actor)
-    return [result for result in results if result is not None]
+    for charge in interest:
+        writes.add_entry(charge)
+    result = imputation.allocate(
+        order.amount, _book_open_items(book), designated_claim_id=order.designated_claim_id
+    )
+    entry = _payment_entry(book.file, order, actor=actor)
+    book.add_entry(entry.kind, "", None, entry.amount, None)
+    paid_with = writes.add_entry(entry)
+    for item in result.allocations:
+        writes.allocate(
+            book, paid_with, item.claim_id, item.component, item.amount, order.value_date
+        )
+    _take_back_interest(book, writes, result, value_date=order.value_date, actor=actor, rates=rates)
+    writes.events.append(_payment_event(book, order, result, actor=actor))
+    return Posting(
+        entry=entry,
+        allocations=result.allocations,
+        overpayment=result.overpayment,
+        interest_entries=tuple(interest),
+        booked_outstanding=book.booked_outstanding,
+    )
+
+
+@dataclass(slots=True)
+class _Writes:
+    """What a batch writes, in order, flushed in one insert per table at the end."""
+
+    entries: list[LedgerEntry] = field(default_factory=list)
+    allocations: list[tuple[EntryKey, int, int, Component, Decimal, date]] = field(
+        default_factory=list
+    )
+    events: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def add_entry(self, entry: LedgerEntry) -> EntryKey:
+        self.entries.append(entry)
+        return (1, len(self.entries) - 1)
+
+    def allocate(
+        self,
+        book: _Book,
+        entry: EntryKey,
+        claim_id: int,
+        component: Component,
+        amount: Decimal,
+        on: date,
+    ) -> None:
+        book.add_allocation(claim_id, component, amount, entry)
+        self.allocations.append((entry, book.file.pk, claim_id, component, amount, on))
+
+    def flush(self) -> None:
+        insert_rows(LedgerEntry, self.entries)
+        copy_rows(
+            Allocation,
+            ("entry_id", "file_id", "claim_id", "component", "amount", "value_date"),
+            (
+                (self._pk(entry), file_id, claim_id, component, amount, on)
+                for entry, file_id, claim_id, component, amount, on in self.allocations
+            ),
+        )
+        copy_rows(Event, EVENT_FIELDS, self.events)
+
+    def _pk(self, entry: EntryKey) -> int:
+        saved, number = entry
+        if saved == 0:
+            return number
+        pk = self.entries[number].pk
+        assert pk is not None  # insert_rows gave every entry its key
+        return pk
+
+
+def _take_back_interest(
+    book: _Book,
+    writes: _Writes,
+    result: imputation.AllocationResult,
+    *,
+    value_date: date,
+    actor: str,
+    rates: RateTable,
+) -> None:
+    """A payment value-dated before interest already booked (the daily run books to each
+    month's end): take back the interest on the principal it paid for the days from its value
+    date to the end of that booking (CEL art. XIX.4: interest runs on what is still owed)."""
+    principal_paid: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for item in result.allocations:
+        if item.component is Component.PRINCIPAL:
+            principal_paid[item.claim_id] += item.amount
+    for claim in book.claims:
+        booked_through = book.booked_through[claim.pk]
+        paid = principal_paid.get(claim.pk, ZERO)
+        if paid <= 0 or booked_through is None or booked_through < value_date:
+            continue
+        excess = accrued_interest(
+            paid, value_date, booked_through, claim.applied_interest_rate, rates=rates
+        )
+        # Each booking was truncated to the cent on its own: never take back more than was
+        # booked for the days from the value date on (nor more than the claim's interest).
+        booked_since = sum(
+            (amount for end, amount in book.interest_periods[claim.pk] if end >= value_date),
+            ZERO,
+        )
+        excess = min(excess, booked_since, book.charged[claim.pk][Component.INTEREST])
+        if excess <= 0:
+            continue
+        reduction = _new_entry(
+            file_id=book.file.pk,
+            claim_id=claim.pk,
+            kind=EntryKind.REDUCTION,
+            component=Component.INTEREST,
+            amount=-excess,
+            value_date=value_date,
+            source=EntrySource.SYSTEM,
+            actor=actor,
+            note=f"interest on {paid} paid on {value_date.isoformat()}, booked to "
+            f"{booked_through.isoformat()}",
+        )
+        book.add_entry(reduction.kind, reduction.component, claim.pk, reduction.amount, None)
+        writes.add_entry(reduction)
+        interest = book.charged[claim.pk][Component.INTEREST]
+        overpaid = book.paid[claim.pk][Component.INTEREST] - interest
+        if overpaid > 0:
+            _release_and_reapply(
+                book, writes, claim.pk, Component.INTEREST, overpaid, on=value_date
+            )
+
+
+def _release_and_reapply(
+    book: _Book,
+    writes: _Writes,
+    claim_id: int,
+    component: Component,
+    amount: Decimal,
+    *,
+    on: date,
+) -> None:
+    """Take ``amount`` paid on a reduced component back from its payments, the latest first,
+    then impute it again over what is still open; what nothing needs stays a credit."""
+    remaining = amount
+    releases: list[tuple[EntryKey, Decimal]] = []
+    for entry, total in sorted(book.paid_by[(claim_id, component)].items(), reverse=True):
+        take = min(remaining, total)
+        if take <= 0:
+            continue
+        writes.allocate(book, entry, claim_id, component, -take, on)
+        releases.append((entry, take))
+        remaining -= take
+        if remaining == 0:
+            break
+    for entry, available in releases:
+        items = _book_open_items(book)
+        if not items:
+            return
+        for item in imputation.allocate(available, items).allocations:
+            writes.allocate(book, entry, item.claim_id, item.component, item.amount, on)
 
 
 def _lock_files(file_ids: set[int]) -> dict[int, File]:
@@ -823,11 +968,6 @@ def _already_posted(orders: Sequence[PaymentOrder]) -> set[tuple[str, str]]:
                 ).values_list("source", "source_reference")
             )
     return found
-
-
-def _books_interest_past(book: _Book, value_date: date) -> bool:
-    """Interest is booked on some claim for the payment's value date or later."""
-    return any(day is not None and day >= value_date for day in book.booked_through.values())
 
 
 _ENTRY_FIELDS = [f.attname for f in LedgerEntry._meta.concrete_fields]
@@ -882,104 +1022,6 @@ def _payment_event(
         },
         True,
     )
-
-
-def _post_exactly(file: File, order: PaymentOrder, *, actor: str) -> Posting:
-    """One payment, reading and writing the file's ledger as it goes: the path of a payment
-    value-dated before interest already booked, which takes that interest back."""
-    interest_entries = _book_interest_locked(
-        file,
-        through=order.value_date - timedelta(days=1),
-        actor=actor,
-        source=order.source,
-        strict=False,
-    )
-    book = _read_books([file], as_of=date.max)[file.pk]
-    claims = {c.pk: c for c in book.claims}
-    # Charges booked after the value date (a late import) are open too.
-    balance = book.balance(as_of=date.max, with_accrued_interest=False)
-    result = imputation.allocate(
-        order.amount, _book_open_items(book), designated_claim_id=order.designated_claim_id
-    )
-    entry = _payment_entry(file, order, actor=actor)
-    entry.save()
-    Allocation.objects.bulk_create(
-        Allocation(
-            entry=entry,
-            file=file,
-            claim_id=item.claim_id,
-            component=item.component,
-            amount=item.amount,
-            value_date=order.value_date,
-        )
-        for item in result.allocations
-    )
-    _correct_interest_booked_past(
-        file, claims, balance, result, value_date=order.value_date, actor=actor
-    )
-    copy_rows(Event, EVENT_FIELDS, [_payment_event(book, order, result, actor=actor)])
-    after = _read_books([file], as_of=date.max)[file.pk]
-    return Posting(
-        entry=entry,
-        allocations=result.allocations,
-        overpayment=result.overpayment,
-        interest_entries=tuple(interest_entries),
-        booked_outstanding=after.booked_outstanding,
-    )
-
-
-def _correct_interest_booked_past(
-    file: File,
-    claims: dict[int, ClaimTerms],
-    balance: FileBalance,
-    result: imputation.AllocationResult,
-    *,
-    value_date: date,
-    actor: str,
-) -> None:
-    """A payment value-dated before interest already booked: take back the interest on the
-    principal it paid for the days from its value date to the end of that booking."""
-    principal_paid: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for item in result.allocations:
-        if item.component is Component.PRINCIPAL:
-            principal_paid[item.claim_id] += item.amount
-    for claim_balance in balance.claims:
-        claim = claims[claim_balance.claim_id]
-        booked_through = claim_balance.interest_booked_through
-        paid = principal_paid.get(claim.pk, ZERO)
-        if paid <= 0 or booked_through is None or booked_through < value_date:
-            continue
-        excess = accrued_interest(
-            paid, value_date, booked_through, claim.applied_interest_rate, rates=rate_table()
-        )
-        # Each booking was truncated to the cent on its own: never take back more than was
-        # booked for the days from the value date on (nor more than the claim's interest).
-        booked_since = (
-            LedgerEntry.objects.filter(
-                claim_id=claim.pk, component=Component.INTEREST, period_end__gte=value_date
-            ).aggregate(total=Sum("amount"))["total"]
-            or ZERO
-        )
-        excess = min(excess, booked_since, claim_balance.charged[Component.INTEREST])
-        if excess <= 0:
-            continue
-        LedgerEntry.objects.create(
-            file=file,
-            claim_id=claim.pk,
-            kind=EntryKind.REDUCTION,
-            component=Component.INTEREST,
-            amount=-excess,
-            value_date=value_date,
-            source=EntrySource.SYSTEM,
-            actor=actor,
-            note=f"interest on {paid} paid on {value_date.isoformat()}, booked to "
-            f"{booked_through.isoformat()}",
-        )
-        after = _booked_balance(file)
-        claim_after = next(c for c in after.claims if c.claim_id == claim.pk)
-        overpaid = claim_after.paid[Component.INTEREST] - claim_after.charged[Component.INTEREST]
-        if overpaid > 0:
-            _release_and_reapply(file, claim.pk, Component.INTEREST, overpaid, on=value_date)
 
 
 @transaction.atomic
@@ -1049,13 +1091,10 @@ def reduce_charge(
     if amount <= 0:
         raise LedgerError("A reduction must be a positive amount.")
     file = lock_file(claim.file_id)
-    balance = _booked_balance(file)
-    claim_balance = next(c for c in balance.claims if c.claim_id == claim.pk)
-    if amount > claim_balance.charged[component]:
-        raise LedgerError(
-            f"Cannot reduce {component} by {amount}: only {claim_balance.charged[component]} "
-            "is charged."
-        )
+    book = _read_books([file], as_of=date.max)[file.pk]
+    charged = book.charged[claim.pk][component]
+    if amount > charged:
+        raise LedgerError(f"Cannot reduce {component} by {amount}: only {charged} is charged.")
     entry = LedgerEntry.objects.create(
         file=file,
         claim=claim,
@@ -1067,9 +1106,12 @@ def reduce_charge(
         actor=actor,
         note=reason[:300],
     )
-    overpaid = claim_balance.paid[component] - (claim_balance.charged[component] - amount)
+    book.add_entry(kind, component, claim.pk, -amount, None)
+    overpaid = book.paid[claim.pk][component] - book.charged[claim.pk][component]
     if overpaid > 0:
-        _release_and_reapply(file, claim.pk, component, overpaid, on=on)
+        writes = _Writes()
+        _release_and_reapply(book, writes, claim.pk, component, overpaid, on=on)
+        writes.flush()
     record_event(
         file,
         "charge_reduced",
@@ -1079,58 +1121,6 @@ def reduce_charge(
         visible_to_debtor=True,
     )
     return entry
-
-
-def _release_and_reapply(
-    file: File, claim_id: int, component: Component, amount: Decimal, *, on: date
-) -> None:
-    """Take ``amount`` paid on a reduced component back from its payments, then re-impute."""
-    remaining = amount
-    releases: list[Allocation] = []
-    paid_rows = (
-        Allocation.objects.filter(file=file, claim_id=claim_id, component=component)
-        .values("entry_id")
-        .annotate(total=Sum("amount"))
-        .order_by("-entry_id")
-    )
-    for row in paid_rows:
-        take = min(remaining, row["total"])
-        if take <= 0:
-            continue
-        releases.append(
-            Allocation(
-                entry_id=row["entry_id"],
-                file=file,
-                claim_id=claim_id,
-                component=component,
-                amount=-take,
-                value_date=on,
-            )
-        )
-        remaining -= take
-        if remaining == 0:
-            break
-    Allocation.objects.bulk_create(releases)
-    _apply_credit(file, entries=[(r.entry_id, -r.amount) for r in releases], on=on)
-
-
-def _apply_credit(file: File, *, entries: Iterable[tuple[int, Decimal]], on: date) -> None:
-    for entry_id, available in entries:
-        items = _book_open_items(_read_books([file], as_of=date.max)[file.pk])
-        if not items:
-            return
-        result = imputation.allocate(available, items)
-        Allocation.objects.bulk_create(
-            Allocation(
-                entry_id=entry_id,
-                file=file,
-                claim_id=a.claim_id,
-                component=a.component,
-                amount=a.amount,
-                value_date=on,
-            )
-            for a in result.allocations
-        )
 
 
 @transaction.atomic
