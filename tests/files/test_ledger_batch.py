@@ -95,7 +95,8 @@ payments = st.lists(
 )
 @given(orders=payments, booked=st.one_of(st.none(), st.integers(0, 60)))
 # Interest booked through day 30 (the daily run's month end), then a payment dated before it and
-# one after it on the same file: the first takes the exact path, and so must the second.
+# one after it on the same file: the later-dated one is posted first, the other takes back
+# interest booked past its date.
 @example(orders=[(0, Decimal("20.00"), 40, False), (0, Decimal("100.00"), 10, False)], booked=30)
 # Two payments on one file whose first pays everything: the second is a credit.
 @example(orders=[(1, Decimal("300.00"), 5, False), (1, Decimal("0.01"), 9, True)], booked=None)
