@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
 import time_machine
 from django.test import Client
@@ -10,7 +12,8 @@ from amicable.domain.lifecycle import FileState
 from amicable.domain.references import ogm_format
 from amicable.files.models import WorkItem
 from amicable.files.numbers import instalment_structured_communication
-from amicable.plans.models import PaymentPlan
+from amicable.plans.models import PaymentPlan, PlanRefusal
+from amicable.plans.services import refuse_plan_request
 from tests.portal.conftest import Cast, sign_in
 
 pytestmark = pytest.mark.usefixtures("_today")
@@ -103,3 +106,22 @@ def test_plan_of_another_debtors_file_cannot_be_seen_or_asked(client: Client, ca
     response = client.post(url, {"instalment_count": "3", "first_due_on": "2025-05-20"})
     assert response.status_code == 404
     assert not PaymentPlan.objects.exists()
+
+
+def test_a_refused_request_is_explained_above_the_form(client: Client, cast: Cast) -> None:
+    sign_in(client, cast)
+    url = f"/files/{cast.file.reference}/plan/"
+    client.post(url, {"instalment_count": "18", "first_due_on": "2025-05-20"})
+    refuse_plan_request(
+        plan=PaymentPlan.objects.get(),
+        reason=PlanRefusal.TOO_LONG,
+        actor="staff:agent",
+        today=date(2025, 5, 2),
+        now=datetime(2025, 5, 2, 9, tzinfo=UTC),
+    )
+
+    html = client.get(url).content.decode()
+
+    assert "Le 02/05/2025, nous vous avons répondu ne pas pouvoir accepter le plan demandé." in html
+    assert "un plan avec moins de mensualités" in html
+    assert 'name="instalment_count"' in html  # another request may be made

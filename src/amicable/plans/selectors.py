@@ -14,7 +14,22 @@ from amicable.files.ledger import PAYMENT_KINDS
 from amicable.files.models import EntryKind, File, LedgerEntry
 from amicable.plans.models import OPEN_STATUSES, PaymentPlan, PlanStatus
 
-__all__ = ["InstalmentStatus", "InstalmentView", "get_open_plan", "plan_schedule"]
+__all__ = [
+    "InstalmentStatus",
+    "InstalmentView",
+    "get_last_refusal",
+    "get_open_plan",
+    "plan_schedule",
+]
+
+
+def get_last_refusal(file: File) -> PaymentPlan | None:
+    """The latest request on ``file`` that an agent refused, if any."""
+    return (
+        PaymentPlan.objects.filter(file=file, status=PlanStatus.REFUSED)
+        .order_by("-answered_on", "-id")
+        .first()
+    )
 
 
 def get_open_plan(file: File) -> PaymentPlan | None:

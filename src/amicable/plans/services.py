@@ -61,6 +61,7 @@ __all__ = [
     "PlanRequestResult",
     "agree_plan_request",
     "mark_plans_broken",
+    "refusal_reason",
     "refuse_plan_request",
     "request_payment_plan",
 ]
@@ -444,6 +445,14 @@ def refuse_plan_request(
         now=now,
     )
     return plan
+
+
+def refusal_reason(plan: PaymentPlan) -> str:
+    """Why the request was refused, in the active language: the sentence of its reason, or the
+    agent's own words for any other reason."""
+    reason = PlanRefusal(plan.refusal_reason) if plan.refusal_reason else None
+    sentence = str(REFUSAL_SENTENCES[reason]) if reason in REFUSAL_SENTENCES else ""
+    return " ".join(part for part in (sentence, plan.answer_note) if part)
 
 
 def _refused_message(plan: PaymentPlan, *, reason: PlanRefusal) -> str:

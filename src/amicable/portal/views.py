@@ -464,9 +464,12 @@ def plan(request: HttpRequest, reference: str) -> HttpResponse:
                 form.add_error(None, _("Your request could not be recorded. Please call us."))
             else:
                 return redirect("portal:plan", file.reference)
+    refused = plan_selectors.get_last_refusal(file) if form is not None else None
     context = {
         "file": file,
         "plan": open_plan,
+        "refused": refused,
+        "refused_reason": plan_services.refusal_reason(refused) if refused else "",
         "rows": _instalment_rows(open_plan, today=today) if open_plan else [],
         "form": form,
         "rules": plan_rules.current_rules(),
