@@ -60,3 +60,11 @@ def test_an_invoice_number_is_found_through_its_index(wanted: File) -> None:
     assert [hit.file for hit in search_files("INV-2025-0042")] == [wanted]
     plan = plan_of("INV-2025-0042", "invoice reference")
     assert "claim_creditor_reference_idx" in plan, plan
+
+
+def test_a_part_of_a_debtors_name_is_found_through_the_trigram_index(wanted: File) -> None:
+    wanted.debtor.name = "Jean-Pierre Vandenbossche"
+    wanted.debtor.save(update_fields=["name"])
+    assert [hit.file for hit in search_files("vandenbos")] == [wanted]
+    plan = plan_of("vandenbos", "debtor name")
+    assert "debtor_name_trgm_idx" in plan, plan
