@@ -24,9 +24,7 @@ import csv
 import io
 import json
 import os
-import platform
 import pstats
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +39,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
+
+from bench.machine import describe_machine  # noqa: E402 (after the path is set)
 
 BATCH_FILES = 1000
 DECIMALS = frozenset({"principal", "indemnity_percent", "indemnity_minimum", "interest_rate"})
@@ -140,29 +140,6 @@ def _setup_django(url: str) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-
-
-def _machine() -> str:
-    model = platform.processor() or "unknown CPU"
-    try:
-        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-        for line in lscpu.splitlines():
-            if line.startswith("Model name:"):
-                model = line.split(":", 1)[1].strip()
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    import django
-    import psycopg
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        (server,) = cursor.fetchone()
-    return (
-        f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"Django {django.get_version()}, psycopg {psycopg.__version__}, PostgreSQL {server}, "
-        f"{date.today().isoformat()}"
-    )
 
 
 # --- data -------------------------------------------------------------------------------------
@@ -523,7 +500,7 @@ def main() -> None:
     _setup_django(url)
     only = set(args.only or ["api", "csv", "copy"])
     files, claims = args.files, args.claims_per_file
-    print(f"machine: {_machine()}")
+    print(f"machine: {describe_machine()}")
     print(f"load: {files:,} files x {claims} claims = {files * claims:,} claims per path\n")
 
     warm_up(claims)

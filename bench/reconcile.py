@@ -33,7 +33,6 @@ import cProfile
 import io
 import json
 import os
-import platform
 import pstats
 import random
 import resource
@@ -51,6 +50,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
+
+from bench.machine import describe_machine  # noqa: E402 (after the path is set)
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/amicable_bench_reconcile"
 OUT = ROOT / "bench" / "out"
@@ -154,29 +155,6 @@ def _setup_django(url: str, *, migrate: bool) -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-
-
-def _machine() -> str:
-    model = platform.processor() or "unknown CPU"
-    try:
-        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-        for line in lscpu.splitlines():
-            if line.startswith("Model name:"):
-                model = line.split(":", 1)[1].strip()
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    import django
-    import psycopg
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        (server,) = cursor.fetchone()
-    return (
-        f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"Django {django.get_version()}, psycopg {psycopg.__version__}, PostgreSQL {server}, "
-        f"{date.today().isoformat()}"
-    )
 
 
 # --- 1,000,000 open files ---------------------------------------------------------------------
@@ -678,7 +656,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     _recreate_database(args.url)
     _setup_django(args.url, migrate=True)
-    machine = _machine()
+    machine = describe_machine()
     print(f"machine: {machine}", flush=True)
     started = time.perf_counter()
     book = load_files(args.files, interest_share=args.interest_share)
