@@ -7,8 +7,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from amicable.files.models import Creditor, File
+from amicable.files.models import Creditor, Event, File
 from amicable.files.services import ClaimInput, DebtorInput, FileInput, create_files
+from amicable.files.timeline import Audience, audiences_of
 
 _counter = itertools.count(1)
 
@@ -88,3 +89,8 @@ def make_file(
         today=today,
     )
     return created[0].file
+
+
+def shown_to_debtor(event: Event) -> bool:
+    """Whether the debtor's portal shows ``event`` (its kind's audience)."""
+    return Audience.DEBTOR in audiences_of(event.kind)

@@ -34,7 +34,7 @@ from amicable.files.models import (
 )
 from amicable.files.services import issue_access_code
 from tests.backoffice.conftest import PASSWORD, make_staff
-from tests.factories import make_creditor, make_file
+from tests.factories import make_creditor, make_file, shown_to_debtor
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test
 # itself are still synchronous.
@@ -205,7 +205,7 @@ def test_an_agent_reviews_a_proof_uploaded_in_the_portal(
     assert (payment.amount, payment.value_date) == (Decimal("-120.00"), paid_on)
     told = Event.objects.get(file=file, kind="proof_accepted")
     assert told.actor == f"staff:{agent.username}"
-    assert told.visible_to_debtor is True
+    assert shown_to_debtor(told) is True
     assert told.message.startswith(
         "Nous avons accepté votre preuve de paiement « extrait.pdf ». Le paiement de 120,00\xa0€"
     )

@@ -12,11 +12,11 @@ from django.test import Client
 
 from amicable.backoffice.roles import Role
 from amicable.domain.lifecycle import FileState
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Event, File
-from amicable.files.services import change_file_state
 from amicable.letters.models import ContactAttempt
 from tests.backoffice.conftest import BRUSSELS, NOW, make_staff, sign_in
-from tests.factories import make_file
+from tests.factories import make_file, shown_to_debtor
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def test_an_allowed_call_is_logged(agent: tuple[Client, User]) -> None:
         "phone",
     )
     event = Event.objects.get(kind="call_logged")
-    assert (event.actor, event.message, event.visible_to_debtor) == (
+    assert (event.actor, event.message, shown_to_debtor(event)) == (
         f"staff:{user.username}",
         "Promised to pay Friday.",
         False,

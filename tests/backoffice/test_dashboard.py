@@ -14,8 +14,8 @@ from amicable.backoffice.charts import BAR_AREA, bar_chart
 from amicable.backoffice.selectors import Collected
 from amicable.domain.lifecycle import FileState
 from amicable.files.ledger import post_payment, reverse_payment
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import EntryKind, EntrySource, File, WorkItem, WorkItemKind
-from amicable.files.services import change_file_state
 from tests.backoffice.conftest import TODAY
 from tests.factories import make_creditor, make_file
 

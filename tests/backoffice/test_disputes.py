@@ -11,6 +11,7 @@ from django.test import Client
 
 from amicable.domain.lifecycle import FileState
 from amicable.files.ledger import charge_indemnity, file_balance, post_payment
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import (
     EntryKind,
     EntrySource,
@@ -21,9 +22,8 @@ from amicable.files.models import (
     WorkItemKind,
     WorkItemStatus,
 )
-from amicable.files.services import change_file_state
 from tests.backoffice.conftest import TODAY
-from tests.factories import claim_input, make_file
+from tests.factories import claim_input, make_file, shown_to_debtor
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def test_a_confirmed_debt_resumes_with_a_new_formal_notice(
     assert file.state == FileState.FORMAL_NOTICE
     assert LedgerEntry.objects.count() == entries
     event = Event.objects.get(kind="dispute_resolved")
-    assert (event.actor, event.visible_to_debtor, event.message) == (
+    assert (event.actor, shown_to_debtor(event), event.message) == (
         f"staff:{user.username}",
         True,
         CONFIRMED[language],

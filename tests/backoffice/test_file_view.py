@@ -12,10 +12,10 @@ from amicable.backoffice.roles import Role
 from amicable.domain.lifecycle import FileState
 from amicable.domain.money import format_eur
 from amicable.files.ledger import file_balance
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import DocumentKind, Event, File
-from amicable.files.services import change_file_state
 from tests.backoffice.conftest import TODAY, make_document, make_staff, sign_in
-from tests.factories import make_creditor, make_file
+from tests.factories import make_creditor, make_file, shown_to_debtor
 
 pytestmark = pytest.mark.django_db
 
@@ -201,7 +201,7 @@ def test_a_note_lands_on_the_timeline_for_staff_only(
     assert response.status_code == 302
     assert response["Location"] == f"/backoffice/files/{file.reference}/"
     note = Event.objects.get(kind="note_added")
-    assert (note.file, note.actor, note.message, note.visible_to_debtor) == (
+    assert (note.file, note.actor, note.message, shown_to_debtor(note)) == (
         file,
         f"staff:{user.username}",
         "Called the creditor.",

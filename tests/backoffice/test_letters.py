@@ -12,12 +12,12 @@ from django.test import Client
 from django.utils import timezone
 
 from amicable.domain.lifecycle import FileState
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Event, File, WorkItem, WorkItemKind, WorkItemStatus
-from amicable.files.services import change_file_state
 from amicable.letters.models import ContactAttempt, SentLetter
 from amicable.plans.services import request_payment_plan
+from amicable.workflow.letter_queue import record_letter_refused
 from amicable.workflow.models import LetterRequest, LetterStatus, StepKind
-from amicable.workflow.services import record_letter_refused
 from tests.backoffice.conftest import TODAY
 from tests.factories import make_file
 

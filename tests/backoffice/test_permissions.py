@@ -15,8 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from amicable.backoffice.roles import Perm, Role
 from amicable.domain.lifecycle import FileState
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Event, File, WorkItem
-from amicable.files.services import change_file_state
 from tests.backoffice.conftest import make_proof, make_staff, sign_in
 from tests.factories import make_file
 from tests.payments.helpers import coda, credit, import_bytes, movement_of

@@ -13,12 +13,12 @@ from django.test import Client
 from amicable.backoffice.roles import Role
 from amicable.domain.lifecycle import FileState
 from amicable.files.ledger import file_balance
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Event, File, WorkItem, WorkItemKind, WorkItemStatus
-from amicable.files.services import change_file_state
 from amicable.plans.models import PaymentPlan, PlanStatus
 from amicable.plans.services import request_payment_plan
 from tests.backoffice.conftest import TODAY, make_staff, sign_in
-from tests.factories import make_file
+from tests.factories import make_file, shown_to_debtor
 
 pytestmark = pytest.mark.django_db
 
@@ -200,7 +200,7 @@ def test_an_agent_agrees_to_a_queued_request_with_other_instalments(
     item = request_item(plan)
     assert (item.status, item.closed_by) == (WorkItemStatus.DONE, actor)
     event = Event.objects.get(kind="payment_plan_agreed")
-    assert (event.actor, event.visible_to_debtor, event.data["changed"]) == (actor, True, True)
+    assert (event.actor, shown_to_debtor(event), event.data["changed"]) == (actor, True, True)
     # The debtor reads it in French, whatever the agent's language.
     assert event.message.startswith("Nous ne pouvons pas accepter le plan exactement tel que")
 

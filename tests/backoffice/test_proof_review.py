@@ -22,7 +22,7 @@ from amicable.files.models import (
     WorkItemStatus,
 )
 from tests.backoffice.conftest import make_proof
-from tests.factories import make_creditor, make_file
+from tests.factories import make_creditor, make_file, shown_to_debtor
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_an_accepted_proof_is_recorded_and_told_in_the_debtors_language(
         "accepted",
     )
     event = Event.objects.get(kind="proof_accepted")
-    assert (event.file, event.actor, event.visible_to_debtor) == (
+    assert (event.file, event.actor, shown_to_debtor(event)) == (
         file,
         f"staff:{user.username}",
         True,
@@ -189,7 +189,7 @@ def test_a_rejected_proof_tells_the_debtor_why_in_their_language(
     work.refresh_from_db()
     assert (work.status, work.outcome) == (WorkItemStatus.DONE, "rejected (transfer_order)")
     event = Event.objects.get(kind="proof_rejected")
-    assert (event.actor, event.visible_to_debtor, event.message) == (
+    assert (event.actor, shown_to_debtor(event), event.message) == (
         f"staff:{user.username}",
         True,
         REJECTED[language],

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from amicable.backoffice.roles import Role
 from amicable.domain.lifecycle import FileState
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import (
     Document,
     Event,
@@ -22,7 +23,6 @@ from amicable.files.models import (
     WorkItemKind,
     WorkItemStatus,
 )
-from amicable.files.services import change_file_state
 from amicable.portal.services import report_phishing
 from tests.backoffice.conftest import TODAY, make_proof, make_staff
 from tests.factories import make_file

@@ -10,10 +10,10 @@ from django.test import Client
 
 from amicable.disputes.services import request_documents
 from amicable.domain.lifecycle import FileState
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Event, File
-from amicable.files.services import change_file_state
 from tests.backoffice.conftest import TODAY
-from tests.factories import make_file
+from tests.factories import make_file, shown_to_debtor
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def test_collection_resumes_where_the_law_allows(
     file.refresh_from_db()
     assert file.state == expected
     change = Event.objects.filter(file=file, kind="state_changed").latest("id")
-    assert (change.actor, change.message, change.visible_to_debtor, change.data["to"]) == (
+    assert (change.actor, change.message, shown_to_debtor(change), change.data["to"]) == (
         f"staff:{user.username}",
         "Les documents ont été envoyés.",
         True,

@@ -18,6 +18,7 @@ from amicable.domain.contact import ContactChannel, ContactRefusal, Recipient, c
 from amicable.domain.law import ChargeRefused
 from amicable.domain.lifecycle import FileState
 from amicable.files import ledger
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import (
     Debtor,
     Document,
@@ -28,7 +29,6 @@ from amicable.files.models import (
     WorkItem,
     WorkItemKind,
 )
-from amicable.files.services import change_file_state
 from amicable.files.uploads import check_upload
 from tests.factories import make_creditor, make_file
 from tests.portal.uploads import MINIMAL_PDF

@@ -23,6 +23,7 @@ from amicable.domain.contact import (
 from amicable.domain.law import ChargeRefused, RefusalReason
 from amicable.domain.lifecycle import FileState
 from amicable.files import ledger
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import (
     Document,
     Event,
@@ -33,7 +34,6 @@ from amicable.files.models import (
     WorkItemKind,
     WorkItemStatus,
 )
-from amicable.files.services import change_file_state
 from amicable.files.uploads import check_upload
 from tests.factories import make_file
 from tests.portal.uploads import MINIMAL_PDF, png_bytes

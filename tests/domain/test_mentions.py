@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from amicable.domain.allocation import Component
+from amicable.domain.imputation import Component
 from amicable.domain.mentions import (
     ASKS_FOR_MONEY,
     CLAIMABLE_COMPONENTS,

@@ -9,9 +9,8 @@ from django.db import IntegrityError, transaction
 
 from amicable.files.bulk import copy_rows
 from amicable.files.models import Event
-from amicable.files.timeline import EVENT_FIELDS
 from amicable.payments.models import DebtorAccount
-from tests.factories import make_file
+from tests.factories import make_file, shown_to_debtor
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +20,14 @@ def test_copy_rows_fills_defaults_and_the_time_and_keeps_json() -> None:
     before = Event.objects.count()
     copy_rows(
         Event,
-        EVENT_FIELDS,
+        ("file_id", "kind", "actor", "message", "data"),
         [
-            (file.pk, "payment_posted", "import", "", {"amount": "10.00", "n": [1, 2]}, True),
-            (file.pk, "overpayment", "import", "Vous avez payé 1,00 €", {}, True),
+            (file.pk, "payment_posted", "import", "", {"amount": "10.00", "n": [1, 2]}),
+            (file.pk, "overpayment", "import", "Vous avez payé 1,00 €", {}),
         ],
     )
     rows = list(Event.objects.order_by("id")[before:])
-    assert [(e.kind, e.data, e.message, e.visible_to_debtor) for e in rows] == [
+    assert [(e.kind, e.data, e.message, shown_to_debtor(e)) for e in rows] == [
         ("payment_posted", {"amount": "10.00", "n": [1, 2]}, "", True),
         ("overpayment", {}, "Vous avez payé 1,00 €", True),
     ]

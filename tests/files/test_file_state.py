@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from amicable.domain.lifecycle import FileState
+from amicable.files.lifecycle import change_file_state, close_files_as_paid
 from amicable.files.models import Event, File
-from amicable.files.services import change_file_state, close_files_as_paid
-from tests.factories import make_file
+from tests.factories import make_file, shown_to_debtor
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_close_files_as_paid_closes_each_on_its_day_with_its_event_civil_code_12
     assert rows[closed.pk].closed_on == date(2025, 4, 2)
     assert rows[paid.pk].closed_on == date(2025, 4, 3)
     events = Event.objects.filter(kind="state_changed").order_by("id")[events_before:]
-    assert [(e.file_id, e.data, e.actor, e.visible_to_debtor) for e in events] == [
+    assert [(e.file_id, e.data, e.actor, shown_to_debtor(e)) for e in events] == [
         (in_collection.pk, {"from": "in_collection", "to": "paid"}, "import", True),
         (notice.pk, {"from": "formal_notice", "to": "paid"}, "import", True),
     ]

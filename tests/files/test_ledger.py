@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from amicable.domain.allocation import Component
+from amicable.domain.imputation import Component
 from amicable.domain.law import ChargeRefused, RefusalReason
 from amicable.domain.lifecycle import FileState
 from amicable.files import ledger
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Allocation, EntryKind, Event, File, LedgerEntry
-from amicable.files.services import change_file_state
 from tests.factories import claim_input, make_file
 
 pytestmark = pytest.mark.django_db
@@ -111,10 +111,11 @@ def test_interest_booked_on_outstanding_principal_xix4() -> None:
     again = ledger.book_interest(file=file, through=date(2025, 3, 31), actor="t")
     assert again == []
     balance = ledger.file_balance(file, as_of=date(2025, 4, 10))
-    # Booked 0.52, plus 10 days accrued and not booked: 200 x 8 % x 10 / 365 = 0.438 -> 0.43
+    # Owed to 10 April: 200 x 8 % x 22 / 365 = 0.9643 -> 0.96, truncated once over the whole
+    # period (never per booking); 0.52 is booked, so 0.44 is owed and not booked yet.
     assert balance.interest_booked == Decimal("0.52")
-    assert balance.interest_accrued == Decimal("0.43")
-    assert balance.outstanding == Decimal("200.95")
+    assert balance.interest_accrued == Decimal("0.44")
+    assert balance.outstanding == Decimal("200.96")
 
 
 def test_payment_books_interest_then_imputes_interest_first_civil_code_1254() -> None:
@@ -131,7 +132,7 @@ def test_payment_books_interest_then_imputes_interest_first_civil_code_1254() ->
     )
     # Interest 2025-03-20..2025-04-09: 200 x 8 % x 21 / 365 = 0.9205 -> 0.92
     assert [e.amount for e in posting.interest_entries] == [Decimal("0.92")]
-    split = {(a.component, a.amount) for a in posting.allocations}
+    split = {(a.component, a.amount) for a in posting.shares}
     assert split == {
         (Component.INTEREST, Decimal("0.92")),
         (Component.INDEMNITY, Decimal("25.00")),
@@ -244,12 +245,15 @@ def test_payment_dated_before_booked_interest_takes_back_the_excess() -> None:
         source="statement",
         source_reference="mv-6",
     )
-    reduction = LedgerEntry.objects.get(file=file, kind=EntryKind.REDUCTION)
-    # 2025-03-20..04-30 on 200: 200 x 8 % x 42 / 365 = 1.8410 -> 1.84 booked; the payment paid
-    # 1.84 interest and 98.16 principal on 04-01, so 30 days of interest on 98.16 go back:
-    # 98.16 x 8 % x 30 / 365 = 0.6454 -> 0.64
+    reduction = LedgerEntry.objects.get(file=file, kind=EntryKind.RECALCULATION)
+    # 2025-03-20..04-30 on 200: 200 x 8 % x 42 / 365 = 1.8410 -> 1.84 booked. A payment of
+    # 1 April pays the interest owed to 31 March only (200 x 8 % x 12 / 365 = 0.526 -> 0.52),
+    # then 99.48 of principal; from 1 April the interest runs on 100.52:
+    # 0.5260 + 100.52 x 8 % x 30 / 365 = 0.5260 + 0.6610 = 1.1870 -> 1.18, so 0.66 goes back.
     assert reduction.component == Component.INTEREST
-    assert reduction.amount == Decimal("-0.64")
+    assert reduction.amount == Decimal("-0.66")
+    shares = {a.component: a.amount for a in Allocation.objects.filter(file=file)}
+    assert shares == {Component.INTEREST: Decimal("0.52"), Component.PRINCIPAL: Decimal("99.48")}
     assert_invariants(file)
 
 

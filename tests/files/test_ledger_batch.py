@@ -207,7 +207,7 @@ def test_payments_dated_before_interest_booked_are_set_based_too_xix4() -> None:
     assert len(large) <= len(small) + 6
     for file, result in zip(files[5:], results, strict=True):
         assert isinstance(result, Posting)
-        taken_back = LedgerEntry.objects.filter(file=file, kind=EntryKind.REDUCTION)
+        taken_back = LedgerEntry.objects.filter(file=file, kind=EntryKind.RECALCULATION)
         # One per claim: both bear interest, and the payment paid both principals.
         assert sorted(e.claim_id for e in taken_back) == sorted(
             file.claims.values_list("pk", flat=True)

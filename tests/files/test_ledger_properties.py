@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from amicable.domain.allocation import Component
+from amicable.domain.imputation import Component
 from amicable.files import ledger
 from amicable.files.models import EntryKind, LedgerEntry
 from tests.factories import claim_input, make_file

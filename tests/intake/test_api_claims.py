@@ -7,8 +7,8 @@ from datetime import date
 from django.test import Client
 
 from amicable.domain.lifecycle import FileState
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Claim, Event, File, LedgerEntry
-from amicable.files.services import change_file_state
 from tests.intake.conftest import claim_payload, file_payload, post
 
 NO_REMINDER = {"first_reminder_sent_on": None, "first_reminder_channel": None}

@@ -43,9 +43,10 @@ def test_a_payment_pays_interest_first_then_principal(api: Client, reference: st
         "50.00",
         "2025-06-10",
     )
-    # 153.59 left; 7 days (2025-06-10 to 2025-06-16) of interest on it accrue: 0.23.
+    # 153.59 left; 7 days (2025-06-10 to 2025-06-16) of interest on it accrue: in all
+    # 3.5945 + 153.59 x 8 % x 7 / 365 = 3.8301 -> 3.83 is owed, of which 3.59 is booked: 0.24.
     assert body["balance"]["principal"] == "153.59"
-    assert body["balance"]["interest"] == "0.23"
+    assert body["balance"]["interest"] == "0.24"
     assert body["balance"]["paid"] == "50.00"
     entry = LedgerEntry.objects.get(kind=EntryKind.CREDITOR_PAYMENT)
     assert (entry.amount, entry.source) == (-50, "api")

@@ -7,8 +7,8 @@ from datetime import date
 from django.test import Client
 
 from amicable.domain.lifecycle import FileState
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Event, File
-from amicable.files.services import change_file_state
 from tests.intake.conftest import file_payload, post
 
 

@@ -23,8 +23,8 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import LazySettings
 
 from amicable.domain.lifecycle import FileState
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import File
-from amicable.files.services import change_file_state
 from tests.factories import make_file
 
 BRUSSELS = ZoneInfo("Europe/Brussels")

@@ -18,7 +18,7 @@ import pypdf
 import pytest
 from django.core.management import call_command
 
-from amicable.domain.allocation import Component
+from amicable.domain.imputation import Component
 from amicable.domain.lifecycle import FileState
 from amicable.domain.mentions import LetterKind
 from amicable.domain.money import format_eur

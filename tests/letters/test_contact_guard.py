@@ -17,7 +17,7 @@ from amicable.files.models import Event, File, WorkItem, WorkItemKind
 from amicable.letters.guard import state_for_guard
 from amicable.letters.models import ContactAttempt, SentLetter
 from amicable.letters.services import log_phone_call, produce_letter, request_contact
-from tests.factories import make_creditor, make_file
+from tests.factories import make_creditor, make_file, shown_to_debtor
 from tests.letters.conftest import brussels, file_in
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,7 @@ def test_a_refused_contact_is_recorded_and_on_the_timeline(
         "staff:anna",
     )
     event = refusal_event(file)
-    assert (event.actor, event.message, event.visible_to_debtor) == (
+    assert (event.actor, event.message, shown_to_debtor(event)) == (
         "staff:anna",
         decision.message,
         False,
@@ -166,7 +166,7 @@ def test_an_allowed_call_is_logged_on_the_timeline_for_agents() -> None:
         "Promised to pay Friday.",
     )
     event = Event.objects.get(file=file, kind="call_logged")
-    assert (event.actor, event.message, event.visible_to_debtor, event.data) == (
+    assert (event.actor, event.message, shown_to_debtor(event), event.data) == (
         "staff:anna",
         "Promised to pay Friday.",
         False,
@@ -203,7 +203,7 @@ def test_the_call_limits_count_per_debtor_across_their_files() -> None:
 
 
 def file_in_collection(file: File) -> None:
-    from amicable.files.services import change_file_state
+    from amicable.files.lifecycle import change_file_state
 
     for state in (FileState.WAITING_PERIOD, FileState.IN_COLLECTION):
         change_file_state(file=file, new_state=state, actor="test")

@@ -16,14 +16,14 @@ from django.core.management import call_command
 
 from amicable.domain.lifecycle import FileState
 from amicable.domain.money import format_eur
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Claim, Event, File, WorkItem, WorkItemKind
-from amicable.files.services import change_file_state
 from amicable.letters.emails import MAX_ATTEMPTS, mark_bounced, send_due_emails
 from amicable.letters.models import ContactAttempt, EmailStatus, OutgoingEmail
 from amicable.letters.post import run_letters_batch
 from amicable.letters.services import reprint_letter
 from amicable.workflow.models import LetterRequest, LetterStatus
-from tests.factories import claim_input, make_file
+from tests.factories import claim_input, make_file, shown_to_debtor
 from tests.letters.conftest import SmtpServer, brussels, free_port
 from tests.workflow.conftest import MONDAY, run
 
@@ -113,7 +113,7 @@ def test_a_letter_arrives_in_the_debtors_language_with_text_html_and_the_pdf(
     assert (request.status, request.produced_on) == (LetterStatus.PRODUCED, MONDAY)
     assert Claim.objects.get(file=file).grace_last_day == date(2025, 3, 17)
     sent = Event.objects.get(file=file, kind="email_sent")
-    assert sent.visible_to_debtor
+    assert shown_to_debtor(sent)
     assert sent.data == {
         "email": email.pk,
         "letter": letter.pk,

@@ -22,7 +22,7 @@ from amicable.files.access_codes import access_code_matches
 from amicable.files.models import Document, DocumentKind, Event, WorkItem, WorkItemKind
 from amicable.letters.models import ContactAttempt, LetterChannel, SentLetter
 from amicable.letters.services import ArchiveDamaged, produce_letter, reprint_letter
-from tests.factories import make_creditor
+from tests.factories import make_creditor, shown_to_debtor
 from tests.letters.conftest import brussels, file_in
 from tests.letters.reading import page_count, pdf_text
 
@@ -73,7 +73,7 @@ def test_a_formal_notice_is_archived_as_produced_and_reprinted_byte_for_byte() -
     assert "Mise en demeure" in text
     assert "200,61 €" in text  # 200.00 and 0.61 of interest accrued to the letter date
     event = Event.objects.get(file=file, kind="letter_produced")
-    assert (event.actor, event.visible_to_debtor, event.data) == (
+    assert (event.actor, shown_to_debtor(event), event.data) == (
         "agent:anna",
         True,
         {

@@ -9,8 +9,8 @@ import pytest
 
 from amicable.domain.lifecycle import FileState
 from amicable.files import ledger
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import File, LedgerEntry, WorkItem, WorkItemStatus
-from amicable.files.services import change_file_state
 from amicable.payments.models import (
     BankMovementRecord,
     DebtorAccount,

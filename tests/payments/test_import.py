@@ -34,7 +34,7 @@ from amicable.payments.models import (
     RefundStatus,
 )
 from amicable.statements import StatementError, parse_statement
-from tests.factories import claim_input, make_file
+from tests.factories import claim_input, make_file, shown_to_debtor
 from tests.payments.helpers import (
     BOOKED,
     PAID_ON,
@@ -200,7 +200,7 @@ def test_a_payment_of_the_whole_balance_closes_the_file_as_paid() -> None:
     )
     assert report.files_paid == 1
     event = Event.objects.filter(file=file, kind="state_changed").get()
-    assert (event.data, event.actor, event.visible_to_debtor) == (
+    assert (event.data, event.actor, shown_to_debtor(event)) == (
         {"from": "formal_notice", "to": "paid"},
         "test:import",
         True,
@@ -261,7 +261,7 @@ def test_an_overpayment_is_a_credit_to_refund() -> None:
     assert (report.overpayments, report.files_paid, _state(file)) == (1, 1, FileState.PAID)
     event = Event.objects.get(file=file, kind="overpayment")
     # In the debtor's language (French here), with the amount written the Belgian way.
-    assert (event.message, event.visible_to_debtor) == (
+    assert (event.message, shown_to_debtor(event)) == (
         "Vous avez payé 50,00\u00a0€ de plus que ce que vous deviez : nous vous le rembourserons.",
         True,
     )
@@ -488,7 +488,7 @@ def test_a_pending_proof_is_confirmed_by_the_movement_it_shows(
         f"confirmed by bank movement {movement.pk}",
     )
     event = Event.objects.get(file=file, kind="proof_confirmed")
-    assert (event.message, event.visible_to_debtor, event.data["document"]) == (
+    assert (event.message, shown_to_debtor(event), event.data["document"]) == (
         "Votre preuve de paiement « extrait.pdf » est confirmée : nous avons reçu votre paiement "
         "de 60,00\u00a0€ du 9 mai 2025.",
         True,

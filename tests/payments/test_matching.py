@@ -11,9 +11,9 @@ import pytest
 from amicable.domain.lifecycle import FileState
 from amicable.domain.references import ogm_format
 from amicable.files import ledger
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import File, LedgerEntry, WorkItem, WorkItemKind
 from amicable.files.numbers import instalment_structured_communication
-from amicable.files.services import change_file_state
 from amicable.payments import matching
 from amicable.payments.matching import (
     MAX_FILES_PER_SIGNAL,

@@ -15,6 +15,7 @@ from django.utils import translation
 
 from amicable.domain.lifecycle import FileState
 from amicable.files import ledger
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import (
     Event,
     File,
@@ -24,7 +25,6 @@ from amicable.files.models import (
     WorkItemStatus,
 )
 from amicable.files.numbers import instalment_structured_communication
-from amicable.files.services import change_file_state
 from amicable.plans.models import Instalment, PaymentPlan, PlanRefusal, PlanStatus
 from amicable.plans.services import (
     PlanError,
@@ -32,7 +32,7 @@ from amicable.plans.services import (
     refuse_plan_request,
     request_payment_plan,
 )
-from tests.factories import make_file
+from tests.factories import make_file, shown_to_debtor
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,7 @@ def test_an_agent_agrees_to_a_request_as_asked() -> None:
     )
     assert state_of(agreed) is FileState.PAYMENT_PLAN
     event = Event.objects.get(file=agreed.file, kind="payment_plan_agreed")
-    assert (event.actor, event.visible_to_debtor) == (AGENT, True)
+    assert (event.actor, shown_to_debtor(event)) == (AGENT, True)
     assert event.data["changed"] is False
     assert event.data["requested"] == {"instalments": 24, "first_due_on": "2025-07-01"}
     assert event.message.startswith(
@@ -174,7 +174,7 @@ def test_an_agent_refuses_a_request_with_its_reason() -> None:
     # The request never moved the file, nor does its refusal.
     assert state_of(refused) is FileState.FORMAL_NOTICE
     event = Event.objects.get(file=refused.file, kind="payment_plan_refused")
-    assert (event.actor, event.visible_to_debtor, event.data["reason"]) == (
+    assert (event.actor, shown_to_debtor(event), event.data["reason"]) == (
         AGENT,
         True,
         "too_long",

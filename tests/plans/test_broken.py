@@ -13,7 +13,7 @@ from amicable.files.models import Event
 from amicable.plans import services
 from amicable.plans.models import PaymentPlan, PlanStatus
 from amicable.plans.services import PlanBreak, mark_plans_broken, request_payment_plan
-from tests.factories import make_file
+from tests.factories import make_file, shown_to_debtor
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_running_plans_are_marked_broken_and_each_debtor_is_told_in_their_langua
         "amount": str(amount),
         "received": "67.32",
     }
-    assert (events[french.file_id].actor, events[french.file_id].visible_to_debtor) == (
+    assert (events[french.file_id].actor, shown_to_debtor(events[french.file_id])) == (
         "daily-run",
         True,
     )

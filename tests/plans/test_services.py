@@ -9,9 +9,9 @@ import pytest
 
 from amicable.domain.lifecycle import FileState
 from amicable.files import ledger
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Event, File, WorkItem, WorkItemKind
 from amicable.files.numbers import instalment_structured_communication
-from amicable.files.services import change_file_state
 from amicable.plans.models import Instalment, PaymentPlan, PlanStatus
 from amicable.plans.rules import Breach
 from amicable.plans.selectors import InstalmentStatus, plan_schedule

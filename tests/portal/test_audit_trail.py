@@ -10,6 +10,7 @@ import time_machine
 from django.test import Client
 
 from amicable.files.models import Event, WorkItem
+from tests.factories import shown_to_debtor
 from tests.portal.conftest import Cast, sign_in
 from tests.portal.uploads import pdf_upload
 
@@ -95,7 +96,7 @@ def test_action_is_on_the_timeline_and_in_the_queue(
     response = do(client, cast.file.reference)
     assert response.status_code in (200, 302)  # type: ignore[attr-defined]
     event = Event.objects.filter(file=cast.file, kind=event_kind).get()
-    assert (event.actor, event.visible_to_debtor) == ("portal", True)
+    assert (event.actor, shown_to_debtor(event)) == ("portal", True)
     items = list(WorkItem.objects.values_list("kind", "due_on"))
     if queue_kind is None:
         assert items == []

@@ -14,6 +14,7 @@ from django.test import Client
 
 from amicable.files import ledger
 from amicable.files.models import Document, Event, ReviewStatus, WorkItem, WorkItemKind
+from tests.factories import shown_to_debtor
 from tests.portal.conftest import Cast, sign_in
 from tests.portal.uploads import (
     MINIMAL_PDF,
@@ -129,7 +130,7 @@ def test_proof_is_stored_pending_review_and_queued(client: Client, cast: Cast) -
     }
     assert item.title == f"{cast.file.reference}: proof of 125.50 paid to the agency on 24/04/2025"
     event = Event.objects.get(file=cast.file, kind="proof_of_payment_uploaded")
-    assert event.visible_to_debtor is True
+    assert shown_to_debtor(event) is True
     html = client.get(f"/files/{cast.file.reference}/payments/").content.decode()
     # Paid on Thursday 24 April: 3 working days later is Tuesday 29 April, already past.
     assert "Merci, nous avons bien reçu votre preuve. Un agent la vérifie" in html

@@ -11,6 +11,7 @@ import time_machine
 from django.test import Client
 
 from amicable.files.models import Document, Event, ReviewStatus, WorkItem, WorkItemStatus
+from tests.factories import shown_to_debtor
 from tests.payments.helpers import coda, credit, import_bytes, movement_of
 from tests.portal.conftest import Cast, sign_in
 from tests.portal.uploads import pdf_upload
@@ -58,7 +59,7 @@ def test_a_declared_amount_confirms_the_proof_when_the_payment_arrives(
     )
     assert report.proofs_confirmed == 1
     event = Event.objects.get(file=cast.file, kind="proof_confirmed")
-    assert (event.message, event.visible_to_debtor) == (
+    assert (event.message, shown_to_debtor(event)) == (
         "Votre preuve de paiement « extrait.pdf » est confirmée : nous avons reçu votre paiement "
         "de 122,40\u00a0€ du 9 mai 2025.",
         True,

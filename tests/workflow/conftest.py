@@ -12,10 +12,11 @@ from typing import Any
 
 from amicable.domain.lifecycle import FileState
 from amicable.files import ledger
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Allocation, Claim, Event, File, LedgerEntry, WorkItem
-from amicable.files.services import change_file_state
+from amicable.workflow.letter_queue import record_letters_produced
 from amicable.workflow.models import LetterRequest, LetterStatus
-from amicable.workflow.services import RunResult, record_letters_produced, run_daily
+from amicable.workflow.services import RunResult, run_daily
 from tests.factories import claim_input, make_file
 
 

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from amicable.domain.allocation import Component
+from amicable.domain.imputation import Component
 from amicable.files import ledger
 from amicable.files.models import EntryKind, Event, File, LedgerEntry
 from amicable.workflow.planning import interest_cutoff
+from tests.factories import shown_to_debtor
 from tests.workflow.conftest import collection_file, collection_files, run
 
 pytestmark = pytest.mark.django_db
@@ -40,16 +41,17 @@ def test_interest_cutoff_is_the_months_last_working_day(run_date: date, cutoff: 
 
 def test_interest_is_booked_through_each_months_last_working_day_xix4() -> None:
     file = collection_file()
-    # At the notice, 1 day (18 March); on 8 April, the catch-up to 31 March: 13 days at 8 % on
-    # 200.00 is 0.5698..., truncated to 0.56.
+    # At the notice, 1 day (18 March): 0.0438 -> 0.04; on 8 April, the catch-up to 31 March:
+    # the 14 days owed at 8 % on 200.00 are 0.6137..., truncated once to 0.61, of which 0.04 is
+    # booked: 0.57.
     assert interest(file) == [
         (Decimal("0.04"), date(2025, 3, 18), date(2025, 3, 18)),
-        (Decimal("0.56"), date(2025, 3, 19), date(2025, 3, 31)),
+        (Decimal("0.57"), date(2025, 3, 19), date(2025, 3, 31)),
     ]
     run(date(2025, 4, 29))
     assert len(interest(file)) == 2
     result = run(date(2025, 4, 30))
-    # 30 days: 200 x 8 % x 30 / 365 = 1.3150... -> 1.31.
+    # 44 days owed: 200 x 8 % x 44 / 365 = 1.9287... -> 1.92, of which 0.61 is booked: 1.31.
     assert interest(file)[2:] == [(Decimal("1.31"), date(2025, 4, 1), date(2025, 4, 30))]
     assert result.counts["interest_entries"] == 1
     assert result.amounts["interest"] == Decimal("1.31")
@@ -64,7 +66,7 @@ def test_interest_is_booked_through_each_months_last_working_day_xix4() -> None:
             }
         ]
     }
-    assert event.visible_to_debtor is True
+    assert shown_to_debtor(event) is True
 
 
 def test_interest_matches_the_per_file_ledger_service() -> None:
@@ -72,7 +74,8 @@ def test_interest_matches_the_per_file_ledger_service() -> None:
     ledger.book_interest(file=by_service, through=date(2025, 5, 30), actor="test")
     run(date(2025, 5, 30))
     assert interest(by_run)[2:] == interest(by_service)[2:]
-    # 1 April to 30 May: 60 days, 200 x 8 % x 60 / 365 = 2.6301... -> 2.63.
+    # 18 March to 30 May: 74 days, 200 x 8 % x 74 / 365 = 3.2438... -> 3.24, of which 0.61
+    # is booked: 2.63.
     assert interest(by_run)[2:] == [(Decimal("2.63"), date(2025, 4, 1), date(2025, 5, 30))]
 
 
@@ -88,8 +91,8 @@ def test_interest_stops_the_day_it_stops() -> None:
     # A collective settlement revoked after an admissibility on 16 April: no interest from then.
     File.objects.filter(pk=file.pk).update(interest_stops_on=date(2025, 4, 16))
     run(date(2025, 4, 30))
-    # 1 to 15 April: 15 days -> 0.6575... -> 0.65.
-    assert interest(file)[2:] == [(Decimal("0.65"), date(2025, 4, 1), date(2025, 4, 15))]
+    # 18 March to 15 April: 29 days -> 1.2712... -> 1.27, of which 0.61 is booked: 0.66.
+    assert interest(file)[2:] == [(Decimal("0.66"), date(2025, 4, 1), date(2025, 4, 15))]
 
 
 def test_no_interest_without_an_interest_clause_xix4() -> None:
@@ -100,8 +103,9 @@ def test_no_interest_without_an_interest_clause_xix4() -> None:
 
 def test_interest_runs_on_the_principal_still_outstanding() -> None:
     file = collection_file()
-    # 150.00 paid on 10 April: the payment books the interest to 9 April (9 days, 0.39), then
-    # pays interest (0.04 + 0.56 + 0.39), the indemnity (25.00), and 124.01 of principal.
+    # 150.00 paid on 10 April: the payment books the interest owed to 9 April (23 days on
+    # 200.00: 1.0082 -> 1.00, of which 0.61 was booked: 0.39), then pays the interest (1.00),
+    # the indemnity (25.00), and 124.00 of principal.
     ledger.post_payment(
         file=file,
         amount=Decimal("150.00"),
@@ -112,7 +116,8 @@ def test_interest_runs_on_the_principal_still_outstanding() -> None:
     )
     run(date(2025, 4, 30))
     balance = ledger.file_balance(file, as_of=date(2025, 4, 30))
-    assert balance.principal == Decimal("75.99")
-    # 10 to 30 April on 75.99: 75.99 x 8 % x 21 / 365 = 0.3497... -> 0.34; nothing left accrued.
-    assert interest(file)[-1] == (Decimal("0.34"), date(2025, 4, 10), date(2025, 4, 30))
+    assert balance.principal == Decimal("76.00")
+    # To 30 April: 1.0082 + 76.00 x 8 % x 21 / 365 = 1.0082 + 0.3498 = 1.3580 -> 1.35, of which
+    # 1.00 is booked: 0.35; nothing left accrued.
+    assert interest(file)[-1] == (Decimal("0.35"), date(2025, 4, 10), date(2025, 4, 30))
     assert balance.interest_accrued == Decimal("0.00")

@@ -8,13 +8,13 @@ import pytest
 
 from amicable.domain.lifecycle import FileState
 from amicable.files.models import Claim, Event, WorkItem, WorkItemKind
-from amicable.workflow.models import LetterRequest, LetterStatus
-from amicable.workflow.selectors import list_letters_due
-from amicable.workflow.services import (
+from amicable.workflow.letter_queue import (
     record_letter_refused,
     record_letters_produced,
     requeue_letter,
 )
+from amicable.workflow.models import LetterRequest, LetterStatus
+from amicable.workflow.selectors import list_letters_due
 from tests.workflow.conftest import MONDAY, pending_file, produce, run, state_of
 
 pytestmark = pytest.mark.django_db

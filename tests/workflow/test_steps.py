@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from amicable.domain.allocation import Component
+from amicable.domain.imputation import Component
 from amicable.domain.lifecycle import FileState
 from amicable.files import ledger
 from amicable.files.models import Claim, EntryKind, Event, File, LedgerEntry

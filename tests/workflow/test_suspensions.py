@@ -7,9 +7,11 @@ from datetime import date
 import pytest
 
 from amicable.domain.lifecycle import FileState
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Event, File, LedgerEntry
-from amicable.files.services import change_file_state
+from amicable.plans.models import PaymentPlan, PlanStatus
 from amicable.workflow.models import LetterRequest
+from tests.workflow.test_payment_plans import plan_on
 from tests.workflow.conftest import (
     MONDAY,
     MONTH_END,
@@ -111,10 +113,19 @@ def test_suspension_in_collection_resumes_with_a_new_formal_notice_xix7() -> Non
 
 def test_suspended_payment_plan_resumes_as_a_plan() -> None:
     file = collection_file()
-    change_file_state(file=file, new_state=FileState.PAYMENT_PLAN, actor="test")
+    plan_on(file)
     suspend(file, until=date(2025, 4, 18))
     run(date(2025, 4, 22))
     assert state_of(file) is FileState.PAYMENT_PLAN
+
+
+def test_a_suspended_file_whose_plan_no_longer_runs_gets_a_new_notice_xix7() -> None:
+    file = collection_file()
+    plan_on(file)
+    suspend(file, until=date(2025, 4, 18))
+    PaymentPlan.objects.filter(file=file).update(status=PlanStatus.CANCELLED)
+    run(date(2025, 4, 22))
+    assert state_of(file) is FileState.FORMAL_NOTICE
 
 
 def test_suspension_with_no_history_resumes_where_the_claims_stand() -> None:

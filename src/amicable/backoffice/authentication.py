@@ -31,7 +31,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amicable.backoffice.models import SignInFailure, SignInScope
 from amicable.backoffice.roles import Role, ensure_roles
-from amicable.files.timeline import record_event
+from amicable.files.timeline import EventKind, record_event
 
 __all__ = [
     "MAX_FAILURES",
@@ -96,7 +96,7 @@ def check_password(*, username: str, password: str, client_ip: str, now: datetim
     if locks:
         record_event(
             None,
-            "staff_sign_in_locked",
+            EventKind.STAFF_SIGN_IN_LOCKED,
             actor=f"staff:{username[:80]}",
             data={"client_ip": client_ip},
         )
@@ -108,7 +108,7 @@ def check_password(*, username: str, password: str, client_ip: str, now: datetim
         )
         record_event(
             None,
-            "staff_sign_in_failed",
+            EventKind.STAFF_SIGN_IN_FAILED,
             actor=f"staff:{username[:80]}",
             data={"client_ip": client_ip},
         )
@@ -170,7 +170,7 @@ def confirm_totp_device(*, device: TOTPDevice, token: str, actor: str) -> bool:
     device.save(update_fields=["confirmed"])
     # One authenticator per person: an older one stops working when a new one is confirmed.
     TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
-    record_event(None, "staff_two_factor_set_up", actor=actor)
+    record_event(None, EventKind.STAFF_TWO_FACTOR_SET_UP, actor=actor)
     return True
 
 
@@ -206,7 +206,7 @@ def create_staff_user(
     user.groups.set([Group.objects.get(name=role.value)])
     record_event(
         None,
-        "staff_account_created" if created else "staff_account_changed",
+        EventKind.STAFF_ACCOUNT_CREATED if created else EventKind.STAFF_ACCOUNT_CHANGED,
         actor=actor,
         data={"username": username, "role": role.value},
     )
@@ -219,6 +219,6 @@ def reset_authenticator(*, user: User, actor: str) -> int:
     next sign-in, after their password."""
     deleted, _ = TOTPDevice.objects.filter(user=user).delete()
     record_event(
-        None, "staff_two_factor_reset", actor=actor, data={"username": user.get_username()}
+        None, EventKind.STAFF_TWO_FACTOR_RESET, actor=actor, data={"username": user.get_username()}
     )
     return int(deleted)

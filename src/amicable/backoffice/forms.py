@@ -18,8 +18,8 @@ from amicable.backoffice.services import (
     Reduction,
     RejectionReason,
 )
-from amicable.domain.allocation import Component
 from amicable.domain.contact import ContactPurpose, Recipient
+from amicable.domain.imputation import Component
 from amicable.domain.mentions import LetterKind
 from amicable.files.models import Claim, File
 from amicable.letters.models import LetterChannel

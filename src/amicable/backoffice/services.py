@@ -24,8 +24,8 @@ from django.utils.translation import gettext_lazy
 from amicable.backoffice.access import actor_name
 from amicable.backoffice.roles import Perm, permission_label
 from amicable.disputes.models import Dispute, DisputeStatus
-from amicable.domain.allocation import Component
 from amicable.domain.contact import ContactPurpose, Recipient
+from amicable.domain.imputation import Component
 from amicable.domain.lifecycle import (
     AgentAction,
     FileState,
@@ -36,6 +36,7 @@ from amicable.domain.lifecycle import (
 from amicable.domain.mentions import LetterKind
 from amicable.domain.money import ZERO, format_eur
 from amicable.files import ledger
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import (
     Claim,
     Document,
@@ -48,8 +49,7 @@ from amicable.files.models import (
     WorkItemKind,
     WorkItemStatus,
 )
-from amicable.files.services import change_file_state
-from amicable.files.timeline import record_event
+from amicable.files.timeline import EventKind, record_event
 from amicable.letters import data as letter_data
 from amicable.letters.assembly import LetterDetails
 from amicable.letters.models import ContactAttempt, LetterChannel
@@ -58,7 +58,7 @@ from amicable.plans.models import PaymentPlan, PlanStatus
 from amicable.plans.rules import AGENT_RULES, SELF_SERVICE_STATES
 from amicable.plans.selectors import get_open_plan
 from amicable.plans.services import PlanError, request_payment_plan
-from amicable.workflow.services import requeue_letter
+from amicable.workflow.letter_queue import requeue_letter
 
 __all__ = [
     "AGENT_LETTERS",
@@ -145,7 +145,7 @@ def assign_work_item(*, item: WorkItem, owner: User | None, acting_user: User) -
     item.refresh_from_db()
     record_event(
         item.file,
-        "work_item_assigned",
+        EventKind.WORK_ITEM_ASSIGNED,
         actor=actor_name(acting_user),
         data={
             "work_item": item.pk,
@@ -195,7 +195,7 @@ def close_work_item(*, item: WorkItem, outcome: str, acting_user: User, now: dat
     item.refresh_from_db()
     record_event(
         item.file,
-        "work_item_closed",
+        EventKind.WORK_ITEM_CLOSED,
         actor=actor,
         message=outcome,
         data={"work_item": item.pk, "kind": item.kind},
@@ -346,7 +346,7 @@ def review_proof(
             )
     event = record_event(
         file,
-        "proof_accepted" if accepted else "proof_rejected",
+        EventKind.PROOF_ACCEPTED if accepted else EventKind.PROOF_REJECTED,
         actor=actor,
         message=message,
         data={
@@ -364,7 +364,6 @@ def review_proof(
                 else None
             ),
         },
-        visible_to_debtor=True,
     )
     if posting is not None:
         _close_if_paid(file, actor=actor, on=timezone.localdate(now))
@@ -455,24 +454,22 @@ def resolve_dispute(
         raise BackofficeError(_("Say what is reduced."))
     actor = actor_name(acting_user)
     reason = f"dispute resolved: {outcome.value}"
-    booked = ledger.file_balance(file, as_of=date.max, with_accrued_interest=False)
     written: list[dict[str, str]] = []
     try:
         if outcome is DisputeOutcome.CANCEL:
-            for claim in file.claims.order_by("due_date", "id"):
-                charged = next(c for c in booked.claims if c.claim_id == claim.pk).charged
-                for component in CHARGE_COMPONENTS:
-                    if charged[component] > ZERO:
-                        ledger.reduce_charge(
-                            claim=claim,
-                            component=component,
-                            amount=charged[component],
-                            on=today,
-                            actor=actor,
-                            reason=f"dispute upheld: {explanation.strip()}",
-                            kind=EntryKind.WRITE_OFF,
-                        )
-                        written.append(_reduction_data(claim, component, charged[component]))
+            claims = {claim.pk: claim for claim in file.claims.order_by("due_date", "id")}
+            for entry in ledger.write_off_claims(
+                claims=list(claims.values()),
+                on=today,
+                actor=actor,
+                reason=f"dispute upheld: {explanation.strip()}",
+            ):
+                assert entry.claim_id is not None
+                written.append(
+                    _reduction_data(
+                        claims[entry.claim_id], Component(entry.component), -entry.amount
+                    )
+                )
         for reduction in reductions if outcome is DisputeOutcome.REDUCE else ():
             if reduction.claim.file_id != file.pk:
                 raise BackofficeError(_("This claim belongs to another file."))
@@ -536,7 +533,7 @@ def resolve_dispute(
         message += " " + explanation.strip()
     return record_event(
         file,
-        "dispute_resolved",
+        EventKind.DISPUTE_RESOLVED,
         actor=actor,
         message=message,
         data={
@@ -546,7 +543,6 @@ def resolve_dispute(
             "state": new_state.value,
             "credit": str(after.credit),
         },
-        visible_to_debtor=True,
     )
 
 
@@ -591,7 +587,9 @@ def add_note(*, file: File, text: str, acting_user: User) -> Event:
     _check_action(file, AgentAction.ADD_NOTE)
     if not text.strip():
         raise BackofficeError(_("The note is empty."))
-    return record_event(file, "note_added", actor=actor_name(acting_user), message=text.strip())
+    return record_event(
+        file, EventKind.NOTE_ADDED, actor=actor_name(acting_user), message=text.strip()
+    )
 
 
 # --- payment plans ------------------------------------------------------------------------------

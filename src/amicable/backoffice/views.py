@@ -59,7 +59,7 @@ from amicable.domain.money import format_eur
 from amicable.domain.references import ogm_format
 from amicable.files.ledger import FileBalance
 from amicable.files.models import File, WorkItem, WorkItemKind
-from amicable.files.timeline import record_event
+from amicable.files.timeline import EventKind, record_event
 from amicable.letters.models import LetterChannel
 from amicable.plans import selectors as plan_selectors
 from amicable.plans import services as plan_services
@@ -121,7 +121,10 @@ def _complete_sign_in(request: HttpRequest, user: User, device: TOTPDevice) -> H
     request.session.pop(SESSION_PENDING_USER, None)
     request.session.pop(SESSION_PENDING_SINCE, None)
     record_event(
-        None, "staff_signed_in", actor=actor_name(user), data={"client_ip": _client_ip(request)}
+        None,
+        EventKind.STAFF_SIGNED_IN,
+        actor=actor_name(user),
+        data={"client_ip": _client_ip(request)},
     )
     return HttpResponseRedirect(target)
 
@@ -189,7 +192,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 return _complete_sign_in(request, user, device)
             record_event(
                 None,
-                "staff_two_factor_failed",
+                EventKind.STAFF_TWO_FACTOR_FAILED,
                 actor=actor_name(user),
                 data={"client_ip": _client_ip(request)},
             )
@@ -243,7 +246,7 @@ def set_up_two_factor(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     if isinstance(request.user, User):
-        record_event(None, "staff_signed_out", actor=actor_name(request.user))
+        record_event(None, EventKind.STAFF_SIGNED_OUT, actor=actor_name(request.user))
     logout(request)
     return redirect("backoffice:login")
 

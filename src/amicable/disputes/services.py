@@ -44,8 +44,8 @@ from amicable.disputes.models import (
     DocumentRequest,
     DocumentRequestStatus,
 )
-from amicable.domain.allocation import Component
 from amicable.domain.calendar import add_working_days
+from amicable.domain.imputation import Component
 from amicable.domain.lifecycle import (
     ALLOWED_TRANSITIONS,
     SUSPENDING_STATES,
@@ -53,6 +53,7 @@ from amicable.domain.lifecycle import (
     rules_for,
 )
 from amicable.files.ledger import lock_file
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import (
     Debtor,
     Document,
@@ -65,8 +66,7 @@ from amicable.files.models import (
     WorkItemKind,
     WorkItemStatus,
 )
-from amicable.files.services import change_file_state
-from amicable.files.timeline import record_event
+from amicable.files.timeline import EventKind, record_event
 from amicable.files.uploads import CheckedUpload
 
 __all__ = [
@@ -166,7 +166,7 @@ def open_dispute(
     )
     record_event(
         file,
-        "dispute_opened",
+        EventKind.DISPUTE_OPENED,
         actor=actor,
         message=dispute.explanation,
         data={
@@ -175,7 +175,6 @@ def open_dispute(
             "documents": [d.pk for d in documents],
             "state_before": state.value,
         },
-        visible_to_debtor=True,
     )
     return dispute
 
@@ -228,10 +227,9 @@ def request_documents(
     item.save()
     record_event(
         file,
-        "documents_requested",
+        EventKind.DOCUMENTS_REQUESTED,
         actor=actor,
         data={"document_request": request.pk, "kinds": wanted, "missing": missing},
-        visible_to_debtor=True,
     )
     return request
 
@@ -304,7 +302,7 @@ def declare_debt_mediation(
     _queue_and_record(
         declaration,
         WorkItemKind.DEBT_MEDIATION,
-        "debt_mediation_declared",
+        EventKind.DEBT_MEDIATION_DECLARED,
         files=files,
         moved=moved,
         today=today,
@@ -385,7 +383,7 @@ def declare_collective_settlement(
     _queue_and_record(
         declaration,
         WorkItemKind.COLLECTIVE_SETTLEMENT,
-        "collective_settlement_declared",
+        EventKind.COLLECTIVE_SETTLEMENT_DECLARED,
         files=files,
         moved=moved,
         today=today,
@@ -441,7 +439,7 @@ def _declaration(
 def _queue_and_record(
     declaration: Declaration,
     kind: WorkItemKind,
-    event: str,
+    event: EventKind,
     *,
     files: list[File],
     moved: list[str],
@@ -478,5 +476,4 @@ def _queue_and_record(
             actor=actor,
             message=f"Mediator: {declaration.mediator_name}",
             data={"declaration": declaration.pk, **(extra or {})},
-            visible_to_debtor=True,
         )

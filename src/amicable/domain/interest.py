@@ -31,7 +31,7 @@ from types import MappingProxyType
 from amicable.domain.errors import UnknownRateError
 from amicable.domain.money import as_decimal, to_cents_down
 
-__all__ = ["DEFAULT_RATES", "RateTable", "accrued_interest"]
+__all__ = ["DEFAULT_RATES", "InterestPeriod", "RateTable", "accrued_interest", "interest_periods"]
 
 _DAYS_PER_YEAR = 365  # Policy: actual days / 365, a leap year included.
 _PERCENT = 100
@@ -174,28 +174,80 @@ def accrued_interest(
     >>> accrued_interest(Decimal("1000.00"), date(2025, 7, 10), date(2025, 7, 9), None)
     Decimal('0.00')
     """
+    exact = sum(
+        (
+            period.exact
+            for period in interest_periods(
+                principal, first_day, last_day, contractual_rate, rates=rates
+            )
+        ),
+        Fraction(0),
+    )
+    return to_cents_down(exact)
+
+
+@dataclass(frozen=True, slots=True)
+class InterestPeriod:
+    """Days that bear one rate on one principal, and their interest as an exact fraction.
+
+    ``rate`` is the yearly rate applied (percent); ``legal_rate`` tells whether it is the civil
+    legal rate (no valid contractual rate) rather than the contract's rate, capped that day.
+    """
+
+    first_day: date
+    last_day: date
+    principal: Decimal
+    rate: Decimal
+    legal_rate: bool
+    exact: Fraction
+
+    @property
+    def days(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+
+def interest_periods(
+    principal: Decimal,
+    first_day: date,
+    last_day: date,
+    contractual_rate: Decimal | None,
+    *,
+    rates: RateTable = DEFAULT_RATES,
+) -> tuple[InterestPeriod, ...]:
+    """The days from ``first_day`` to ``last_day`` split by rate, each with its exact interest.
+
+    The rule of :func:`accrued_interest`, before the one truncation to the cent: a period ends
+    at the end of its half-year (the civil rate changes per year, which is also a half-year end,
+    so one rate holds over each period). Nothing is rounded here.
+
+    >>> [(p.first_day.isoformat(), p.rate) for p in interest_periods(
+    ...     Decimal("1000.00"), date(2025, 6, 21), date(2025, 7, 10), Decimal("12"))]
+    [('2025-06-21', Decimal('11.5')), ('2025-07-01', Decimal('10.5'))]
+    """
     amount = as_decimal(principal, name="principal")
     if amount < 0:
         raise ValueError(f"The principal must be 0 or more, not {principal}.")
     rate = (
         None if contractual_rate is None else _check_rate(contractual_rate, what="contractual rate")
     )
-    if first_day > last_day:
-        return Decimal("0.00")
-
-    # Sum of principal x rate (percent) x days over the periods, as an exact fraction.
-    rate_days = Fraction(0)
+    periods: list[InterestPeriod] = []
     start = first_day
     while start <= last_day:
-        # A period ends at the end of its half-year; the civil rate changes per year, which is
-        # also a half-year end, so one rate holds over the whole period.
         end = min(_end_of_half(start), last_day)
         if rate is None:
             day_rate = rates.civil_rate(start)
         else:
             day_rate = min(rate, rates.commercial_rate(start))
-        rate_days += Fraction(day_rate) * ((end - start).days + 1)
+        days = (end - start).days + 1
+        periods.append(
+            InterestPeriod(
+                first_day=start,
+                last_day=end,
+                principal=amount,
+                rate=day_rate,
+                legal_rate=rate is None,
+                exact=Fraction(amount) * Fraction(day_rate) * days / (_PERCENT * _DAYS_PER_YEAR),
+            )
+        )
         start = end + timedelta(days=1)
-
-    exact = Fraction(amount) * rate_days / (_PERCENT * _DAYS_PER_YEAR)
-    return to_cents_down(exact)
+    return tuple(periods)

@@ -17,12 +17,12 @@ from django.db import transaction
 
 from amicable.domain.lifecycle import FileState
 from amicable.files import ledger
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Creditor, File, Sector
 from amicable.files.services import (
     ClaimInput,
     DebtorInput,
     FileInput,
-    change_file_state,
     create_files,
     issue_access_code,
 )

@@ -13,9 +13,10 @@ from typing import ClassVar
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from amicable.domain.allocation import Component
+from amicable.domain.imputation import Component
 from amicable.domain.law import Channel
 from amicable.domain.lifecycle import FileState
 
@@ -133,6 +134,13 @@ class File(models.Model):
     suspended_since = models.DateField(null=True, blank=True)
     suspended_until = models.DateField(null=True, blank=True)
     interest_stops_on = models.DateField(null=True, blank=True)
+    # When the file entered its state (every state change sets it).
+    state_since = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    # The working state the file left when it entered a hold (dispute, suspension, mediation,
+    # collective settlement) or PAID: where it resumes (amicable.domain.resumption).
+    state_before_hold = models.CharField(
+        max_length=30, choices=[(s.value, s.value) for s in FileState], blank=True
+    )
     formal_notice_sent_on = models.DateField(null=True, blank=True)
     waiting_period_last_day = models.DateField(null=True, blank=True)
     opened_on = models.DateField()
@@ -166,6 +174,11 @@ class File(models.Model):
     @property
     def file_state(self) -> FileState:
         return FileState(self.state)
+
+    @property
+    def held_from(self) -> FileState | None:
+        """The working state the file left for its hold or for PAID, if it remembers one."""
+        return FileState(self.state_before_hold) if self.state_before_hold else None
 
 
 class Claim(models.Model):
@@ -233,6 +246,7 @@ class EntryKind(models.TextChoices):
     WRITE_OFF = "write_off", _("Write-off")
     REFUND = "refund", _("Refund of a credit")
     REVERSAL = "reversal", _("Reversal")
+    RECALCULATION = "recalculation", _("Recalculation")
 
 
 class EntrySource(models.TextChoices):
@@ -337,7 +351,6 @@ class Event(models.Model):
     actor = models.CharField(max_length=100)
     message = models.CharField(max_length=500, blank=True)
     data = models.JSONField(default=dict, blank=True)
-    visible_to_debtor = models.BooleanField(default=False)
 
     class Meta:
         indexes: ClassVar = [models.Index(fields=["file", "at"], name="event_file_at_idx")]

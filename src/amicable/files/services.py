@@ -8,39 +8,34 @@ timeline with the rule that applied.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
 
 from amicable.domain import law
+from amicable.domain.charges import last_day_with_rates
 from amicable.domain.interest import RateTable
-from amicable.domain.lifecycle import ALLOWED_TRANSITIONS, FileState, check_transition
+from amicable.domain.lifecycle import FileState
 from amicable.files import ledger
 from amicable.files.access_codes import hash_access_code, new_access_code
-from amicable.files.bulk import copy_rows, insert_rows
+from amicable.files.bulk import insert_rows
 from amicable.files.models import (
     Claim,
     Creditor,
     Debtor,
-    EntryKind,
-    EntrySource,
-    Event,
     File,
-    LedgerEntry,
 )
 from amicable.files.numbers import (
     allocate_file_numbers,
     file_reference,
     file_structured_communication,
 )
-from amicable.files.rates import last_day_with_rates, rate_table
-from amicable.files.timeline import EVENT_FIELDS, record_event
+from amicable.files.rates import rate_table
+from amicable.files.timeline import EventKind, EventRow, record_event, record_events
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,30 +246,17 @@ def _create_files(
             for claim_input, check in zip(item.claims, checks[index], strict=True):
                 claims.append(claim_row(file, claim_input, check))
         insert_rows(Claim, claims)
-        entries = [
-            LedgerEntry(
-                file_id=claim.file_id,
-                claim=claim,
-                kind=EntryKind.CHARGE,
-                component="principal",
-                amount=claim.principal,
-                value_date=claim.due_date,
-                source=EntrySource.INTAKE,
-                actor=actor,
-                note="principal",
-            )
-            for claim in claims
-        ]
-        insert_rows(LedgerEntry, entries)
-        events: list[Event] = []
+        ledger.charge_principals(claims, actor=actor)
+        events: list[EventRow] = []
         for (index, item), file, code in zip(to_create, files, codes, strict=True):
             adjustments = adjustment_events(file, item, checks[index], actor=actor)
             events.append(
-                Event(
-                    file=file,
-                    kind="file_created",
-                    actor=actor,
-                    data={"state": file.state, "claims": len(item.claims)},
+                EventRow(
+                    file.pk,
+                    EventKind.FILE_CREATED,
+                    actor,
+                    "",
+                    {"state": file.state, "claims": len(item.claims)},
                 )
             )
             events.extend(adjustments)
@@ -284,7 +266,7 @@ def _create_files(
                 access_code=code,
                 adjustments=tuple(e.message for e in adjustments),
             )
-        insert_rows(Event, events)
+        record_events(events)
 
     for index, item in enumerate(inputs):
         if results[index].file.pk is None:
@@ -358,14 +340,14 @@ def claim_row(file: File, item: ClaimInput, check: ClaimCheck) -> Claim:
 
 def adjustment_events(
     file: File, item: FileInput, checks: Sequence[ClaimCheck], *, actor: str
-) -> list[Event]:
+) -> list[EventRow]:
     events = []
     for claim_input, check in zip(item.claims, checks, strict=True):
         if check.indemnity.allowed < check.indemnity.requested:
             events.append(
-                Event(
-                    file=file,
-                    kind="indemnity_trimmed",
+                EventRow(
+                    file_id=file.pk,
+                    kind=EventKind.INDEMNITY_TRIMMED,
                     actor=actor,
                     message=check.indemnity.explanation[:500],
                     data={
@@ -379,9 +361,9 @@ def adjustment_events(
             )
         if claim_input.interest_clause and check.interest.rule not in {"within_cap"}:
             events.append(
-                Event(
-                    file=file,
-                    kind="interest_rate_adjusted",
+                EventRow(
+                    file_id=file.pk,
+                    kind=EventKind.INTEREST_RATE_ADJUSTED,
                     actor=actor,
                     message=check.interest.explanation[:500],
                     data={
@@ -395,9 +377,9 @@ def adjustment_events(
             )
         if check.grace is None:
             events.append(
-                Event(
-                    file=file,
-                    kind="first_reminder_missing",
+                EventRow(
+                    file_id=file.pk,
+                    kind=EventKind.FIRST_REMINDER_MISSING,
                     actor=actor,
                     message="No first reminder given: the agency sends the free first reminder "
                     "(CEL art. XIX.2) before anything else.",
@@ -411,39 +393,6 @@ def adjustment_events(
 
 
 @transaction.atomic
-def change_file_state(
-    *, file: File, new_state: FileState, actor: str, reason: str = "", on: date | None = None
-) -> File:
-    """The only door to a file's state: the lifecycle table says which moves are allowed."""
-    file = ledger.lock_file(file.pk)
-    old_state = file.file_state
-    if old_state == new_state:
-        return file
-    check_transition(old_state, new_state)
-    file.state = new_state
-    update = ["state", "updated_at"]
-    if new_state in (FileState.PAID, FileState.CLOSED) and on is not None:
-        file.closed_on = on
-        file.closed_reason = reason[:200]
-        update += ["closed_on", "closed_reason"]
-    elif new_state not in (FileState.PAID, FileState.CLOSED) and file.closed_on is not None:
-        # Reopened (a returned payment): the file is not closed any more.
-        file.closed_on = None
-        file.closed_reason = ""
-        update += ["closed_on", "closed_reason"]
-    file.save(update_fields=update)
-    record_event(
-        file,
-        "state_changed",
-        actor=actor,
-        message=reason,
-        data={"from": old_state.value, "to": new_state.value},
-        visible_to_debtor=True,
-    )
-    return file
-
-
-@transaction.atomic
 def issue_access_code(*, file: File, actor: str) -> str:
     """A new personal access code for the portal (the previous one stops working).
 
@@ -453,59 +402,44 @@ def issue_access_code(*, file: File, actor: str) -> str:
     File.objects.filter(pk=file.pk).update(
         access_code_hash=hash_access_code(reference=file.reference, code=code)
     )
-    record_event(file, "access_code_issued", actor=actor)
+    record_event(file, EventKind.ACCESS_CODE_ISSUED, actor=actor)
     return code
 
 
-#: Files updated at a time by :func:`close_files_as_paid`.
-CLOSE_CHUNK = 5000
+# --- first reminders --------------------------------------------------------------------------
 
 
-@transaction.atomic
-def close_files_as_paid(paid_on: Mapping[int, date], *, actor: str, reason: str) -> list[int]:
-    """Close as PAID, set-based, the files that owe nothing any more (old Civil Code art. 1234),
-    each on the day of its last payment: what :func:`change_file_state` does for one file, for
-    the tens of thousands a bank statement can pay in full.
+def date_first_reminders(
+    claim_ids: Sequence[int], *, sent_on: date, channel: str, replace_earlier: bool = False
+) -> list[int]:
+    """The free first reminder of these claims went out on ``sent_on`` by ``channel``: its
+    14-day period (CEL art. XIX.2) counts from that day. Claims that have a sending day keep
+    it, unless ``replace_earlier`` and theirs is earlier (a reminder queued, then sent later:
+    the period runs from the real sending day, never from an earlier one). Returns the ids of
+    the claims dated."""
+    grace = law.grace_period(sent_on, channel)
+    undated = Q(first_reminder_sent_on__isnull=True)
+    if replace_earlier:
+        undated |= Q(first_reminder_sent_on__lt=sent_on)
+    claims = Claim.objects.filter(undated, pk__any_of=list(claim_ids))
+    dated = list(claims.values_list("pk", flat=True))
+    Claim.objects.filter(pk__any_of=dated).update(
+        first_reminder_sent_on=sent_on,
+        first_reminder_channel=channel,
+        grace_last_day=grace.last_day,
+        first_chargeable_day=grace.first_chargeable_day,
+    )
+    return dated
 
-    The files are locked in id order; one whose state may not move to PAID (the lifecycle table
-    decides) is left as it is, as is one that is PAID already. Returns the ids of the files
-    closed; each gets its ``state_changed`` event, as with :func:`change_file_state`.
-    """
-    ids = sorted(paid_on)
-    closed: list[int] = []
-    events: list[tuple[Any, ...]] = []
-    for start in range(0, len(ids), CLOSE_CHUNK):
-        chunk = ids[start : start + CLOSE_CHUNK]
-        states = dict(
-            File.objects.select_for_update()
-            .filter(pk__any_of=chunk)
-            .order_by("pk")
-            .values_list("pk", "state")
-        )
-        by_day: dict[date, list[int]] = defaultdict(list)
-        for file_id in chunk:
-            state = states.get(file_id)
-            if state is None or FileState.PAID not in ALLOWED_TRANSITIONS[FileState(state)]:
-                continue
-            by_day[paid_on[file_id]].append(file_id)
-            events.append(
-                (
-                    file_id,
-                    "state_changed",
-                    actor,
-                    reason[:500],
-                    {"from": state, "to": FileState.PAID.value},
-                    True,
-                )
-            )
-        now = timezone.now()
-        for day, file_ids in by_day.items():
-            File.objects.filter(pk__any_of=file_ids).update(
-                state=FileState.PAID,
-                closed_on=day,
-                closed_reason=reason[:200],
-                updated_at=now,
-            )
-            closed += file_ids
-    copy_rows(Event, EVENT_FIELDS, events)
-    return sorted(closed)
+
+def undate_first_reminders(*, file_id: int, references: Sequence[str], sent_on: date) -> int:
+    """A first reminder that was never sent (refused before it left): its claims lose the
+    sending day they were given, so that no period runs on a letter nobody received."""
+    return Claim.objects.filter(
+        file_id=file_id, creditor_reference__in=list(references), first_reminder_sent_on=sent_on
+    ).update(
+        first_reminder_sent_on=None,
+        first_reminder_channel="",
+        grace_last_day=None,
+        first_chargeable_day=None,
+    )

@@ -1,29 +1,255 @@
-"""The only way to write the timeline (architecture.md, invariant 4: every action, with who)."""
+"""The timeline: the only way to write an event, and who may read each kind.
+
+Every action on a file lands here with who did it (invariant 4 of ``docs/architecture.md``).
+Each :class:`EventKind` carries its audience: staff read every event; the debtor's portal shows
+the kinds meant for the debtor; a creditor (API, creditor pages) only the kinds meant for
+creditors. A debtor's sign-ins, their IP address, calls, notes and the agency's internal work
+are staff-only: no query for a debtor or a creditor can return them, since those queries ask
+:func:`kinds_for` which kinds they may read.
+
+One event is written with :func:`record_event`; many at once (a bank statement, a daily-run
+batch) with :func:`record_events`, through the one bulk-copy helper.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
+from amicable.files.bulk import copy_rows
 from amicable.files.models import Event, File
 
-#: The columns of an event written in bulk (``files.bulk.copy_rows``): the time is now.
-EVENT_FIELDS = ("file_id", "kind", "actor", "message", "data", "visible_to_debtor")
+__all__ = [
+    "Audience",
+    "EventKind",
+    "EventRow",
+    "audiences_of",
+    "kinds_for",
+    "record_event",
+    "record_events",
+]
+
+
+class Audience(StrEnum):
+    """Who may read an event besides the agency's staff, who read them all."""
+
+    DEBTOR = "debtor"
+    CREDITOR = "creditor"
+    STAFF = "staff"
+
+
+class EventKind(StrEnum):
+    """What happened; the values are stored."""
+
+    # The file and its claims.
+    FILE_CREATED = "file_created"
+    CLAIM_ADDED = "claim_added"
+    STATE_CHANGED = "state_changed"
+    FIRST_REMINDER_DATED = "first_reminder_dated"
+    FIRST_REMINDER_MISSING = "first_reminder_missing"
+    INDEMNITY_TRIMMED = "indemnity_trimmed"
+    INTEREST_RATE_ADJUSTED = "interest_rate_adjusted"
+    # Money.
+    INDEMNITY_CHARGED = "indemnity_charged"
+    INTEREST_BOOKED = "interest_booked"
+    INTEREST_RECALCULATED = "interest_recalculated"
+    REMINDER_COST_CHARGED = "reminder_cost_charged"
+    CHARGE_REFUSED = "charge_refused"
+    CHARGE_REDUCED = "charge_reduced"
+    PAYMENT_POSTED = "payment_posted"
+    PAYMENT_REVERSED = "payment_reversed"
+    OVERPAYMENT = "overpayment"
+    CREDIT_REFUNDED = "credit_refunded"
+    # What the debtor brings.
+    DOCUMENT_UPLOADED = "document_uploaded"
+    PROOF_OF_PAYMENT_UPLOADED = "proof_of_payment_uploaded"
+    PROOF_ACCEPTED = "proof_accepted"
+    PROOF_REJECTED = "proof_rejected"
+    PROOF_CONFIRMED = "proof_confirmed"
+    DISPUTE_OPENED = "dispute_opened"
+    DISPUTE_RESOLVED = "dispute_resolved"
+    DOCUMENTS_REQUESTED = "documents_requested"
+    DEBT_MEDIATION_DECLARED = "debt_mediation_declared"
+    COLLECTIVE_SETTLEMENT_DECLARED = "collective_settlement_declared"
+    PAYMENT_PLAN_REQUESTED = "payment_plan_requested"
+    PAYMENT_PLAN_AGREED = "payment_plan_agreed"
+    PAYMENT_PLAN_REFUSED = "payment_plan_refused"
+    PAYMENT_PLAN_BROKEN = "payment_plan_broken"
+    # Letters, e-mails and calls.
+    LETTER_QUEUED = "letter_queued"
+    LETTER_PRODUCED = "letter_produced"
+    LETTER_REFUSED = "letter_refused"
+    LETTER_REQUEUED = "letter_requeued"
+    LETTER_NOT_DELIVERED = "letter_not_delivered"
+    EMAIL_QUEUED = "email_queued"
+    EMAIL_SENT = "email_sent"
+    EMAIL_REFUSED = "email_refused"
+    EMAIL_ATTEMPT_FAILED = "email_attempt_failed"
+    EMAIL_FAILED = "email_failed"
+    EMAIL_BOUNCED = "email_bounced"
+    CALL_LOGGED = "call_logged"
+    CONTACT_REFUSED = "contact_refused"
+    # The agency's own work.
+    NOTE_ADDED = "note_added"
+    WORK_ITEM_ASSIGNED = "work_item_assigned"
+    WORK_ITEM_CLOSED = "work_item_closed"
+    # Access.
+    ACCESS_CODE_ISSUED = "access_code_issued"
+    PORTAL_SIGN_IN = "portal_sign_in"
+    PORTAL_SIGN_IN_FAILED = "portal_sign_in_failed"
+    PORTAL_LOCKED = "portal_locked"
+    STATEMENT_DOWNLOADED = "statement_downloaded"
+    API_TOKEN_ISSUED = "api_token_issued"  # noqa: S105 (an event name, not a secret)
+    API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105 (an event name, not a secret)
+    STAFF_ACCOUNT_CREATED = "staff_account_created"
+    STAFF_ACCOUNT_CHANGED = "staff_account_changed"
+    STAFF_SIGNED_IN = "staff_signed_in"
+    STAFF_SIGNED_OUT = "staff_signed_out"
+    STAFF_SIGN_IN_FAILED = "staff_sign_in_failed"
+    STAFF_SIGN_IN_LOCKED = "staff_sign_in_locked"
+    STAFF_TWO_FACTOR_SET_UP = "staff_two_factor_set_up"
+    STAFF_TWO_FACTOR_FAILED = "staff_two_factor_failed"
+    STAFF_TWO_FACTOR_RESET = "staff_two_factor_reset"
+
+
+_EVERYONE = frozenset({Audience.DEBTOR, Audience.CREDITOR, Audience.STAFF})
+_CREDITOR = frozenset({Audience.CREDITOR, Audience.STAFF})
+_DEBTOR = frozenset({Audience.DEBTOR, Audience.STAFF})
+_STAFF = frozenset({Audience.STAFF})
+
+# Who reads each kind. The debtor reads what happened to their debt and what they did; the
+# creditor what happened to the claims it handed over; neither reads the agency's internal
+# work, contacts, sign-ins or IP addresses. A debtor's over-indebtedness declaration and the
+# mediator's contact details stay between the debtor and the agency: the creditor learns that
+# collection stopped from the state change.
+_AUDIENCES: Mapping[EventKind, frozenset[Audience]] = MappingProxyType(
+    {
+        EventKind.FILE_CREATED: _EVERYONE,
+        EventKind.CLAIM_ADDED: _EVERYONE,
+        EventKind.STATE_CHANGED: _EVERYONE,
+        EventKind.FIRST_REMINDER_DATED: _EVERYONE,
+        EventKind.FIRST_REMINDER_MISSING: _CREDITOR,
+        EventKind.INDEMNITY_TRIMMED: _CREDITOR,
+        EventKind.INTEREST_RATE_ADJUSTED: _CREDITOR,
+        EventKind.INDEMNITY_CHARGED: _EVERYONE,
+        EventKind.INTEREST_BOOKED: _EVERYONE,
+        EventKind.INTEREST_RECALCULATED: _EVERYONE,
+        EventKind.REMINDER_COST_CHARGED: _EVERYONE,
+        EventKind.CHARGE_REFUSED: _CREDITOR,
+        EventKind.CHARGE_REDUCED: _EVERYONE,
+        EventKind.PAYMENT_POSTED: _EVERYONE,
+        EventKind.PAYMENT_REVERSED: _EVERYONE,
+        EventKind.OVERPAYMENT: _EVERYONE,
+        EventKind.CREDIT_REFUNDED: _EVERYONE,
+        EventKind.DOCUMENT_UPLOADED: _EVERYONE,
+        EventKind.PROOF_OF_PAYMENT_UPLOADED: _EVERYONE,
+        EventKind.PROOF_ACCEPTED: _EVERYONE,
+        EventKind.PROOF_REJECTED: _EVERYONE,
+        EventKind.PROOF_CONFIRMED: _EVERYONE,
+        EventKind.DISPUTE_OPENED: _EVERYONE,
+        EventKind.DISPUTE_RESOLVED: _EVERYONE,
+        EventKind.DOCUMENTS_REQUESTED: _EVERYONE,
+        EventKind.DEBT_MEDIATION_DECLARED: _DEBTOR,
+        EventKind.COLLECTIVE_SETTLEMENT_DECLARED: _DEBTOR,
+        EventKind.PAYMENT_PLAN_REQUESTED: _EVERYONE,
+        EventKind.PAYMENT_PLAN_AGREED: _EVERYONE,
+        EventKind.PAYMENT_PLAN_REFUSED: _EVERYONE,
+        EventKind.PAYMENT_PLAN_BROKEN: _EVERYONE,
+        EventKind.LETTER_QUEUED: _STAFF,
+        EventKind.LETTER_PRODUCED: _EVERYONE,
+        EventKind.LETTER_REFUSED: _STAFF,
+        EventKind.LETTER_REQUEUED: _STAFF,
+        EventKind.LETTER_NOT_DELIVERED: _STAFF,
+        EventKind.EMAIL_QUEUED: _STAFF,
+        EventKind.EMAIL_SENT: _DEBTOR,
+        EventKind.EMAIL_REFUSED: _STAFF,
+        EventKind.EMAIL_ATTEMPT_FAILED: _STAFF,
+        EventKind.EMAIL_FAILED: _STAFF,
+        EventKind.EMAIL_BOUNCED: _STAFF,
+        EventKind.CALL_LOGGED: _STAFF,
+        EventKind.CONTACT_REFUSED: _STAFF,
+        EventKind.NOTE_ADDED: _STAFF,
+        EventKind.WORK_ITEM_ASSIGNED: _STAFF,
+        EventKind.WORK_ITEM_CLOSED: _STAFF,
+        EventKind.ACCESS_CODE_ISSUED: _STAFF,
+        EventKind.PORTAL_SIGN_IN: _STAFF,
+        EventKind.PORTAL_SIGN_IN_FAILED: _STAFF,
+        EventKind.PORTAL_LOCKED: _STAFF,
+        EventKind.STATEMENT_DOWNLOADED: _DEBTOR,
+        EventKind.API_TOKEN_ISSUED: _STAFF,
+        EventKind.API_TOKEN_REVOKED: _STAFF,
+        EventKind.STAFF_ACCOUNT_CREATED: _STAFF,
+        EventKind.STAFF_ACCOUNT_CHANGED: _STAFF,
+        EventKind.STAFF_SIGNED_IN: _STAFF,
+        EventKind.STAFF_SIGNED_OUT: _STAFF,
+        EventKind.STAFF_SIGN_IN_FAILED: _STAFF,
+        EventKind.STAFF_SIGN_IN_LOCKED: _STAFF,
+        EventKind.STAFF_TWO_FACTOR_SET_UP: _STAFF,
+        EventKind.STAFF_TWO_FACTOR_FAILED: _STAFF,
+        EventKind.STAFF_TWO_FACTOR_RESET: _STAFF,
+    }
+)
+
+
+def audiences_of(kind: EventKind | str) -> frozenset[Audience]:
+    """Who may read an event of ``kind`` (staff always may).
+
+    >>> sorted(audiences_of(EventKind.PORTAL_SIGN_IN))
+    [<Audience.STAFF: 'staff'>]
+    """
+    return _AUDIENCES[EventKind(kind)]
+
+
+def kinds_for(audience: Audience) -> frozenset[EventKind]:
+    """The kinds of event ``audience`` may read.
+
+    >>> EventKind.PORTAL_SIGN_IN in kinds_for(Audience.CREDITOR)
+    False
+    """
+    return frozenset(kind for kind, readers in _AUDIENCES.items() if audience in readers)
+
+
+class EventRow(NamedTuple):
+    """One event to write with :func:`record_events`; the time is the moment of writing."""
+
+    file_id: int | None
+    kind: EventKind
+    actor: str
+    message: str = ""
+    data: dict[str, Any] = {}
+
+
+_ROW_FIELDS = ("file_id", "kind", "actor", "message", "data")
 
 
 def record_event(
     file: File | None,
-    kind: str,
+    kind: EventKind,
     *,
     actor: str,
     message: str = "",
     data: dict[str, Any] | None = None,
-    visible_to_debtor: bool = False,
 ) -> Event:
+    """Write one event of ``kind`` on ``file`` (None: an event of no file, such as a staff
+    sign-in), by ``actor``."""
     return Event.objects.create(
         file=file,
-        kind=kind,
+        kind=EventKind(kind).value,
         actor=actor,
         message=message[:500],
         data=data or {},
-        visible_to_debtor=visible_to_debtor,
+    )
+
+
+def record_events(rows: Iterable[EventRow]) -> None:
+    """Write many events at once (a bank statement's, a daily-run batch's), in their order."""
+    copy_rows(
+        Event,
+        _ROW_FIELDS,
+        (
+            (row.file_id, EventKind(row.kind).value, row.actor, row.message[:500], row.data)
+            for row in rows
+        ),
     )

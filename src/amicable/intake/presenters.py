@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from amicable.domain.allocation import Allocation as Split
-from amicable.domain.allocation import Component
+from amicable.domain.imputation import Component, Share
 from amicable.domain.money import CENT
 from amicable.domain.references import ogm_format
 from amicable.files.ledger import ClaimBalance, FileBalance, file_balance
@@ -137,7 +136,7 @@ def document_out(document: Document) -> DocumentOut:
     )
 
 
-def allocation_out(allocation: Split, claims: dict[int, Claim]) -> AllocationOut:
+def allocation_out(allocation: Share, claims: dict[int, Claim]) -> AllocationOut:
     return AllocationOut(
         claim=claims[allocation.claim_id].creditor_reference,
         component=allocation.component,

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from amicable.domain.charges import last_day_with_rates
 from amicable.domain.errors import DomainError, UnknownRateError
 from amicable.domain.interest import RateTable, accrued_interest
-from amicable.files.rates import last_day_with_rates
 from amicable.files.services import (
     ClaimCheck,
     ClaimInput,

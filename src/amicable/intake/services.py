@@ -21,10 +21,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from amicable.domain.allocation import Allocation as Split
-from amicable.domain.allocation import Component
+from amicable.domain.imputation import Component, Share
 from amicable.domain.lifecycle import FileState
 from amicable.files import ledger
+from amicable.files.lifecycle import change_file_state
 from amicable.files.models import (
     Allocation,
     Claim,
@@ -44,13 +44,12 @@ from amicable.files.services import (
     DebtorInput,
     FileInput,
     adjustment_events,
-    change_file_state,
     check_claim,
     claim_row,
     create_files,
     initial_state,
 )
-from amicable.files.timeline import record_event
+from amicable.files.timeline import EventKind, record_event, record_events
 from amicable.files.uploads import check_upload
 
 # The kinds of document a creditor sends with a file: the evidence of the debt that the
@@ -151,12 +150,10 @@ def add_claim(*, file: File, claim: ClaimInput, actor: str, today: date) -> Adde
         )
     row = claim_row(file, claim, check)
     row.save()
-    ledger.charge_principal(
-        claim=row, value_date=row.due_date, actor=actor, source=EntrySource.INTAKE
-    )
+    ledger.charge_principals([row], actor=actor, source=EntrySource.INTAKE)
     record_event(
         file,
-        "claim_added",
+        EventKind.CLAIM_ADDED,
         actor=actor,
         data={"claim": row.creditor_reference, "principal": str(row.principal)},
     )
@@ -168,8 +165,7 @@ def add_claim(*, file: File, claim: ClaimInput, actor: str, today: date) -> Adde
         claims=(claim,),
     )
     adjustments = adjustment_events(file, as_file_input, [check], actor=actor)
-    for event in adjustments:
-        event.save()
+    record_events(adjustments)
     _touch(file)
     return AddedClaim(claim=row, created=True, adjustments=tuple(e.message for e in adjustments))
 
@@ -251,7 +247,7 @@ def upload_document(
     document.save()
     record_event(
         file,
-        "document_uploaded",
+        EventKind.DOCUMENT_UPLOADED,
         actor=actor,
         data={
             "kind": kind,
@@ -271,7 +267,7 @@ def upload_document(
 class RecordedPayment:
     entry: LedgerEntry
     created: bool
-    allocations: tuple[Split, ...]
+    allocations: tuple[Share, ...]
 
 
 def payment_source_reference(creditor: Creditor, payment_reference: str) -> str:
@@ -321,7 +317,7 @@ def record_creditor_payment(
             raise
         return _replayed(existing, file=file, amount=amount, value_date=value_date)
     _touch(file)
-    return RecordedPayment(entry=posting.entry, created=True, allocations=posting.allocations)
+    return RecordedPayment(entry=posting.entry, created=True, allocations=posting.shares)
 
 
 def _find_payment(source_reference: str) -> LedgerEntry | None:
@@ -342,7 +338,7 @@ def _replayed(
             field="payment_reference",
         )
     allocations = tuple(
-        Split(claim_id=claim_id, component=Component(component), amount=amount)
+        Share(claim_id=claim_id, component=Component(component), amount=amount)
         for claim_id, component, amount in Allocation.objects.filter(entry=entry)
         .order_by("id")
         .values_list("claim_id", "component", "amount")

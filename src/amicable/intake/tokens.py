@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from amicable.files.models import Creditor
-from amicable.files.timeline import record_event
+from amicable.files.timeline import EventKind, record_event
 from amicable.intake.models import ApiToken
 
 TOKEN_PREFIX_LENGTH = 12
@@ -40,7 +40,7 @@ def issue_token(*, creditor: Creditor, name: str, actor: str) -> IssuedToken:
     )
     record_event(
         None,
-        "api_token_issued",
+        EventKind.API_TOKEN_ISSUED,
         actor=actor,
         data={"creditor": creditor.reference, "token": token.prefix},
     )
@@ -67,4 +67,4 @@ def authenticate_token(secret: str) -> ApiToken | None:
 
 def revoke_token(*, token: ApiToken, actor: str) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at=None).update(revoked_at=timezone.now())
-    record_event(None, "api_token_revoked", actor=actor, data={"token": token.prefix})
+    record_event(None, EventKind.API_TOKEN_REVOKED, actor=actor, data={"token": token.prefix})

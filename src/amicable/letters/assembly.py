@@ -30,8 +30,8 @@ from babel import Locale
 from django.conf import settings
 
 from amicable.domain import law
-from amicable.domain.allocation import Component
 from amicable.domain.errors import DomainError
+from amicable.domain.imputation import Component
 from amicable.domain.lifecycle import rules_for
 from amicable.domain.mentions import (
     MINIMUM_PERIOD_DAYS,

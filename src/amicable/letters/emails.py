@@ -42,7 +42,7 @@ from django.utils.translation import gettext as _
 from amicable.domain.contact import ContactChannel, ContactPurpose, Recipient
 from amicable.domain.mentions import LetterKind
 from amicable.files.models import File
-from amicable.files.timeline import record_event
+from amicable.files.timeline import EventKind, record_event
 from amicable.letters.guard import (
     TIME_REFUSALS,
     contact_of_kind,
@@ -51,7 +51,7 @@ from amicable.letters.guard import (
 )
 from amicable.letters.models import ContactAttempt, EmailStatus, OutgoingEmail, SentLetter
 from amicable.letters.refusals import record_letter_not_sent
-from amicable.workflow.services import record_letters_produced
+from amicable.workflow.letter_queue import record_letters_produced
 
 __all__ = [
     "EMAIL_ACTOR",
@@ -267,7 +267,7 @@ def queue_letter_email(*, letter: SentLetter, actor: str, at: datetime) -> Outgo
     )
     record_event(
         file,
-        "email_queued",
+        EventKind.EMAIL_QUEUED,
         actor=actor,
         data={"email": email.pk, "letter": letter.pk, "kind": kind.value},
     )
@@ -408,7 +408,7 @@ def _sent(email: OutgoingEmail, *, now: datetime, actor: str) -> None:
     letter = email.letter
     record_event(
         email.file,
-        "email_sent",
+        EventKind.EMAIL_SENT,
         actor=actor,
         data={
             "email": email.pk,
@@ -416,7 +416,6 @@ def _sent(email: OutgoingEmail, *, now: datetime, actor: str) -> None:
             "kind": letter.kind if letter else None,
             "sha256": letter.sha256 if letter else None,
         },
-        visible_to_debtor=email.recipient == Recipient.DEBTOR,
     )
     if letter is not None and letter.request_id is not None:
         # Sent today: the request counts as produced today, whatever day it was printed
@@ -447,7 +446,7 @@ def _failed(
     )
     record_event(
         email.file,
-        "email_attempt_failed",
+        EventKind.EMAIL_ATTEMPT_FAILED,
         actor=actor,
         message=text[:500],
         data={"email": email.pk, "attempt": attempts},
@@ -468,7 +467,7 @@ def _give_up(
     )
     record_event(
         email.file,
-        f"email_{status}",
+        EventKind(f"email_{status}"),
         actor=actor,
         message=error[:500],
         data={"email": email.pk, "to": email.to, "attempts": email.attempts},

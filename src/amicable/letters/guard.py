@@ -36,7 +36,7 @@ from amicable.domain.lifecycle import FileState
 from amicable.domain.mentions import LetterKind
 from amicable.files.ledger import lock_file
 from amicable.files.models import Debtor, File
-from amicable.files.timeline import record_event
+from amicable.files.timeline import EventKind, record_event
 from amicable.letters.models import ContactAttempt
 
 __all__ = [
@@ -199,7 +199,7 @@ def request_contact_attempt(
     if not decision.allowed:
         record_event(
             file,
-            "contact_refused",
+            EventKind.CONTACT_REFUSED,
             actor=actor,
             message=decision.message,
             data={
@@ -277,7 +277,7 @@ def log_phone_call(
     if decision.allowed:
         record_event(
             file,
-            "call_logged",
+            EventKind.CALL_LOGGED,
             actor=actor,
             message=note.strip(),
             data={

@@ -36,9 +36,9 @@ from amicable.domain.mentions import LetterKind
 from amicable.letters.models import LetterChannel, PostBatch, SentLetter
 from amicable.letters.refusals import record_letter_not_sent
 from amicable.letters.services import letter_channel, produce_letter, reprint_letter
+from amicable.workflow.letter_queue import record_letters_produced
 from amicable.workflow.models import LetterRequest, LetterStatus
 from amicable.workflow.selectors import list_letters_due
-from amicable.workflow.services import record_letters_produced
 
 __all__ = ["BATCH_ACTOR", "MANIFEST_COLUMNS", "BatchResult", "run_letters_batch"]
 

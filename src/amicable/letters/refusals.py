@@ -18,9 +18,9 @@ from django.db import transaction
 
 from amicable.domain.mentions import LetterKind
 from amicable.files.models import File, WorkItem, WorkItemKind, WorkItemStatus
-from amicable.files.timeline import record_event
+from amicable.files.timeline import EventKind, record_event
+from amicable.workflow.letter_queue import record_letter_refused
 from amicable.workflow.models import LetterRequest, LetterStatus
-from amicable.workflow.services import record_letter_refused
 
 __all__ = ["record_letter_not_sent"]
 
@@ -75,7 +75,7 @@ def record_letter_not_sent(
                 return item
             return None
         data["letter_request"] = request.pk
-    event = "letter_refused" if what == "refused" else "letter_not_delivered"
+    event = EventKind.LETTER_REFUSED if what == "refused" else EventKind.LETTER_NOT_DELIVERED
     record_event(file, event, actor=actor, message=reason, data=data)
     return WorkItem.objects.create(
         kind=WorkItemKind.LETTER_REFUSED,

@@ -41,7 +41,7 @@ from amicable.domain.mentions import LetterKind
 from amicable.files.ledger import lock_file
 from amicable.files.models import Document, DocumentKind, File
 from amicable.files.services import issue_access_code
-from amicable.files.timeline import record_event
+from amicable.files.timeline import EventKind, record_event
 from amicable.letters.assembly import (
     LetterDetails,
     build_letter_data,
@@ -284,7 +284,7 @@ def _archive(
     )
     record_event(
         file,
-        "letter_produced",
+        EventKind.LETTER_PRODUCED,
         actor=actor,
         data={
             "letter": letter.pk,
@@ -294,7 +294,6 @@ def _archive(
             "pages": letter.pages,
             "letter_request": request.pk if request is not None else None,
         },
-        visible_to_debtor=recipient == "debtor",
     )
     return letter
 

@@ -53,6 +53,7 @@ from amicable.domain.money import CENT, ZERO, format_eur
 from amicable.domain.references import classify_reference
 from amicable.files import ledger
 from amicable.files.bulk import copy_rows, insert_rows
+from amicable.files.lifecycle import change_file_state, close_files_as_paid
 from amicable.files.models import (
     Debtor,
     Document,
@@ -66,8 +67,7 @@ from amicable.files.models import (
     WorkItemKind,
     WorkItemStatus,
 )
-from amicable.files.services import change_file_state, close_files_as_paid
-from amicable.files.timeline import EVENT_FIELDS, record_event
+from amicable.files.timeline import EventKind, EventRow, record_event, record_events
 from amicable.payments.matching import CHUNK, Match, match_credits
 from amicable.payments.models import (
     BankMovementRecord,
@@ -558,7 +558,7 @@ def _record_overpayments(
     tell the debtor on the timeline, in their language (journeys.md) whatever the agent's."""
     over = [item for item in posted if item.overpayment > 0]
     refunds: list[Refund] = []
-    events: list[tuple[Any, ...]] = []
+    events: list[EventRow] = []
     for item in over:
         info = rows[item.file_id]
         refunds.append(
@@ -578,17 +578,16 @@ def _record_overpayments(
                 "amount": format_eur(item.overpayment, info.language)
             }
         events.append(
-            (
+            EventRow(
                 item.file_id,
-                "overpayment",
+                EventKind.OVERPAYMENT,
                 actor,
-                message[:500],
+                message,
                 {"amount": str(item.overpayment), "movement": item.movement_id},
-                True,
             )
         )
     insert_rows(Refund, refunds)
-    copy_rows(Event, EVENT_FIELDS, events)
+    record_events(events)
     return len(over)
 
 
@@ -695,7 +694,7 @@ def _confirm_proofs(posted: Sequence[_Posted], rows: dict[int, _FileInfo], *, ac
             }
         record_event(
             File(pk=document.file_id),
-            "proof_confirmed",
+            EventKind.PROOF_CONFIRMED,
             actor=actor,
             message=message,
             data={
@@ -703,7 +702,6 @@ def _confirm_proofs(posted: Sequence[_Posted], rows: dict[int, _FileInfo], *, ac
                 "movement": proof.movement_id,
                 "amount": str(proof.amount),
             },
-            visible_to_debtor=True,
         )
         count += 1
     return count

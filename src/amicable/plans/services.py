@@ -23,7 +23,7 @@ sends no reminder, so no reminder cost, while a plan is respected.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -37,12 +37,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from amicable.domain.calendar import add_working_days
 from amicable.domain.lifecycle import FileState
 from amicable.domain.money import format_eur
-from amicable.files.bulk import copy_rows
 from amicable.files.ledger import file_balance, lock_file
-from amicable.files.models import Event, File, WorkItem, WorkItemKind, WorkItemStatus
+from amicable.files.lifecycle import change_file_state
+from amicable.files.models import File, WorkItem, WorkItemKind, WorkItemStatus
 from amicable.files.numbers import instalment_structured_communication
-from amicable.files.services import change_file_state
-from amicable.files.timeline import EVENT_FIELDS, record_event
+from amicable.files.timeline import EventKind, EventRow, record_event, record_events
 from amicable.plans import rules as plan_rules
 from amicable.plans.models import (
     OPEN_STATUSES,
@@ -167,7 +166,7 @@ def _start(
     change_file_state(file=file, new_state=FileState.PAYMENT_PLAN, actor=actor, reason=reason)
     record_event(
         file,
-        "payment_plan_agreed",
+        EventKind.PAYMENT_PLAN_AGREED,
         actor=actor,
         message=_agreed_message(plan, changed=changed, note_for_debtor=note_for_debtor),
         data={
@@ -180,7 +179,6 @@ def _start(
             "mentions_difficulties": plan.mentions_difficulties,
             **(extra or {}),
         },
-        visible_to_debtor=True,
     )
 
 
@@ -250,11 +248,10 @@ def _send_to_agent(plan: PaymentPlan, *, today: date, actor: str) -> None:
         }
     record_event(
         file,
-        "payment_plan_requested",
+        EventKind.PAYMENT_PLAN_REQUESTED,
         actor=actor,
         message=message,
         data={"plan": plan.pk, "breaches": plan.breaches, "total": str(plan.total)},
-        visible_to_debtor=True,
     )
 
 
@@ -426,7 +423,7 @@ def refuse_plan_request(
     )
     record_event(
         file,
-        "payment_plan_refused",
+        EventKind.PAYMENT_PLAN_REFUSED,
         actor=actor,
         message=_refused_message(plan, reason=reason),
         data={
@@ -436,7 +433,6 @@ def refuse_plan_request(
             "instalments": plan.instalment_count,
             "first_due_on": plan.first_due_on.isoformat(),
         },
-        visible_to_debtor=True,
     )
     _close_request_items(
         plan,
@@ -523,22 +519,16 @@ def mark_plans_broken(breaks: Iterable[PlanBreak], *, on: date, actor: str) -> l
         PaymentPlan.objects.filter(pk__any_of=[row[0] for row in running]).update(
             status=PlanStatus.BROKEN, ended_on=on
         )
-        copy_rows(
-            Event,
-            EVENT_FIELDS,
-            (
-                _broken_event(by_plan[pk], file_id=file_id, language=language, on=on, actor=actor)
-                for pk, file_id, language in running
-            ),
+        record_events(
+            _broken_event(by_plan[pk], file_id=file_id, language=language, on=on, actor=actor)
+            for pk, file_id, language in running
         )
         marked.extend(row[0] for row in running)
     return marked
 
 
-def _broken_event(
-    brk: PlanBreak, *, file_id: int, language: str, on: date, actor: str
-) -> Sequence[Any]:
-    """One ``payment_plan_broken`` event, in the order of ``files.timeline.EVENT_FIELDS``."""
+def _broken_event(brk: PlanBreak, *, file_id: int, language: str, on: date, actor: str) -> EventRow:
+    """One ``payment_plan_broken`` event."""
     with translation.override(language):
         message = _(
             "Your payment plan has ended: instalment %(number)d of %(amount)s, due on %(due)s, "
@@ -557,4 +547,4 @@ def _broken_event(
         "amount": str(brk.amount),
         "received": str(brk.received),
     }
-    return (file_id, "payment_plan_broken", actor, message[:500], data, True)
+    return EventRow(file_id, EventKind.PAYMENT_PLAN_BROKEN, actor, message, data)

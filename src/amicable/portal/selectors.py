@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest
 
 from amicable.disputes.documents import list_downloadable
 from amicable.domain import law
-from amicable.domain.allocation import Component
+from amicable.domain.imputation import Component
 from amicable.files.ledger import PAYMENT_KINDS, FileBalance, file_balance
 from amicable.files.models import Allocation, Claim, Document, EntryKind, File, LedgerEntry
 from amicable.files.numbers import normalize_file_reference

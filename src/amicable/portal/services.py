@@ -24,7 +24,7 @@ from amicable.domain.calendar import add_working_days
 from amicable.files.access_codes import access_code_matches, hash_access_code
 from amicable.files.models import Document, DocumentKind, File, WorkItem, WorkItemKind
 from amicable.files.numbers import normalize_file_reference
-from amicable.files.timeline import record_event
+from amicable.files.timeline import EventKind, record_event
 from amicable.files.uploads import CheckedUpload
 from amicable.portal.models import PhishingReport, ThrottledAttempt, ThrottleScope
 
@@ -94,7 +94,7 @@ def sign_in(*, reference: str, code: str, client_ip: str, now: datetime) -> Sign
             reference=file.reference, code=code, stored_hash=file.access_code_hash
         )
     if matches and file is not None:
-        record_event(file, "portal_sign_in", actor=ACTOR, data={"ip": client_ip})
+        record_event(file, EventKind.PORTAL_SIGN_IN, actor=ACTOR, data={"ip": client_ip})
         return SignInResult(outcome=SignInOutcome.SIGNED_IN, file=file)
     with transaction.atomic():
         count_attempt(scope=ThrottleScope.SIGN_IN_FILE, key=normalized, now=now)
@@ -103,11 +103,11 @@ def sign_in(*, reference: str, code: str, client_ip: str, now: datetime) -> Sign
         scope=ThrottleScope.SIGN_IN_FILE, key=normalized, limit=MAX_FAILURES, now=now
     )
     if file is not None:
-        record_event(file, "portal_sign_in_failed", actor=ACTOR, data={"ip": client_ip})
+        record_event(file, EventKind.PORTAL_SIGN_IN_FAILED, actor=ACTOR, data={"ip": client_ip})
         if retry_file is not None:
             record_event(
                 file,
-                "portal_locked",
+                EventKind.PORTAL_LOCKED,
                 actor=ACTOR,
                 message=f"Sign-in locked after {MAX_FAILURES} failures until {retry_file}.",
                 data={"ip": client_ip, "until": retry_file.isoformat()},
@@ -178,10 +178,9 @@ def record_statement_download(*, file: File, on: date) -> None:
     """A statement of account given to the debtor is on the timeline, like any letter."""
     record_event(
         file,
-        "statement_downloaded",
+        EventKind.STATEMENT_DOWNLOADED,
         actor=ACTOR,
         data={"as_of": on.isoformat()},
-        visible_to_debtor=True,
     )
 
 
@@ -261,10 +260,9 @@ def submit_proof_of_payment(
     )
     record_event(
         file,
-        "proof_of_payment_uploaded",
+        EventKind.PROOF_OF_PAYMENT_UPLOADED,
         actor=ACTOR,
         data={**details, "sha256": document.sha256},
-        visible_to_debtor=True,
     )
     return document
 

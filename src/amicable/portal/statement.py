@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from amicable.domain.allocation import Component
+from amicable.domain.imputation import Component
 from amicable.domain.mentions import AmountItem, LetterKind
 from amicable.domain.money import ZERO
 from amicable.domain.references import ogm_format

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from amicable.workflow import models
-from amicable.workflow.services import requeue_letter
+from amicable.workflow.letter_queue import requeue_letter
 
 
 class StrategyStepInline(admin.TabularInline[models.StrategyStep, models.Strategy]):

@@ -2,32 +2,30 @@
 
 For about a thousand file ids this reads, in this order: the files themselves (locked on
 PostgreSQL with ``FOR UPDATE SKIP LOCKED``, so an agent working on one file never waits for
-the run and the run never waits for an agent), their claims, the ledger summed per claim and
-component in SQL, the principal paid per claim, their letter requests, and for the few files
-that need it the state changes from the timeline. Never one query per file.
+the run and the run never waits for an agent), their books (claims and ledger, read by the
+ledger itself: :func:`amicable.files.ledger.read_books`, the same reading as every other path),
+their letter requests and, for the few files that need them, their payment plans. Never one
+query per file.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Case, DateTimeField, F, Max, Q, QuerySet, Sum, When
+from django.db.models import Case, DateTimeField, F, Q, QuerySet, Sum, When
 
-from amicable.domain.allocation import Component
 from amicable.domain.lifecycle import OPEN_STATES, SUSPENDING_STATES, FileState
 from amicable.domain.money import CENT, ZERO
-from amicable.files.ledger import PAYMENT_KINDS
-from amicable.files.models import Allocation, Claim, EntryKind, Event, File, LedgerEntry
+from amicable.files.ledger import PAYMENT_KINDS, Book, ClaimTerms, FileTerms, read_books
+from amicable.files.models import EntryKind, File, LedgerEntry
 from amicable.plans.models import Instalment, PaymentPlan, PlanStatus
 from amicable.workflow.models import LetterRequest, StepKind
 
 __all__ = [
     "Batch",
-    "ClaimRow",
     "FileRow",
     "LetterRow",
     "PlanRow",
@@ -79,33 +77,6 @@ class Batch:
 
 
 @dataclass(slots=True)
-class ClaimRow:
-    id: int
-    reference: str
-    due_date: date
-    principal: Decimal
-    contract_date: date | None
-    regular_supply: bool
-    indemnity_clause: bool
-    indemnity_percent: Decimal | None
-    indemnity_minimum: Decimal | None
-    indemnity_fixed: Decimal | None
-    requested_indemnity: Decimal | None
-    allowed_indemnity: Decimal
-    interest_applies: bool
-    applied_interest_rate: Decimal | None
-    reminder_cost_clause: bool
-    first_reminder_sent_on: date | None
-    first_reminder_channel: str
-    grace_last_day: date | None
-    first_chargeable_day: date | None
-    # From the ledger, as of the run date: principal charged minus principal paid.
-    principal_outstanding: Decimal = ZERO
-    indemnity_charged: bool = False
-    interest_booked_through: date | None = None
-
-
-@dataclass(slots=True)
 class LetterRow:
     id: int | None  # None: queued by this run, not written yet
     kind: str  # a StepKind value
@@ -138,24 +109,22 @@ class FileRow:
     creditor_id: int
     debtor_has_email: bool
     opened_on: date
-    created_at: datetime | None  # read for FORMAL_NOTICE files only
+    state_since: datetime | None  # when the file entered its state
+    state_before_hold: FileState | None  # where a held file resumes from
     formal_notice_sent_on: date | None
     waiting_period_last_day: date | None
     suspended_until: date | None
-    interest_stops_on: date | None
-    # The whole ledger, whatever the value dates: <= 0 means every booked charge is paid.
-    ledger_total: Decimal = ZERO
-    has_principal: bool = False
-    claims: list[ClaimRow] = field(default_factory=list)
+    book: Book
     letters: list[LetterRow] = field(default_factory=list)
-    # When the file last entered FORMAL_NOTICE (a notice requested before does not count).
-    entered_formal_notice_at: datetime | None = None
-    # The state a SUSPENDED file was in before its suspension, from the timeline.
-    state_before_suspension: FileState | None = None
-    # The running (agreed) payment plan of a PAYMENT_PLAN file.
+    # The running (agreed) payment plan of a PAYMENT_PLAN file, or of a held file that was
+    # in one.
     plan: PlanRow | None = None
     # The debtor asked for a plan outside the rules and an agent has not answered yet.
     plan_requested: bool = False
+
+    @property
+    def claims(self) -> list[ClaimTerms]:
+        return self.book.claims
 
 
 _FILE_COLUMNS = (
@@ -165,33 +134,12 @@ _FILE_COLUMNS = (
     "creditor_id",
     "debtor__email",
     "opened_on",
-    "notice_created_at",
+    "notice_state_since",
+    "state_before_hold",
     "formal_notice_sent_on",
     "waiting_period_last_day",
     "suspended_until",
     "interest_stops_on",
-)
-_CLAIM_COLUMNS = (
-    "id",
-    "file_id",
-    "creditor_reference",
-    "due_date",
-    "principal",
-    "contract_date",
-    "regular_supply",
-    "indemnity_clause",
-    "indemnity_percent",
-    "indemnity_minimum",
-    "indemnity_fixed",
-    "requested_indemnity",
-    "allowed_indemnity",
-    "interest_applies",
-    "applied_interest_rate",
-    "reminder_cost_clause",
-    "first_reminder_sent_on",
-    "first_reminder_channel",
-    "grace_last_day",
-    "first_chargeable_day",
 )
 _LETTER_COLUMNS = (
     "id",
@@ -225,25 +173,32 @@ def load_batch(batch: Batch, *, run_date: date, lock: bool) -> list[FileRow]:
     files_query = batch_files.order_by("pk")
     if lock and connection.features.has_select_for_update_skip_locked:
         files_query = files_query.select_for_update(skip_locked=True, of=("self",))
-    files: dict[int, FileRow] = {}
     # Only the formal notice step compares times: other rows skip parsing them.
     files_query = files_query.annotate(
-        notice_created_at=_only_for(Q(state=FileState.FORMAL_NOTICE), "created_at")
+        notice_state_since=_only_for(Q(state=FileState.FORMAL_NOTICE), "state_since")
     )
-    for row in files_query.values_list(*_FILE_COLUMNS):
-        (
-            file_id,
-            reference,
-            state,
-            creditor_id,
-            email,
-            opened_on,
-            created_at,
-            notice_sent_on,
-            waiting_last_day,
-            suspended_until,
-            interest_stops_on,
-        ) = row
+    rows = list(files_query.values_list(*_FILE_COLUMNS))
+    if not rows:
+        return []
+    terms = [
+        FileTerms(pk=row[0], state=FileState(row[2]), interest_stops_on=row[11]) for row in rows
+    ]
+    books = read_books(terms, rows=batch.rows(run_date))
+    files: dict[int, FileRow] = {}
+    for (
+        file_id,
+        reference,
+        state,
+        creditor_id,
+        email,
+        opened_on,
+        state_since,
+        before_hold,
+        notice_sent_on,
+        waiting_last_day,
+        suspended_until,
+        _stops_on,
+    ) in rows:
         files[file_id] = FileRow(
             id=file_id,
             reference=reference,
@@ -251,30 +206,14 @@ def load_batch(batch: Batch, *, run_date: date, lock: bool) -> list[FileRow]:
             creditor_id=creditor_id,
             debtor_has_email=bool(email),
             opened_on=opened_on,
-            created_at=created_at,
+            state_since=state_since,
+            state_before_hold=FileState(before_hold) if before_hold else None,
             formal_notice_sent_on=notice_sent_on,
             waiting_period_last_day=waiting_last_day,
             suspended_until=suspended_until,
-            interest_stops_on=interest_stops_on,
+            book=books[file_id],
         )
-    if not files:
-        return []
-    in_batch = batch.rows(run_date)
-
-    claims: dict[int, ClaimRow] = {}
-    for values in (
-        Claim.objects.filter(in_batch).order_by("due_date", "id").values_list(*_CLAIM_COLUMNS)
-    ):
-        file = files.get(values[1])
-        if file is None:
-            continue
-        claim = ClaimRow(values[0], *values[2:])  # the columns in the fields' order
-        claims[claim.id] = claim
-        file.claims.append(claim)
-
-    _add_ledger_sums(files, claims, in_batch, run_date=run_date)
-    _add_letters(files, in_batch)
-    _add_state_history(files)
+    _add_letters(files, batch.rows(run_date))
     _add_plans(files)
     _add_plan_requests(files)
     return list(files.values())
@@ -287,55 +226,6 @@ def _add_plan_requests(files: dict[int, FileRow]) -> None:
     ).values_list("file_id", flat=True)
     for file_id in waiting:
         files[file_id].plan_requested = True
-
-
-def _add_ledger_sums(
-    files: dict[int, FileRow],
-    claims: dict[int, ClaimRow],
-    in_batch: Q,
-    *,
-    run_date: date,
-) -> None:
-    """Sums per file, claim, component and kind, computed by the database (two queries).
-
-    The same reading as ``amicable.files.ledger.file_balance``: a charge is an entry with a
-    claim and a component; what is paid on it comes from the allocations.
-    """
-    principal_charged: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    sums = (
-        LedgerEntry.objects.filter(in_batch)
-        .order_by()
-        .values("file_id", "claim_id", "component", "kind")
-        .annotate(
-            total=Sum("amount"),
-            as_of=Sum("amount", filter=Q(value_date__lte=run_date)),
-            booked_through=Max("period_end"),
-        )
-    )
-    for row in sums:
-        file = files.get(row["file_id"])
-        if file is None:
-            continue
-        file.ledger_total += row["total"]
-        claim_id, component = row["claim_id"], row["component"]
-        if claim_id is None or not component:
-            continue
-        if component == Component.PRINCIPAL:
-            file.has_principal = True
-            principal_charged[claim_id] += row["as_of"] or ZERO
-        elif component == Component.INDEMNITY and row["kind"] == EntryKind.CHARGE:
-            claims[claim_id].indemnity_charged = True
-        elif component == Component.INTEREST and row["kind"] == EntryKind.CHARGE:
-            claims[claim_id].interest_booked_through = row["booked_through"]
-    paid = dict(
-        Allocation.objects.filter(in_batch, component=Component.PRINCIPAL, value_date__lte=run_date)
-        .order_by()
-        .values("claim_id")
-        .annotate(total=Sum("amount"))
-        .values_list("claim_id", "total")
-    )
-    for claim_id, claim in claims.items():
-        claim.principal_outstanding = principal_charged[claim_id] - (paid.get(claim_id) or ZERO)
 
 
 def _add_letters(files: dict[int, FileRow], in_batch: Q) -> None:
@@ -358,7 +248,12 @@ def _add_plans(files: dict[int, FileRow]) -> None:
     payments to the agency or the creditor from the day the plan was agreed, net of payments
     the bank returned; here summed by the database for all the files at once.
     """
-    in_plan = [f.id for f in files.values() if f.state == FileState.PAYMENT_PLAN]
+    in_plan = [
+        f.id
+        for f in files.values()
+        if f.state == FileState.PAYMENT_PLAN
+        or (f.state == FileState.SUSPENDED and f.state_before_hold == FileState.PAYMENT_PLAN)
+    ]
     if not in_plan:
         return
     plans: dict[int, PlanRow] = {}
@@ -399,42 +294,3 @@ def _add_plans(files: dict[int, FileRow]) -> None:
             # Payments are negative in the ledger (they lower what is owed); the sum is
             # brought back to cents, as SQLite adds decimals in floating point.
             running_plan.received = -(total or ZERO).quantize(CENT)
-
-
-def _state_or_none(data: object) -> FileState | None:
-    before = data.get("from") if isinstance(data, dict) else None
-    if not isinstance(before, str):
-        return None
-    try:
-        return FileState(before)
-    except ValueError:
-        return None
-
-
-def _add_state_history(files: dict[int, FileRow]) -> None:
-    """When FORMAL_NOTICE files entered that state, and what SUSPENDED files were before.
-
-    Read from the timeline (``state_changed`` events), only for the files that need it.
-    """
-    notice = [f.id for f in files.values() if f.state == FileState.FORMAL_NOTICE]
-    suspended = [f.id for f in files.values() if f.state == FileState.SUSPENDED]
-    if not notice and not suspended:
-        return
-    wanted = Q(file_id__in=notice, data__to=FileState.FORMAL_NOTICE.value) | Q(
-        file_id__in=suspended, data__to=FileState.SUSPENDED.value
-    )
-    history = (
-        Event.objects.filter(wanted, kind="state_changed")
-        .order_by("file_id", "at", "id")
-        .values_list("file_id", "at", "data")
-    )
-    for file_id, at, data in history:
-        file = files[file_id]
-        if file.state == FileState.FORMAL_NOTICE:
-            file.entered_formal_notice_at = at
-        else:
-            file.state_before_suspension = _state_or_none(data)
-    for file in files.values():
-        if file.state == FileState.FORMAL_NOTICE and file.entered_formal_notice_at is None:
-            # Created in that state at intake: its notices are those requested since.
-            file.entered_formal_notice_at = file.created_at

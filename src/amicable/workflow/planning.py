@@ -1,16 +1,20 @@
 """What the daily run does to each file of a batch, decided in memory from the loaded rows.
 
 The planner writes nothing: it turns :class:`~amicable.workflow.batch.FileRow` values into a
-:class:`BatchPlan` (state changes, claim updates, ledger entries, events, letters), which the
-run then writes with a handful of bulk statements, or only prints in a dry run. Every rule comes
-from :mod:`amicable.domain` (the grace period and the caps from ``law``, interest from
-``interest``, the allowed moves from ``lifecycle``, working days from ``calendar``); this module
-only says in which order the steps of a file are taken:
+:class:`BatchPlan` (state moves, claim updates, the ledger's writes, events, letters), which the
+run then writes with a handful of bulk statements through the one writer of each table, or only
+prints in a dry run. Every decision is the one every other path takes: the charges from the
+ledger on the file's book (:mod:`amicable.files.ledger.charges`, with the rules of
+:mod:`amicable.domain.charges`), where a hold resumes from :mod:`amicable.domain.resumption`,
+when a file is settled from :mod:`amicable.domain.settlement`, the allowed moves from
+``lifecycle``, working days from ``calendar``; this module only says in which order the steps
+of a file are taken:
 
 1. a suspension whose end date has passed ends (SUSPENDED -> the state the file resumes in);
    nothing else ever happens to a suspended or frozen file (dispute, debt mediation, collective
    debt settlement: CEL art. XIX.7 §3, Book XIX Title 3, Judicial Code art. 1675/7);
-2. a file whose ledger is paid is closed (PAID; old Civil Code art. 1234);
+2. a file whose debt is settled, interest to the day included, is closed (PAID; old Civil
+   Code art. 1234);
 3. the free first reminder is queued for the claims without one, and the 14-day period starts
    (CEL art. XIX.2): FIRST_REMINDER_PENDING -> GRACE_PERIOD;
 4. when every claim's period is over: GRACE_PERIOD -> FORMAL_NOTICE, the indemnity is charged
@@ -20,7 +24,9 @@ only says in which order the steps of a file are taken:
 6. a payment plan with an instalment unpaid past :data:`PLAN_TOLERANCE_DAYS` is broken:
    PAYMENT_PLAN -> IN_COLLECTION;
 7. the strategy's follow-up reminders, with their cost where the law allows it (art. XIX.2);
-8. interest is booked, through the last working day of each month (see :func:`interest_cutoff`).
+8. interest is brought to what is owed through the last working day of each month (see
+   :func:`interest_cutoff`), except while the file's formal notice stands refused: nothing is
+   charged on a file whose legally required letter could not be sent (an agent is on it).
 """
 
 from __future__ import annotations
@@ -35,15 +41,26 @@ from functools import lru_cache
 from typing import Any
 
 from amicable.domain import law
-from amicable.domain.allocation import Component
 from amicable.domain.calendar import add_working_days, is_working_day
-from amicable.domain.interest import RateTable, accrued_interest
-from amicable.domain.law import ChargeKind, Refusal, RefusalReason
-from amicable.domain.lifecycle import SUSPENDING_STATES, FileState, check_transition, rules_for
+from amicable.domain.interest import RateTable
+from amicable.domain.law import ChargeKind
+from amicable.domain.lifecycle import FileState, check_transition
 from amicable.domain.money import ZERO
+from amicable.domain.resumption import HOLD_STATES, ClaimStage, resume_state
+from amicable.files.ledger import (
+    Charged,
+    LedgerWrites,
+    bring_interest,
+    charge_indemnities,
+    charge_reminder_cost,
+)
+from amicable.files.lifecycle import StateChange, state_changed_event
+from amicable.files.models import EntrySource
+from amicable.files.timeline import EventKind
 from amicable.plans.services import PlanBreak
-from amicable.workflow.batch import ClaimRow, FileRow, LetterRow
+from amicable.workflow.batch import FileRow, LetterRow
 from amicable.workflow.models import LetterStatus, StepChannel, StepKind
+from amicable.workflow.reminders import follow_up_cost
 from amicable.workflow.selectors import PostageTable, Step, StrategyBook
 
 __all__ = [
@@ -51,9 +68,6 @@ __all__ = [
     "PLAN_TOLERANCE_DAYS",
     "BatchPlan",
     "ClaimUpdate",
-    "FileChange",
-    "NewEntry",
-    "NewEvent",
     "NewLetter",
     "RunContext",
     "interest_cutoff",
@@ -61,7 +75,7 @@ __all__ = [
     "plan_batch",
 ]
 
-#: Who the run is, on the timeline and in the ledger (architecture.md, invariant 4).
+#: Who the run is, on the timeline and in the ledger (docs/architecture.md, invariant 4).
 ACTOR = "daily-run"
 
 #: Policy: a payment plan breaks when an instalment is still unpaid this many calendar days
@@ -92,7 +106,7 @@ def interest_cutoff(run_date: date) -> date:
     of that day or of any later day of the month; on the other days the cutoff is the previous
     month's last working day, so a run missed at a month's end is caught up the next day, and
     nothing else is booked. Booking every day would write a row per claim per day; a payment
-    books the interest up to its value date anyway (``amicable.files.ledger.post_payment``).
+    brings the interest to its value date anyway (``amicable.files.ledger.post_payments``).
 
     >>> interest_cutoff(date(2025, 6, 30)), interest_cutoff(date(2025, 6, 12))
     (datetime.date(2025, 6, 30), datetime.date(2025, 5, 30))
@@ -124,50 +138,16 @@ class RunContext:
     strategies: StrategyBook
     postage: PostageTable
     rates: RateTable
-    rates_until: date  # interest is never computed past the last day with a published rate
     interest_through: date
-
-
-@dataclass(slots=True)
-class FileChange:
-    """The new values of a file's columns, written only if it is still in ``from_state``."""
-
-    file_id: int
-    from_state: FileState
-    fields: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
 class ClaimUpdate:
-    """Claims that receive their first reminder: the same values for all of them."""
+    """Claims that receive their first reminder: the same day and channel for all of them."""
 
     claim_ids: tuple[int, ...]
-    fields: tuple[tuple[str, Any], ...]
-
-
-@dataclass(slots=True)
-class NewEntry:
-    """A ledger charge to write (``LedgerEntry``, kind charge, source daily run)."""
-
-    file_id: int
-    claim_id: int
-    component: str
-    amount: Decimal
-    value_date: date
-    note: str
-    period_start: date | None = None
-    period_end: date | None = None
-
-
-@dataclass(slots=True)
-class NewEvent:
-    """A timeline event to write (``Event``, actor daily-run)."""
-
-    file_id: int
-    kind: str
-    message: str
-    data: dict[str, Any]
-    visible_to_debtor: bool
+    sent_on: date
+    channel: str
 
 
 @dataclass(slots=True)
@@ -188,10 +168,10 @@ class NewLetter:
 class BatchPlan:
     """Everything a batch writes, or, in a dry run, describes."""
 
-    changes: dict[int, FileChange] = field(default_factory=dict)
+    moves: list[StateChange] = field(default_factory=list)
     claim_updates: list[ClaimUpdate] = field(default_factory=list)
-    entries: list[NewEntry] = field(default_factory=list)
-    events: list[NewEvent] = field(default_factory=list)
+    # The ledger's writes; its list of events is the batch's one stream of events, in order.
+    money: LedgerWrites = field(default_factory=LedgerWrites)
     letters: list[NewLetter] = field(default_factory=list)
     applied_letter_ids: list[int] = field(default_factory=list)
     # Written by plans.services.mark_plans_broken, with their events.
@@ -210,34 +190,21 @@ def plan_batch(
     first_reminders: dict[tuple[date, str], list[int]] = defaultdict(list)
     for file in files:
         _FilePlanner(context, plan, file, first_reminders).run()
-    plan.counts["events"] += len(plan.events) + len(plan.broken_plans)
-    plan.counts["ledger_entries"] += len(plan.entries)
+    plan.counts["events"] += len(plan.money.events) + len(plan.broken_plans)
+    plan.counts["ledger_entries"] += len(plan.money.entries)
     plan.counts["letters_queued"] += len(plan.letters)
-    for key, claim_ids in first_reminders.items():
-        sent_on, channel = key
-        grace = _grace_period(sent_on, channel)
+    for (sent_on, channel), claim_ids in first_reminders.items():
         plan.claim_updates.append(
-            ClaimUpdate(
-                claim_ids=tuple(claim_ids),
-                fields=(
-                    ("first_reminder_sent_on", sent_on),
-                    ("first_reminder_channel", channel),
-                    ("grace_last_day", grace.last_day),
-                    ("first_chargeable_day", grace.first_chargeable_day),
-                ),
-            )
+            ClaimUpdate(claim_ids=tuple(claim_ids), sent_on=sent_on, channel=channel)
         )
     return plan
 
 
-def _indemnity_clause(claim: ClaimRow) -> law.IndemnityClause | None:
-    if not claim.indemnity_clause:
-        return None
-    return law.IndemnityClause(
-        percent=claim.indemnity_percent,
-        minimum=claim.indemnity_minimum,
-        fixed=claim.indemnity_fixed,
-    )
+_CHARGE_COUNTS = {
+    ChargeKind.INDEMNITY: "indemnities_charged",
+    ChargeKind.INTEREST: "interest_entries",
+    ChargeKind.REMINDER_COST: "reminder_costs_charged",
+}
 
 
 class _FilePlanner:
@@ -254,6 +221,7 @@ class _FilePlanner:
         self.today = context.run_date
         self.plan = plan
         self.file = file
+        self.book = file.book
         self.first_reminders = first_reminders
         self.strategy = context.strategies.for_creditor(file.creditor_id)
         self.book_interest_through = context.interest_through
@@ -265,7 +233,7 @@ class _FilePlanner:
         self.plan.counts["files"] += 1
         if file.state == FileState.SUSPENDED:
             self.end_suspension()
-        if file.state in SUSPENDING_STATES:
+        if file.state in HOLD_STATES:
             return
         if self.close_if_paid():
             return
@@ -289,6 +257,11 @@ class _FilePlanner:
                 self.payment_plan()
             if file.state == FileState.IN_COLLECTION:
                 self.follow_ups()
+        if self.notice_refused():
+            # The formal notice could not be sent (a rule refused it, an agent has the item):
+            # nothing is charged meanwhile; the interest owed is counted when it is sent.
+            self.plan.counts["held_for_refused_notice"] += 1
+            return
         self.book_interest()
 
     def end_suspension(self) -> None:
@@ -306,35 +279,31 @@ class _FilePlanner:
         self.plan.counts["suspensions_ended"] += 1
 
     def resumption(self) -> FileState:
-        """Where a suspended file resumes.
-
-        Policy: a file suspended at or after the formal notice gets a new notice and a new
-        waiting period (CEL art. XIX.7 §3: collection "may resume with a new notice"), a running
-        payment plan simply continues, and a file suspended before the notice resumes where
-        its claims stand (first reminder to send, period running, or notice due).
-        """
-        before = self.file.state_before_suspension
-        if before == FileState.PAYMENT_PLAN:
-            return FileState.PAYMENT_PLAN
-        if before in (FileState.FORMAL_NOTICE, FileState.WAITING_PERIOD, FileState.IN_COLLECTION):
-            return FileState.FORMAL_NOTICE
-        claims = self.file.claims
-        if any(c.first_chargeable_day is None for c in claims):
-            return FileState.FIRST_REMINDER_PENDING
-        if any(c.first_chargeable_day and self.today < c.first_chargeable_day for c in claims):
-            return FileState.GRACE_PERIOD
-        return FileState.FORMAL_NOTICE
+        """Where a suspended file resumes: :func:`amicable.domain.resumption.resume_state`, the
+        rule every path that lifts a hold follows."""
+        return resume_state(
+            hold=self.file.state,
+            before=self.file.state_before_hold,
+            claims=[
+                ClaimStage(
+                    first_reminder_sent=c.first_reminder_sent_on is not None,
+                    first_chargeable_day=c.first_chargeable_day,
+                )
+                for c in self.file.claims
+            ],
+            plan_running=self.file.plan is not None,
+            today=self.today,
+        )
 
     def close_if_paid(self) -> bool:
-        """Every booked charge is paid: the debt is extinguished (old Civil Code art. 1234)."""
-        file = self.file
-        if not file.has_principal or file.ledger_total > 0:
+        """The debt is settled, interest to the day included: it is extinguished (old Civil
+        Code art. 1234; :meth:`amicable.files.ledger.Book.is_settled`)."""
+        if not self.book.is_settled(on=self.today, rates=self.context.rates):
             return False
         self.move(
             FileState.PAID,
-            reason=f"Paid in full: the ledger balance is {file.ledger_total}.",
-            closed_on=self.today,
-            closed_reason="Paid in full.",
+            reason="Paid in full.",
+            on=self.today,
         )
         self.plan.counts["files_paid"] += 1
         return True
@@ -366,14 +335,14 @@ class _FilePlanner:
                 claim.first_reminder_channel = channel
                 claim.grace_last_day = grace.last_day
                 claim.first_chargeable_day = grace.first_chargeable_day
-            self.first_reminders[(self.today, channel)].extend(c.id for c in missing)
+            self.first_reminders[(self.today, channel)].extend(c.pk for c in missing)
             self.queue(
                 step,
                 cycle=self.next_cycle(StepKind.FIRST_REMINDER),
                 due_on=self.today,
                 channel=channel,
                 data={
-                    "claims": [c.reference for c in missing],
+                    "claims": [c.creditor_reference for c in missing],
                     "grace_last_day": grace.last_day.isoformat(),
                 },
             )
@@ -397,10 +366,11 @@ class _FilePlanner:
             "chargeable and the formal notice is due (CEL art. XIX.2 and XIX.7 §1).",
         )
 
-    def formal_notice(self) -> None:
-        """Queue the notice, or start the waiting period once the letters batch produced it."""
-        entered = self.file.entered_formal_notice_at
-        current = [
+    def current_notices(self) -> list[LetterRow]:
+        """The formal notices asked for since the file entered its state (a notice requested
+        before an earlier hold is not the current one)."""
+        entered = self.file.state_since
+        return [
             letter
             for letter in self.file.letters
             if letter.kind == StepKind.FORMAL_NOTICE
@@ -409,6 +379,10 @@ class _FilePlanner:
                 or (entered is not None and letter.requested_at >= entered)
             )
         ]
+
+    def formal_notice(self) -> None:
+        """Queue the notice, or start the waiting period once the letters batch produced it."""
+        current = self.current_notices()
         if not current:
             self.queue_formal_notice()
             return
@@ -494,80 +468,37 @@ class _FilePlanner:
             since = letter.produced_on
 
     def apply_follow_up(self, letter: LetterRow) -> None:
-        """Charge the cost of a sent follow-up reminder, if the law and the contract allow it.
-
-        CEL art. XIX.2: at most EUR 7.50 plus the postage in force on the day it was sent; the
-        first reminder is free, and for a regular-supply contract so are the reminders for three
-        missed due dates a calendar year. Policy: the cost is booked on the oldest claim, whose
-        contract must provide it; the file counts as regular supply if any claim is.
-        """
+        """Charge the cost of a sent follow-up reminder, if the law and the contract allow it
+        (:func:`amicable.workflow.reminders.follow_up_cost`, CEL art. XIX.2); booked on the
+        oldest claim."""
         self.apply_letter(letter)
         file = self.file
         # Whether it costs anything was decided when it was queued, with its strategy step.
         if not letter.charges_cost or not file.claims or letter.produced_on is None:
             return
-        claim = file.claims[0]
-        sent_on = letter.produced_on
-        postage = self.context.postage.on(sent_on) if letter.channel == StepChannel.PAPER else ZERO
-        cap = law.max_reminder_cost(postage)
-        refusal = law.reminder_refusal(
-            is_first_reminder=False,
-            regular_supply=any(c.regular_supply for c in file.claims),
-            earlier_reminders_this_year=self.reminders_before(letter),
-        ) or law.refusal_for(
-            kind=ChargeKind.REMINDER_COST,
-            amount=cap,
-            on=sent_on,
-            first_chargeable_day=claim.first_chargeable_day,
-            charging_allowed=rules_for(file.state).charging,
-            has_clause=claim.reminder_cost_clause,
-            cap=cap,
+        assert letter.id is not None
+        cost = follow_up_cost(
+            claims=file.claims,
+            letters=file.letters,
+            this=(letter.produced_on, letter.id),
+            channel=letter.channel,
+            postage=self.context.postage,
+            charging_allowed=self.book.charging_allowed,
         )
-        if refusal is not None:
-            self.refuse(claim, ChargeKind.REMINDER_COST, cap, refusal)
-            return
-        self.charge(
-            claim,
-            component=Component.REMINDER_COST,
-            amount=cap,
-            value_date=sent_on,
-            note=f"reminder cost, cap {cap} (7.50 + postage {postage})",
+        self.counted(
+            [
+                charge_reminder_cost(
+                    self.book,
+                    self.plan.money,
+                    claim=file.claims[0],
+                    cost=cost,
+                    sent_on=letter.produced_on,
+                    actor=ACTOR,
+                    source=EntrySource.DAILY_RUN,
+                    record_refusals=True,
+                )
+            ]
         )
-        self.event(
-            "reminder_cost_charged",
-            data={"claim": claim.reference, "amount": str(cap), "cap": str(cap)},
-            visible_to_debtor=True,
-        )
-        self.plan.counts["reminder_costs_charged"] += 1
-        self.plan.amounts["reminder_cost"] += cap
-        self.say(f"reminder cost {cap} on {claim.reference}")
-
-    def reminders_before(self, letter: LetterRow) -> int:
-        """Reminders sent for this file earlier in the calendar year of ``letter``.
-
-        The first reminders (the creditor's or the agency's: the claims' sending days, one per
-        day) and the follow-ups sent before. The formal notice is not counted: counting fewer
-        keeps more reminders free, the safer reading for the consumer.
-        """
-        assert letter.produced_on is not None
-        sent_on, year = letter.produced_on, letter.produced_on.year
-        firsts = {
-            c.first_reminder_sent_on
-            for c in self.file.claims
-            if c.first_reminder_sent_on is not None
-            and c.first_reminder_sent_on.year == year
-            and c.first_reminder_sent_on <= sent_on
-        }
-        follow_ups = sum(
-            1
-            for x in self.file.letters
-            if x.kind == StepKind.FOLLOW_UP_REMINDER
-            and x.produced_on is not None
-            and x.produced_on.year == year
-            and x is not letter
-            and (x.produced_on, x.id or 0) < (sent_on, letter.id or 0)
-        )
-        return len(firsts) + follow_ups
 
     def payment_plan(self) -> None:
         """A running plan whose instalment stays unpaid past the tolerance is broken.
@@ -603,170 +534,95 @@ class _FilePlanner:
             return
 
     def charge_indemnities(self) -> None:
-        """The lump-sum indemnity of each claim, once (CEL art. XIX.4).
-
-        The amount decided at intake (``allowed_indemnity``), decided again on the principal
-        still outstanding and limited by the cap on it (``law.decide_indemnity``,
-        ``law.max_indemnity``), then checked by ``law.refusal_for``: a refusal is recorded on
-        the timeline, never forced. A claim whose principal is paid gets none.
-        """
-        for claim in self.file.claims:
-            if claim.indemnity_charged or claim.allowed_indemnity <= 0:
-                continue
-            outstanding = claim.principal_outstanding
-            if outstanding <= 0:
-                continue
-            decision = law.decide_indemnity(
-                balance=outstanding,
-                clause=_indemnity_clause(claim),
-                requested=claim.requested_indemnity,
-                contract_date=claim.contract_date,
+        """The lump-sum indemnity of each claim, once, within the file's cap (CEL art. XIX.4):
+        decided and booked by the ledger; a refusal is on the timeline, never forced."""
+        self.counted(
+            charge_indemnities(
+                self.book,
+                self.plan.money,
+                on=self.today,
+                actor=ACTOR,
+                source=EntrySource.DAILY_RUN,
+                record_refusals=True,
             )
-            amount = min(decision.allowed, claim.allowed_indemnity)
-            cap = law.max_indemnity(outstanding)
-            refusal: Refusal | None
-            if amount <= 0:
-                reason = (
-                    RefusalReason.ABOVE_CAP
-                    if claim.indemnity_clause
-                    else RefusalReason.NO_CONTRACT_CLAUSE
-                )
-                refusal = Refusal(
-                    reason=reason, message=decision.explanation, article=decision.article
-                )
-            else:
-                refusal = law.refusal_for(
-                    kind=ChargeKind.INDEMNITY,
-                    amount=amount,
-                    on=self.today,
-                    first_chargeable_day=claim.first_chargeable_day,
-                    charging_allowed=rules_for(self.file.state).charging,
-                    has_clause=claim.indemnity_clause,
-                    cap=cap,
-                )
-            if refusal is not None:
-                self.refuse(claim, ChargeKind.INDEMNITY, amount, refusal)
-                continue
-            explanation = decision.explanation
-            if amount < decision.allowed:
-                explanation += f" Limited to the {amount} decided when the claim was received."
-            self.charge(
-                claim,
-                component=Component.INDEMNITY,
-                amount=amount,
-                value_date=self.today,
-                note=f"{decision.rule}: {explanation}",
-            )
-            claim.indemnity_charged = True
-            self.event(
-                "indemnity_charged",
-                message=explanation,
-                data={
-                    "claim": claim.reference,
-                    "amount": str(amount),
-                    "rule": decision.rule,
-                    "article": decision.article,
-                    "balance": str(outstanding),
-                },
-                visible_to_debtor=True,
-            )
-            self.plan.counts["indemnities_charged"] += 1
-            self.plan.amounts["indemnity"] += amount
-            self.say(f"indemnity {amount} on {claim.reference}")
+        )
 
     def book_interest(self) -> None:
-        """Late interest not booked yet, through the cutoff (CEL art. XIX.4).
-
-        Per claim, from the day after the last booked period (or the first chargeable day) to
-        the cutoff, never past the day before interest stops (collective debt settlement) nor
-        past the last published rate; ``accrued_interest`` splits the days by rate period.
-        """
-        file = self.file
-        charging = rules_for(file.state).charging
-        if not charging:
+        """Interest brought to what each claim owes through the cutoff (CEL art. XIX.4): the
+        ledger counts it day by day on the principal due each day, never past the day before a
+        collective settlement's admissibility nor past the last published rate."""
+        if not self.book.charging_allowed:
             return
-        through = min(self.book_interest_through, self.context.rates_until)
-        if file.interest_stops_on is not None:
-            through = min(through, file.interest_stops_on - timedelta(days=1))
-        booked: list[dict[str, str]] = []
-        for claim in file.claims:
-            first_day = claim.first_chargeable_day
-            if not claim.interest_applies or first_day is None:
-                continue
-            start = first_day
-            if claim.interest_booked_through is not None:
-                start = max(start, claim.interest_booked_through + timedelta(days=1))
-            if start > through or claim.principal_outstanding <= 0:
-                continue
-            amount = accrued_interest(
-                claim.principal_outstanding,
-                start,
-                through,
-                claim.applied_interest_rate,
+        self.counted(
+            bring_interest(
+                self.book,
+                self.plan.money,
+                through=self.book_interest_through,
+                on=self.today,
+                actor=ACTOR,
+                source=EntrySource.DAILY_RUN,
                 rates=self.context.rates,
+                record_refusals=True,
             )
-            refusal = law.refusal_for(
-                kind=ChargeKind.INTEREST,
-                amount=amount,
-                on=through,
-                first_chargeable_day=first_day,
-                charging_allowed=charging,
-                has_clause=claim.interest_applies,
-                cap=None,
-            )
-            if refusal is not None:
-                # 0.00 (a short period on a small amount) is not a refusal: the days stay
-                # unbooked and are counted with the next period, truncated once.
-                if refusal.reason != RefusalReason.NOT_POSITIVE:
-                    self.refuse(claim, ChargeKind.INTEREST, amount, refusal)
+        )
+
+    def notice_refused(self) -> bool:
+        """Whether the file's current formal notice was refused by the letters batch."""
+        if self.file.state not in (FileState.FORMAL_NOTICE, FileState.WAITING_PERIOD):
+            return False
+        notices = self.current_notices()
+        return bool(notices) and max(notices, key=lambda x: x.cycle).status == LetterStatus.REFUSED
+
+    def counted(self, results: list[Charged]) -> None:
+        """Count what the ledger charged or refused, and describe it (dry runs)."""
+        references = {claim.pk: claim.creditor_reference for claim in self.file.claims}
+        interest = ZERO
+        interest_to: date | None = None
+        for result in results:
+            if result.entry is None:
+                if result.refusal is not None and result.refusal.reason != "not_positive":
+                    self.plan.counts["charges_refused"] += 1
+                    self.say(
+                        f"{result.kind.value} refused on {references[result.claim_id]}: "
+                        f"{result.refusal.reason.value}"
+                    )
                 continue
-            rate = (
-                f"contractual rate {claim.applied_interest_rate}% capped per day"
-                if claim.applied_interest_rate is not None
-                else "civil legal rate"
-            )
-            self.charge(
-                claim,
-                component=Component.INTEREST,
-                amount=amount,
-                value_date=through,
-                note=f"interest {start.isoformat()} to {through.isoformat()}, {rate}",
-                period=(start, through),
-            )
-            claim.interest_booked_through = through
-            booked.append(
-                {
-                    "claim": claim.reference,
-                    "amount": str(amount),
-                    "from": start.isoformat(),
-                    "to": through.isoformat(),
-                }
-            )
-            self.plan.counts["interest_entries"] += 1
-            self.plan.amounts["interest"] += amount
-        if booked:
-            self.event("interest_booked", data={"claims": booked}, visible_to_debtor=True)
-            total = sum((Decimal(b["amount"]) for b in booked), ZERO)
-            self.say(f"interest {total} through {through.isoformat()}")
+            self.plan.counts[_CHARGE_COUNTS[result.kind]] += 1
+            self.plan.amounts[result.kind.value] += result.amount
+            if result.kind is ChargeKind.INTEREST:
+                interest += result.amount
+                interest_to = max(interest_to or result.entry.value_date, result.entry.value_date)
+            else:
+                words = result.kind.value.replace("_", " ")
+                self.say(f"{words} {result.amount} on {references[result.claim_id]}")
+        if interest_to is not None:
+            self.say(f"interest {interest} through {interest_to.isoformat()}")
 
-    # --- helpers -----------------------------------------------------------------------------
-
-    def move(self, new_state: FileState, *, reason: str, **fields: Any) -> None:
-        """A state change, checked against the lifecycle table and put on the timeline."""
+    def move(
+        self, new_state: FileState, *, reason: str, on: date | None = None, **fields: Any
+    ) -> None:
+        """A state change, checked by the lifecycle writer when written, on the timeline."""
         file = self.file
         old_state = file.state
-        check_transition(old_state, new_state)
-        change = self.plan.changes.setdefault(file.id, FileChange(file.id, old_state, {}))
-        change.fields.update(fields, state=new_state.value)
-        file.state = new_state
-        if new_state == FileState.FORMAL_NOTICE:
-            file.entered_formal_notice_at = _JUST_NOW
-        self.event(
-            "state_changed",
-            message=reason,
-            data={"from": old_state.value, "to": new_state.value},
-            visible_to_debtor=True,
+        change = StateChange(
+            file_id=file.id,
+            old=old_state,
+            new=new_state,
+            reason=reason,
+            on=on,
+            remembered=file.state_before_hold,
+            fields=tuple(sorted(fields.items())),
         )
+        check_transition(old_state, new_state)
+        self.plan.moves.append(change)
+        self.plan.money.events.append(state_changed_event(change, actor=ACTOR))
+        file.state = new_state
+        self.book.file.state = new_state
+        for name, value in fields.items():
+            if name in FileRow.__dataclass_fields__:
+                setattr(file, name, value)
+        if new_state == FileState.FORMAL_NOTICE:
+            file.state_since = _JUST_NOW
         self.plan.counts["state_changes"] += 1
         self.plan.counts[f"to_{new_state.value}"] += 1
         self.say(f"{old_state.value} -> {new_state.value}")
@@ -817,7 +673,7 @@ class _FilePlanner:
             )
         )
         self.event(
-            "letter_queued",
+            EventKind.LETTER_QUEUED,
             data={
                 "kind": step.kind.value,
                 "cycle": cycle,
@@ -834,62 +690,14 @@ class _FilePlanner:
         letter.applied_on = self.today
         self.plan.applied_letter_ids.append(letter.id)
 
-    def charge(
-        self,
-        claim: ClaimRow,
-        *,
-        component: Component,
-        amount: Decimal,
-        value_date: date,
-        note: str,
-        period: tuple[date, date] | None = None,
-    ) -> None:
-        start, end = period or (None, None)
-        self.plan.entries.append(
-            NewEntry(
-                file_id=self.file.id,
-                claim_id=claim.id,
-                component=component.value,
-                amount=amount,
-                value_date=value_date,
-                note=note[:300],
-                period_start=start,
-                period_end=end,
-            )
-        )
-
-    def refuse(self, claim: ClaimRow, kind: ChargeKind, amount: Decimal, refusal: Refusal) -> None:
-        self.event(
-            "charge_refused",
-            message=refusal.message,
-            data={
-                "claim": claim.reference,
-                "charge": kind.value,
-                "amount": str(amount),
-                "reason": refusal.reason.value,
-                "article": refusal.article,
-            },
-        )
-        self.plan.counts["charges_refused"] += 1
-        self.say(f"{kind.value} refused on {claim.reference}: {refusal.reason.value}")
-
     def event(
         self,
-        kind: str,
+        kind: EventKind,
         *,
         message: str = "",
         data: dict[str, Any] | None = None,
-        visible_to_debtor: bool = False,
     ) -> None:
-        self.plan.events.append(
-            NewEvent(
-                file_id=self.file.id,
-                kind=kind,
-                message=message[:500],
-                data=data or {},
-                visible_to_debtor=visible_to_debtor,
-            )
-        )
+        self.plan.money.event(self.file.id, kind, actor=ACTOR, message=message, data=data)
 
     def say(self, what: str) -> None:
         if self.plan.describe:

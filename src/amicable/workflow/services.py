@@ -22,22 +22,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from amicable.domain import law
-from amicable.domain.lifecycle import FileState
 from amicable.domain.money import ZERO
 from amicable.files.models import (
-    Claim,
-    Event,
     File,
-    WorkItem,
-    WorkItemKind,
 )
-from amicable.files.rates import last_day_with_rates, rate_table
+from amicable.files.rates import rate_table
 from amicable.workflow.batch import Batch, load_batch, scan_filter
-from amicable.workflow.models import DailyRun, LetterRequest, LetterStatus, RunStatus, StepKind
+from amicable.workflow.models import DailyRun, RunStatus
 from amicable.workflow.planning import RunContext, interest_cutoff, plan_batch
 from amicable.workflow.progress import Progress, Stream
 from amicable.workflow.selectors import get_postage_table, get_strategy_book
@@ -47,9 +40,6 @@ __all__ = [
     "DEFAULT_BATCH_SIZE",
     "EXIT_AFTER_BATCHES_ENV",
     "RunResult",
-    "record_letter_refused",
-    "record_letters_produced",
-    "requeue_letter",
     "run_daily",
 ]
 
@@ -84,7 +74,6 @@ def build_context(run_date: date) -> RunContext:
         strategies=get_strategy_book(),
         postage=get_postage_table(),
         rates=rates,
-        rates_until=last_day_with_rates(rates),
         interest_through=interest_cutoff(run_date),
     )
 
@@ -192,144 +181,3 @@ def _counts_json(result: RunResult) -> dict[str, Any]:
         **dict(sorted((+result.counts).items())),
         "amounts": {name: str(amount) for name, amount in sorted(result.amounts.items())},
     }
-
-
-# --- the letter queue, as the letters batch reports on it -----------------------------------
-
-
-def _lock_files(file_ids: set[int]) -> None:
-    """Lock the files in id order, the order the daily run takes them (no deadlock)."""
-    list(File.objects.select_for_update().filter(pk__in=file_ids).order_by("pk").values("pk"))
-
-
-@transaction.atomic
-def record_letters_produced(*, request_ids: Sequence[int], produced_on: date, actor: str) -> int:
-    """Mark pending letters as produced (sent) on ``produced_on``; returns how many.
-
-    The run acts on them the next day (the notice's waiting period, a reminder's cost). A first
-    reminder sent later than the day the run counted moves its claims' 14-day period with it,
-    and one that was refused and queued again gets its claims' dates now (CEL art. XIX.2: the
-    period runs from the real sending day, never from an earlier one).
-    """
-    letters = list(
-        LetterRequest.objects.filter(pk__in=request_ids, status=LetterStatus.PENDING).values_list(
-            "pk", "file_id", "kind", "channel", "data"
-        )
-    )
-    if not letters:
-        return 0
-    _lock_files({file_id for _, file_id, _, _, _ in letters})
-    updated = LetterRequest.objects.filter(
-        pk__in=[pk for pk, *_ in letters], status=LetterStatus.PENDING
-    ).update(status=LetterStatus.PRODUCED, produced_on=produced_on)
-    firsts = [
-        (file_id, channel, data)
-        for _, file_id, kind, channel, data in letters
-        if kind == StepKind.FIRST_REMINDER
-    ]
-    if firsts:
-        _date_first_reminders(firsts, produced_on=produced_on, actor=actor)
-    return updated
-
-
-def _date_first_reminders(
-    letters: list[tuple[int, str, Any]], *, produced_on: date, actor: str
-) -> None:
-    wanted = {
-        (file_id, reference): channel
-        for file_id, channel, data in letters
-        for reference in (data or {}).get("claims", [])
-    }
-    candidates = Claim.objects.filter(
-        Q(first_reminder_sent_on__isnull=True) | Q(first_reminder_sent_on__lt=produced_on),
-        file_id__in={file_id for file_id, _ in wanted},
-        creditor_reference__in={reference for _, reference in wanted},
-        file__state__in=[FileState.FIRST_REMINDER_PENDING, FileState.GRACE_PERIOD],
-    ).values_list("pk", "file_id", "creditor_reference")
-    by_channel: dict[str, list[int]] = defaultdict(list)
-    moved: dict[int, list[str]] = defaultdict(list)
-    for pk, file_id, reference in candidates:
-        channel = wanted.get((file_id, reference))
-        if channel is not None:
-            by_channel[channel].append(pk)
-            moved[file_id].append(reference)
-    for channel, claim_ids in by_channel.items():
-        grace = law.grace_period(produced_on, channel)
-        Claim.objects.filter(pk__in=claim_ids).update(
-            first_reminder_sent_on=produced_on,
-            first_reminder_channel=channel,
-            grace_last_day=grace.last_day,
-            first_chargeable_day=grace.first_chargeable_day,
-        )
-    Event.objects.bulk_create(
-        Event(
-            file_id=file_id,
-            kind="first_reminder_dated",
-            actor=actor,
-            message=f"First reminder sent on {produced_on.isoformat()}: its 14-day period "
-            "counts from that day (CEL art. XIX.2).",
-            data={"claims": references, "sent_on": produced_on.isoformat()},
-        )
-        for file_id, references in moved.items()
-    )
-
-
-@transaction.atomic
-def record_letter_refused(*, request_id: int, reason: str, actor: str, on: date) -> LetterRequest:
-    """The letters batch refused a letter (a mandatory mention missing, a figure above a cap).
-
-    The refusal goes on the timeline and into the agents' queue. A refused first reminder was
-    never sent: its claims lose the sending day the run had given them, so that no period runs
-    on a letter nobody received (CEL art. XIX.2).
-    """
-    letter = LetterRequest.objects.select_for_update().get(pk=request_id)
-    if letter.status != LetterStatus.PENDING:
-        return letter
-    _lock_files({letter.file_id})
-    letter.status = LetterStatus.REFUSED
-    letter.refused_reason = reason[:500]
-    letter.save(update_fields=["status", "refused_reason"])
-    if letter.kind == StepKind.FIRST_REMINDER:
-        Claim.objects.filter(
-            file_id=letter.file_id,
-            creditor_reference__in=(letter.data or {}).get("claims", []),
-            first_reminder_sent_on=letter.due_on,
-        ).update(
-            first_reminder_sent_on=None,
-            first_reminder_channel="",
-            grace_last_day=None,
-            first_chargeable_day=None,
-        )
-    Event.objects.create(
-        file_id=letter.file_id,
-        kind="letter_refused",
-        actor=actor,
-        message=reason[:500],
-        data={"letter_request": letter.pk, "kind": letter.kind},
-    )
-    WorkItem.objects.create(
-        kind=WorkItemKind.LETTER_REFUSED,
-        file_id=letter.file_id,
-        title=f"{letter.get_kind_display()} refused: {reason}"[:200],
-        due_on=on,
-        data={"letter_request": letter.pk},
-    )
-    return letter
-
-
-@transaction.atomic
-def requeue_letter(*, request_id: int, due_on: date, actor: str) -> LetterRequest:
-    """Queue a refused letter again, once an agent has corrected what made it fail."""
-    letter = LetterRequest.objects.select_for_update().get(pk=request_id)
-    if letter.status != LetterStatus.REFUSED:
-        raise ValueError(f"Only a refused letter can be queued again, not a {letter.status} one.")
-    letter.status = LetterStatus.PENDING
-    letter.due_on = due_on
-    letter.save(update_fields=["status", "due_on"])
-    Event.objects.create(
-        file_id=letter.file_id,
-        kind="letter_requeued",
-        actor=actor,
-        data={"letter_request": letter.pk, "kind": letter.kind, "due_on": due_on.isoformat()},
-    )
-    return letter

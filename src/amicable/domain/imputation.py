@@ -14,9 +14,9 @@ The lump-sum indemnity and the reminder costs form one tier: the oldest claim's 
 before a younger claim's, and within one claim the indemnity comes before the reminder costs.
 
 What the open items cannot absorb is an overpayment, to be refunded; nothing is ever lost or
-created: the allocations plus the overpayment always equal the payment, to the cent.
+created: the shares plus the overpayment always equal the payment, to the cent.
 
->>> result = allocate(
+>>> result = impute(
 ...     Decimal("50.00"),
 ...     [
 ...         OpenItem(claim_id=1, component=Component.PRINCIPAL,
@@ -27,7 +27,7 @@ created: the allocations plus the overpayment always equal the payment, to the c
 ...                  amount=Decimal("3.15"), due_date=date(2025, 1, 10)),
 ...     ],
 ... )
->>> [(a.component.value, a.amount) for a in result.allocations]
+>>> [(a.component.value, a.amount) for a in result.shares]
 [('interest', Decimal('3.15')), ('indemnity', Decimal('20.00')), ('principal', Decimal('26.85'))]
 >>> result.overpayment
 Decimal('0.00')
@@ -44,11 +44,11 @@ from enum import StrEnum
 from amicable.domain.money import CENT, ZERO, as_decimal, as_money
 
 __all__ = [
-    "Allocation",
-    "AllocationResult",
     "Component",
+    "Imputation",
     "OpenItem",
-    "allocate",
+    "Share",
+    "impute",
 ]
 
 
@@ -82,7 +82,7 @@ class OpenItem:
 
 
 @dataclass(frozen=True, slots=True)
-class Allocation:
+class Share:
     """The part of a payment that goes to one component of one claim."""
 
     claim_id: int
@@ -91,16 +91,16 @@ class Allocation:
 
 
 @dataclass(frozen=True, slots=True)
-class AllocationResult:
-    """How a payment was split: the allocations in order, and what is left to refund."""
+class Imputation:
+    """How a payment was split: its shares in order, and what is left to refund."""
 
-    allocations: tuple[Allocation, ...]
+    shares: tuple[Share, ...]
     overpayment: Decimal
 
     @property
     def allocated(self) -> Decimal:
         """The part of the payment that went to open items."""
-        return sum((a.amount for a in self.allocations), ZERO)
+        return sum((a.amount for a in self.shares), ZERO)
 
 
 def _cents(value: Decimal, *, name: str) -> Decimal:
@@ -119,12 +119,12 @@ def _sort_key(item: OpenItem) -> tuple[int, date, int, int]:
     return (tier, item.due_date, item.claim_id, rank)
 
 
-def allocate(
+def impute(
     payment: Decimal,
     open_items: Sequence[OpenItem],
     *,
     designated_claim_id: int | None = None,
-) -> AllocationResult:
+) -> Imputation:
     """Split ``payment`` over ``open_items`` (old Civil Code art. 1253 to 1256).
 
     Order: interest; then indemnity and reminder costs (indemnity first within a claim); then
@@ -135,7 +135,7 @@ def allocate(
 
     ``payment`` must be a ``Decimal`` of at least one cent with at most two decimals
     (``TypeError`` for a float, ``ValueError`` otherwise); so must every item's amount.
-    Allocations of zero are not listed. The sum of the allocations plus the overpayment equals
+    Shares of zero are not listed. The sum of the shares plus the overpayment equals
     ``payment`` exactly.
 
     >>> items = [
@@ -144,12 +144,12 @@ def allocate(
     ...     OpenItem(claim_id=3, component=Component.PRINCIPAL,
     ...              amount=Decimal("60.00"), due_date=date(2025, 1, 1)),
     ... ]
-    >>> [(a.claim_id, a.amount) for a in allocate(Decimal("70"), items).allocations]
+    >>> [(a.claim_id, a.amount) for a in impute(Decimal("70"), items).shares]
     [(3, Decimal('60.00')), (7, Decimal('10.00'))]
-    >>> designated = allocate(Decimal("70"), items, designated_claim_id=7)
-    >>> [(a.claim_id, a.amount) for a in designated.allocations]
+    >>> designated = impute(Decimal("70"), items, designated_claim_id=7)
+    >>> [(a.claim_id, a.amount) for a in designated.shares]
     [(7, Decimal('70.00'))]
-    >>> allocate(Decimal("200.00"), items).overpayment
+    >>> impute(Decimal("200.00"), items).overpayment
     Decimal('60.00')
     """
     remaining = _cents(payment, name="payment")
@@ -170,13 +170,11 @@ def allocate(
         ordered = [i for i in ordered if i.claim_id == designated_claim_id] + [
             i for i in ordered if i.claim_id != designated_claim_id
         ]
-    allocations: list[Allocation] = []
+    shares: list[Share] = []
     for item in ordered:
         if remaining == 0:
             break
         share = min(remaining, item.amount)
-        allocations.append(
-            Allocation(claim_id=item.claim_id, component=item.component, amount=share)
-        )
+        shares.append(Share(claim_id=item.claim_id, component=item.component, amount=share))
         remaining -= share
-    return AllocationResult(allocations=tuple(allocations), overpayment=remaining)
+    return Imputation(shares=tuple(shares), overpayment=remaining)

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amicable.domain.allocation import (
-    Allocation,
-    AllocationResult,
+from amicable.domain.imputation import (
     Component,
+    Imputation,
     OpenItem,
-    allocate,
+    Share,
+    impute,
 )
 
 C = Component
@@ -27,8 +27,8 @@ def item(claim_id: int, component: Component, amount: str, due: date = OLD) -> O
     return OpenItem(claim_id=claim_id, component=component, amount=D(amount), due_date=due)
 
 
-def split(result: AllocationResult) -> list[tuple[int, str, str]]:
-    return [(a.claim_id, a.component.value, str(a.amount)) for a in result.allocations]
+def split(result: Imputation) -> list[tuple[int, str, str]]:
+    return [(a.claim_id, a.component.value, str(a.amount)) for a in result.shares]
 
 
 def test_component_values_are_the_stored_ones() -> None:
@@ -136,10 +136,10 @@ TWO_CLAIMS = [
         ),
     ],
 )
-def test_allocate(
+def test_impute(
     payment: str, designated: int | None, expected: list[tuple[int, str, str]], overpayment: str
 ) -> None:
-    result = allocate(D(payment), TWO_CLAIMS, designated_claim_id=designated)
+    result = impute(D(payment), TWO_CLAIMS, designated_claim_id=designated)
     assert split(result) == expected
     assert result.overpayment == D(overpayment)
     assert result.allocated + result.overpayment == D(payment)
@@ -147,7 +147,7 @@ def test_allocate(
 
 def test_same_due_date_lower_claim_id_first() -> None:
     items = [item(9, C.PRINCIPAL, "50.00"), item(4, C.PRINCIPAL, "50.00")]
-    assert split(allocate(D("60.00"), items)) == [
+    assert split(impute(D("60.00"), items)) == [
         (4, "principal", "50.00"),
         (9, "principal", "10.00"),
     ]
@@ -156,28 +156,28 @@ def test_same_due_date_lower_claim_id_first() -> None:
 def test_oldest_due_date_wins_over_lower_claim_id() -> None:
     # legal.md section 6 policy (old Civil Code art. 1256): oldest claim first.
     items = [item(1, C.PRINCIPAL, "50.00", NEW), item(8, C.PRINCIPAL, "50.00", OLD)]
-    assert split(allocate(D("60.00"), items)) == [
+    assert split(impute(D("60.00"), items)) == [
         (8, "principal", "50.00"),
         (1, "principal", "10.00"),
     ]
 
 
 def test_no_open_items_is_all_overpayment() -> None:
-    result = allocate(D("12.34"), [])
-    assert result == AllocationResult(allocations=(), overpayment=D("12.34"))
+    result = impute(D("12.34"), [])
+    assert result == Imputation(shares=(), overpayment=D("12.34"))
     assert result.allocated == D("0.00")
 
 
 def test_amounts_come_back_with_two_places() -> None:
-    result = allocate(D("5"), [item(1, C.PRINCIPAL, "3")])
-    assert result.allocations == (Allocation(claim_id=1, component=C.PRINCIPAL, amount=D("3.00")),)
-    assert str(result.allocations[0].amount) == "3.00"
+    result = impute(D("5"), [item(1, C.PRINCIPAL, "3")])
+    assert result.shares == (Share(claim_id=1, component=C.PRINCIPAL, amount=D("3.00")),)
+    assert str(result.shares[0].amount) == "3.00"
     assert str(result.overpayment) == "2.00"
 
 
 def test_exact_payment_leaves_no_overpayment_and_no_zero_rows() -> None:
     items = [item(1, C.INTEREST, "1.00"), item(1, C.PRINCIPAL, "9.00"), item(2, C.PRINCIPAL, "5")]
-    result = allocate(D("10.00"), items)
+    result = impute(D("10.00"), items)
     assert split(result) == [(1, "interest", "1.00"), (1, "principal", "9.00")]
     assert result.overpayment == D("0.00")
 
@@ -197,7 +197,7 @@ def test_exact_payment_leaves_no_overpayment_and_no_zero_rows() -> None:
 )
 def test_invalid_payment(payment: object, error: type[Exception]) -> None:
     with pytest.raises(error):
-        allocate(payment, [item(1, C.PRINCIPAL, "10.00")])  # type: ignore[arg-type]
+        impute(payment, [item(1, C.PRINCIPAL, "10.00")])  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -211,17 +211,17 @@ def test_invalid_payment(payment: object, error: type[Exception]) -> None:
 def test_invalid_open_item_amount(amount: Decimal) -> None:
     bad = OpenItem(claim_id=3, component=C.INDEMNITY, amount=amount, due_date=OLD)
     with pytest.raises(ValueError, match=r"open amount of claim 3 \(indemnity\)"):
-        allocate(D("1.00"), [bad])
+        impute(D("1.00"), [bad])
 
 
 def test_float_open_item_amount_is_a_type_error() -> None:
     bad = OpenItem(claim_id=3, component=C.INDEMNITY, amount=1.5, due_date=OLD)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        allocate(D("1.00"), [bad])
+        impute(D("1.00"), [bad])
 
 
 def test_whole_numbers_of_cents_with_trailing_zeros_are_accepted() -> None:
-    result = allocate(D("1.500"), [item(1, C.PRINCIPAL, "1.0000")])
+    result = impute(D("1.500"), [item(1, C.PRINCIPAL, "1.0000")])
     assert split(result) == [(1, "principal", "1.00")]
     assert result.overpayment == D("0.50")
 
@@ -251,11 +251,11 @@ PROPERTY = settings(max_examples=40, deadline=None)
 def test_money_is_conserved(
     payment: Decimal, items: list[OpenItem], designated: int | None
 ) -> None:
-    result = allocate(payment, items, designated_claim_id=designated)
-    assert sum(a.amount for a in result.allocations) + result.overpayment == payment
+    result = impute(payment, items, designated_claim_id=designated)
+    assert sum(a.amount for a in result.shares) + result.overpayment == payment
     assert result.overpayment >= 0
-    assert all(a.amount > 0 for a in result.allocations)
-    assert all(a.amount.as_tuple().exponent == -2 for a in result.allocations)
+    assert all(a.amount > 0 for a in result.shares)
+    assert all(a.amount.as_tuple().exponent == -2 for a in result.shares)
 
 
 @PROPERTY
@@ -263,12 +263,10 @@ def test_money_is_conserved(
 def test_no_allocation_exceeds_what_is_open(
     payment: Decimal, items: list[OpenItem], designated: int | None
 ) -> None:
-    result = allocate(payment, items, designated_claim_id=designated)
-    for claim_id, component in {(a.claim_id, a.component) for a in result.allocations}:
+    result = impute(payment, items, designated_claim_id=designated)
+    for claim_id, component in {(a.claim_id, a.component) for a in result.shares}:
         given_ = sum(
-            a.amount
-            for a in result.allocations
-            if (a.claim_id, a.component) == (claim_id, component)
+            a.amount for a in result.shares if (a.claim_id, a.component) == (claim_id, component)
         )
         open_ = sum(i.amount for i in items if (i.claim_id, i.component) == (claim_id, component))
         assert given_ <= open_
@@ -280,13 +278,13 @@ def test_no_later_tier_is_paid_while_an_earlier_one_is_open(
     payment: Decimal, items: list[OpenItem]
 ) -> None:
     # Old Civil Code art. 1254: not principal before interest, not principal before the costs.
-    result = allocate(payment, items)
+    result = impute(payment, items)
     for tier in (0, 1):
         open_in_tier = sum((i.amount for i in items if TIER[i.component] == tier), Decimal(0))
         paid_in_tier = sum(
-            (a.amount for a in result.allocations if TIER[a.component] == tier), Decimal(0)
+            (a.amount for a in result.shares if TIER[a.component] == tier), Decimal(0)
         )
-        later_paid = any(TIER[a.component] > tier for a in result.allocations)
+        later_paid = any(TIER[a.component] > tier for a in result.shares)
         if later_paid:
             assert paid_in_tier == open_in_tier
 
@@ -296,7 +294,7 @@ def test_no_later_tier_is_paid_while_an_earlier_one_is_open(
 def test_overpayment_only_when_everything_is_paid(
     payment: Decimal, items: list[OpenItem], designated: int | None
 ) -> None:
-    result = allocate(payment, items, designated_claim_id=designated)
+    result = impute(payment, items, designated_claim_id=designated)
     total_open = sum((i.amount for i in items), Decimal(0))
     if result.overpayment > 0:
         assert result.allocated == total_open
@@ -310,11 +308,11 @@ def test_designated_claim_is_paid_in_full_before_any_other(
     payment: Decimal, items: list[OpenItem], designated: int
 ) -> None:
     # Old Civil Code art. 1253: the debtor's designation wins.
-    result = allocate(payment, items, designated_claim_id=designated)
-    others_paid = any(a.claim_id != designated for a in result.allocations)
+    result = impute(payment, items, designated_claim_id=designated)
+    others_paid = any(a.claim_id != designated for a in result.shares)
     if others_paid:
         designated_open = sum((i.amount for i in items if i.claim_id == designated), Decimal(0))
         designated_paid = sum(
-            (a.amount for a in result.allocations if a.claim_id == designated), Decimal(0)
+            (a.amount for a in result.shares if a.claim_id == designated), Decimal(0)
         )
         assert designated_paid == designated_open

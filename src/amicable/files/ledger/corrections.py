@@ -1,0 +1,185 @@
+"""Corrections: a charge reduced or written off, and the money it leaves overpaid applied again.
+
+A reduction (a dispute upheld in part, a gesture) or a write-off (a dispute upheld, a withdrawn
+claim) is a new entry, never a change to an old one. When the debtor had already paid part of
+what is taken off, that part is released from the latest payments first and imputed again over
+what is still open (old Civil Code art. 1253 to 1256), as of the day it was paid; what nothing
+needs stays a credit, to refund. Cancelling principal also takes back the interest and the
+indemnity that were booked on the cancelled part (``docs/legal.md``, section 3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+
+from amicable.domain.imputation import Component, impute
+from amicable.domain.interest import RateTable
+from amicable.files.ledger.books import (
+    CHARGE_COMPONENTS,
+    Book,
+    EntryKey,
+    file_terms,
+    load_paid_by,
+    read_books,
+)
+from amicable.files.ledger.charges import correct_after_cancellation
+from amicable.files.ledger.locks import LedgerError, lock_file
+from amicable.files.ledger.writes import LedgerWrites, new_entry
+from amicable.files.models import Claim, EntryKind, EntrySource, LedgerEntry
+from amicable.files.rates import rate_table
+from amicable.files.timeline import EventKind
+
+__all__ = ["reduce_charge", "release_overpaid", "write_off_claims"]
+
+
+def release_overpaid(book: Book, writes: LedgerWrites, *, on: date, rates: RateTable) -> None:
+    """Apply again what the payments paid beyond what a component now holds (a reduction, or
+    interest recalculated after a payment dated earlier): released from the latest payments
+    first, then imputed over what is open as of each payment's day."""
+    for claim in book.claims:
+        for component in CHARGE_COMPONENTS:
+            overpaid = book.paid[claim.pk][component] - book.charged[claim.pk][component]
+            if overpaid > 0:
+                _release_and_reapply(
+                    book, writes, claim.pk, component, overpaid, on=on, rates=rates
+                )
+
+
+def _release_and_reapply(
+    book: Book,
+    writes: LedgerWrites,
+    claim_id: int,
+    component: Component,
+    amount: Decimal,
+    *,
+    on: date,
+    rates: RateTable,
+) -> None:
+    paid_by = load_paid_by(book)
+    remaining = amount
+    releases: list[tuple[EntryKey, Decimal]] = []
+    for entry, total in sorted(paid_by[(claim_id, component)].items(), reverse=True):
+        take = min(remaining, total)
+        if take <= 0:
+            continue
+        paid_on = book.entry_days.get(entry, on)
+        writes.allocate(book, entry, claim_id, component, -take, on=on, effective=paid_on)
+        releases.append((entry, take))
+        remaining -= take
+        if remaining == 0:
+            break
+    for entry, available in releases:
+        paid_on = book.entry_days.get(entry, on)
+        items = book.open_items(interest_through=paid_on - timedelta(days=1), rates=rates)
+        if not items:
+            return
+        for share in impute(available, items).shares:
+            writes.allocate(
+                book, entry, share.claim_id, share.component, share.amount, on=on, effective=paid_on
+            )
+
+
+@transaction.atomic
+def write_off_claims(
+    *, claims: Sequence[Claim], on: date, actor: str, reason: str
+) -> list[LedgerEntry]:
+    """Write off everything the claims carry (a dispute upheld in full, a withdrawn claim):
+    each component still held, in one go; what the debtor had paid on them becomes a credit."""
+    if not claims:
+        return []
+    file = lock_file(claims[0].file_id)
+    book = read_books([file_terms(file)])[file.pk]
+    writes = LedgerWrites()
+    wanted = {claim.pk for claim in claims}
+    for terms in book.claims:
+        if terms.pk not in wanted:
+            continue
+        for component in CHARGE_COMPONENTS:
+            held = book.charged[terms.pk][component]
+            if held <= 0:
+                continue
+            writes.add_entry(
+                book,
+                new_entry(
+                    file_id=file.pk,
+                    claim_id=terms.pk,
+                    kind=EntryKind.WRITE_OFF,
+                    component=component,
+                    amount=-held,
+                    value_date=on,
+                    source=EntrySource.AGENT,
+                    actor=actor,
+                    note=reason[:300],
+                ),
+            )
+            writes.event(
+                file.pk,
+                EventKind.CHARGE_REDUCED,
+                actor=actor,
+                message=reason,
+                data={
+                    "claim": terms.creditor_reference,
+                    "component": component.value,
+                    "amount": str(held),
+                },
+            )
+    release_overpaid(book, writes, on=on, rates=rate_table())
+    return writes.flush()
+
+
+@transaction.atomic
+def reduce_charge(
+    *,
+    claim: Claim,
+    component: Component,
+    amount: Decimal,
+    on: date,
+    actor: str,
+    reason: str,
+    kind: str = EntryKind.REDUCTION,
+) -> LedgerEntry:
+    """Reduce (or write off) a charged component, e.g. a dispute settled in the debtor's favour.
+
+    Principal cancelled was never due: the interest and the indemnity booked on it are taken
+    back too. If the debtor had already paid part of what is taken off, that part is applied
+    again to what remains open; anything left is a credit to refund.
+    """
+    if kind not in (EntryKind.REDUCTION, EntryKind.WRITE_OFF):
+        raise LedgerError(f"{kind} is not a reduction kind")
+    if amount <= 0:
+        raise LedgerError("A reduction must be a positive amount.")
+    file = lock_file(claim.file_id)
+    book = read_books([file_terms(file)])[file.pk]
+    charged = book.charged[claim.pk][component]
+    if amount > charged:
+        raise LedgerError(f"Cannot reduce {component} by {amount}: only {charged} is charged.")
+    rates = rate_table()
+    writes = LedgerWrites()
+    entry = new_entry(
+        file_id=file.pk,
+        claim_id=claim.pk,
+        kind=kind,
+        component=component,
+        amount=-amount,
+        value_date=on,
+        source=EntrySource.AGENT,
+        actor=actor,
+        note=reason[:300],
+    )
+    writes.add_entry(book, entry)
+    writes.event(
+        file.pk,
+        EventKind.CHARGE_REDUCED,
+        actor=actor,
+        message=reason,
+        data={"claim": claim.creditor_reference, "component": component, "amount": str(amount)},
+    )
+    if Component(component) is Component.PRINCIPAL:
+        correct_after_cancellation(book, writes, on=on, actor=actor, rates=rates)
+    release_overpaid(book, writes, on=on, rates=rates)
+    writes.flush()
+    return entry

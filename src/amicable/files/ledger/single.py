@@ -1,0 +1,217 @@
+"""The ledger on one file: what an agent's action, an intake call or a test asks of it.
+
+Each function locks the file, reads its book, decides and writes with the same code as the
+batch paths (:mod:`.charges`, :mod:`.payments`), and raises
+:class:`~amicable.domain.law.ChargeRefused` when the law forbids what was asked: one file at a
+time, a refusal is an answer to the caller, not a line in a report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+
+from amicable.domain.charges import decide_file_indemnities, decide_reminder_cost
+from amicable.domain.imputation import Component
+from amicable.domain.law import Channel, ChargeRefused
+from amicable.files.bulk import insert_rows
+from amicable.files.ledger.books import FileBalance, file_terms, read_books
+from amicable.files.ledger.charges import (
+    bring_interest,
+    charge_indemnities,
+    charge_reminder_cost,
+    refuse_or_raise,
+)
+from amicable.files.ledger.corrections import release_overpaid
+from amicable.files.ledger.locks import LedgerError, lock_file
+from amicable.files.ledger.writes import LedgerWrites, new_entry
+from amicable.files.models import Claim, EntryKind, EntrySource, File, LedgerEntry
+from amicable.files.rates import rate_table
+
+__all__ = [
+    "book_interest",
+    "charge_indemnity",
+    "charge_principals",
+    "charge_reminder_cost_on",
+    "file_balance",
+    "indemnity_allowed",
+    "stop_interest_at",
+]
+
+
+def file_balance(file: File, *, as_of: date, with_accrued_interest: bool = True) -> FileBalance:
+    """What ``file`` owes on ``as_of``: the booked entries of that day and, unless
+    ``with_accrued_interest`` is false, the interest owed to that day and not booked yet."""
+    book = read_books([file_terms(file)], as_of=as_of)[file.pk]
+    return book.balance(as_of=as_of, rates=rate_table() if with_accrued_interest else None)
+
+
+def charge_principals(
+    claims: Sequence[Claim],
+    *,
+    actor: str,
+    value_date: date | None = None,
+    source: str = EntrySource.INTAKE,
+) -> list[LedgerEntry]:
+    """Book the principal of new claims (hand-over), in one insert, on ``value_date`` or else
+    each claim's due date."""
+    entries = [
+        new_entry(
+            file_id=claim.file_id,
+            claim_id=claim.pk,
+            kind=EntryKind.CHARGE,
+            component=Component.PRINCIPAL,
+            amount=claim.principal,
+            value_date=value_date or claim.due_date,
+            source=source,
+            actor=actor,
+            note="principal",
+        )
+        for claim in claims
+    ]
+    insert_rows(LedgerEntry, entries)
+    return entries
+
+
+@transaction.atomic
+def book_interest(
+    *, file: File, through: date, actor: str, source: str = EntrySource.DAILY_RUN
+) -> list[LedgerEntry]:
+    """Bring the file's interest to what it owes through ``through`` (CEL art. XIX.4); raises
+    ``ChargeRefused`` when the file's state or the claim forbids booking it."""
+    locked = lock_file(file.pk)
+    book = read_books([file_terms(locked)])[locked.pk]
+    writes = LedgerWrites()
+    results = bring_interest(
+        book,
+        writes,
+        through=through,
+        on=through,
+        actor=actor,
+        source=source,
+        rates=rate_table(),
+        record_refusals=False,
+        charging_allowed=None if book.accrues_interest else book.charging_allowed,
+    )
+    entries = refuse_or_raise(results)
+    writes.flush()
+    return entries
+
+
+@transaction.atomic
+def stop_interest_at(*, file: File, stops_on: date, actor: str) -> list[LedgerEntry]:
+    """At a collective debt settlement's admissibility, bring the interest to the day before
+    (what is owed up to then is declared to the mediator in full) and take back any booked
+    past it (Judicial Code art. 1675/7: interest stops at admissibility)."""
+    locked = lock_file(file.pk)
+    book = read_books([file_terms(locked)])[locked.pk]
+    book.file.interest_stops_on = stops_on
+    writes = LedgerWrites()
+    rates = rate_table()
+    results = bring_interest(
+        book,
+        writes,
+        through=stops_on - timedelta(days=1),
+        on=stops_on,
+        actor=actor,
+        source=EntrySource.SYSTEM,
+        rates=rates,
+        record_refusals=False,
+        charging_allowed=True,
+    )
+    release_overpaid(book, writes, on=stops_on, rates=rates)
+    writes.flush()
+    return [r.entry for r in results if r.entry is not None]
+
+
+def indemnity_allowed(file: File, *, on: date) -> dict[int, Decimal]:
+    """The indemnity each claim of ``file`` may carry on ``on``, within the file's cap
+    (what a letter announces and the portal explains)."""
+    book = read_books([file_terms(file)])[file.pk]
+    decisions = decide_file_indemnities(
+        [book.indemnity_terms(claim, on=on) for claim in book.claims],
+        on=on,
+        charging_allowed=book.charging_allowed,
+    )
+    return {d.claim_id: d.amount for d in decisions}
+
+
+@transaction.atomic
+def charge_indemnity(
+    *,
+    claim: Claim,
+    on: date,
+    actor: str,
+    source: str = EntrySource.DAILY_RUN,
+    amount: Decimal | None = None,
+) -> LedgerEntry:
+    """Charge the lump-sum indemnity of one claim, once (CEL art. XIX.4): what
+    :func:`~amicable.domain.charges.decide_file_indemnities` allows it on ``on``; an
+    ``amount`` above that is refused, not trimmed."""
+    file = lock_file(claim.file_id)
+    book = read_books([file_terms(file)])[file.pk]
+    if book.indemnity_on[claim.pk] is not None:
+        raise LedgerError(f"The indemnity of claim {claim.creditor_reference} is already charged.")
+    writes = LedgerWrites()
+    results = charge_indemnities(
+        book,
+        writes,
+        on=on,
+        actor=actor,
+        source=source,
+        record_refusals=False,
+        only=claim.pk,
+        amount=amount,
+    )
+    (entry,) = refuse_or_raise(results)
+    writes.flush()
+    return entry
+
+
+@transaction.atomic
+def charge_reminder_cost_on(
+    *,
+    claim: Claim,
+    on: date,
+    postage: Decimal,
+    actor: str,
+    earlier_reminders_this_year: int,
+    channel: Channel = Channel.PAPER,
+    is_first_reminder: bool = False,
+    source: str = EntrySource.DAILY_RUN,
+) -> LedgerEntry:
+    """Charge the cost of a further reminder sent on ``on`` (CEL art. XIX.2: EUR 7.50 plus the
+    postage of a paper letter), as :func:`~amicable.domain.charges.decide_reminder_cost` decides."""
+    file = lock_file(claim.file_id)
+    book = read_books([file_terms(file)])[file.pk]
+    terms = next(c for c in book.claims if c.pk == claim.pk)
+    cost = decide_reminder_cost(
+        channel=channel,
+        postage_in_force=postage,
+        sent_on=on,
+        regular_supply=terms.regular_supply,
+        earlier_reminders_this_year=earlier_reminders_this_year,
+        first_chargeable_day=terms.first_chargeable_day,
+        charging_allowed=book.charging_allowed,
+        has_clause=terms.reminder_cost_clause,
+        is_first_reminder=is_first_reminder,
+    )
+    if cost.refusal is not None:
+        raise ChargeRefused(cost.refusal)
+    writes = LedgerWrites()
+    result = charge_reminder_cost(
+        book,
+        writes,
+        claim=terms,
+        cost=cost,
+        sent_on=on,
+        actor=actor,
+        source=source,
+        record_refusals=False,
+    )
+    writes.flush()
+    assert result.entry is not None
+    return result.entry

@@ -1,0 +1,107 @@
+"""What the ledger writes, gathered in memory and written in one insert per table.
+
+The single path (an agent's action on one file) and the batch path (a bank statement, a
+daily-run batch) write through the same :class:`LedgerWrites`: entries, then the allocations that
+point to them, then the events, each table in one statement (a PostgreSQL ``COPY`` through
+``files.bulk``). Nothing else writes the ledger and allocation tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from amicable.domain.imputation import Component
+from amicable.files.bulk import copy_rows, insert_rows
+from amicable.files.ledger.books import Book, EntryKey
+from amicable.files.models import Allocation, LedgerEntry
+from amicable.files.timeline import EventKind, EventRow, record_events
+
+__all__ = ["LedgerWrites", "new_entry"]
+
+_ENTRY_FIELDS = [f.attname for f in LedgerEntry._meta.concrete_fields]
+_ENTRY_DEFAULTS = {f.attname: f.get_default() for f in LedgerEntry._meta.concrete_fields}
+
+
+def new_entry(**values: Any) -> LedgerEntry:
+    """An unsaved entry (values by attribute name), built from positional arguments: Django
+    builds those three times faster than keywords, which counts for the 150,000 entries of a
+    bank statement."""
+    return LedgerEntry(*[values.get(name, _ENTRY_DEFAULTS[name]) for name in _ENTRY_FIELDS])
+
+
+@dataclass(slots=True)
+class LedgerWrites:
+    """Entries, allocations and events to write, in order; :meth:`flush` writes them."""
+
+    entries: list[LedgerEntry] = field(default_factory=list)
+    allocations: list[tuple[EntryKey, int, int, Component, Decimal, date]] = field(
+        default_factory=list
+    )
+    events: list[EventRow] = field(default_factory=list)
+
+    def add_entry(self, book: Book, entry: LedgerEntry) -> EntryKey:
+        """Add ``entry`` to the writes and to ``book``."""
+        book.add_entry(
+            entry.kind,
+            entry.component,
+            entry.claim_id,
+            entry.amount,
+            period_end=entry.period_end,
+            value_date=entry.value_date,
+        )
+        self.entries.append(entry)
+        return (1, len(self.entries) - 1)
+
+    def allocate(
+        self,
+        book: Book,
+        entry: EntryKey,
+        claim_id: int,
+        component: Component,
+        amount: Decimal,
+        *,
+        on: date,
+        effective: date,
+    ) -> None:
+        """Allocate ``amount`` of a payment entry to a claim's component, on ``on`` (the value
+        date of the split), its principal counting for interest from ``effective``."""
+        book.add_allocation(claim_id, component, amount, effective=effective, entry=entry)
+        self.allocations.append((entry, book.file.pk, claim_id, component, amount, on))
+
+    def event(
+        self,
+        file_id: int,
+        kind: EventKind,
+        *,
+        actor: str,
+        message: str = "",
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        self.events.append(EventRow(file_id, kind, actor, message, data or {}))
+
+    def flush(self) -> list[LedgerEntry]:
+        """Write everything gathered; the entries get their keys. Returns the entries."""
+        insert_rows(LedgerEntry, self.entries)
+        copy_rows(
+            Allocation,
+            ("entry_id", "file_id", "claim_id", "component", "amount", "value_date"),
+            (
+                (self._pk(entry), file_id, claim_id, component, amount, on)
+                for entry, file_id, claim_id, component, amount, on in self.allocations
+            ),
+        )
+        record_events(self.events)
+        written = self.entries
+        self.entries, self.allocations, self.events = [], [], []
+        return written
+
+    def _pk(self, entry: EntryKey) -> int:
+        saved, number = entry
+        if saved == 0:
+            return number
+        pk = self.entries[number].pk
+        assert pk is not None  # insert_rows gave every entry its key
+        return pk
