@@ -12,7 +12,7 @@ from django.test import Client
 from amicable.files import ledger
 from amicable.files.models import Event
 from amicable.files.services import issue_access_code
-from amicable.portal.statement import statement_letter_data
+from amicable.letters.statement import statement_of_account
 from tests.factories import make_file
 from tests.letters.reading import pdf_text
 from tests.portal.conftest import Cast, sign_in
@@ -64,16 +64,18 @@ def test_statement_lines_add_up_to_the_outstanding_balance(db: None) -> None:
         source="statement",
         source_reference="mv-1",
     )
-    data = statement_letter_data(file, today=TODAY)
+    data = statement_of_account(file, on=TODAY)
     balance = ledger.file_balance(file, as_of=TODAY)
     reference = claim.creditor_reference
     # Interest 2025-03-20..2025-04-09 on 200.00 at 8 % = 0.92 (booked with the payment), then
-    # 2025-04-10..2025-05-02 on 125.92 = 23 days x 8 % / 365 = 0.6347 -> 0.63.
+    # 2025-04-10..2025-05-02 on 125.92: 0.9205 + 125.92 x 8 % x 23 / 365 = 0.9205 + 0.6347
+    # = 1.5552 -> 1.55. The template prints each component's name before the label, which
+    # only adds what the name does not say (no "Lump-sum indemnity - Lump-sum indemnity").
     assert [(i.component, i.label, i.amount) for i in data.items] == [
-        ("principal", f"Facture {reference}", Decimal("200.00")),
-        ("indemnity", "Indemnité forfaitaire", Decimal("25.00")),
-        ("interest", "Intérêts de retard", Decimal("1.55")),
-        ("payment", "Paiement reçu le 10/04/2025", Decimal("-100.00")),
+        ("principal", f"facture {reference}", Decimal("200.00")),
+        ("interest", "", Decimal("1.55")),
+        ("indemnity", "", Decimal("25.00")),
+        ("payment", "paiement reçu le 10\u00a0avril\u00a02025", Decimal("-100.00")),
     ]
     assert data.total == balance.outstanding == Decimal("126.55")
     assert data.payment is not None

@@ -10,12 +10,13 @@ Amounts, per kind:
 
 - first reminder: the principal still due only; no damages or costs may appear on it, only
   the damages that *will* be added if it stays unpaid (CEL art. XIX.2);
-- statement of account: everything charged, then the payments received (legal.md section 6);
+- statement of account: everything charged, then each payment received for what it paid off
+  (docs/legal.md section 6); the portal's dated statement is this letter;
 - every other kind: what is still due, per component (the itemised description of
   CEL art. XIX.7 §2), interest accrued to the letter date included;
 - a follow-up reminder whose strategy step charges its cost shows that cost (at most EUR 7.50
-  plus the postage, CEL art. XIX.2) when the law lets the daily run charge it: the very same
-  rules, so the debtor is asked exactly what the ledger will hold.
+  plus the postage of a letter sent by post, CEL art. XIX.2) when the law lets the daily run
+  charge it: the very same function, so the debtor is asked exactly what the ledger will hold.
 
 Reads only: nothing here writes.
 """
@@ -28,6 +29,8 @@ from decimal import Decimal
 
 from babel import Locale
 from django.conf import settings
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 
 from amicable.domain import law
 from amicable.domain.errors import DomainError
@@ -39,14 +42,16 @@ from amicable.domain.mentions import (
     AmountItem,
     LetterKind,
 )
-from amicable.domain.money import ZERO, format_eur
+from amicable.domain.money import CENT, ZERO, format_eur
 from amicable.domain.references import ogm_format
-from amicable.files.ledger import FileBalance, file_balance
-from amicable.files.models import Claim, Creditor, Debtor, File
+from amicable.files.ledger import FileBalance, file_balance, indemnity_allowed
+from amicable.files.models import Allocation, Claim, Creditor, Debtor, File
 from amicable.files.rates import rate_table
 from amicable.letters import data as letter
 from amicable.letters.data import LANGUAGES, Language
-from amicable.workflow.models import LetterRequest, LetterStatus, StepKind
+from amicable.letters.formatting import format_date
+from amicable.workflow.models import LetterRequest
+from amicable.workflow.reminders import follow_up_cost
 from amicable.workflow.selectors import get_postage_table
 
 __all__ = [
@@ -81,6 +86,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "this_reminder": "le présent rappel",
         "this_reminder_basis": "7,50 € et frais postaux de {postage} (art. XIX.2 CEL).",
         "payments": "total des paiements imputés",
+        "payment_on": "paiement reçu le {date}",
     },
     "nl": {
         "invoice": "factuur {reference}",
@@ -91,6 +97,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "this_reminder": "deze herinnering",
         "this_reminder_basis": "€ 7,50 en portkosten van {postage} (art. XIX.2 WER).",
         "payments": "totaal van de toegerekende betalingen",
+        "payment_on": "betaling ontvangen op {date}",
     },
     "de": {
         "invoice": "Rechnung {reference}",
@@ -101,6 +108,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "this_reminder": "diese Erinnerung",
         "this_reminder_basis": "7,50 € und Porto von {postage} (Art. XIX.2 WGB).",
         "payments": "Summe der verrechneten Zahlungen",
+        "payment_on": "Zahlung erhalten am {date}",
     },
     "en": {
         "invoice": "invoice {reference}",
@@ -111,6 +119,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "this_reminder": "this reminder",
         "this_reminder_basis": "€7.50 and postage of {postage} (art. XIX.2 CEL).",
         "payments": "total of the payments applied",
+        "payment_on": "payment received on {date}",
     },
 }
 
@@ -243,9 +252,11 @@ def _outstanding_items(
 
 
 def _statement_items(
-    balance: FileBalance, claims: dict[int, Claim], labels: dict[str, str]
+    file: File, balance: FileBalance, claims: dict[int, Claim], language: Language
 ) -> list[AmountItem]:
-    """Everything charged, then what the payments paid off: they add up to what is due."""
+    """Everything charged, then each payment received for what it paid off: they add up to
+    what is due on the statement's day."""
+    labels = _LABELS[language]
     items = [
         AmountItem(
             "principal",
@@ -273,16 +284,41 @@ def _statement_items(
     ):
         if amount != ZERO:
             items.append(AmountItem(component.value, "", amount, labels[basis]))
-    if balance.allocated != ZERO:
-        items.append(AmountItem("payment", labels["payments"], -balance.allocated))
+    for paid_on, amount in _payments_applied(file, as_of=balance.as_of):
+        items.append(
+            AmountItem(
+                "payment",
+                labels["payment_on"].format(date=format_date(paid_on, language)),
+                -amount,
+            )
+        )
     return items
 
 
-def _future_damages(claims: list[Claim], *, on: date) -> letter.FutureDamages:
+def _payments_applied(file: File, *, as_of: date) -> list[tuple[date, Decimal]]:
+    """What each payment received paid off, by the payment's value date (a returned payment
+    cancels its own), as the ledger's allocations hold it."""
+    rows = (
+        Allocation.objects.filter(file=file, value_date__lte=as_of)
+        .annotate(paid_on=Coalesce("entry__reverses__value_date", "entry__value_date"))
+        .order_by()
+        .values("paid_on")
+        .annotate(total=Sum("amount"))
+        .values_list("paid_on", "total")
+    )
+    # SQLite sums decimals as floats: back to exact cents.
+    return sorted(
+        (paid_on, total.quantize(CENT)) for paid_on, total in rows if total.quantize(CENT) != ZERO
+    )
+
+
+def _future_damages(file: File, claims: list[Claim], *, on: date) -> letter.FutureDamages:
     """What the first reminder announces if it stays unpaid (CEL art. XIX.2): the indemnity the
-    intake checks allowed (within the cap of art. XIX.4) and the highest yearly rate in force
-    on the letter date, never above the legal maximum of that day."""
-    indemnity = sum((c.allowed_indemnity for c in claims), ZERO)
+    ledger would charge on these claims (within the cap of art. XIX.4 on the file's balance)
+    and the highest yearly rate in force on the letter date, never above the legal maximum of
+    that day."""
+    allowed = indemnity_allowed(file, on=on)
+    indemnity = sum((allowed.get(c.pk, ZERO) for c in claims), ZERO)
     rates: list[Decimal] = []
     table = rate_table()
     for claim in claims:
@@ -303,67 +339,31 @@ def _future_damages(claims: list[Claim], *, on: date) -> letter.FutureDamages:
 def _follow_up_cost(
     file: File, request: LetterRequest | None, *, on: date, channel: str, language: Language
 ) -> AmountItem | None:
-    """The cost of this follow-up reminder, as the daily run will charge it after sending.
-
-    The same rules as ``amicable.workflow.planning`` (CEL art. XIX.2): the step must charge
-    it, the reminder must not be one of the free ones, the oldest claim's contract must provide
-    it, charging must be allowed in the file's state, and the amount is EUR 7.50 plus the
-    postage of a paper letter on the sending day.
-    """
+    """The cost of this follow-up reminder, exactly as the daily run will charge it once sent:
+    :func:`amicable.workflow.reminders.follow_up_cost`, with the same facts (CEL art. XIX.2)."""
     if request is None or not request.charges_cost:
         return None
     claims = list(file.claims.order_by("due_date", "id"))
     if not claims:
         return None
-    postage = get_postage_table().on(on) if channel == law.Channel.PAPER else ZERO
-    cap = law.max_reminder_cost(postage)
-    refusal = law.reminder_refusal(
-        is_first_reminder=False,
-        regular_supply=any(c.regular_supply for c in claims),
-        earlier_reminders_this_year=_reminders_before(file, claims, request, on=on),
-    ) or law.refusal_for(
-        kind=law.ChargeKind.REMINDER_COST,
-        amount=cap,
-        on=on,
-        first_chargeable_day=claims[0].first_chargeable_day,
+    cost = follow_up_cost(
+        claims=claims,
+        letters=list(file.letter_requests.all()),
+        this=(on, request.pk),
+        channel=channel,
+        postage=get_postage_table(),
         charging_allowed=rules_for(file.file_state).charging,
-        has_clause=claims[0].reminder_cost_clause,
-        cap=cap,
     )
-    if refusal is not None:
+    if cost.refusal is not None:
         return None
     labels = _LABELS[language]
     return AmountItem(
         "reminder_cost",
         labels["this_reminder"],
-        cap,
-        labels["this_reminder_basis"].format(postage=format_eur(postage, language)),
+        cost.amount,
+        labels["this_reminder_basis"].format(postage=format_eur(cost.postage, language)),
         charged_by_this_letter=True,
     )
-
-
-def _reminders_before(file: File, claims: list[Claim], request: LetterRequest, *, on: date) -> int:
-    """Reminders of the file sent earlier in the year of ``on``, counted as the daily run
-    counts them: the first reminders' sending days, and the follow-ups produced before."""
-    firsts = {
-        c.first_reminder_sent_on
-        for c in claims
-        if c.first_reminder_sent_on is not None
-        and c.first_reminder_sent_on.year == on.year
-        and c.first_reminder_sent_on <= on
-    }
-    follow_ups = (
-        LetterRequest.objects.filter(
-            file=file,
-            kind=StepKind.FOLLOW_UP_REMINDER,
-            status=LetterStatus.PRODUCED,
-            produced_on__year=on.year,
-            produced_on__lte=on,
-        )
-        .exclude(pk=request.pk)
-        .count()
-    )
-    return len(firsts) + follow_ups
 
 
 def build_letter_data(
@@ -414,7 +414,7 @@ def build_letter_data(
         ]
         shown_claims = concerned
     elif kind is LetterKind.STATEMENT_OF_ACCOUNT:
-        items = _statement_items(balance, by_id, labels)
+        items = _statement_items(file, balance, by_id, language)
         shown_claims = claims
     else:
         items = _outstanding_items(balance, by_id, labels)
@@ -462,7 +462,7 @@ def build_letter_data(
         instalments=details.instalments,
         proof=details.proof,
         dispute=details.dispute,
-        future_damages=_future_damages(shown_claims, on=on)
+        future_damages=_future_damages(file, shown_claims, on=on)
         if kind is LetterKind.FIRST_REMINDER
         else None,
         grace_period_end=period.last_day if kind is LetterKind.FIRST_REMINDER else None,

@@ -28,6 +28,7 @@ from amicable.domain.references import ogm_format
 from amicable.files.ledger import file_balance
 from amicable.files.models import DocumentKind
 from amicable.letters.rendering import LetterRefused
+from amicable.letters.statement import statement_of_account_pdf
 from amicable.plans import rules as plan_rules
 from amicable.plans import selectors as plan_selectors
 from amicable.plans import services as plan_services
@@ -56,7 +57,6 @@ from amicable.portal.selectors import (
     paid_only_the_principal,
     signed_in_debtor_id,
 )
-from amicable.portal.statement import statement_pdf
 
 SESSION_LANGUAGE = "portal_language"
 logger = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ def statement(request: HttpRequest, reference: str) -> HttpResponse:
     file = access_file_for_debtor(request, reference)
     today = timezone.localdate()
     try:
-        pdf = statement_pdf(file, today=today)
+        pdf = statement_of_account_pdf(file, on=today)
     except LetterRefused as refused:
         # A statement whose figures break a rule is never produced; staff must look at it.
         logger.error("Statement of %s refused: %s", file.reference, refused.errors)

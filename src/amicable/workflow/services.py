@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from amicable.domain.money import ZERO
@@ -85,18 +86,22 @@ def run_daily(
     dry_run: bool = False,
     progress_stream: Stream | None = None,
     describe: Callable[[str], None] | None = None,
+    only: Sequence[int] | None = None,
 ) -> RunResult:
     """Run the day's steps on every open file (see ``amicable.workflow.planning``).
 
     ``dry_run`` decides everything and writes nothing (each batch's transaction is rolled
     back); ``describe`` receives one line per action. Progress goes to ``progress_stream``
-    (standard error by default).
+    (standard error by default). ``only`` restricts the run to these files (an agent running
+    one file's steps now, say): they go in batches of their ids, through the same code.
     """
     if batch_size < 1:
         raise ValueError(f"The batch size must be 1 or more, not {batch_size}.")
     started = time.monotonic()
     context = build_context(run_date)
     scan = scan_filter(run_date)
+    if only is not None:
+        scan &= Q(pk__in=list(only))
     total = File.objects.filter(scan).count()
     result = RunResult(run_date=run_date, dry_run=dry_run, files_total=total)
     amounts: defaultdict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -139,7 +144,18 @@ def run_daily(
     try:
         missed: list[int] = []
         last_id = 0
-        while True:
+        while only is not None:
+            ids = list(
+                File.objects.filter(scan, pk__gt=last_id)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch_size]
+            )
+            if not ids:
+                break
+            done = one_batch(Batch(ids=tuple(ids)), ids)
+            last_id = ids[-1]
+            missed.extend(i for i in ids if i not in done)
+        while only is None:
             ids = list(
                 File.objects.filter(scan, pk__gt=last_id)
                 .order_by("pk")

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from amicable.files.models import File
 from amicable.workflow.services import DEFAULT_BATCH_SIZE, RunResult, run_daily
 
 
@@ -37,6 +38,13 @@ class Command(BaseCommand):
             help="print what the run would do, one line per action, and write nothing",
         )
         parser.add_argument(
+            "--file",
+            action="append",
+            default=None,
+            metavar="REFERENCE",
+            help="run only this file's steps (repeatable), e.g. AM00000042",
+        )
+        parser.add_argument(
             "--batch-size",
             type=int,
             default=DEFAULT_BATCH_SIZE,
@@ -53,12 +61,23 @@ class Command(BaseCommand):
         describe = None
         if (dry_run and verbosity > 0) or verbosity > 1:
             describe = self.stdout.write
+        only = None
+        if options["file"]:
+            references = set(options["file"])
+            found = dict(
+                File.objects.filter(reference__in=references).values_list("reference", "pk")
+            )
+            unknown = sorted(references - set(found))
+            if unknown:
+                raise CommandError(f"No file {', '.join(unknown)}.")
+            only = sorted(found.values())
         result = run_daily(
             run_date=run_date,
             batch_size=batch_size,
             dry_run=dry_run,
             progress_stream=self.stderr if verbosity > 0 else _Silent(),
             describe=describe,
+            only=only,
         )
         if verbosity > 0:
             self.stdout.write(summary(result))

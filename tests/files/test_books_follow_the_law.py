@@ -1,0 +1,188 @@
+"""The books follow the law to the cent where copies of a rule used to disagree.
+
+Each case was found by simulating files end to end; each test gives its exact figures, worked
+out by hand in the comments (simple interest, actual days / 365, truncated to the cent once:
+docs/legal.md section 2).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from amicable.domain.imputation import Component
+from amicable.domain.lifecycle import FileState
+from amicable.domain.mentions import LetterKind
+from amicable.files import ledger
+from amicable.files.lifecycle import change_file_state
+from amicable.files.models import EntryKind, LedgerEntry
+from amicable.letters.assembly import build_letter_data
+from amicable.letters.checks import letter_errors
+from tests.factories import claim_input, make_file
+from tests.files.test_ledger import assert_invariants
+
+pytestmark = pytest.mark.django_db
+
+D = Decimal
+
+
+def interest_entries(file_id: int) -> list[tuple[str, Decimal]]:
+    return list(
+        LedgerEntry.objects.filter(file_id=file_id, component=Component.INTEREST)
+        .order_by("id")
+        .values_list("kind", "amount")
+    )
+
+
+def interest_held(file_id: int) -> Decimal:
+    return sum((amount for _kind, amount in interest_entries(file_id)), D("0.00"))
+
+
+def test_a_payment_during_a_dispute_lowers_the_interest_of_the_days_after_it_only_xix4() -> None:
+    """Each day bears interest on what was due that day, even while a dispute holds the file."""
+    file = make_file()  # 200.00 at 8 %, chargeable from 20 March 2025
+    ledger.book_interest(file=file, through=date(2025, 3, 31), actor="run")  # 12 days: 0.52
+    change_file_state(file=file, new_state=FileState.DISPUTED, actor="debtor")
+    ledger.post_payment(
+        file=file,
+        amount=D("100.00"),
+        value_date=date(2025, 4, 15),
+        actor="bank",
+        source="statement",
+        source_reference="during-dispute",
+    )
+    # While disputed nothing is charged: the payment pays the 0.52 booked, then 99.48 of
+    # principal, which is left at 100.52 from 15 April.
+    assert interest_entries(file.pk) == [(EntryKind.CHARGE, D("0.52"))]
+    change_file_state(file=file, new_state=FileState.FORMAL_NOTICE, actor="agent")
+
+    ledger.book_interest(file=file, through=date(2025, 5, 30), actor="run")
+
+    # 20 March to 14 April on 200.00: 200 x 8 % x 26 / 365 = 1.1397;
+    # 15 April to 30 May on 100.52: 100.52 x 8 % x 46 / 365 = 1.0135; 2.1532 -> 2.15.
+    # (Counted on the principal left at booking time for the whole window, it was 1.84.)
+    assert interest_held(file.pk) == D("2.15")
+    assert_invariants(file)
+
+
+def test_a_returned_payment_brings_back_the_interest_it_had_taken_xix4() -> None:
+    """Returned money was never paid: the days its recalculation took back are owed again."""
+    file = make_file()
+    ledger.book_interest(file=file, through=date(2025, 4, 30), actor="run")  # 42 days: 1.84
+    posting = ledger.post_payment(
+        file=file,
+        amount=D("100.00"),
+        value_date=date(2025, 4, 1),
+        actor="bank",
+        source="statement",
+        source_reference="back-dated",
+    )
+    # Owed to 30 April with 99.48 paid on 1 April: 0.5260 + 100.52 x 8 % x 30 / 365 = 1.1870
+    # -> 1.18, so 0.66 is recalculated away.
+    assert interest_held(file.pk) == D("1.18")
+
+    ledger.reverse_payment(entry=posting.entry, on=date(2025, 5, 10), actor="bank", reason="R01")
+
+    # Back to 200.00 from 20 March: 1.84 owed again, the 0.66 booked once more.
+    assert interest_entries(file.pk) == [
+        (EntryKind.CHARGE, D("1.84")),
+        (EntryKind.RECALCULATION, D("-0.66")),
+        (EntryKind.RECALCULATION, D("0.66")),
+    ]
+    balance = ledger.file_balance(file, as_of=date(2025, 5, 10), with_accrued_interest=False)
+    assert balance.principal == D("200.00")
+    assert balance.interest == D("1.84")
+    assert_invariants(file)
+
+
+def test_a_dispute_upheld_in_part_takes_back_what_was_booked_on_the_cancelled_part() -> None:
+    """On any part of a claim that a dispute cancels, no interest or indemnity is ever due
+    (docs/legal.md section 3): both are counted again on the principal left."""
+    file = make_file(
+        claims=[
+            claim_input(principal=D("1000.00"), indemnity_percent=D("5"), indemnity_minimum=None)
+        ]
+    )
+    claim = file.claims.get()
+    # 5 % of 1,000.00 = 50.00, within the cap of 90.00 (CEL art. XIX.4).
+    ledger.charge_indemnity(claim=claim, on=date(2025, 4, 1), actor="run")
+    # 20 March to 30 April on 1,000.00: 1000 x 8 % x 42 / 365 = 9.2054 -> 9.20.
+    ledger.book_interest(file=file, through=date(2025, 4, 30), actor="run")
+
+    ledger.reduce_charge(
+        claim=claim,
+        component=Component.PRINCIPAL,
+        amount=D("400.00"),
+        on=date(2025, 5, 5),
+        actor="agent",
+        reason="dispute partly upheld: 400.00 was never delivered",
+    )
+
+    balance = ledger.file_balance(file, as_of=date(2025, 5, 5), with_accrued_interest=False)
+    # The indemnity is decided again on 600.00: 5 % = 30.00 (cap 70.00), not 50.00 kept.
+    assert balance.indemnity == D("30.00")
+    # The interest on 600.00 only: 600 x 8 % x 42 / 365 = 5.5232 -> 5.52, not 9.20 kept.
+    assert balance.interest == D("5.52")
+    assert balance.principal == D("600.00")
+    recalculated = LedgerEntry.objects.filter(file=file, kind=EntryKind.RECALCULATION)
+    assert sorted((e.component, e.amount) for e in recalculated) == [
+        (Component.INDEMNITY, D("-20.00")),
+        (Component.INTEREST, D("-3.68")),
+    ]
+    assert_invariants(file)
+
+
+def test_interest_booked_past_a_collective_settlements_admissibility_is_reversed() -> None:
+    """Interest stops at admissibility (Judicial Code art. 1675/7): what was booked past it
+    goes back at once, and what is owed up to the day before is booked for the declaration."""
+    booked, unbooked = make_file(), make_file()
+    ledger.book_interest(file=booked, through=date(2025, 4, 30), actor="run")  # 1.84
+
+    for file in (booked, unbooked):
+        ledger.stop_interest_at(file=file, stops_on=date(2025, 4, 16), actor="agent")
+
+    # 20 March to 15 April: 200 x 8 % x 27 / 365 = 1.1835 -> 1.18, for both files.
+    assert interest_entries(booked.pk) == [
+        (EntryKind.CHARGE, D("1.84")),
+        (EntryKind.RECALCULATION, D("-0.66")),
+    ]
+    assert interest_entries(unbooked.pk) == [(EntryKind.CHARGE, D("1.18"))]
+    entry = LedgerEntry.objects.get(file=unbooked, component=Component.INTEREST)
+    assert (entry.period_start, entry.period_end) == (date(2025, 3, 20), date(2025, 4, 15))
+
+
+def test_the_indemnities_of_a_file_never_exceed_the_cap_on_its_balance_xix4() -> None:
+    """Two invoices: 25.00 and 2,000.00 were charged on a balance of 52,679.35 whose cap is
+    2,000.00, and every formal notice was then refused. Decided per file, the second claim
+    gets what the first leaves: 1,975.00, and the notice passes every check."""
+    file = make_file(
+        claims=[
+            claim_input(
+                principal=D("250.00"),
+                due_date=date(2025, 2, 1),
+                indemnity_percent=None,
+                indemnity_minimum=None,
+                indemnity_fixed=D("25.00"),
+            ),
+            claim_input(
+                principal=D("52429.35"),
+                indemnity_percent=None,
+                indemnity_minimum=None,
+                indemnity_fixed=D("2000.00"),
+            ),
+        ]
+    )
+    first, second = file.claims.order_by("due_date")
+    ledger.charge_indemnity(claim=first, on=date(2025, 4, 1), actor="run")
+    ledger.charge_indemnity(claim=second, on=date(2025, 4, 1), actor="run")
+
+    charged = dict(
+        LedgerEntry.objects.filter(file=file, component=Component.INDEMNITY).values_list(
+            "claim_id", "amount"
+        )
+    )
+    assert charged == {first.pk: D("25.00"), second.pk: D("1975.00")}
+    notice = build_letter_data(file=file, kind=LetterKind.FORMAL_NOTICE, on=date(2025, 4, 2))
+    assert letter_errors(notice) == []
