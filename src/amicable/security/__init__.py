@@ -1,0 +1,5 @@
+"""What guards the application as a whole, whatever the page or the command.
+
+- :mod:`~amicable.security.spreadsheets`: cells of the CSV and XLSX files we write, kept from
+  becoming formulas in a spreadsheet (framework-free).
+"""
