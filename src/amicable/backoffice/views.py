@@ -65,6 +65,7 @@ from amicable.plans import selectors as plan_selectors
 from amicable.plans import services as plan_services
 from amicable.plans.models import PaymentPlan, PlanStatus
 from amicable.plans.rules import Breach
+from amicable.security.client import client_address
 
 # The user who gave the right password and still owes the second factor, and since when.
 SESSION_PENDING_USER = "backoffice_pending_user"
@@ -77,12 +78,6 @@ def _eur(amount: Decimal) -> str:
     """An amount written the way of the staff member's language (not the debtor's)."""
     language = (translation.get_language() or "en")[:2]
     return format_eur(amount, language if language in {"fr", "nl", "de", "en"} else "en")
-
-
-def _client_ip(request: HttpRequest) -> str:
-    # Served behind one trusted reverse proxy that sets REMOTE_ADDR; a header the client
-    # controls (X-Forwarded-For) would let an attacker escape the per-address lock-out.
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -121,7 +116,7 @@ def _complete_sign_in(request: HttpRequest, user: User, device: TOTPDevice) -> H
     request.session.pop(SESSION_PENDING_USER, None)
     request.session.pop(SESSION_PENDING_SINCE, None)
     record_event(
-        None, "staff_signed_in", actor=actor_name(user), data={"client_ip": _client_ip(request)}
+        None, "staff_signed_in", actor=actor_name(user), data={"client_ip": client_address(request)}
     )
     return HttpResponseRedirect(target)
 
@@ -140,7 +135,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             result = authentication.check_password(
                 username=form.cleaned_data["username"],
                 password=form.cleaned_data["password"],
-                client_ip=_client_ip(request),
+                client_ip=client_address(request),
                 now=timezone.now(),
             )
             if result.user is not None:
@@ -191,7 +186,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 None,
                 "staff_two_factor_failed",
                 actor=actor_name(user),
-                data={"client_ip": _client_ip(request)},
+                data={"client_ip": client_address(request)},
             )
             error = _(
                 "This code is not correct or has expired. Wait for the next code and try again."

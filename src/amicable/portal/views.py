@@ -57,15 +57,10 @@ from amicable.portal.selectors import (
     signed_in_debtor_id,
 )
 from amicable.portal.statement import statement_pdf
+from amicable.security.client import client_address
 
 SESSION_LANGUAGE = "portal_language"
 logger = logging.getLogger(__name__)
-
-
-def _client_ip(request: HttpRequest) -> str:
-    # The app is served behind one trusted reverse proxy that sets REMOTE_ADDR; a header the
-    # client controls (X-Forwarded-For) would let an attacker escape the per-address lock-out.
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
 def _minutes_until(moment: datetime) -> int:
@@ -81,7 +76,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         result = services.sign_in(
             reference=form.cleaned_data["reference"],
             code=form.cleaned_data["code"],
-            client_ip=_client_ip(request),
+            client_ip=client_address(request),
             now=timezone.now(),
         )
         if result.outcome is services.SignInOutcome.SIGNED_IN and result.file is not None:
@@ -491,7 +486,7 @@ def check(request: HttpRequest) -> HttpResponse:
             reference=form.cleaned_data["reference"],
             iban=form.cleaned_data["iban"],
             structured_communication=form.cleaned_data["structured_communication"],
-            client_ip=_client_ip(request),
+            client_ip=client_address(request),
             now=timezone.now(),
         )
     campaigns = FraudCampaign.objects.filter(is_active=True)
