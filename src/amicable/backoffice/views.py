@@ -57,6 +57,7 @@ from amicable.domain.lifecycle import AgentAction
 from amicable.domain.mentions import LetterKind
 from amicable.domain.money import format_eur
 from amicable.domain.references import ogm_format
+from amicable.files.downloads import serve_document
 from amicable.files.ledger import FileBalance
 from amicable.files.models import File, WorkItem, WorkItemKind
 from amicable.files.timeline import record_event
@@ -543,28 +544,11 @@ def file_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 @staff_view(Perm.VIEW_FILES)
 def document(request: HttpRequest, reference: str, document_id: int) -> FileResponse:
-    """A document of the file, shown in the browser (PDF, PNG and JPEG only, as sniffed)."""
+    """A document of the file: an image shown in a sandbox, anything else (a PDF too) as a
+    download, so that nothing in an upload runs in the agent's session (files.downloads)."""
     file = selectors.access_file_for_staff(reference)
     doc = selectors.access_document_for_staff(file, document_id)
-    inline = doc.content_type in INLINE_TYPES
-    response = FileResponse(
-        doc.content.open("rb"),
-        content_type=doc.content_type if inline else "application/octet-stream",
-        as_attachment=not inline,
-        filename=doc.original_name,
-    )
-    # The upload came from outside: nothing in it may run in the agent's session. Only types
-    # sniffed from the content are shown inline, never sniffed again by the browser (nosniff,
-    # SecurityMiddleware); an image is also sandboxed. A PDF is not: Chromium's viewer does
-    # not open a sandboxed document, and a PDF's scripts run in the viewer, not in the page.
-    if doc.content_type != "application/pdf":
-        response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-#: What a browser shows safely inline; the upload checks sniff these from the content.
-INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg"})
+    return serve_document(doc, images_inline=True)
 
 
 @require_POST

@@ -25,6 +25,7 @@ from amicable.disputes import services as dispute_services
 from amicable.disputes.documents import list_debtor_uploads, list_supporting_documents
 from amicable.domain.epc import epc_payload, epc_qr_svg
 from amicable.domain.references import ogm_format
+from amicable.files.downloads import serve_document
 from amicable.files.ledger import file_balance
 from amicable.files.models import DocumentKind
 from amicable.letters.rendering import LetterRefused
@@ -262,13 +263,7 @@ def document(request: HttpRequest, reference: str, document_id: int) -> HttpResp
     """A supporting document of the debt, or a document the debtor sent, as a download."""
     if (response := _require_sign_in(request)) is not None:
         return response
-    found = access_document_for_debtor(request, reference, document_id)
-    return FileResponse(
-        found.content.open("rb"),
-        as_attachment=True,
-        filename=found.original_name,
-        content_type=found.content_type,
-    )
+    return serve_document(access_document_for_debtor(request, reference, document_id))
 
 
 @require_http_methods(["GET", "POST"])
