@@ -21,7 +21,8 @@ from amicable.backoffice.roles import Role
 from amicable.files.demo import load_demo
 from amicable.files.models import File
 from tests.backoffice.conftest import PASSWORD, make_proof, make_staff
-from tests.backoffice.test_browser import code_from_secret
+from tests.backoffice.test_browser import CHROMIUM_ARGS, code_from_secret
+from tests.portal.test_security import PAGES as FILE_PAGES
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test
 # itself are still synchronous.
@@ -29,13 +30,6 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 POLICY = re.compile(r"content.security.policy", re.IGNORECASE)
 
 
@@ -107,19 +101,9 @@ def test_no_page_of_the_portal_reports_a_policy_violation(
     page.wait_for_url(f"{base}/files/")
     watch.check()
 
-    file_pages = [
-        "",
-        "pay/",
-        "plan/",
-        "payments/",
-        "disagree/",
-        "disagree/returned-item/",
-        "difficulties/",
-        "difficulties/mediation/",
-        "difficulties/settlement/",
-    ]
-    for path in file_pages:
-        watch.visit(f"{base}/files/{login.reference}/{path}")
+    for path in FILE_PAGES:
+        if not path.endswith(".pdf"):
+            watch.visit(f"{base}/files/{login.reference}/{path}")
     # The copy buttons of the payment page are scripted from a static file, and work.
     page.goto(f"{base}/files/{login.reference}/pay/")
     assert page.locator("button.copy[data-copy]").first.is_visible()
