@@ -21,6 +21,8 @@ CLEARED = (
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
     "DJANGO_SETTINGS_MODULE",
+    # Set by the browser tests for Playwright's event loop; never in a deployment.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 
