@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.conf import LazySettings
 from django.test import Client
 
 from tests.security.production import run
@@ -107,3 +108,14 @@ def test_every_page_carries_the_strict_policy(client: Client, path: str) -> None
         "form-action": ["'self'"],
     }
     assert "unsafe-inline" not in policy
+
+
+@pytest.mark.django_db
+def test_plain_http_is_redirected_but_the_health_check_answers(
+    client: Client, settings: LazySettings
+) -> None:
+    settings.SECURE_SSL_REDIRECT = True  # the production default (above)
+    redirected = client.get("/rights/")
+    assert redirected.status_code == 301
+    assert redirected["Location"] == "https://testserver/rights/"
+    assert client.get("/healthz").status_code == 200
