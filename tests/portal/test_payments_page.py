@@ -326,6 +326,12 @@ def test_own_upload_can_be_downloaded_but_not_another_debtors(client: Client, ca
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == MINIMAL_PDF  # type: ignore[attr-defined]
+    # A download, sandboxed should a browser render it: nothing in it runs on our origin.
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'; img-src 'self'"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
     # Their document through my file's address, and through theirs: both not found.
     assert client.get(f"/files/{cast.file.reference}/documents/{theirs.pk}/").status_code == 404
     assert (

@@ -4,7 +4,9 @@ Lock-out policy (the same as the portal's, journeys.md "Getting in"): ``MAX_FAIL
 passwords within ``WINDOW`` lock the user name, and separately the client address, until fewer
 than ``MAX_FAILURES`` remain in the window. Attempts made while locked are refused without
 checking the password and without being counted, so an attacker can neither test passwords
-during the lock nor extend it for ever.
+during the lock nor extend it for ever. Each attempt is counted before its password is checked,
+in one locked step with the decision (:mod:`amicable.security.throttle`): passwords sent in
+parallel get no more checks than that.
 
 The second factor is a TOTP authenticator (RFC 6238, django-otp's ``TOTPDevice``). A staff
 member without one sets it up at the first sign-in, from the QR code or the secret; the device
@@ -32,6 +34,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from amicable.backoffice.models import SignInFailure, SignInScope
 from amicable.backoffice.roles import Role, ensure_roles
 from amicable.files.timeline import EventKind, record_event
+from amicable.security.throttle import claim_attempt, release
 
 __all__ = [
     "MAX_FAILURES",
@@ -69,18 +72,6 @@ class PasswordCheck:
     retry_at: datetime | None = None
 
 
-def _locked_until(scope: SignInScope, key: str, *, now: datetime) -> datetime | None:
-    recent = list(
-        SignInFailure.objects.filter(scope=scope, key=key, at__gt=now - WINDOW)
-        .order_by("-at")
-        .values_list("at", flat=True)[:MAX_FAILURES]
-    )
-    if len(recent) < MAX_FAILURES:
-        return None
-    # The oldest of the last MAX_FAILURES failures leaves the window first.
-    return recent[-1] + WINDOW
-
-
 def _keys(username: str, client_ip: str) -> list[tuple[SignInScope, str]]:
     return [
         (SignInScope.USERNAME, username.strip().lower()[:150]),
@@ -88,24 +79,21 @@ def _keys(username: str, client_ip: str) -> list[tuple[SignInScope, str]]:
     ]
 
 
-@transaction.atomic
 def check_password(*, username: str, password: str, client_ip: str, now: datetime) -> PasswordCheck:
     """The first step of a staff sign-in: the personal password, under the lock-out policy."""
-    keys = _keys(username, client_ip)
-    locks = [until for scope, key in keys if (until := _locked_until(scope, key, now=now))]
-    if locks:
+    claim = claim_attempt(
+        SignInFailure, _keys(username, client_ip), limit=MAX_FAILURES, window=WINDOW, now=now
+    )
+    if claim.refused:
         record_event(
             None,
             EventKind.STAFF_SIGN_IN_LOCKED,
             actor=f"staff:{username[:80]}",
             data={"client_ip": client_ip},
         )
-        return PasswordCheck(outcome=PasswordOutcome.LOCKED, retry_at=max(locks))
+        return PasswordCheck(outcome=PasswordOutcome.LOCKED, retry_at=claim.retry_at)
     user = authenticate(None, username=username, password=password)
     if not isinstance(user, User) or not user.is_active:
-        SignInFailure.objects.bulk_create(
-            SignInFailure(scope=scope, key=key, at=now) for scope, key in keys
-        )
         record_event(
             None,
             EventKind.STAFF_SIGN_IN_FAILED,
@@ -113,6 +101,7 @@ def check_password(*, username: str, password: str, client_ip: str, now: datetim
             data={"client_ip": client_ip},
         )
         return PasswordCheck(outcome=PasswordOutcome.REFUSED)
+    release(claim)
     return PasswordCheck(outcome=PasswordOutcome.ACCEPTED, user=user)
 
 

@@ -57,6 +57,7 @@ from amicable.domain.lifecycle import AgentAction
 from amicable.domain.mentions import LetterKind
 from amicable.domain.money import format_eur
 from amicable.domain.references import ogm_format
+from amicable.files.downloads import serve_document
 from amicable.files.ledger import FileBalance
 from amicable.files.models import File, WorkItem, WorkItemKind
 from amicable.files.timeline import EventKind, record_event
@@ -65,6 +66,7 @@ from amicable.plans import selectors as plan_selectors
 from amicable.plans import services as plan_services
 from amicable.plans.models import PaymentPlan, PlanStatus
 from amicable.plans.rules import Breach
+from amicable.security.client import client_address
 
 # The user who gave the right password and still owes the second factor, and since when.
 SESSION_PENDING_USER = "backoffice_pending_user"
@@ -77,12 +79,6 @@ def _eur(amount: Decimal) -> str:
     """An amount written the way of the staff member's language (not the debtor's)."""
     language = (translation.get_language() or "en")[:2]
     return format_eur(amount, language if language in {"fr", "nl", "de", "en"} else "en")
-
-
-def _client_ip(request: HttpRequest) -> str:
-    # Served behind one trusted reverse proxy that sets REMOTE_ADDR; a header the client
-    # controls (X-Forwarded-For) would let an attacker escape the per-address lock-out.
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -124,7 +120,7 @@ def _complete_sign_in(request: HttpRequest, user: User, device: TOTPDevice) -> H
         None,
         EventKind.STAFF_SIGNED_IN,
         actor=actor_name(user),
-        data={"client_ip": _client_ip(request)},
+        data={"client_ip": client_address(request)},
     )
     return HttpResponseRedirect(target)
 
@@ -143,7 +139,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             result = authentication.check_password(
                 username=form.cleaned_data["username"],
                 password=form.cleaned_data["password"],
-                client_ip=_client_ip(request),
+                client_ip=client_address(request),
                 now=timezone.now(),
             )
             if result.user is not None:
@@ -194,7 +190,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 None,
                 EventKind.STAFF_TWO_FACTOR_FAILED,
                 actor=actor_name(user),
-                data={"client_ip": _client_ip(request)},
+                data={"client_ip": client_address(request)},
             )
             error = _(
                 "This code is not correct or has expired. Wait for the next code and try again."
@@ -551,28 +547,11 @@ def file_detail(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 @staff_view(Perm.VIEW_FILES)
 def document(request: HttpRequest, reference: str, document_id: int) -> FileResponse:
-    """A document of the file, shown in the browser (PDF, PNG and JPEG only, as sniffed)."""
+    """A document of the file: an image shown in a sandbox, anything else (a PDF too) as a
+    download, so that nothing in an upload runs in the agent's session (files.downloads)."""
     file = selectors.access_file_for_staff(reference)
     doc = selectors.access_document_for_staff(file, document_id)
-    inline = doc.content_type in INLINE_TYPES
-    response = FileResponse(
-        doc.content.open("rb"),
-        content_type=doc.content_type if inline else "application/octet-stream",
-        as_attachment=not inline,
-        filename=doc.original_name,
-    )
-    # The upload came from outside: nothing in it may run in the agent's session. Only types
-    # sniffed from the content are shown inline, never sniffed again by the browser (nosniff,
-    # SecurityMiddleware); an image is also sandboxed. A PDF is not: Chromium's viewer does
-    # not open a sandboxed document, and a PDF's scripts run in the viewer, not in the page.
-    if doc.content_type != "application/pdf":
-        response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-#: What a browser shows safely inline; the upload checks sniff these from the content.
-INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg"})
+    return serve_document(doc, images_inline=True)
 
 
 @require_POST

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from amicable.config.env import env_bool, env_int, env_list, env_str
@@ -23,6 +24,14 @@ if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# How many reverse proxies in front of the application append to X-Forwarded-For (README,
+# "Behind a reverse proxy"); 0: the header is never trusted (amicable.security.client).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise RuntimeError("TRUSTED_PROXY_COUNT must be 0 or more.")
+# Our proxy says whether the client came over TLS; with no trusted proxy the header is the
+# client's own and is never believed.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_COUNT else None
 
 INSTALLED_APPS = [
     # django.contrib.admin, its site behind the back office's sign-in (config/admin_site.py).
@@ -37,6 +46,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "csp",
     "amicable.files",
     "amicable.intake",
     "amicable.payments",
@@ -46,10 +56,12 @@ INSTALLED_APPS = [
     "amicable.disputes",
     "amicable.backoffice",
     "amicable.workflow",
+    "amicable.security",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -130,10 +142,39 @@ STORAGES = {
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# HTTPS when DEBUG is off (README, "Security headers"): plain HTTP is redirected, browsers are
+# told to use HTTPS only for a year (HSTS), cookies travel over TLS only. The health check
+# answers on plain HTTP too, for a load balancer that probes the port directly.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+
+# Content-Security-Policy on every response (django-csp): scripts, styles, images and fonts
+# come from our own origin only, never inline (the templates keep theirs in static files), no
+# plug-ins, no framing, forms post to us only. A view that serves an uploaded document sets a
+# stricter policy of its own (sandbox), which the middleware keeps.
+# The creditor API's documentation (/api/v1/docs) is under the same policy: django-ninja's
+# offline Swagger page (served when "ninja" is in INSTALLED_APPS) loads its scripts and styles
+# from static files and shows without a single refusal; its CDN page (served otherwise) is
+# refused. Should a docs page ever need an inline script, give that one view a narrow policy
+# of its own (csp.decorators.csp_update), never loosen the whole site's.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -138,10 +138,19 @@ class DemoResult:
     api_token: str
     creditor: str
     logins: tuple[DemoLogin, ...]
+    #: The staff account's password when this run set it; None when an earlier one stands.
+    staff_password: str | None = None
 
 
-def load_demo(*, today: date, debtors: int = 300) -> DemoResult:
-    """Create the demo data once (idempotent) and return fresh credentials to print."""
+def load_demo(
+    *, today: date, debtors: int = 300, staff_password: str = STAFF_PASSWORD
+) -> DemoResult:
+    """Create the demo data once (idempotent) and return fresh credentials to print.
+
+    ``staff_password`` is the superuser's password when the account is created. Any other
+    password than the known demo one (a production installation) also replaces the demo one
+    on an existing account, so that no installation keeps a password everyone knows.
+    """
     rng = random.Random(SEED)
     created = 0
     with transaction.atomic():
@@ -149,7 +158,7 @@ def load_demo(*, today: date, debtors: int = 300) -> DemoResult:
             Creditor.objects.get_or_create(reference=c["reference"], defaults=c)[0]
             for c in CREDITORS
         ]
-        _staff_user()
+        password_set = _staff_user(staff_password)
         if not File.objects.filter(creditor__in=creditors).exists():
             created = _create_demo_files(rng, creditors, today=today, debtors=debtors)
     from amicable.intake.models import ApiToken
@@ -164,15 +173,25 @@ def load_demo(*, today: date, debtors: int = 300) -> DemoResult:
         api_token=token.secret,
         creditor=creditor.reference,
         logins=tuple(_showcase_logins()),
+        staff_password=staff_password if password_set else None,
     )
 
 
-def _staff_user() -> None:
+def _staff_user(password: str) -> bool:
+    """The demo superuser with ``password``; True when this call set the password."""
     user_model = get_user_model()
-    if not user_model.objects.filter(username=STAFF_USERNAME).exists():
+    user = user_model.objects.filter(username=STAFF_USERNAME).first()
+    if user is None:
         user_model.objects.create_superuser(
-            username=STAFF_USERNAME, email="admin@amicable.example", password=STAFF_PASSWORD
+            username=STAFF_USERNAME, email="admin@amicable.example", password=password
         )
+        return True
+    if not user.check_password(STAFF_PASSWORD):
+        return False  # someone chose a password of their own: it stands
+    if password != STAFF_PASSWORD:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    return True
 
 
 def _create_demo_files(

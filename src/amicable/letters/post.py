@@ -36,6 +36,7 @@ from amicable.domain.mentions import LetterKind
 from amicable.letters.models import LetterChannel, PostBatch, SentLetter
 from amicable.letters.refusals import record_letter_not_sent
 from amicable.letters.services import letter_channel, produce_letter, reprint_letter
+from amicable.security.spreadsheets import safe_row
 from amicable.workflow.letter_queue import record_letters_produced
 from amicable.workflow.models import LetterRequest, LetterStatus
 from amicable.workflow.selectors import list_letters_due
@@ -152,16 +153,20 @@ def _post_batch(*, run_date: date, actor: str) -> PostBatch | None:
     for position, letter in enumerate(letters, start=1):
         pdf = reprint_letter(letter)  # the archived bytes, checked against their sha256
         writer.append(io.BytesIO(pdf))
+        # The address comes from the creditor: it may not become a formula in the printer's
+        # spreadsheet (amicable.security.spreadsheets).
         rows.writerow(
-            (
-                position,
-                first_page,
-                letter.pages,
-                letter.file.reference,
-                letter.kind,
-                letter.language,
-                letter.sha256,
-                " / ".join(letter.address.splitlines()),
+            safe_row(
+                (
+                    position,
+                    first_page,
+                    letter.pages,
+                    letter.file.reference,
+                    letter.kind,
+                    letter.language,
+                    letter.sha256,
+                    " / ".join(letter.address.splitlines()),
+                )
             )
         )
         first_page += letter.pages

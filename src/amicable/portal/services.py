@@ -6,6 +6,8 @@ online guessing is stopped by counting failures per file number and per client a
 ``MAX_FAILURES`` failures within ``WINDOW`` lock that key until fewer than ``MAX_FAILURES``
 remain in the window (at most ``WINDOW`` after the last counted failure); attempts made while
 locked are refused without being counted, so a lock cannot be extended for ever by an attacker.
+Each attempt is counted before its code is checked, in one locked step with the decision
+(:mod:`amicable.security.throttle`): guesses sent in parallel get no more checks than that.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from amicable.files.numbers import normalize_file_reference
 from amicable.files.timeline import EventKind, record_event
 from amicable.files.uploads import CheckedUpload
 from amicable.portal.models import PhishingReport, ThrottledAttempt, ThrottleScope
+from amicable.security.throttle import claim_attempt, locked_until, release
 
 MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)
@@ -36,23 +39,6 @@ MAX_CHECKS = 10
 #: A phishing report is looked at within two working days (agency policy).
 PHISHING_REVIEW_WORKING_DAYS = 2
 ACTOR = "portal"
-
-
-def locked_until(*, scope: ThrottleScope, key: str, limit: int, now: datetime) -> datetime | None:
-    """When ``key`` may try again, or None when it is not locked."""
-    recent = list(
-        ThrottledAttempt.objects.filter(scope=scope, key=key, at__gt=now - WINDOW)
-        .order_by("-at")
-        .values_list("at", flat=True)[:limit]
-    )
-    if len(recent) < limit:
-        return None
-    # The oldest of the last ``limit`` attempts leaves the window first.
-    return recent[-1] + WINDOW
-
-
-def count_attempt(*, scope: ThrottleScope, key: str, now: datetime) -> None:
-    ThrottledAttempt.objects.create(scope=scope, key=key[:64], at=now)
 
 
 class SignInOutcome(StrEnum):
@@ -75,16 +61,16 @@ def sign_in(*, reference: str, code: str, client_ip: str, now: datetime) -> Sign
     counted and refused exactly like a wrong code.
     """
     normalized = normalize_file_reference(reference)[:64]
-    retry_file = locked_until(
-        scope=ThrottleScope.SIGN_IN_FILE, key=normalized, limit=MAX_FAILURES, now=now
+    claim = claim_attempt(
+        ThrottledAttempt,
+        [(ThrottleScope.SIGN_IN_FILE, normalized), (ThrottleScope.SIGN_IN_IP, client_ip[:64])],
+        limit=MAX_FAILURES,
+        window=WINDOW,
+        now=now,
     )
-    retry_ip = locked_until(
-        scope=ThrottleScope.SIGN_IN_IP, key=client_ip, limit=MAX_FAILURES, now=now
-    )
+    if claim.refused:
+        return SignInResult(outcome=SignInOutcome.LOCKED, retry_at=claim.retry_at)
     file = File.objects.filter(reference=normalized).select_related("debtor").first()
-    if retry_file or retry_ip:
-        retry_at = max(t for t in (retry_file, retry_ip) if t is not None)
-        return SignInResult(outcome=SignInOutcome.LOCKED, retry_at=retry_at)
     if file is None:
         # Spend the same work as a real check, so timing does not tell the number exists.
         hash_access_code(reference=normalized, code=code)
@@ -94,16 +80,19 @@ def sign_in(*, reference: str, code: str, client_ip: str, now: datetime) -> Sign
             reference=file.reference, code=code, stored_hash=file.access_code_hash
         )
     if matches and file is not None:
+        release(claim)
         record_event(file, EventKind.PORTAL_SIGN_IN, actor=ACTOR, data={"ip": client_ip})
         return SignInResult(outcome=SignInOutcome.SIGNED_IN, file=file)
-    with transaction.atomic():
-        count_attempt(scope=ThrottleScope.SIGN_IN_FILE, key=normalized, now=now)
-        count_attempt(scope=ThrottleScope.SIGN_IN_IP, key=client_ip, now=now)
-    retry_file = locked_until(
-        scope=ThrottleScope.SIGN_IN_FILE, key=normalized, limit=MAX_FAILURES, now=now
-    )
     if file is not None:
         record_event(file, EventKind.PORTAL_SIGN_IN_FAILED, actor=ACTOR, data={"ip": client_ip})
+        retry_file = locked_until(
+            ThrottledAttempt,
+            scope=ThrottleScope.SIGN_IN_FILE,
+            key=normalized,
+            limit=MAX_FAILURES,
+            window=WINDOW,
+            now=now,
+        )
         if retry_file is not None:
             record_event(
                 file,
@@ -135,9 +124,15 @@ def check_authenticity(
     same file; nothing else about the file is revealed. An IBAN that is not ours is reported
     apart: it is the clearest warning sign of a fraudulent message.
     """
-    if locked_until(scope=ThrottleScope.CHECK_IP, key=client_ip, limit=MAX_CHECKS, now=now):
+    claim = claim_attempt(
+        ThrottledAttempt,
+        [(ThrottleScope.CHECK_IP, client_ip[:64])],
+        limit=MAX_CHECKS,
+        window=WINDOW,
+        now=now,
+    )
+    if claim.refused:
         return CheckOutcome.LOCKED
-    count_attempt(scope=ThrottleScope.CHECK_IP, key=client_ip, now=now)
     if _compact(iban) != _compact(settings.AMICABLE_AGENCY["iban"]):
         return CheckOutcome.WRONG_IBAN
     digits = "".join(ch for ch in structured_communication if ch.isdigit())

@@ -25,6 +25,7 @@ from amicable.disputes import services as dispute_services
 from amicable.disputes.documents import list_debtor_uploads, list_supporting_documents
 from amicable.domain.epc import epc_payload, epc_qr_svg
 from amicable.domain.references import ogm_format
+from amicable.files.downloads import serve_document
 from amicable.files.ledger import file_balance
 from amicable.files.models import DocumentKind
 from amicable.letters.rendering import LetterRefused
@@ -57,15 +58,10 @@ from amicable.portal.selectors import (
     paid_only_the_principal,
     signed_in_debtor_id,
 )
+from amicable.security.client import client_address
 
 SESSION_LANGUAGE = "portal_language"
 logger = logging.getLogger(__name__)
-
-
-def _client_ip(request: HttpRequest) -> str:
-    # The app is served behind one trusted reverse proxy that sets REMOTE_ADDR; a header the
-    # client controls (X-Forwarded-For) would let an attacker escape the per-address lock-out.
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
 def _minutes_until(moment: datetime) -> int:
@@ -81,7 +77,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         result = services.sign_in(
             reference=form.cleaned_data["reference"],
             code=form.cleaned_data["code"],
-            client_ip=_client_ip(request),
+            client_ip=client_address(request),
             now=timezone.now(),
         )
         if result.outcome is services.SignInOutcome.SIGNED_IN and result.file is not None:
@@ -267,13 +263,7 @@ def document(request: HttpRequest, reference: str, document_id: int) -> HttpResp
     """A supporting document of the debt, or a document the debtor sent, as a download."""
     if (response := _require_sign_in(request)) is not None:
         return response
-    found = access_document_for_debtor(request, reference, document_id)
-    return FileResponse(
-        found.content.open("rb"),
-        as_attachment=True,
-        filename=found.original_name,
-        content_type=found.content_type,
-    )
+    return serve_document(access_document_for_debtor(request, reference, document_id))
 
 
 @require_http_methods(["GET", "POST"])
@@ -491,7 +481,7 @@ def check(request: HttpRequest) -> HttpResponse:
             reference=form.cleaned_data["reference"],
             iban=form.cleaned_data["iban"],
             structured_communication=form.cleaned_data["structured_communication"],
-            client_ip=_client_ip(request),
+            client_ip=client_address(request),
             now=timezone.now(),
         )
     campaigns = FraudCampaign.objects.filter(is_active=True)

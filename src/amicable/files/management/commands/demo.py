@@ -1,13 +1,27 @@
-"""amicable demo: load the demo data (once) and print where to go and how to sign in."""
+"""amicable demo: load the demo data (once) and print where to go and how to sign in.
+
+With DEBUG off the installation is taken for a production one: the command refuses unless
+``--allow-production`` is given, and then the superuser gets a random password, printed once,
+never the demo's well-known one.
+"""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from amicable.files.demo import STAFF_PASSWORD, STAFF_USERNAME, load_demo
+
+REFUSED_IN_PRODUCTION = (
+    "DEBUG is off: this looks like a production installation. The demo data adds fictitious "
+    f"creditors, debtors and a superuser {STAFF_USERNAME!r}. Run 'amicable demo "
+    "--allow-production' to load it anyway; the superuser then gets a random password, "
+    "printed once."
+)
 
 
 class Command(BaseCommand):
@@ -16,14 +30,35 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--debtors", type=int, default=300, help="number of demo debtors")
         parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="load the demo data even with DEBUG off (a random superuser password)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = load_demo(today=timezone.localdate(), debtors=options["debtors"])
+        production = not settings.DEBUG
+        if production and not options["allow_production"]:
+            raise CommandError(REFUSED_IN_PRODUCTION)
+        result = load_demo(
+            today=timezone.localdate(),
+            debtors=options["debtors"],
+            staff_password=secrets.token_urlsafe(18) if production else STAFF_PASSWORD,
+        )
         base = options["base_url"].rstrip("/")
         if result.created_files:
             self.stdout.write(f"Demo data: {result.created_files} files created.")
         else:
             self.stdout.write("Demo data already loaded.")
+        if result.staff_password is None:
+            staff = f"user {STAFF_USERNAME!r}, with the password it already has;"
+        elif production:
+            staff = (
+                f"user {STAFF_USERNAME!r}, password {result.staff_password!r}"
+                " (shown only now: keep it safe);"
+            )
+        else:
+            staff = f"user {STAFF_USERNAME!r}, password {result.staff_password!r};"
         lines = [
             "",
             "=" * 72,
@@ -39,7 +74,7 @@ class Command(BaseCommand):
             )
         lines += [
             f"  Back office       {base}/backoffice/",
-            f"                    user {STAFF_USERNAME!r}, password {STAFF_PASSWORD!r};",
+            f"                    {staff}",
             "                    at the first sign-in, add the QR code shown to an",
             "                    authenticator app (TOTP) and type the code it gives",
             f"  Administration    {base}/admin/",
