@@ -244,6 +244,8 @@ def load(database_url: str, files: int) -> int:
                 "closed_reason",
                 "created_at",
                 "updated_at",
+                "state_since",
+                "state_before_hold",
             ],
         )
         claim_rows = loader(
@@ -299,7 +301,7 @@ def load(database_url: str, files: int) -> int:
         events = loader(
             cursor,
             Event,
-            ["file", "kind", "at", "actor", "message", "data", "visible_to_debtor"],
+            ["file", "kind", "at", "actor", "message", "data"],
         )
         letters = loader(
             cursor,
@@ -450,8 +452,10 @@ def load(database_url: str, files: int) -> int:
                 "",
                 CREATED_AT,
                 CREATED_AT,
+                datetime(2025, 6, 2, 9, 0, tzinfo=UTC) if suspended_until else CREATED_AT,
+                "in_collection" if suspended_until else "",
             )
-            events.add(i, "file_created", CREATED_AT, "bench", "", {"state": state}, False)
+            events.add(i, "file_created", CREATED_AT, "bench", "", {"state": state})
             if suspended_until:
                 events.add(
                     i,
@@ -460,7 +464,6 @@ def load(database_url: str, files: int) -> int:
                     "agent",
                     "",
                     {"from": "in_collection", "to": "suspended"},
-                    True,
                 )
             reminder = FIRST_REMINDER.get(kind, LATER_REMINDER)
             grace = grace_period(*reminder) if reminder else None
