@@ -24,6 +24,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from ninja import File as FileParam
 from ninja import Form, Header, NinjaAPI, Query, Schema, Status, UploadedFile
+from ninja import Path as PathParam
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer
@@ -266,7 +267,15 @@ def _file(request: HttpRequest, reference: str) -> File:
     return access_file_for_creditor(_creditor(request), reference)
 
 
-FileReference = Annotated[str, Field(max_length=40, examples=["AM00000042"])]
+# One example, not a list: OpenAPI 3.1 wants a parameter's "examples" as a map of named examples.
+FileReference = Annotated[
+    str,
+    PathParam(
+        max_length=40,
+        example="AM00000042",
+        description="The agency's file reference, as in the file's `reference`.",
+    ),
+]
 
 
 # --- files ------------------------------------------------------------------------------------
@@ -275,6 +284,7 @@ FileReference = Annotated[str, Field(max_length=40, examples=["AM00000042"])]
 @api.post(
     "/files",
     response={200: FileOut, 201: FileOut, **BODY_ERRORS},
+    operation_id="create_file",
     summary="Hand over a file: one debtor and their claims",
     tags=["files"],
 )
@@ -307,6 +317,7 @@ def create_file(
 @api.post(
     "/files/batch",
     response={200: BatchOut, **BODY_ERRORS},
+    operation_id="create_files_batch",
     summary="Hand over up to 1,000 files in one call",
     tags=["files"],
 )
@@ -431,6 +442,7 @@ def decode_cursor(cursor: str) -> int:
 @api.get(
     "/files",
     response={200: FilePageOut, **ERRORS},
+    operation_id="list_files",
     summary="List your files, oldest first, a page at a time",
     tags=["files"],
 )
@@ -456,6 +468,7 @@ def list_files(request: HttpRequest, filters: Query[FileFilters]) -> FilePageOut
 @api.get(
     "/files/{reference}",
     response={200: FileOut, **ERRORS, 503: ErrorOut},
+    operation_id="get_file",
     summary="A file: state, balance, claims, timeline",
     tags=["files"],
 )
@@ -481,6 +494,7 @@ def get_file(
 @api.post(
     "/files/{reference}/claims",
     response={200: ClaimOut, 201: ClaimOut, **BODY_ERRORS, 409: ErrorOut},
+    operation_id="add_claim",
     summary="Add a claim to a file",
     tags=["claims"],
 )
@@ -507,6 +521,7 @@ DocumentKindIn = Literal["invoice", "contract", "general_terms", "first_reminder
 @api.post(
     "/files/{reference}/documents",
     response={200: DocumentOut, 201: DocumentOut, **ERRORS, 413: ErrorOut},
+    operation_id="upload_document",
     summary="Attach a supporting document (PDF, JPEG or PNG, at most 10 MB)",
     tags=["documents"],
 )
@@ -547,6 +562,7 @@ def upload_document(
 @api.post(
     "/files/{reference}/payments",
     response={200: PaymentOut, 201: PaymentOut, **BODY_ERRORS, 409: ErrorOut, 503: ErrorOut},
+    operation_id="report_payment",
     summary="Report a payment the debtor made to you directly",
     tags=["payments"],
 )
@@ -583,6 +599,7 @@ def report_payment(
 @api.post(
     "/files/{reference}/withdraw",
     response={200: FileOut, **BODY_ERRORS, 409: ErrorOut},
+    operation_id="withdraw_file",
     summary="Withdraw a file (close it)",
     tags=["files"],
 )
