@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # For its static files: the API's documentation page (Swagger UI) works offline.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "django_otp",

@@ -45,6 +45,7 @@ from amicable.files.selectors import (
 from amicable.files.services import ClaimCheck
 from amicable.files.uploads import UploadRejected
 from amicable.intake import presenters, services
+from amicable.intake.docs import OfflineSwagger
 from amicable.intake.models import ApiToken
 from amicable.intake.rules import (
     FieldError,
@@ -124,6 +125,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=CreditorToken(),
     parser=DecimalJSONParser(),
+    docs=OfflineSwagger(),
 )
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
