@@ -20,7 +20,9 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import pydantic
+from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone, translation
 from ninja import File as FileParam
 from ninja import Form, Header, NinjaAPI, Query, Schema, Status, UploadedFile
@@ -207,10 +209,28 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400:
-        # The only 400 ninja raises: a body that is not JSON.
+        # The only 400 ninja raises: a body that is not JSON (multipart is handled above).
         reason = "The request body is not valid JSON (UTF-8, numbers without NaN or Infinity)."
         return _errors(request, 400, [FieldError("body", reason)])
     return _errors(request, exc.status_code, [FieldError(None, exc.message)])
+
+
+@api.exception_handler(MultiPartParserError)
+def _unreadable_form(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    reason = (
+        "The request body is not valid multipart/form-data (the Content-Type must give the "
+        "boundary that separates the parts)."
+    )
+    return _errors(request, 400, [FieldError("body", reason)])
+
+
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def _too_many_parts(
+    request: HttpRequest, exc: TooManyFieldsSent | TooManyFilesSent
+) -> HttpResponse:
+    reason = "The request has more fields or files than any operation of this API reads."
+    return _errors(request, 400, [FieldError("body", reason)])
 
 
 @api.exception_handler(Http404)
@@ -282,10 +302,24 @@ FileReference = Annotated[
 
 # --- files ------------------------------------------------------------------------------------
 
+# OpenAPI links: what a client (or a stateful test) can do next with the file it just created.
+_FILE_REFERENCE = {"reference": "$response.body#/reference"}
+FILE_LINKS = {
+    name: {"operationId": operation, "parameters": _FILE_REFERENCE, "description": description}
+    for name, operation, description in [
+        ("GetFile", "get_file", "Read the file."),
+        ("AddClaim", "add_claim", "Add a claim to the file."),
+        ("UploadDocument", "upload_document", "Attach a document to the file."),
+        ("ReportPayment", "report_payment", "Report a payment on the file."),
+        ("WithdrawFile", "withdraw_file", "Withdraw the file."),
+    ]
+}
+
 
 @api.post(
     "/files",
     response={200: FileOut, 201: FileOut, **BODY_ERRORS},
+    openapi_extra={"responses": {201: {"links": FILE_LINKS}, 200: {"links": FILE_LINKS}}},
     operation_id="create_file",
     summary="Hand over a file: one debtor and their claims",
     tags=["files"],
@@ -522,7 +556,7 @@ DocumentKindIn = Literal["invoice", "contract", "general_terms", "first_reminder
 
 @api.post(
     "/files/{reference}/documents",
-    response={200: DocumentOut, 201: DocumentOut, **ERRORS, 413: ErrorOut},
+    response={200: DocumentOut, 201: DocumentOut, **BODY_ERRORS, 413: ErrorOut},
     operation_id="upload_document",
     summary="Attach a supporting document (PDF, JPEG or PNG, at most 10 MB)",
     tags=["documents"],
