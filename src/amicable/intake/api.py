@@ -20,7 +20,8 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 import pydantic
-from django.core.exceptions import TooManyFieldsSent, TooManyFilesSent
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone, translation
@@ -131,7 +132,7 @@ api = NinjaAPI(
 )
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-BODY_ERRORS: dict[int, Any] = {**ERRORS, 400: ErrorOut}
+BODY_ERRORS: dict[int, Any] = {**ERRORS, 400: ErrorOut, 413: ErrorOut}
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -213,6 +214,18 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         reason = "The request body is not valid JSON (UTF-8, numbers without NaN or Infinity)."
         return _errors(request, 400, [FieldError("body", reason)])
     return _errors(request, exc.status_code, [FieldError(None, exc.message)])
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_large(request: HttpRequest, exc: RequestDataTooBig | None = None) -> HttpResponse:
+    """413: a body over the size limit (amicable.config.request_size refuses it before it is
+    read; Django raises RequestDataTooBig for a form whose fields alone are over it)."""
+    megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    reason = (
+        f"The request body is larger than {megabytes} MB, the most this API accepts: send "
+        "large batches in several calls."
+    )
+    return _errors(request, 413, [FieldError("body", reason)])
 
 
 @api.exception_handler(MultiPartParserError)
@@ -556,7 +569,7 @@ DocumentKindIn = Literal["invoice", "contract", "general_terms", "first_reminder
 
 @api.post(
     "/files/{reference}/documents",
-    response={200: DocumentOut, 201: DocumentOut, **BODY_ERRORS, 413: ErrorOut},
+    response={200: DocumentOut, 201: DocumentOut, **BODY_ERRORS},
     operation_id="upload_document",
     summary="Attach a supporting document (PDF, JPEG or PNG, at most 10 MB)",
     tags=["documents"],
