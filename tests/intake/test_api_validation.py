@@ -425,8 +425,8 @@ def test_a_bad_idempotency_key_is_refused(api: Client) -> None:
 @pytest.mark.parametrize(
     ("path", "status"),
     [
-        pytest.param("/api/v1/files/%00", 404, id="nul_in_reference"),
-        pytest.param("/api/v1/files/AM0000000%00", 404, id="nul_inside_reference"),
+        pytest.param("/api/v1/files/%00", 422, id="nul_in_reference"),
+        pytest.param("/api/v1/files/AM0000000%00", 422, id="nul_inside_reference"),
         pytest.param("/api/v1/files?creditor_reference=%00", 422, id="nul_in_filter"),
         pytest.param("/api/v1/files?cursor=%00", 422, id="nul_in_cursor"),
         pytest.param("/api/v1/files?updated_since=9999-12-31T23:59:59-14:00", 422, id="far_date"),

@@ -4,8 +4,9 @@ Each creditor authenticates with its own bearer token (``amicable.intake.tokens`
 only its own files: another creditor's file answers 404, like a file that does not exist
 (architecture.md, invariant 5). Every error has one shape,
 ``{"errors": [{"field": "debtor.postal_code", "reason": "..."}]}``, and bad input is always a
-4xx, never a server error: the JSON body is parsed with numbers as ``Decimal`` (never float), and
-every text is checked for characters the database would refuse before any query.
+4xx, never a server error: the JSON body is parsed with numbers as ``Decimal`` (never float), a
+NUL character (which the database refuses) is refused wherever it is as the request is read, and
+every text is checked for the other characters we do not store before any query.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone, translation
+from django.utils.datastructures import MultiValueDict
 from ninja import File as FileParam
 from ninja import Form, Header, NinjaAPI, Query, Schema, Status, UploadedFile
 from ninja import Path as PathParam
@@ -75,7 +77,14 @@ from amicable.intake.schemas import (
     WithdrawIn,
 )
 from amicable.intake.tokens import authenticate_token
-from amicable.intake.validation import IdempotencyKey, Reference, clean_text
+from amicable.intake.validation import (
+    IdempotencyKey,
+    Location,
+    Reference,
+    clean_text,
+    nul_locations,
+    refused_character,
+)
 
 # "amc_" and the URL-safe base64 of 32 random bytes (tokens.issue_token).
 _TOKEN = re.compile(r"amc_[A-Za-z0-9_-]{20,100}")
@@ -92,19 +101,45 @@ needs to collect lawfully under Book XIX of the Code of Economic Law.
 * Creating a file is idempotent: the same `creditor_reference` (or `Idempotency-Key` header)
   returns the same file with 200 instead of 201.
 * Every error answers `{"errors": [{"field": ..., "reason": ...}]}`.
+* A NUL character anywhere in a request (path, query, body, form) refuses it: 422, with the
+  field of each.
 """
 
 
-class DecimalJSONParser(Parser):
-    """JSON with every non-integer number read as a ``Decimal`` from its digits.
+class CreditorParser(Parser):
+    """Reads a request as it enters: JSON with exact numbers, and no NUL character anywhere.
 
-    ``NaN`` and ``Infinity`` are not JSON and are refused; so is a number too long to read.
+    Every non-integer JSON number is read as a ``Decimal`` from its digits; ``NaN`` and
+    ``Infinity`` are not JSON and are refused, and so is a number too long to read. A NUL in
+    any string or key of the body, the query or a form is refused before any field is read
+    (``RefusedCharacters``), with the place of each.
     """
 
     def parse_body(self, request: HttpRequest) -> DictStrAny:
-        return json.loads(  # type: ignore[no-any-return]
-            request.body, parse_float=Decimal, parse_constant=_refuse_constant
-        )
+        data = json.loads(request.body, parse_float=Decimal, parse_constant=_refuse_constant)
+        _refuse_nul(data)
+        return data  # type: ignore[no-any-return]
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> DictStrAny:
+        values = super().parse_querydict(data, list_fields, request)
+        _refuse_nul(values)
+        return values
+
+
+class RefusedCharacters(Exception):
+    """NUL characters in a request: answered 422 with the place of each."""
+
+    def __init__(self, locations: Sequence[Location]) -> None:
+        super().__init__(locations)
+        self.locations = list(locations)
+
+
+def _refuse_nul(data: object) -> None:
+    locations = nul_locations(data)
+    if locations:
+        raise RefusedCharacters(locations)
 
 
 def _refuse_constant(name: str) -> Any:
@@ -127,7 +162,7 @@ api = NinjaAPI(
     description=DESCRIPTION,
     urls_namespace="api-v1",
     auth=CreditorToken(),
-    parser=DecimalJSONParser(),
+    parser=CreditorParser(),
     docs=OfflineSwagger(),
 )
 
@@ -207,8 +242,18 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
     return response
 
 
+@api.exception_handler(RefusedCharacters)
+def _refused_characters(request: HttpRequest, exc: RefusedCharacters) -> HttpResponse:
+    reason = refused_character("\x00").message()
+    errors = [FieldError(field_path(loc) or "body", reason) for loc in exc.locations]
+    return _errors(request, 422, first_errors(errors))
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, RefusedCharacters):
+        # ninja reports any failure to read the body as a 400; this one has its fields.
+        return _refused_characters(request, exc.__cause__)
     if exc.status_code == 400:
         # The only 400 ninja raises: a body that is not JSON (multipart is handled above).
         reason = "The request body is not valid JSON (UTF-8, numbers without NaN or Infinity)."
@@ -305,6 +350,7 @@ def _file(request: HttpRequest, reference: str) -> File:
 # One example, not a list: OpenAPI 3.1 wants a parameter's "examples" as a map of named examples.
 FileReference = Annotated[
     str,
+    AfterValidator(clean_text),
     PathParam(
         max_length=40,
         example="AM00000042",
