@@ -282,8 +282,10 @@ def test_several_errors_are_all_reported(api: Client) -> None:
     assert [e["field"] for e in response.json()["errors"]] == [
         "claims[0].due_date",
         "claims[0].principal",
+        "debtor.postal_code",
     ]
-    # Shape errors come first; the rules (postal code of a Belgian address) run on valid shapes.
+    # Shape errors come first, then the rules (postal code of a Belgian address) on the fields
+    # whose shape is right.
 
 
 def test_duplicate_claim_references_in_a_file_are_refused(api: Client) -> None:

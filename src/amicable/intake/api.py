@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import pydantic
 from django.conf import settings
@@ -30,6 +31,7 @@ from django.utils.datastructures import MultiValueDict
 from ninja import File as FileParam
 from ninja import Form, Header, NinjaAPI, Query, Schema, Status, UploadedFile
 from ninja import Path as PathParam
+from ninja.decorators import decorate_view
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer
@@ -56,7 +58,11 @@ from amicable.intake.rules import (
     FieldError,
     check_claim_rules,
     check_file,
+    check_payment,
+    claim_rule_errors,
+    file_rule_errors,
     first_errors,
+    payment_rule_errors,
     to_claim_input,
     to_file_input,
 )
@@ -89,6 +95,7 @@ from amicable.intake.validation import (
 # "amc_" and the URL-safe base64 of 32 random bytes (tokens.issue_token).
 _TOKEN = re.compile(r"amc_[A-Za-z0-9_-]{20,100}")
 _CURSOR = re.compile(r"[A-Za-z0-9_-]{1,40}={0,2}")
+ViewFunction = TypeVar("ViewFunction", bound=Callable[..., Any])
 _UPDATED_SINCE_RANGE = (datetime(2000, 1, 1), datetime(2100, 1, 1))  # noqa: DTZ001 (naive bounds)
 
 DESCRIPTION = """
@@ -218,11 +225,38 @@ def _request_location(loc: Sequence[str | int]) -> list[str | int]:
     return parts[1:] or parts
 
 
+BodyRules = Callable[..., list[FieldError]]
+_BODY_RULES = "amicable_body_rules"
+
+
+def rules_also_on_malformed_body(rules: BodyRules) -> Callable[[ViewFunction], ViewFunction]:
+    """Have a request refused for its format also checked by ``rules`` (on the well-formed
+    parts of its body: ``rules(raw, today=..., rates=...)``), so that one answer gives every
+    error. Ninja validates before the view runs: the handler below reads the mark."""
+
+    def mark(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(run)
+        def marked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            setattr(request, _BODY_RULES, rules)
+            return run(request, *args, **kwargs)
+
+        return marked
+
+    return decorate_view(mark)
+
+
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
         FieldError(field_path(_request_location(e["loc"])), str(e["msg"])) for e in exc.errors
     ]
+    rules: BodyRules | None = getattr(request, _BODY_RULES, None)
+    if rules is not None:
+        try:
+            raw = api.parser.parse_body(request)
+        except (ValueError, RefusedCharacters):  # no body, or not one its rules can read
+            raw = None
+        errors.extend(rules(raw, today=_today(), rates=rate_table()))
     return _errors(request, 422, first_errors(errors))
 
 
@@ -383,6 +417,7 @@ FILE_LINKS = {
     summary="Hand over a file: one debtor and their claims",
     tags=["files"],
 )
+@rules_also_on_malformed_body(file_rule_errors)
 def create_file(
     request: HttpRequest,
     payload: FileIn,
@@ -429,7 +464,9 @@ def create_files_batch(request: HttpRequest, payload: BatchIn) -> BatchOut:
         try:
             item = FileIn.model_validate(raw)
         except pydantic.ValidationError as exc:
-            results[index] = _rejected(index, raw, _pydantic_errors(exc.errors()))
+            errors = _pydantic_errors(exc.errors())
+            errors += file_rule_errors(raw, today=today, rates=rates)
+            results[index] = _rejected(index, raw, errors)
             continue
         checked = check_file(item, today=today, rates=rates)
         errors = list(checked.errors)
@@ -593,6 +630,7 @@ def get_file(
     summary="Add a claim to a file",
     tags=["claims"],
 )
+@rules_also_on_malformed_body(claim_rule_errors)
 def add_claim(request: HttpRequest, reference: FileReference, payload: ClaimIn) -> Status[ClaimOut]:
     """The claim goes through the same checks as at intake. Possible until the formal notice
     is sent, and only if the claim needs no earlier stage than the file's (409 otherwise:
@@ -661,6 +699,7 @@ def upload_document(
     summary="Report a payment the debtor made to you directly",
     tags=["payments"],
 )
+@rules_also_on_malformed_body(payment_rule_errors)
 def report_payment(
     request: HttpRequest, reference: FileReference, payload: PaymentIn
 ) -> Status[PaymentOut]:
@@ -669,8 +708,8 @@ def report_payment(
     already recorded; 409 if that reference was recorded with another amount or date)."""
     file = _file(request, reference)
     today = _today()
-    if payload.value_date > today:
-        raise RequestRefused([FieldError("value_date", "The payment date is in the future.")])
+    if errors := check_payment(payload, today=today):
+        raise RequestRefused(errors)
     recorded = services.record_creditor_payment(
         file=file,
         amount=payload.amount,
