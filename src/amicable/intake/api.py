@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone, translation
 from django.utils.datastructures import MultiValueDict
 from ninja import File as FileParam
@@ -746,3 +747,23 @@ def withdraw(request: HttpRequest, reference: FileReference, payload: WithdrawIn
         file=file, reason=payload.reason, actor=_actor(request), today=today
     )
     return presenters.file_out(closed, as_of=today)
+
+
+# --- URLs -------------------------------------------------------------------------------------
+
+
+def urls_with_trailing_slashes() -> tuple[list[URLPattern | URLResolver], str, str]:
+    """The API's URLs, each also answering with a trailing slash (/files/ as /files).
+
+    Clients and proxies add or drop the slash; a redirect would not do, since many clients do
+    not send a POST's body again after one. The document lists the paths without the slash;
+    the twins have no name, so every reverse() gives that form.
+    """
+    patterns, app_name, namespace = api.urls
+    twins: dict[str, URLPattern] = {}
+    for pattern in patterns:
+        route = str(pattern.pattern)
+        if isinstance(pattern, URLPattern) and route and not route.endswith("/"):
+            # One pattern per operation: paths with several methods share one view.
+            twins.setdefault(route, path(f"{route}/", pattern.callback, pattern.default_args))
+    return [*patterns, *twins.values()], app_name, namespace
