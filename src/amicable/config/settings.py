@@ -12,6 +12,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from amicable.config.env import env_bool, env_int, env_list, env_str
+from amicable.config.logs import logging_config
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("AMICABLE_VAR_DIR", str(Path.cwd() / "var")))
@@ -158,12 +159,10 @@ ACCESS_CODE_PEPPER = env_str("ACCESS_CODE_PEPPER")
 
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# One line per record on standard error; LOG_FORMAT=json for a log collector.
+LOGGING = logging_config(
+    level=env_str("LOG_LEVEL", "INFO"), log_format=env_str("LOG_FORMAT", "text").strip().lower()
+)
 
 # The portal's public address, printed on letters with the debtor's access code.
 AMICABLE_PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000/")
