@@ -8,13 +8,10 @@ violation the browser reports fails the test too.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Route, sync_playwright
-
-from tests.portal.test_browser import CHROMIUM_ARGS
+from playwright.sync_api import Browser, Route
 
 # Playwright's sync API runs an event loop in this thread.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -43,16 +40,6 @@ OPERATIONS = [
     ("POST", "/api/v1/files/{reference}/documents"),
     ("POST", "/api/v1/files/{reference}/payments"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 def test_the_docs_page_works_offline_under_a_strict_policy(
