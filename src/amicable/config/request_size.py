@@ -3,8 +3,9 @@
 A body is refused from its declared length, before anything reads it: at most
 ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (12 MB), unless the view accepts more with
 ``@accepts_files_up_to(...)`` (the upload pages whose forms take larger files). Django applies
-that setting only to the fields of a form, never to its files, and answers a request over it
-with a 400 (a 500 through the API under DEBUG); here every page answers 413:
+that setting to a body, or to a form's fields but not to its files (an upload could be of any
+size), and answers a request over it with a 400 (a 500 through the API under DEBUG); here every
+page answers 413:
 
 - the creditor API in its error shape (``amicable.intake.api.body_too_large``);
 - any other page with a short page in the visitor's language, in the portal's or the back
@@ -56,6 +57,7 @@ def body_too_large(request: HttpRequest) -> HttpResponse:
     match = request.resolver_match
     if match is not None and match.namespace == api.api.urls_namespace:
         return api.body_too_large(request)
+    # Every staff page lives under /backoffice/ (config/urls.py).
     staff = request.path_info.startswith("/backoffice/")
     context = {"base_template": "backoffice/base.html" if staff else "portal/base.html"}
     return render(request, "request_too_large.html", context, status=413)
