@@ -7,7 +7,6 @@ import base64
 import contextlib
 import os
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 from django_otp.oath import totp
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from amicable.backoffice.roles import Role
@@ -43,14 +42,6 @@ from tests.factories import make_creditor, make_file, shown_to_debtor
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # axe-core, kept with the portal's browser tests (tests/portal/axe, with its licence).
 AXE = Path(__file__).resolve().parents[1] / "portal" / "axe" / "axe.min.js"
 AXE_RUN = """async () => {
@@ -72,16 +63,6 @@ MINIMAL_PDF = (
 def _today() -> None:
     """Real time here, not the frozen day of the other tests: the browser and the live server
     share the clock, and the TOTP codes need it."""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 def check_page(page: Page) -> None:

@@ -4,16 +4,15 @@ pages, accessible and within the window, and the switcher turns them into Dutch.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from amicable.backoffice.roles import Role
 from tests.backoffice.conftest import PASSWORD, make_proof, make_staff
-from tests.backoffice.test_browser import CHROMIUM_ARGS, check_page, code_from_secret
+from tests.backoffice.test_browser import check_page, code_from_secret
 from tests.factories import make_creditor, make_file
 
 pytestmark = pytest.mark.browser
@@ -22,16 +21,6 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(autouse=True)
 def _today() -> None:
     """Real time, as in test_browser: the TOTP codes need the clock the browser shares."""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 def test_a_french_speaking_agent_works_in_french_then_switches_to_dutch(

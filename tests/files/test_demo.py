@@ -16,7 +16,8 @@ from amicable.files import ledger
 from amicable.files.access_codes import access_code_matches
 from amicable.files.demo import STAFF_PASSWORD, STAFF_USERNAME, STATE_PLAN, load_demo
 from amicable.files.models import File
-from amicable.intake.tokens import authenticate_token
+from amicable.intake.models import ApiToken
+from amicable.intake.tokens import authenticate_token, revoke_token
 from tests.security.production import run
 
 pytestmark = pytest.mark.django_db
@@ -31,9 +32,12 @@ def test_demo_covers_every_state_and_is_idempotent() -> None:
     second = load_demo(today=date(2026, 5, 20), debtors=36)
     assert second.created_files == 0
     assert File.objects.count() == 36
-    # Fresh credentials each run; the previous API token is revoked.
-    assert authenticate_token(first.api_token) is None
-    assert authenticate_token(second.api_token) is not None
+    # The API token printed by the first run stays valid; no second one is issued.
+    assert first.api_token is not None
+    assert authenticate_token(first.api_token) is not None
+    assert second.api_token is None
+    assert second.api_token_prefix == first.api_token_prefix == first.api_token[:12]
+    assert ApiToken.objects.filter(revoked_at=None).count() == 1
     for login in second.logins:
         file = File.objects.get(reference=login.reference)
         assert access_code_matches(
@@ -102,3 +106,31 @@ def test_amicable_demo_run_with_production_settings_refuses(tmp_path: Path) -> N
     assert "DEBUG is off: this looks like a production installation." in done.stderr
     assert "--allow-production" in done.stderr
     assert done.stdout == ""
+
+
+def test_running_the_demo_again_keeps_the_printed_token_and_says_so() -> None:
+    first, again = StringIO(), StringIO()
+    call_command("demo", debtors=12, stdout=first)
+    printed = re.search(r"amc_[A-Za-z0-9_-]+", first.getvalue())
+    assert printed is not None
+    token = printed.group()
+
+    call_command("demo", debtors=12, stdout=again)
+
+    assert authenticate_token(token) is not None
+    text = again.getvalue()
+    assert token not in text
+    assert f"first run ({token[:12]}...) is still valid" in text
+    assert "amicable create-api-token lumen-energy" in text
+
+
+def test_a_revoked_demo_token_is_replaced_by_the_next_run() -> None:
+    first = load_demo(today=date(2026, 5, 20), debtors=12)
+    assert first.api_token is not None
+    revoke_token(token=ApiToken.objects.get(), actor="test")
+
+    second = load_demo(today=date(2026, 5, 20), debtors=12)
+
+    assert second.api_token is not None
+    assert authenticate_token(second.api_token) is not None
+    assert authenticate_token(first.api_token) is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -130,3 +131,44 @@ def test_a_document_without_a_file_is_refused(api: Client, reference: str) -> No
 
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": "file", "reason": "Field required"}]
+
+
+@pytest.mark.parametrize(
+    "debug", [pytest.param(False, id="production"), pytest.param(True, id="debug")]
+)
+def test_a_multipart_body_without_boundary_is_400(
+    api: Client, reference: str, settings: Any, debug: bool
+) -> None:
+    settings.DEBUG = debug
+
+    response = api.post(
+        f"/api/v1/files/{reference}/documents", b"--x\r\n", content_type="multipart/form-data"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": [
+            {
+                "field": "body",
+                "reason": "The request body is not valid multipart/form-data (the Content-Type "
+                "must give the boundary that separates the parts).",
+            }
+        ]
+    }
+    assert Document.objects.count() == 0
+
+
+def test_a_form_with_too_many_fields_is_400(api: Client, reference: str) -> None:
+    # Django reads at most DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) fields of a form.
+    fields = {f"extra{n}": "x" for n in range(1000)}
+
+    response = _upload(api, reference, PDF, **fields)
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "field": "body",
+            "reason": "The request has more fields or files than any operation of this API reads.",
+        }
+    ]
+    assert Document.objects.count() == 0

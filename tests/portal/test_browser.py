@@ -10,7 +10,6 @@ violation of impact "serious" or "critical" is allowed, and nothing overflows si
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from amicable.disputes.models import Declaration, Dispute
 from amicable.domain.lifecycle import FileState
@@ -33,14 +32,6 @@ from tests.portal.uploads import MINIMAL_PDF
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AXE = Path(__file__).resolve().parent / "axe" / "axe.min.js"
 BLOCKING_IMPACTS = ("serious", "critical")
 
@@ -118,16 +109,6 @@ AXE_RUN = """async () => {
     id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(" "))
   }));
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 def check_page(page: Page, width: int) -> None:

@@ -13,6 +13,7 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from amicable.config.env import env_bool, env_int, env_list, env_str
+from amicable.config.logs import logging_config
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("AMICABLE_VAR_DIR", str(Path.cwd() / "var")))
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # For its static files: the API's documentation page (Swagger UI) works offline.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "django_otp",
@@ -66,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, whose check reads a form's body.
+    "amicable.config.request_size.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -175,6 +180,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# The largest request body, files included, unless a view accepts more (config/request_size.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -194,12 +200,10 @@ ACCESS_CODE_PEPPER = env_str("ACCESS_CODE_PEPPER")
 
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# One line per record on standard error; LOG_FORMAT=json for a log collector.
+LOGGING = logging_config(
+    level=env_str("LOG_LEVEL", "INFO"), log_format=env_str("LOG_FORMAT", "text").strip().lower()
+)
 
 # The portal's public address, printed on letters with the debtor's access code.
 AMICABLE_PORTAL_URL = env_str("PORTAL_URL", "http://127.0.0.1:8000/")

@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from amicable.config import views
 from amicable.intake import views as intake_views
-from amicable.intake.api import api as intake_api
+from amicable.intake.api import urls_with_trailing_slashes as intake_api_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
@@ -15,7 +15,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("i18n/", include("django.conf.urls.i18n")),
     # admin.site is amicable.config.admin_site.StaffAdminSite: TOTP-verified staff only.
     path("admin/", admin.site.urls),
-    path("api/v1/", intake_api.urls),
+    # /api/v1/files/ answers as /api/v1/files (and so on for every path of the API).
+    path("api/v1/", intake_api_urls()),
     path("backoffice/intake/upload", intake_views.upload_page, name="intake-upload"),
     path("backoffice/statements/", include("amicable.payments.urls")),
     path("backoffice/", include("amicable.backoffice.urls")),

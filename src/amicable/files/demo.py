@@ -135,7 +135,9 @@ class DemoLogin:
 @dataclass(frozen=True, slots=True)
 class DemoResult:
     created_files: int
-    api_token: str
+    # The demo creditor's API token, when this run issued it (None: an earlier one still works).
+    api_token: str | None
+    api_token_prefix: str
     creditor: str
     logins: tuple[DemoLogin, ...]
     #: The staff account's password when this run set it; None when an earlier one stands.
@@ -145,8 +147,11 @@ class DemoResult:
 def load_demo(
     *, today: date, debtors: int = 300, staff_password: str = STAFF_PASSWORD
 ) -> DemoResult:
-    """Create the demo data once (idempotent) and return fresh credentials to print.
+    """Create the demo data once (idempotent) and return the credentials to print.
 
+    Portal access codes are issued afresh for the files printed. The API token is issued once:
+    a later run keeps it valid and issues none (tokens are stored hashed, so it cannot be shown
+    again), so that an integration set up with it keeps working after another ``make run``.
     ``staff_password`` is the superuser's password when the account is created. Any other
     password than the known demo one (a production installation) also replaces the demo one
     on an existing account, so that no installation keeps a password everyone knows.
@@ -162,15 +167,22 @@ def load_demo(
         if not File.objects.filter(creditor__in=creditors).exists():
             created = _create_demo_files(rng, creditors, today=today, debtors=debtors)
     from amicable.intake.models import ApiToken
-    from amicable.intake.tokens import issue_token, revoke_token
+    from amicable.intake.tokens import issue_token
 
     creditor = creditors[0]
-    for old in ApiToken.objects.filter(creditor=creditor, name="demo", revoked_at=None):
-        revoke_token(token=old, actor=DEMO_ACTOR)
-    token = issue_token(creditor=creditor, name="demo", actor=DEMO_ACTOR)
+    secret = None
+    token = (
+        ApiToken.objects.filter(creditor=creditor, name="demo", revoked_at=None)
+        .order_by("-created_at")
+        .first()
+    )
+    if token is None:
+        issued = issue_token(creditor=creditor, name="demo", actor=DEMO_ACTOR)
+        secret, token = issued.secret, issued.token
     return DemoResult(
         created_files=created,
-        api_token=token.secret,
+        api_token=secret,
+        api_token_prefix=token.prefix,
         creditor=creditor.reference,
         logins=tuple(_showcase_logins()),
         staff_password=staff_password if password_set else None,

@@ -4,26 +4,35 @@ Each creditor authenticates with its own bearer token (``amicable.intake.tokens`
 only its own files: another creditor's file answers 404, like a file that does not exist
 (architecture.md, invariant 5). Every error has one shape,
 ``{"errors": [{"field": "debtor.postal_code", "reason": "..."}]}``, and bad input is always a
-4xx, never a server error: the JSON body is parsed with numbers as ``Decimal`` (never float), and
-every text is checked for characters the database would refuse before any query.
+4xx, never a server error: the JSON body is parsed with numbers as ``Decimal`` (never float), a
+NUL character (which the database refuses) is refused wherever it is as the request is read, and
+every text is checked for the other characters we do not store before any query.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import pydantic
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone, translation
+from django.utils.datastructures import MultiValueDict
 from ninja import File as FileParam
 from ninja import Form, Header, NinjaAPI, Query, Schema, Status, UploadedFile
+from ninja import Path as PathParam
+from ninja.decorators import decorate_view
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer
@@ -44,12 +53,17 @@ from amicable.files.selectors import (
 from amicable.files.services import ClaimCheck
 from amicable.files.uploads import UploadRejected
 from amicable.intake import presenters, services
+from amicable.intake.docs import OfflineSwagger
 from amicable.intake.models import ApiToken
 from amicable.intake.rules import (
     FieldError,
     check_claim_rules,
     check_file,
+    check_payment,
+    claim_rule_errors,
+    file_rule_errors,
     first_errors,
+    payment_rule_errors,
     to_claim_input,
     to_file_input,
 )
@@ -70,11 +84,19 @@ from amicable.intake.schemas import (
     WithdrawIn,
 )
 from amicable.intake.tokens import authenticate_token
-from amicable.intake.validation import IdempotencyKey, Reference, clean_text
+from amicable.intake.validation import (
+    IdempotencyKey,
+    Location,
+    Reference,
+    clean_text,
+    nul_locations,
+    refused_character,
+)
 
 # "amc_" and the URL-safe base64 of 32 random bytes (tokens.issue_token).
 _TOKEN = re.compile(r"amc_[A-Za-z0-9_-]{20,100}")
 _CURSOR = re.compile(r"[A-Za-z0-9_-]{1,40}={0,2}")
+ViewFunction = TypeVar("ViewFunction", bound=Callable[..., Any])
 _UPDATED_SINCE_RANGE = (datetime(2000, 1, 1), datetime(2100, 1, 1))  # noqa: DTZ001 (naive bounds)
 
 DESCRIPTION = """
@@ -87,19 +109,45 @@ needs to collect lawfully under Book XIX of the Code of Economic Law.
 * Creating a file is idempotent: the same `creditor_reference` (or `Idempotency-Key` header)
   returns the same file with 200 instead of 201.
 * Every error answers `{"errors": [{"field": ..., "reason": ...}]}`.
+* A NUL character anywhere in a request (path, query, body, form) refuses it: 422, with the
+  field of each.
 """
 
 
-class DecimalJSONParser(Parser):
-    """JSON with every non-integer number read as a ``Decimal`` from its digits.
+class CreditorParser(Parser):
+    """Reads a request as it enters: JSON with exact numbers, and no NUL character anywhere.
 
-    ``NaN`` and ``Infinity`` are not JSON and are refused; so is a number too long to read.
+    Every non-integer JSON number is read as a ``Decimal`` from its digits; ``NaN`` and
+    ``Infinity`` are not JSON and are refused, and so is a number too long to read. A NUL in
+    any string or key of the body, the query or a form is refused before any field is read
+    (``RefusedCharacters``), with the place of each.
     """
 
     def parse_body(self, request: HttpRequest) -> DictStrAny:
-        return json.loads(  # type: ignore[no-any-return]
-            request.body, parse_float=Decimal, parse_constant=_refuse_constant
-        )
+        data = json.loads(request.body, parse_float=Decimal, parse_constant=_refuse_constant)
+        _refuse_nul(data)
+        return data  # type: ignore[no-any-return]
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> DictStrAny:
+        values = super().parse_querydict(data, list_fields, request)
+        _refuse_nul(values)
+        return values
+
+
+class RefusedCharacters(Exception):
+    """NUL characters in a request: answered 422 with the place of each."""
+
+    def __init__(self, locations: Sequence[Location]) -> None:
+        super().__init__(locations)
+        self.locations = list(locations)
+
+
+def _refuse_nul(data: object) -> None:
+    locations = nul_locations(data)
+    if locations:
+        raise RefusedCharacters(locations)
 
 
 def _refuse_constant(name: str) -> Any:
@@ -122,11 +170,12 @@ api = NinjaAPI(
     description=DESCRIPTION,
     urls_namespace="api-v1",
     auth=CreditorToken(),
-    parser=DecimalJSONParser(),
+    parser=CreditorParser(),
+    docs=OfflineSwagger(),
 )
 
 ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-BODY_ERRORS: dict[int, Any] = {**ERRORS, 400: ErrorOut}
+BODY_ERRORS: dict[int, Any] = {**ERRORS, 400: ErrorOut, 413: ErrorOut}
 
 
 # --- errors -----------------------------------------------------------------------------------
@@ -177,11 +226,38 @@ def _request_location(loc: Sequence[str | int]) -> list[str | int]:
     return parts[1:] or parts
 
 
+BodyRules = Callable[..., list[FieldError]]
+_BODY_RULES = "amicable_body_rules"
+
+
+def rules_also_on_malformed_body(rules: BodyRules) -> Callable[[ViewFunction], ViewFunction]:
+    """Have a request refused for its format also checked by ``rules`` (on the well-formed
+    parts of its body: ``rules(raw, today=..., rates=...)``), so that one answer gives every
+    error. Ninja validates before the view runs: the handler below reads the mark."""
+
+    def mark(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(run)
+        def marked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            setattr(request, _BODY_RULES, rules)
+            return run(request, *args, **kwargs)
+
+        return marked
+
+    return decorate_view(mark)
+
+
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
         FieldError(field_path(_request_location(e["loc"])), str(e["msg"])) for e in exc.errors
     ]
+    rules: BodyRules | None = getattr(request, _BODY_RULES, None)
+    if rules is not None:
+        try:
+            raw = api.parser.parse_body(request)
+        except (ValueError, RefusedCharacters):  # no body, or not one its rules can read
+            raw = None
+        errors.extend(rules(raw, today=_today(), rates=rate_table()))
     return _errors(request, 422, first_errors(errors))
 
 
@@ -201,13 +277,53 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResp
     return response
 
 
+@api.exception_handler(RefusedCharacters)
+def _refused_characters(request: HttpRequest, exc: RefusedCharacters) -> HttpResponse:
+    reason = refused_character("\x00").message()
+    errors = [FieldError(field_path(loc) or "body", reason) for loc in exc.locations]
+    return _errors(request, 422, first_errors(errors))
+
+
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, RefusedCharacters):
+        # ninja reports any failure to read the body as a 400; this one has its fields.
+        return _refused_characters(request, exc.__cause__)
     if exc.status_code == 400:
-        # The only 400 ninja raises: a body that is not JSON.
+        # The only 400 ninja raises: a body that is not JSON (multipart is handled above).
         reason = "The request body is not valid JSON (UTF-8, numbers without NaN or Infinity)."
         return _errors(request, 400, [FieldError("body", reason)])
     return _errors(request, exc.status_code, [FieldError(None, exc.message)])
+
+
+@api.exception_handler(RequestDataTooBig)
+def body_too_large(request: HttpRequest, exc: RequestDataTooBig | None = None) -> HttpResponse:
+    """413: a body over the size limit (amicable.config.request_size refuses it before it is
+    read; Django raises RequestDataTooBig for a form whose fields alone are over it)."""
+    megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    reason = (
+        f"The request body is larger than {megabytes} MB, the most this API accepts: send "
+        "large batches in several calls."
+    )
+    return _errors(request, 413, [FieldError("body", reason)])
+
+
+@api.exception_handler(MultiPartParserError)
+def _unreadable_form(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    reason = (
+        "The request body is not valid multipart/form-data (the Content-Type must give the "
+        "boundary that separates the parts)."
+    )
+    return _errors(request, 400, [FieldError("body", reason)])
+
+
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def _too_many_parts(
+    request: HttpRequest, exc: TooManyFieldsSent | TooManyFilesSent
+) -> HttpResponse:
+    reason = "The request has more fields or files than any operation of this API reads."
+    return _errors(request, 400, [FieldError("body", reason)])
 
 
 @api.exception_handler(Http404)
@@ -266,18 +382,43 @@ def _file(request: HttpRequest, reference: str) -> File:
     return access_file_for_creditor(_creditor(request), reference)
 
 
-FileReference = Annotated[str, Field(max_length=40, examples=["AM00000042"])]
+# One example, not a list: OpenAPI 3.1 wants a parameter's "examples" as a map of named examples.
+FileReference = Annotated[
+    str,
+    AfterValidator(clean_text),
+    PathParam(
+        max_length=40,
+        example="AM00000042",
+        description="The agency's file reference, as in the file's `reference`.",
+    ),
+]
 
 
 # --- files ------------------------------------------------------------------------------------
+
+# OpenAPI links: what a client (or a stateful test) can do next with the file it just created.
+_FILE_REFERENCE = {"reference": "$response.body#/reference"}
+FILE_LINKS = {
+    name: {"operationId": operation, "parameters": _FILE_REFERENCE, "description": description}
+    for name, operation, description in [
+        ("GetFile", "get_file", "Read the file."),
+        ("AddClaim", "add_claim", "Add a claim to the file."),
+        ("UploadDocument", "upload_document", "Attach a document to the file."),
+        ("ReportPayment", "report_payment", "Report a payment on the file."),
+        ("WithdrawFile", "withdraw_file", "Withdraw the file."),
+    ]
+}
 
 
 @api.post(
     "/files",
     response={200: FileOut, 201: FileOut, **BODY_ERRORS},
+    openapi_extra={"responses": {201: {"links": FILE_LINKS}, 200: {"links": FILE_LINKS}}},
+    operation_id="create_file",
     summary="Hand over a file: one debtor and their claims",
     tags=["files"],
 )
+@rules_also_on_malformed_body(file_rule_errors)
 def create_file(
     request: HttpRequest,
     payload: FileIn,
@@ -307,6 +448,7 @@ def create_file(
 @api.post(
     "/files/batch",
     response={200: BatchOut, **BODY_ERRORS},
+    operation_id="create_files_batch",
     summary="Hand over up to 1,000 files in one call",
     tags=["files"],
 )
@@ -323,7 +465,9 @@ def create_files_batch(request: HttpRequest, payload: BatchIn) -> BatchOut:
         try:
             item = FileIn.model_validate(raw)
         except pydantic.ValidationError as exc:
-            results[index] = _rejected(index, raw, _pydantic_errors(exc.errors()))
+            errors = _pydantic_errors(exc.errors())
+            errors += file_rule_errors(raw, today=today, rates=rates)
+            results[index] = _rejected(index, raw, errors)
             continue
         checked = check_file(item, today=today, rates=rates)
         errors = list(checked.errors)
@@ -431,6 +575,7 @@ def decode_cursor(cursor: str) -> int:
 @api.get(
     "/files",
     response={200: FilePageOut, **ERRORS},
+    operation_id="list_files",
     summary="List your files, oldest first, a page at a time",
     tags=["files"],
 )
@@ -456,6 +601,7 @@ def list_files(request: HttpRequest, filters: Query[FileFilters]) -> FilePageOut
 @api.get(
     "/files/{reference}",
     response={200: FileOut, **ERRORS, 503: ErrorOut},
+    operation_id="get_file",
     summary="A file: state, balance, claims, timeline",
     tags=["files"],
 )
@@ -481,9 +627,11 @@ def get_file(
 @api.post(
     "/files/{reference}/claims",
     response={200: ClaimOut, 201: ClaimOut, **BODY_ERRORS, 409: ErrorOut},
+    operation_id="add_claim",
     summary="Add a claim to a file",
     tags=["claims"],
 )
+@rules_also_on_malformed_body(claim_rule_errors)
 def add_claim(request: HttpRequest, reference: FileReference, payload: ClaimIn) -> Status[ClaimOut]:
     """The claim goes through the same checks as at intake. Possible until the formal notice
     is sent, and only if the claim needs no earlier stage than the file's (409 otherwise:
@@ -506,7 +654,8 @@ DocumentKindIn = Literal["invoice", "contract", "general_terms", "first_reminder
 
 @api.post(
     "/files/{reference}/documents",
-    response={200: DocumentOut, 201: DocumentOut, **ERRORS, 413: ErrorOut},
+    response={200: DocumentOut, 201: DocumentOut, **BODY_ERRORS},
+    operation_id="upload_document",
     summary="Attach a supporting document (PDF, JPEG or PNG, at most 10 MB)",
     tags=["documents"],
 )
@@ -547,9 +696,11 @@ def upload_document(
 @api.post(
     "/files/{reference}/payments",
     response={200: PaymentOut, 201: PaymentOut, **BODY_ERRORS, 409: ErrorOut, 503: ErrorOut},
+    operation_id="report_payment",
     summary="Report a payment the debtor made to you directly",
     tags=["payments"],
 )
+@rules_also_on_malformed_body(payment_rule_errors)
 def report_payment(
     request: HttpRequest, reference: FileReference, payload: PaymentIn
 ) -> Status[PaymentOut]:
@@ -558,8 +709,8 @@ def report_payment(
     already recorded; 409 if that reference was recorded with another amount or date)."""
     file = _file(request, reference)
     today = _today()
-    if payload.value_date > today:
-        raise RequestRefused([FieldError("value_date", "The payment date is in the future.")])
+    if errors := check_payment(payload, today=today):
+        raise RequestRefused(errors)
     recorded = services.record_creditor_payment(
         file=file,
         amount=payload.amount,
@@ -583,6 +734,7 @@ def report_payment(
 @api.post(
     "/files/{reference}/withdraw",
     response={200: FileOut, **BODY_ERRORS, 409: ErrorOut},
+    operation_id="withdraw_file",
     summary="Withdraw a file (close it)",
     tags=["files"],
 )
@@ -595,3 +747,23 @@ def withdraw(request: HttpRequest, reference: FileReference, payload: WithdrawIn
         file=file, reason=payload.reason, actor=_actor(request), today=today
     )
     return presenters.file_out(closed, as_of=today)
+
+
+# --- URLs -------------------------------------------------------------------------------------
+
+
+def urls_with_trailing_slashes() -> tuple[list[URLPattern | URLResolver], str, str]:
+    """The API's URLs, each also answering with a trailing slash (/files/ as /files).
+
+    Clients and proxies add or drop the slash; a redirect would not do, since many clients do
+    not send a POST's body again after one. The document lists the paths without the slash;
+    the twins have no name, so every reverse() gives that form.
+    """
+    patterns, app_name, namespace = api.urls
+    twins: dict[str, URLPattern] = {}
+    for pattern in patterns:
+        route = str(pattern.pattern)
+        if isinstance(pattern, URLPattern) and route and not route.endswith("/"):
+            # One pattern per operation: paths with several methods share one view.
+            twins.setdefault(route, path(f"{route}/", pattern.callback, pattern.default_args))
+    return [*patterns, *twins.values()], app_name, namespace

@@ -1,6 +1,9 @@
 """Intake rules that need today's date or several fields, with the field each error concerns.
 
-Shared by the API and the CSV/XLSX import. Every claim also passes the checks of
+Shared by the API and the CSV/XLSX import. Each rule also runs on a request whose other fields
+are malformed, on the fields that are well formed (``well_formed``): one answer then gives every
+error, a malformed amount does not hide a due date in the future. Every claim also passes the
+checks of
 ``amicable.files.services.check_claim`` (first reminder and grace period, CEL art. XIX.2; damages
 clause and interest rate against the caps, CEL art. XIX.4), so a claim that would make the intake
 service fail is refused here with its reason, before anything is written.
@@ -12,6 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Generic, TypeVar
+
+import pydantic
 
 from amicable.domain.charges import last_day_with_rates
 from amicable.domain.errors import DomainError, UnknownRateError
@@ -23,7 +29,7 @@ from amicable.files.services import (
     FileInput,
     check_claim,
 )
-from amicable.intake.schemas import ClaimIn, DebtorIn, FileIn
+from amicable.intake.schemas import MAX_CLAIMS_PER_FILE, ClaimIn, DebtorIn, FileIn, PaymentIn
 from amicable.intake.validation import is_belgian_postal_code
 
 
@@ -39,16 +45,65 @@ def _join(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
 
 
-def check_debtor(debtor: DebtorIn, *, today: date, prefix: str = "debtor") -> list[FieldError]:
+Model = TypeVar("Model", bound=pydantic.BaseModel)
+NOTHING_MALFORMED: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class WellFormed(Generic[Model]):
+    """The well-formed fields of an object as sent; the others are unset and named here."""
+
+    part: Model
+    malformed: frozenset[str]
+
+
+def well_formed(model: type[Model], raw: object) -> WellFormed[Model] | None:
+    """Each field of ``raw`` validated on its own (None if ``raw`` is not an object at all).
+
+    A rule reads only fields outside ``malformed``; the format errors themselves are reported
+    by the validation of the whole object.
+    """
+    if not isinstance(raw, dict):
+        return None
+    part = model.model_construct()
+    malformed: set[str] = set()
+    for name, field in model.model_fields.items():
+        if name not in raw:
+            if field.is_required():
+                malformed.add(name)
+            continue
+        try:
+            model.__pydantic_validator__.validate_assignment(part, name, raw[name])
+        except pydantic.ValidationError:
+            malformed.add(name)
+    return WellFormed(part=part, malformed=frozenset(malformed))
+
+
+def check_debtor(
+    debtor: DebtorIn,
+    *,
+    today: date,
+    prefix: str = "debtor",
+    malformed: frozenset[str] = NOTHING_MALFORMED,
+) -> list[FieldError]:
+    """The debtor's rules, each on its fields if they are not ``malformed``."""
+
+    def known(*names: str) -> bool:
+        return malformed.isdisjoint(names)
+
     errors = []
-    if debtor.country == "BE" and not is_belgian_postal_code(debtor.postal_code):
+    if (
+        known("country", "postal_code")
+        and debtor.country == "BE"
+        and not is_belgian_postal_code(debtor.postal_code)
+    ):
         errors.append(
             FieldError(
                 _join(prefix, "postal_code"),
                 "A Belgian postal code has four digits, from 1000 to 9999.",
             )
         )
-    if debtor.birth_date is not None and debtor.birth_date >= today:
+    if known("birth_date") and debtor.birth_date is not None and debtor.birth_date >= today:
         errors.append(
             FieldError(_join(prefix, "birth_date"), "The birth date must be in the past.")
         )
@@ -64,63 +119,83 @@ class CheckedClaim:
 
 
 def check_claim_rules(
-    claim: ClaimIn, *, today: date, rates: RateTable, prefix: str = ""
+    claim: ClaimIn,
+    *,
+    today: date,
+    rates: RateTable,
+    prefix: str = "",
+    malformed: frozenset[str] = NOTHING_MALFORMED,
 ) -> CheckedClaim:
     """The rules of one claim, then the legal checks of the intake service.
 
     ``rates`` is the rate table in force (``files.rates.rate_table()``), read once per request
     or import rather than once per claim. The check is returned so that the intake service
-    need not compute it again (``create_files(checks=...)``).
+    need not compute it again (``create_files(checks=...)``). With ``malformed`` fields, each
+    rule runs only if it reads none of them, and the legal checks do not run.
     """
     errors: list[FieldError] = []
 
     def refuse(name: str, reason: str) -> None:
         errors.append(FieldError(_join(prefix, name), reason))
 
-    if claim.due_date > today:
+    def known(*names: str) -> bool:
+        return malformed.isdisjoint(names)
+
+    if known("due_date") and claim.due_date > today:
         refuse("due_date", "The due date is in the future: only a late payment can be collected.")
-    if claim.invoice_date > claim.due_date:
+    if known("invoice_date", "due_date") and claim.invoice_date > claim.due_date:
         refuse("invoice_date", "The invoice date must be on or before the due date.")
-    if claim.contract_date is not None and claim.contract_date > today:
+    if known("contract_date") and claim.contract_date is not None and claim.contract_date > today:
         refuse("contract_date", "The contract date must not be in the future.")
-    sent_on, channel = claim.first_reminder_sent_on, claim.first_reminder_channel
-    if (sent_on is None) != (channel is None):
-        missing = "first_reminder_channel" if channel is None else "first_reminder_sent_on"
-        refuse(
-            missing,
-            "The first reminder's date and channel (paper or electronic) go together: give "
-            "both, or neither if no first reminder was sent (CEL art. XIX.2).",
-        )
-    if sent_on is not None:
+    if known("first_reminder_sent_on", "first_reminder_channel"):
+        sent_on, channel = claim.first_reminder_sent_on, claim.first_reminder_channel
+        if (sent_on is None) != (channel is None):
+            missing = "first_reminder_channel" if channel is None else "first_reminder_sent_on"
+            refuse(
+                missing,
+                "The first reminder's date and channel (paper or electronic) go together: give "
+                "both, or neither if no first reminder was sent (CEL art. XIX.2).",
+            )
+    if known("first_reminder_sent_on") and (sent_on := claim.first_reminder_sent_on) is not None:
         if sent_on > today:
             refuse("first_reminder_sent_on", "The first reminder date is in the future.")
-        elif sent_on <= claim.due_date:
+        elif known("due_date") and sent_on <= claim.due_date:
             refuse(
                 "first_reminder_sent_on",
                 "The first reminder must be sent after the due date: it reminds the consumer "
                 "of a late payment (CEL art. XIX.2).",
             )
-    if claim.indemnity_fixed is not None and (
-        claim.indemnity_percent is not None or claim.indemnity_minimum is not None
+    if (
+        known("indemnity_fixed", "indemnity_percent", "indemnity_minimum")
+        and claim.indemnity_fixed is not None
+        and (claim.indemnity_percent is not None or claim.indemnity_minimum is not None)
     ):
         refuse(
             "indemnity_fixed",
             "A damages clause is either a fixed amount or a percentage (with an optional "
             "minimum), not both: enter the clause as the general terms write it.",
         )
-    if claim.indemnity_minimum is not None and claim.indemnity_percent is None:
+    if (
+        known("indemnity_minimum", "indemnity_percent")
+        and claim.indemnity_minimum is not None
+        and claim.indemnity_percent is None
+    ):
         refuse(
             "indemnity_minimum",
             "A minimum goes with a percentage; for a single amount use indemnity_fixed.",
         )
-    if claim.interest_rate is not None and not claim.interest_clause:
+    if (
+        known("interest_rate", "interest_clause")
+        and claim.interest_rate is not None
+        and not claim.interest_clause
+    ):
         refuse(
             "interest_rate",
             "An interest rate is given but interest_clause is false: no interest may be "
             "charged without a clause (CEL art. XIX.4). Set interest_clause if the contract "
             "provides late interest.",
         )
-    if errors:
+    if errors or malformed:
         return CheckedClaim(errors=errors, check=None)
     try:
         check = check_claim(to_claim_input(claim), today=today, rates=rates)
@@ -149,26 +224,86 @@ class CheckedFile:
 
 def check_file(item: FileIn, *, today: date, rates: RateTable) -> CheckedFile:
     """Every rule of a file, its debtor and its claims; no errors means acceptable."""
-    errors = check_debtor(item.debtor, today=today)
+    whole = [WellFormed(part=claim, malformed=NOTHING_MALFORMED) for claim in item.claims]
+    return _check_parts(
+        WellFormed(part=item.debtor, malformed=NOTHING_MALFORMED), whole, today=today, rates=rates
+    )
+
+
+def file_rule_errors(raw: object, *, today: date, rates: RateTable) -> list[FieldError]:
+    """The rule errors of a file as sent whose format is wrong somewhere: every rule whose
+    fields are well formed (the format errors are the validation's to report)."""
+    if not isinstance(raw, dict):
+        return []
+    claims = raw.get("claims")
+    # Beyond the most a file may hold, the file is refused for that; the rest tells nothing.
+    sent = claims[:MAX_CLAIMS_PER_FILE] if isinstance(claims, list) else []
+    parts = [well_formed(ClaimIn, claim) for claim in sent]
+    debtor = well_formed(DebtorIn, raw.get("debtor"))
+    return _check_parts(debtor, parts, today=today, rates=rates).errors
+
+
+def _check_parts(
+    debtor: WellFormed[DebtorIn] | None,
+    claims: Sequence[WellFormed[ClaimIn] | None],
+    *,
+    today: date,
+    rates: RateTable,
+) -> CheckedFile:
+    errors = []
+    if debtor is not None:
+        errors = check_debtor(debtor.part, today=today, malformed=debtor.malformed)
     checks: list[ClaimCheck] = []
     first_index: dict[str, int] = {}
-    for index, claim in enumerate(item.claims):
-        prefix = f"claims[{index}]"
-        if claim.creditor_reference in first_index:
-            errors.append(
-                FieldError(
-                    f"{prefix}.creditor_reference",
-                    f"The claim reference {claim.creditor_reference!r} is already used by "
-                    f"claims[{first_index[claim.creditor_reference]}] of this file.",
-                )
-            )
+    for index, claim in enumerate(claims):
+        if claim is None:
             continue
-        first_index[claim.creditor_reference] = index
-        checked = check_claim_rules(claim, today=today, rates=rates, prefix=prefix)
+        prefix = f"claims[{index}]"
+        if "creditor_reference" not in claim.malformed:
+            reference = claim.part.creditor_reference
+            if reference in first_index:
+                errors.append(
+                    FieldError(
+                        f"{prefix}.creditor_reference",
+                        f"The claim reference {reference!r} is already used by "
+                        f"claims[{first_index[reference]}] of this file.",
+                    )
+                )
+                continue
+            first_index[reference] = index
+        checked = check_claim_rules(
+            claim.part, today=today, rates=rates, prefix=prefix, malformed=claim.malformed
+        )
         errors.extend(checked.errors)
         if checked.check is not None:
             checks.append(checked.check)
     return CheckedFile(errors=errors, checks=checks if not errors else [])
+
+
+def claim_rule_errors(raw: object, *, today: date, rates: RateTable) -> list[FieldError]:
+    """The rule errors of a claim as sent whose format is wrong somewhere (see
+    ``file_rule_errors``)."""
+    claim = well_formed(ClaimIn, raw)
+    if claim is None:
+        return []
+    return check_claim_rules(claim.part, today=today, rates=rates, malformed=claim.malformed).errors
+
+
+def payment_rule_errors(raw: object, *, today: date, rates: RateTable) -> list[FieldError]:
+    """The rule errors of a payment as sent whose format is wrong somewhere."""
+    payment = well_formed(PaymentIn, raw)
+    if payment is None:
+        return []
+    return check_payment(payment.part, today=today, malformed=payment.malformed)
+
+
+def check_payment(
+    payment: PaymentIn, *, today: date, malformed: frozenset[str] = NOTHING_MALFORMED
+) -> list[FieldError]:
+    """A payment the creditor reports: made, so not in the future."""
+    if "value_date" not in malformed and payment.value_date > today:
+        return [FieldError("value_date", "The payment date is in the future.")]
+    return []
 
 
 def to_claim_input(claim: ClaimIn) -> ClaimInput:

@@ -86,13 +86,45 @@ def clean_text(value: str) -> str:
     if not text.isprintable():
         for char in text:
             if unicodedata.category(char) in _REFUSED_CATEGORIES or char in _BIDI_CONTROLS:
-                raise _error(
-                    "text_character",
-                    "The character {char} is not allowed (control characters, unpaired "
-                    "surrogates and direction overrides are refused).",
-                    char=f"U+{ord(char):04X}",
-                )
+                raise refused_character(char)
     return unicodedata.normalize("NFC", text)
+
+
+def refused_character(char: str) -> PydanticCustomError:
+    """The error for a character no text may hold (``clean_text``, and ``nul_locations``)."""
+    return _error(
+        "text_character",
+        "The character {char} is not allowed (control characters, unpaired surrogates and "
+        "direction overrides are refused).",
+        char=f"U+{ord(char):04X}",
+    )
+
+
+Location = tuple[str | int, ...]
+
+
+def nul_locations(value: object, at: Location = ()) -> list[Location]:
+    """Where a NUL character is, in a parsed JSON value or form: any string, any key, any depth.
+
+    PostgreSQL refuses NUL in text, so the API refuses it where a request enters, in strings
+    that no text rule reads too (a key, a choice, a path parameter).
+
+    >>> nul_locations({"debtor": {"name": "A\\x00B"}, "claims": [{"a\\x00": 1}], "ok": "x"})
+    [('debtor', 'name'), ('claims', 0, 'a\\x00')]
+    """
+    if isinstance(value, str):
+        return [at] if "\x00" in value else []
+    found: list[Location] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and "\x00" in key:
+                found.append((*at, key))
+            else:
+                found.extend(nul_locations(item, (*at, key)))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found.extend(nul_locations(item, (*at, index)))
+    return found
 
 
 def _text_validator(max_length: int, *, required: bool) -> Any:

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from amicable.backoffice.access import actor_name, staff_user, staff_view
 from amicable.backoffice.roles import Perm
-from amicable.intake.forms import UploadSheetForm
+from amicable.config.request_size import accepts_files_up_to
+from amicable.intake.forms import MAX_SHEET_BYTES, UploadSheetForm
 from amicable.intake.importer import ImportReport, SheetError, import_files, read_sheet
 
 # The page lists this many errors; the command prints them all.
@@ -23,6 +24,7 @@ MAX_ERRORS_SHOWN = 1000
 
 @require_http_methods(["GET", "POST"])
 @staff_view(Perm.IMPORT_FILES)
+@accepts_files_up_to(MAX_SHEET_BYTES)
 def upload_page(request: HttpRequest) -> HttpResponse:
     form = UploadSheetForm(request.POST or None, request.FILES or None)
     report: ImportReport | None = None

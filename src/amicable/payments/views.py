@@ -17,8 +17,15 @@ from django.views.decorators.http import require_http_methods
 
 from amicable.backoffice.access import actor_name, staff_user, staff_view
 from amicable.backoffice.roles import Perm
+from amicable.config.request_size import accepts_files_up_to
 from amicable.payments import selectors, services
-from amicable.payments.forms import AssignForm, ReasonForm, SplitForm, StatementUploadForm
+from amicable.payments.forms import (
+    MAX_STATEMENT_BYTES,
+    AssignForm,
+    ReasonForm,
+    SplitForm,
+    StatementUploadForm,
+)
 from amicable.statements import StatementError
 
 
@@ -28,6 +35,7 @@ def _actor(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 @staff_view(Perm.RECONCILE_PAYMENTS)
+@accepts_files_up_to(MAX_STATEMENT_BYTES)
 def statements_page(request: HttpRequest) -> HttpResponse:
     form = StatementUploadForm(request.POST or None, request.FILES or None)
     report: services.ImportReport | None = None

@@ -20,6 +20,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from amicable.config.request_size import accepts_files_up_to
 from amicable.disputes import selectors as dispute_selectors
 from amicable.disputes import services as dispute_services
 from amicable.disputes.documents import list_debtor_uploads, list_supporting_documents
@@ -28,6 +29,7 @@ from amicable.domain.references import ogm_format
 from amicable.files.downloads import serve_document
 from amicable.files.ledger import file_balance
 from amicable.files.models import DocumentKind
+from amicable.files.uploads import MAX_UPLOAD_BYTES
 from amicable.letters.rendering import LetterRefused
 from amicable.letters.statement import statement_of_account_pdf
 from amicable.plans import rules as plan_rules
@@ -36,6 +38,7 @@ from amicable.plans import services as plan_services
 from amicable.plans.models import PaymentPlan
 from amicable.portal import faq, paths, services
 from amicable.portal.forms import (
+    MAX_EVIDENCE_FILES,
     AuthenticityForm,
     CollectiveSettlementForm,
     DebtMediationForm,
@@ -305,6 +308,7 @@ def _documents_message(*, answered: bool) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@accepts_files_up_to(MAX_EVIDENCE_FILES * MAX_UPLOAD_BYTES)
 def dispute_path(request: HttpRequest, reference: str, slug: str) -> HttpResponse:
     """Journey 4: one way to disagree, guided: what to have done, what to upload, the form."""
     if (response := _require_sign_in(request)) is not None:

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from amicable.files.demo import STAFF_PASSWORD, STAFF_USERNAME, load_demo
+from amicable.files.demo import STAFF_PASSWORD, STAFF_USERNAME, DemoResult, load_demo
 
 REFUSED_IN_PRODUCTION = (
     "DEBUG is off: this looks like a production installation. The demo data adds fictitious "
@@ -81,9 +81,23 @@ class Command(BaseCommand):
             "                    the same user, signed in at the back office (password,",
             "                    then the authenticator's code): it has no login form of its own",
             f"  Creditor API docs {base}/api/v1/docs",
-            f"                    bearer token for {result.creditor!r}:",
-            f"                      {result.api_token}",
+            *_token_lines(result),
             "=" * 72,
             "",
         ]
         self.stdout.write("\n".join(lines))
+
+
+def _token_lines(result: DemoResult) -> list[str]:
+    if result.api_token is not None:
+        return [
+            f"                    bearer token for {result.creditor!r} (shown once; later",
+            "                    runs keep it valid):",
+            f"                      {result.api_token}",
+        ]
+    return [
+        f"                    bearer token for {result.creditor!r}: the one printed by the",
+        f"                    first run ({result.api_token_prefix}...) is still valid; it is",
+        "                    stored hashed, so it cannot be shown again. Another one:",
+        f"                      amicable create-api-token {result.creditor}",
+    ]
