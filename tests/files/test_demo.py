@@ -108,7 +108,10 @@ def test_amicable_demo_run_with_production_settings_refuses(tmp_path: Path) -> N
     assert done.stdout == ""
 
 
-def test_running_the_demo_again_keeps_the_printed_token_and_says_so() -> None:
+def test_running_the_demo_again_keeps_the_printed_token_and_says_so(
+    settings: LazySettings,
+) -> None:
+    settings.DEBUG = True
     first, again = StringIO(), StringIO()
     call_command("demo", debtors=12, stdout=first)
     printed = re.search(r"amc_[A-Za-z0-9_-]+", first.getvalue())

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
-from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response
 
 from amicable.backoffice.roles import Role
 from amicable.files.demo import load_demo
 from amicable.files.models import File
 from tests.backoffice.conftest import PASSWORD, make_proof, make_staff
-from tests.backoffice.test_browser import CHROMIUM_ARGS, code_from_secret
+from tests.backoffice.test_browser import code_from_secret
 from tests.portal.test_security import PAGES as FILE_PAGES
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test
@@ -31,16 +30,6 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = pytest.mark.browser
 
 POLICY = re.compile(r"content.security.policy", re.IGNORECASE)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 class Watch:
