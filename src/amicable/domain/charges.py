@@ -21,12 +21,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from fractions import Fraction
 
 from amicable.domain import law
 from amicable.domain.interest import RateTable, interest_periods
 from amicable.domain.law import Channel, ChargeKind, IndemnityClause, Refusal, RefusalReason
-from amicable.domain.money import ZERO, to_cents_down
+from amicable.domain.money import ZERO
 
 __all__ = [
     "ClaimIndemnity",
@@ -165,12 +164,14 @@ def interest_lines(
     first = claim.first_chargeable_day
     if first > last:
         return ()
-    # Exact interest per rate period, in day order: (first day, last day, rate, legal, exact).
-    pieces: list[tuple[date, date, Decimal, bool, Fraction]] = []
+    # Exact interest per rate period, in day order: (first day, last day, rate, legal, exact),
+    # the exact amount in units of 1/_UNITS_PER_CENT of a cent (see _exact_units).
+    pieces: list[tuple[date, date, Decimal, bool, int]] = []
     for start, end, principal in _segments(claim, first, last):
         if principal <= 0:
             continue
         for period in interest_periods(principal, start, end, claim.rate, rates=rates):
+            exact = _exact_units(period.principal, period.rate, period.days)
             previous = pieces[-1] if pieces else None
             if (
                 previous is not None
@@ -183,24 +184,18 @@ def interest_lines(
                     period.last_day,
                     previous[2],
                     previous[3],
-                    previous[4] + period.exact,
+                    previous[4] + exact,
                 )
             else:
                 pieces.append(
-                    (
-                        period.first_day,
-                        period.last_day,
-                        period.rate,
-                        period.legal_rate,
-                        period.exact,
-                    )
+                    (period.first_day, period.last_day, period.rate, period.legal_rate, exact)
                 )
     lines: list[InterestLine] = []
-    running = Fraction(0)
+    running = 0
     booked = ZERO
     for first_day, last_day, rate, legal, exact in pieces:
         running += exact
-        total = to_cents_down(running)
+        total = Decimal(running // _UNITS_PER_CENT).scaleb(-2)  # truncated to the cent once
         lines.append(
             InterestLine(
                 first_day=first_day,
@@ -212,6 +207,24 @@ def interest_lines(
         )
         booked = total
     return tuple(lines)
+
+
+# principal (cents) x rate (thousandths of a percent) x days, over 1,000 x 36,500: a cent. The
+# amounts are whole cents and the rates have at most three decimals (their database columns),
+# so the exact interest is a whole number of these units; integers keep it exact and fast.
+_UNITS_PER_CENT = 1000 * 36_500
+
+
+def _exact_units(principal: Decimal, rate: Decimal, days: int) -> int:
+    """principal x rate % x days / 365, exactly, in 1/36,500,000 of a cent."""
+    cents_num, cents_den = (principal * 100).as_integer_ratio()
+    rate_num, rate_den = (rate * 1000).as_integer_ratio()
+    if cents_den != 1 or rate_den != 1:
+        raise ValueError(
+            f"Interest is counted on whole cents at a rate of at most three decimals, not "
+            f"{principal} at {rate} %."
+        )
+    return cents_num * rate_num * days
 
 
 def interest_due(
@@ -274,6 +287,7 @@ class IndemnityDecision:
     claim_id: int
     amount: Decimal
     cap: Decimal
+    balance: Decimal
     rule: str
     explanation: str
     article: str
@@ -335,15 +349,19 @@ def decide_file_indemnities(
                 f"legal cap on the file's outstanding balance of {file_balance}; {amount} is left "
                 "for this claim."
             )
-        left -= amount
+        left -= min(amount, claim.booked) if claim.booked > 0 else amount
+        cap = law.max_indemnity(balance)
         refusal = None
         if claim.booked <= 0:
-            refusal = _indemnity_refusal(claim, amount, decision, on=on, allowed=charging_allowed)
+            refusal = _indemnity_refusal(
+                claim, amount, decision, cap=cap, on=on, allowed=charging_allowed
+            )
         decisions.append(
             IndemnityDecision(
                 claim_id=claim.claim_id,
                 amount=amount,
-                cap=law.max_indemnity(balance),
+                cap=cap,
+                balance=balance,
                 rule=rule,
                 explanation=explanation,
                 article=decision.article,
@@ -358,6 +376,7 @@ def _indemnity_refusal(
     amount: Decimal,
     decision: law.ChargeDecision,
     *,
+    cap: Decimal,
     on: date,
     allowed: bool,
 ) -> Refusal | None:
@@ -379,7 +398,7 @@ def _indemnity_refusal(
         first_chargeable_day=claim.first_chargeable_day,
         charging_allowed=allowed,
         has_clause=True,
-        cap=law.max_indemnity(max(claim.balance, ZERO)),
+        cap=cap,
     )
 
 

@@ -199,11 +199,17 @@ class InterestPeriod:
     principal: Decimal
     rate: Decimal
     legal_rate: bool
-    exact: Fraction
 
     @property
     def days(self) -> int:
         return (self.last_day - self.first_day).days + 1
+
+    @property
+    def exact(self) -> Fraction:
+        """principal x rate x days / 36,500, as an exact fraction."""
+        return (
+            Fraction(self.principal) * Fraction(self.rate) * self.days / (_PERCENT * _DAYS_PER_YEAR)
+        )
 
 
 def interest_periods(
@@ -238,7 +244,6 @@ def interest_periods(
             day_rate = rates.civil_rate(start)
         else:
             day_rate = min(rate, rates.commercial_rate(start))
-        days = (end - start).days + 1
         periods.append(
             InterestPeriod(
                 first_day=start,
@@ -246,7 +251,6 @@ def interest_periods(
                 principal=amount,
                 rate=day_rate,
                 legal_rate=rate is None,
-                exact=Fraction(amount) * Fraction(day_rate) * days / (_PERCENT * _DAYS_PER_YEAR),
             )
         )
         start = end + timedelta(days=1)

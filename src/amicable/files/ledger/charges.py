@@ -282,7 +282,6 @@ def charge_indemnities(
             has_clause=claim.indemnity_clause,
             cap=decision.amount,
         )
-        balance = book.indemnity_terms(claim, on=on).balance
         entry = new_entry(
             file_id=book.file.pk,
             claim_id=claim.pk,
@@ -305,7 +304,7 @@ def charge_indemnities(
                 "amount": str(wanted),
                 "rule": decision.rule,
                 "article": decision.article,
-                "balance": str(balance),
+                "balance": str(decision.balance),
             },
         )
         results.append(Charged(claim.pk, ChargeKind.INDEMNITY, wanted, entry))
