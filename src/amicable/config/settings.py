@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "amicable.disputes",
     "amicable.backoffice",
     "amicable.workflow",
+    "amicable.demo",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,8 @@ from amicable.files.services import (
     create_files,
     issue_access_code,
 )
+from amicable.intake.models import ApiToken
+from amicable.intake.tokens import issue_token, revoke_token
 
 SEED = 20261124
 DEMO_ACTOR = "demo"
@@ -152,8 +154,6 @@ def load_demo(*, today: date, debtors: int = 300) -> DemoResult:
         _staff_user()
         if not File.objects.filter(creditor__in=creditors).exists():
             created = _create_demo_files(rng, creditors, today=today, debtors=debtors)
-    from amicable.intake.models import ApiToken
-    from amicable.intake.tokens import issue_token, revoke_token
 
     creditor = creditors[0]
     for old in ApiToken.objects.filter(creditor=creditor, name="demo", revoked_at=None):

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from amicable.files.demo import STAFF_PASSWORD, STAFF_USERNAME, load_demo
+from amicable.demo.loader import STAFF_PASSWORD, STAFF_USERNAME, load_demo
 
 
 class Command(BaseCommand):

@@ -8,9 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from amicable.demo.loader import STATE_PLAN, load_demo
 from amicable.files import ledger
 from amicable.files.access_codes import access_code_matches
-from amicable.files.demo import STATE_PLAN, load_demo
 from amicable.files.models import File
 from amicable.intake.tokens import authenticate_token
 
