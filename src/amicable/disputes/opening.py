@@ -1,12 +1,12 @@
-"""Writes for the consumer's stop buttons: a reasoned dispute, a request for documents, and the
-declaration of a debt mediation or a collective debt settlement.
+"""The consumer's stop buttons on one file: a reasoned dispute and a request for documents.
 
 * :func:`open_dispute`: a reasoned dispute suspends collection **at once** (CEL art. XIX.7 §3):
   the file moves to ``disputed`` in the same transaction, through
-  ``files.services.change_file_state``, so from that moment the ledger refuses every charge and
+  ``files.lifecycle.change_file_state``, so from that moment the ledger refuses every charge and
   the contact rules refuse every collection contact (``amicable.domain.lifecycle`` and
   ``amicable.domain.contact``). It stays so until an agent has checked the file or given the
-  consumer the evidence; collection then resumes only with a new notice.
+  consumer the evidence; collection then resumes with a new formal notice (or, before any
+  notice, where the claims stand).
 * :func:`request_documents`: the consumer gets the supporting documents of the debt without
   delay (CEL art. XIX.7 §3). Those the creditor already supplied are downloadable at once and
   the request is answered on the spot. For those still missing, the agency must obtain them
@@ -14,69 +14,44 @@ declaration of a debt mediation or a collective debt settlement.
   reserves for "supporting documents requested") until they are given, so that nothing is
   collected on a debt whose documents the consumer asked for and has not seen.
 
-* :func:`declare_debt_mediation` and :func:`declare_collective_settlement` (legal.md section 5):
-  every open file of the debtor is suspended, or frozen with its interest stopped at the
-  admissibility date, and the mediator's contact is kept on the debtor.
-
-Each lands in the agents' queue with the due date of :data:`DISPUTE_REVIEW_WORKING_DAYS`,
-:data:`DOCUMENTS_WORKING_DAYS` or :data:`DECLARATION_WORKING_DAYS`, and on the timeline.
+Each lands in the agents' queue with the due date of :data:`DISPUTE_REVIEW_WORKING_DAYS` or
+:data:`DOCUMENTS_WORKING_DAYS`, and on the timeline. An agent then resolves the dispute
+(:mod:`amicable.disputes.resolution`) or lifts the hold once the documents are given
+(:mod:`amicable.disputes.holds`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
 
-from amicable.disputes.documents import (
-    SUPPORTING_KINDS,
-    list_supporting_documents,
-    store_debtor_upload,
-)
+from amicable.disputes.errors import DisputeError
 from amicable.disputes.models import (
-    Declaration,
-    DeclarationKind,
     Dispute,
     DisputeReason,
     DocumentRequest,
     DocumentRequestStatus,
 )
 from amicable.domain.calendar import add_working_days
-from amicable.domain.imputation import Component
-from amicable.domain.lifecycle import (
-    ALLOWED_TRANSITIONS,
-    SUSPENDING_STATES,
-    FileState,
-    rules_for,
+from amicable.domain.lifecycle import ALLOWED_TRANSITIONS, SUSPENDING_STATES, FileState
+from amicable.files.documents import (
+    SUPPORTING_KINDS,
+    list_supporting_documents,
+    store_debtor_upload,
 )
 from amicable.files.ledger import lock_file
 from amicable.files.lifecycle import change_file_state
-from amicable.files.models import (
-    Debtor,
-    Document,
-    DocumentKind,
-    EntryKind,
-    File,
-    LedgerEntry,
-    OverIndebtedness,
-    WorkItem,
-    WorkItemKind,
-    WorkItemStatus,
-)
+from amicable.files.models import DocumentKind, File, WorkItem, WorkItemKind, WorkItemStatus
 from amicable.files.timeline import EventKind, record_event
 from amicable.files.uploads import CheckedUpload
 
 __all__ = [
-    "DECLARATION_WORKING_DAYS",
     "DISPUTE_REVIEW_WORKING_DAYS",
     "DOCUMENTS_WORKING_DAYS",
-    "DisputeError",
-    "MediatorContact",
-    "declare_collective_settlement",
-    "declare_debt_mediation",
+    "MAX_EVIDENCE_FILES",
     "open_dispute",
     "request_documents",
 ]
@@ -92,11 +67,8 @@ DOCUMENTS_WORKING_DAYS = 2
 MAX_EVIDENCE_FILES = 5
 
 
-class DisputeError(Exception):
-    """A request that cannot be recorded as asked (nothing was written)."""
-
-
 def _may_move(state: FileState, target: FileState) -> bool:
+    """Whether the lifecycle lets a file in ``state`` be held in ``target``."""
     return target in ALLOWED_TRANSITIONS[state]
 
 
@@ -232,248 +204,3 @@ def request_documents(
         data={"document_request": request.pk, "kinds": wanted, "missing": missing},
     )
     return request
-
-
-# --- over-indebtedness (journeys.md 5; legal.md 5) --------------------------------------------
-
-#: An agent confirms a declaration within five working days (agency policy); for a collective
-#: debt settlement this leaves most of the month in which the claim must be declared to the
-#: mediator (Judicial Code art. 1675/9 §2).
-DECLARATION_WORKING_DAYS = 5
-
-
-@dataclass(frozen=True, slots=True)
-class MediatorContact:
-    name: str
-    organisation: str = ""
-    email: str = ""
-    phone: str = ""
-
-
-def _open_files_of(debtor_id: int) -> list[File]:
-    """Every open file of the debtor, locked in primary-key order (no deadlock between two
-    declarations)."""
-    open_states = [s.value for s in FileState if rules_for(s).is_open]
-    return list(
-        File.objects.select_for_update()
-        .filter(debtor_id=debtor_id, state__in=open_states)
-        .order_by("pk")
-    )
-
-
-@transaction.atomic
-def declare_debt_mediation(
-    *, file: File, mediator: MediatorContact, today: date, actor: str
-) -> Declaration:
-    """The debtor turned to amicable debt mediation (CPAS/OCMW or a recognised service).
-
-    Collection is suspended while the mediation runs (CEL Book XIX, Title 3; legal.md 5): every
-    open file of the debtor moves to ``debt_mediation``, except a file already disputed (its
-    dispute is reviewed first) or in a collective debt settlement (the court's procedure
-    prevails). From then on the agency deals with the mediator.
-    """
-    if not mediator.name.strip() or not (mediator.email or mediator.phone):
-        raise DisputeError("A debt mediation needs the mediator's name and an e-mail or phone.")
-    files = _open_files_of(file.debtor_id)
-    declaration = _declaration(
-        file, DeclarationKind.DEBT_MEDIATION, mediator, files, today=today, actor=actor
-    )
-    moved = []
-    for each in files:
-        if each.file_state in (
-            FileState.DEBT_MEDIATION,
-            FileState.COLLECTIVE_SETTLEMENT,
-            FileState.DISPUTED,
-        ):
-            continue
-        change_file_state(
-            file=each,
-            new_state=FileState.DEBT_MEDIATION,
-            actor=actor,
-            reason=f"Amicable debt mediation declared ({declaration.pk}): collection "
-            "suspended (CEL Book XIX, Title 3).",
-        )
-        moved.append(each.reference)
-    debtor = Debtor.objects.select_for_update().get(pk=file.debtor_id)
-    if debtor.over_indebtedness != OverIndebtedness.COLLECTIVE_SETTLEMENT:
-        debtor.over_indebtedness = OverIndebtedness.DEBT_MEDIATION
-        _set_mediator(debtor, mediator)
-        debtor.save(update_fields=[*_MEDIATOR_FIELDS, "over_indebtedness"])
-    _queue_and_record(
-        declaration,
-        WorkItemKind.DEBT_MEDIATION,
-        EventKind.DEBT_MEDIATION_DECLARED,
-        files=files,
-        moved=moved,
-        today=today,
-        actor=actor,
-    )
-    return declaration
-
-
-@transaction.atomic
-def declare_collective_settlement(
-    *,
-    file: File,
-    admissibility_date: date,
-    court_decision: tuple[CheckedUpload, str],
-    court_reference: str,
-    mediator: MediatorContact,
-    today: date,
-    actor: str,
-) -> Declaration:
-    """The debtor was admitted to a collective debt settlement (Judicial Code art. 1675/2 ff.).
-
-    From the admissibility decision all enforcement is suspended and interest stops
-    (art. 1675/7); the agency deals only with the court-appointed mediator. Every open file of
-    the debtor moves to ``collective_settlement`` and its ``interest_stops_on`` is set to the
-    admissibility date, which ``files.ledger.file_balance`` honours (no interest accrues from
-    that day). The court's decision is stored for an agent to check; interest already booked
-    for days from the admissibility date on is listed in the queue item, to be reduced.
-    """
-    if admissibility_date > today:
-        raise DisputeError("The admissibility decision cannot be dated in the future.")
-    if not mediator.name.strip():
-        raise DisputeError("A collective debt settlement needs the mediator's name.")
-    files = _open_files_of(file.debtor_id)
-    upload, name = court_decision
-    document = store_debtor_upload(
-        file=file, upload=upload, original_name=name, kind=DocumentKind.COURT_DECISION
-    )
-    declaration = _declaration(
-        file,
-        DeclarationKind.COLLECTIVE_SETTLEMENT,
-        mediator,
-        files,
-        today=today,
-        actor=actor,
-        admissibility_date=admissibility_date,
-        court_reference=court_reference.strip()[:100],
-        court_decision=document,
-    )
-    moved = []
-    for each in files:
-        if each.file_state != FileState.COLLECTIVE_SETTLEMENT:
-            change_file_state(
-                file=each,
-                new_state=FileState.COLLECTIVE_SETTLEMENT,
-                actor=actor,
-                reason=f"Collective debt settlement admitted on {admissibility_date:%d/%m/%Y} "
-                f"({declaration.pk}): frozen, interest stopped (Judicial Code art. 1675/7).",
-            )
-            moved.append(each.reference)
-        stops_on = min(admissibility_date, each.interest_stops_on or admissibility_date)
-        File.objects.filter(pk=each.pk).update(interest_stops_on=stops_on)
-    debtor = Debtor.objects.select_for_update().get(pk=file.debtor_id)
-    debtor.over_indebtedness = OverIndebtedness.COLLECTIVE_SETTLEMENT
-    debtor.admissibility_date = admissibility_date
-    _set_mediator(debtor, mediator)
-    debtor.save(update_fields=[*_MEDIATOR_FIELDS, "over_indebtedness", "admissibility_date"])
-    booked_after = sorted(
-        set(
-            LedgerEntry.objects.filter(
-                file__in=files,
-                kind=EntryKind.CHARGE,
-                component=Component.INTEREST,
-                period_end__gte=admissibility_date,
-                reversed_by=None,
-            ).values_list("file__reference", flat=True)
-        )
-    )
-    _queue_and_record(
-        declaration,
-        WorkItemKind.COLLECTIVE_SETTLEMENT,
-        EventKind.COLLECTIVE_SETTLEMENT_DECLARED,
-        files=files,
-        moved=moved,
-        today=today,
-        actor=actor,
-        document=document,
-        extra={
-            "admissibility_date": admissibility_date.isoformat(),
-            "interest_booked_after_admissibility": booked_after,
-        },
-    )
-    return declaration
-
-
-_MEDIATOR_FIELDS = ("mediator_name", "mediator_organisation", "mediator_email", "mediator_phone")
-
-
-def _set_mediator(debtor: Debtor, mediator: MediatorContact) -> None:
-    debtor.mediator_name = mediator.name.strip()[:200]
-    debtor.mediator_organisation = mediator.organisation.strip()[:200]
-    debtor.mediator_email = mediator.email.strip()
-    debtor.mediator_phone = mediator.phone.strip()[:40]
-
-
-def _declaration(
-    file: File,
-    kind: DeclarationKind,
-    mediator: MediatorContact,
-    files: list[File],
-    *,
-    today: date,
-    actor: str,
-    admissibility_date: date | None = None,
-    court_reference: str = "",
-    court_decision: Document | None = None,
-) -> Declaration:
-    declaration = Declaration.objects.create(
-        debtor_id=file.debtor_id,
-        kind=kind,
-        mediator_name=mediator.name.strip()[:200],
-        mediator_organisation=mediator.organisation.strip()[:200],
-        mediator_email=mediator.email.strip(),
-        mediator_phone=mediator.phone.strip()[:40],
-        admissibility_date=admissibility_date,
-        court_reference=court_reference,
-        court_decision=court_decision,
-        declared_on=today,
-        declared_by=actor,
-    )
-    declaration.files.set(files)
-    return declaration
-
-
-def _queue_and_record(
-    declaration: Declaration,
-    kind: WorkItemKind,
-    event: EventKind,
-    *,
-    files: list[File],
-    moved: list[str],
-    today: date,
-    actor: str,
-    document: Document | None = None,
-    extra: dict[str, object] | None = None,
-) -> None:
-    references = [f.reference for f in files]
-    data: dict[str, object] = {
-        "declaration_id": declaration.pk,
-        "files": references,
-        "moved": moved,
-        "mediator": {
-            "name": declaration.mediator_name,
-            "organisation": declaration.mediator_organisation,
-            "email": declaration.mediator_email,
-            "phone": declaration.mediator_phone,
-        },
-        **(extra or {}),
-    }
-    WorkItem.objects.create(
-        kind=kind,
-        file=files[0] if files else None,
-        document=document,
-        title=f"{declaration.get_kind_display()}: {', '.join(references) or 'no open file'}",
-        due_on=add_working_days(today, DECLARATION_WORKING_DAYS),
-        data=data,
-    )
-    for each in files:
-        record_event(
-            each,
-            event,
-            actor=actor,
-            message=f"Mediator: {declaration.mediator_name}",
-            data={"declaration": declaration.pk, **(extra or {})},
-        )

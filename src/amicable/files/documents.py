@@ -1,10 +1,12 @@
-"""Documents that pass between the debtor and the agency: what the debtor uploads (a proof of
-payment, the evidence of a dispute, a court decision) and the supporting documents of the debt
-the debtor may download (CEL art. XIX.7 §3: invoice, contract, general terms, without delay).
+"""The documents of a file: the supporting documents of the debt that the creditor hands over
+(CEL art. XIX.7 §3: invoice, contract, general terms, which the debtor may download without
+delay) and what the debtor uploads (a proof of payment, the evidence of a dispute, a court
+decision).
 
 An upload is checked before it gets here (``amicable.files.uploads.check_upload``: type sniffed
 from the content, at most 10 MB, sha256, virus scan when configured). It is stored under its
-sha256, never under the name the debtor gave it, and waits for an agent's review.
+sha256, never under the name its sender gave it; what the debtor sends waits for an agent's
+review.
 """
 
 from __future__ import annotations
@@ -12,8 +14,15 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.db.models import Q, QuerySet
 
-from amicable.files.models import Document, DocumentKind, File, ReviewStatus, ScanStatus
-from amicable.files.uploads import CheckedUpload
+from amicable.files.models import (
+    Claim,
+    Document,
+    DocumentKind,
+    File,
+    ReviewStatus,
+    ScanStatus,
+)
+from amicable.files.uploads import CheckedUpload, upload_name
 
 __all__ = [
     "DEBTOR_UPLOADER",
@@ -22,6 +31,7 @@ __all__ = [
     "list_downloadable",
     "list_supporting_documents",
     "store_debtor_upload",
+    "store_document",
 ]
 
 #: ``Document.uploaded_by`` of everything the debtor sent through the portal.
@@ -35,30 +45,48 @@ SUPPORTING_KINDS: tuple[str, ...] = (
 )
 
 
-def _safe_name(name: str) -> str:
-    """The file name as the debtor gave it, for display only: no path, no control characters."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = "".join(ch for ch in base if ch.isprintable()).strip()
-    return cleaned[:200] or "document"
+def store_document(
+    *,
+    file: File,
+    upload: CheckedUpload,
+    original_name: str,
+    kind: DocumentKind,
+    uploaded_by: str,
+    claim: Claim | None = None,
+    review_status: ReviewStatus = ReviewStatus.NOT_REQUIRED,
+) -> Document:
+    """Store a checked upload on ``file`` under its sha256; the name given is kept for display."""
+    document = Document(
+        file=file,
+        claim=claim,
+        kind=kind,
+        original_name=upload_name(original_name),
+        content_type=upload.content_type,
+        size=upload.size,
+        sha256=upload.sha256,
+        uploaded_by=uploaded_by,
+        review_status=review_status,
+        scan_status=ScanStatus.CLEAN if upload.scanned else ScanStatus.NOT_SCANNED,
+    )
+    document.content.save(
+        f"{upload.sha256}.{upload.extension}", ContentFile(upload.content), save=False
+    )
+    document.save()
+    return document
 
 
 def store_debtor_upload(
     *, file: File, upload: CheckedUpload, original_name: str, kind: DocumentKind
 ) -> Document:
     """Store a checked upload of the debtor on ``file``, pending an agent's review."""
-    document = Document(
+    return store_document(
         file=file,
+        upload=upload,
+        original_name=original_name,
         kind=kind,
-        original_name=_safe_name(original_name),
-        content_type=upload.content_type,
-        size=upload.size,
-        sha256=upload.sha256,
         uploaded_by=DEBTOR_UPLOADER,
         review_status=ReviewStatus.PENDING,
-        scan_status=ScanStatus.CLEAN if upload.scanned else ScanStatus.NOT_SCANNED,
     )
-    document.content.save(f"{upload.sha256}.{upload.extension}", ContentFile(upload.content))
-    return document
 
 
 def list_debtor_uploads(file: File, *, kinds: tuple[str, ...] = ()) -> QuerySet[Document]:

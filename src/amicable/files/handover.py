@@ -1,22 +1,20 @@
-"""Writes of creditor intake: files, added claims, documents, direct payments, withdrawals.
+"""What a creditor hands over and takes back: files, added claims, supporting documents, the
+payments the debtor made to the creditor directly, withdrawals.
 
-Each function is what one API call (or one import batch) does; each is idempotent on the
-creditor's own reference, so a client that retries after a timeout never creates anything twice.
-The legal checks stay where they live: ``files.services.check_claim`` for every claim
-(CEL art. XIX.2 and XIX.4), ``domain.lifecycle`` for every state change, ``files.ledger`` for
+Each function is what one API call (or one line of an imported sheet) does; each is idempotent
+on the creditor's own reference, so a client that retries after a timeout never creates anything
+twice. The legal checks stay where they live: ``files.services.check_claim`` for every claim
+(CEL art. XIX.2 and XIX.4), ``files.lifecycle`` for every state change, ``files.ledger`` for
 every amount.
 """
 
 from __future__ import annotations
 
-import posixpath
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -24,6 +22,7 @@ from django.utils import timezone
 from amicable.domain.imputation import Component, Share
 from amicable.domain.lifecycle import FileState
 from amicable.files import ledger
+from amicable.files.documents import store_document
 from amicable.files.lifecycle import change_file_state
 from amicable.files.models import (
     Allocation,
@@ -35,7 +34,6 @@ from amicable.files.models import (
     EntrySource,
     File,
     LedgerEntry,
-    ScanStatus,
 )
 from amicable.files.services import (
     ClaimCheck,
@@ -52,15 +50,6 @@ from amicable.files.services import (
 from amicable.files.timeline import EventKind, record_event, record_events
 from amicable.files.uploads import check_upload
 
-# The kinds of document a creditor sends with a file: the evidence of the debt that the
-# consumer may ask for at any time (CEL art. XIX.7 §3).
-CREDITOR_DOCUMENT_KINDS = (
-    DocumentKind.INVOICE,
-    DocumentKind.CONTRACT,
-    DocumentKind.GENERAL_TERMS,
-    DocumentKind.FIRST_REMINDER,
-)
-
 # Where a file may still take a new claim, in the order of the collection: before the formal
 # notice is sent, the notice can still itemise every amount (CEL art. XIX.7 §2).
 _STAGES = {
@@ -70,7 +59,7 @@ _STAGES = {
 }
 
 
-class IntakeRefused(Exception):
+class HandoverRefused(Exception):
     """A request that the rules refuse (nothing was written), with the reason."""
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
@@ -82,7 +71,7 @@ class IntakeRefused(Exception):
 # --- files ------------------------------------------------------------------------------------
 
 
-def intake_files(
+def receive_files(
     *,
     creditor: Creditor,
     inputs: Sequence[FileInput],
@@ -135,7 +124,7 @@ def add_claim(*, file: File, claim: ClaimInput, actor: str, today: date) -> Adde
     if file.formal_notice_sent_on is not None or (
         state is not FileState.NEW and state not in _STAGES
     ):
-        raise IntakeRefused(
+        raise HandoverRefused(
             f"The file is in state '{state}': a claim can only be added before the formal "
             "notice is sent (CEL art. XIX.7 §2: the notice itemises every amount). Send it as "
             "a new file."
@@ -143,7 +132,7 @@ def add_claim(*, file: File, claim: ClaimInput, actor: str, today: date) -> Adde
     check = check_claim(claim, today=today)
     needed = initial_state([check], today=today)
     if state is not FileState.NEW and _STAGES[needed] < _STAGES[state]:
-        raise IntakeRefused(
+        raise HandoverRefused(
             f"This claim needs the stage '{needed}' (CEL art. XIX.2) but the file has reached "
             f"'{state}', and a file never goes back: send the claim as a new file.",
             field="first_reminder_sent_on",
@@ -200,19 +189,8 @@ class StoredDocument:
     created: bool
 
 
-def safe_file_name(name: str) -> str:
-    """The last part of an uploaded file's name, without control characters, at most 200.
-
-    >>> safe_file_name("../../etc/pass\\x00wd.pdf")
-    'passwd.pdf'
-    """
-    base = posixpath.basename(name.replace("\\", "/"))
-    kept = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
-    return kept.strip()[:200] or "document"
-
-
 @transaction.atomic
-def upload_document(
+def store_creditor_document(
     *,
     file: File,
     kind: DocumentKind,
@@ -230,21 +208,14 @@ def upload_document(
     existing = Document.objects.filter(file=file, kind=kind, sha256=checked.sha256).first()
     if existing is not None:
         return StoredDocument(document=existing, created=False)
-    document = Document(
+    document = store_document(
         file=file,
-        claim=claim,
+        upload=checked,
+        original_name=original_name,
         kind=kind,
-        original_name=safe_file_name(original_name),
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
         uploaded_by=actor,
-        scan_status=ScanStatus.CLEAN if checked.scanned else ScanStatus.NOT_SCANNED,
+        claim=claim,
     )
-    document.content.save(
-        f"{checked.sha256}.{checked.extension}", ContentFile(checked.content), save=False
-    )
-    document.save()
     record_event(
         file,
         EventKind.DOCUMENT_UPLOADED,
@@ -332,7 +303,7 @@ def _replayed(
     entry: LedgerEntry, *, file: File, amount: Decimal, value_date: date
 ) -> RecordedPayment:
     if entry.file_id != file.pk or entry.amount != -amount or entry.value_date != value_date:
-        raise IntakeRefused(
+        raise HandoverRefused(
             "This payment reference is already recorded with another amount, date or file; "
             "a payment reference names one payment.",
             field="payment_reference",

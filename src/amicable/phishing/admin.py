@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from amicable.portal import models
+from amicable.phishing import models
 
 
 @admin.register(models.FraudCampaign)

@@ -4,8 +4,9 @@
 (statements, booked movements, integrity warnings) without touching the database.
 
 ``amicable statements import FILE [--format coda|camt053]`` imports it: movements stored once,
-payments matched and posted, the rest queued for an agent (``amicable.payments.services``);
-one summary line, then the warnings. Importing the same file again books nothing.
+payments matched and posted, the rest queued for an agent
+(``amicable.payments.statement_import``); one summary line, then the warnings. Importing the same
+file again books nothing.
 
 A file that cannot be read exits with status 1 and ``FILE: line N: message`` on stderr.
 """
@@ -23,7 +24,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from amicable.payments.models import MovementStatus
-from amicable.payments.services import import_statement_file
+from amicable.payments.statement_import import import_statement
 from amicable.statements import (
     FORMATS,
     BankMovement,
@@ -145,15 +146,14 @@ class Command(BaseCommand):
         path = Path(options["file"])
         data = self.read_bytes(options)
         try:
-            report = import_statement_file(
+            report = import_statement(
                 data, name=path.name, actor="command:statements", format=options["format"]
             )
         except StatementError as error:
             raise CommandError(f"{path}: {error}") from None
         if report.already_imported:
-            self.stdout.write(
-                f"{path.name}: already imported (file {report.statement_file_id}), nothing booked."
-            )
+            number = report.statement_import_id
+            self.stdout.write(f"{path.name}: already imported (file {number}), nothing booked.")
             return
         self.stdout.write(
             f"{path.name}: {report.format}, {report.statements} statement(s), "
