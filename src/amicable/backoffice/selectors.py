@@ -23,7 +23,6 @@ from django.urls import NoReverseMatch, reverse
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
-from amicable.backoffice.roles import Perm
 from amicable.domain.lifecycle import OPEN_STATES, AgentAction, FileState, actions_allowed
 from amicable.domain.references import classify_reference
 from amicable.files.ledger import FileBalance, file_balance
@@ -47,9 +46,9 @@ from amicable.files.numbers import (
 from amicable.letters import selectors as letters_selectors
 from amicable.letters.models import ContactAttempt, SentLetter
 from amicable.letters.selectors import list_contact_attempts, list_sent_letters
+from amicable.phishing.models import PhishingReport
 from amicable.plans.models import PaymentPlan
 from amicable.plans.selectors import get_open_plan
-from amicable.portal.models import PhishingReport
 
 __all__ = [
     "AuditPage",
@@ -62,7 +61,6 @@ __all__ = [
     "dashboard",
     "get_file_view",
     "get_work_item",
-    "list_assignable_staff",
     "list_audit_events",
     "list_queue",
     "list_refused_contacts",
@@ -180,7 +178,7 @@ def work_item_details(item: WorkItem) -> WorkItemDetails:
     movement_id = data.get("movement")
     if item.kind == WorkItemKind.UNMATCHED_MOVEMENT and isinstance(movement_id, int):
         try:
-            decided_at = reverse("payments:movement", args=[movement_id])
+            decided_at = reverse("backoffice:movement", args=[movement_id])
         except NoReverseMatch:
             decided_at = None
     facts = [(str(key).replace("_", " "), _fact(value)) for key, value in sorted(data.items())]
@@ -193,26 +191,6 @@ def _fact(value: object) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{k}: {_fact(v)}" for k, v in value.items())
     return "—" if value is None else str(value)
-
-
-def list_assignable_staff() -> list[User]:
-    """Active staff who may work on files: the colleagues an item can be given to."""
-    return list(
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(is_superuser=True)
-            | Q(
-                groups__permissions__codename=Perm.WORK_FILES.value,
-                groups__permissions__content_type__app_label="backoffice",
-            )
-            | Q(
-                user_permissions__codename=Perm.WORK_FILES.value,
-                user_permissions__content_type__app_label="backoffice",
-            )
-        )
-        .distinct()
-        .order_by("username")
-    )
 
 
 # --- files --------------------------------------------------------------------------------------

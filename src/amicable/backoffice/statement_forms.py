@@ -1,4 +1,4 @@
-"""The staff forms of the statement page (shape checks only; the rules are the services')."""
+"""The forms of the statement pages (shape checks only; the rules are the payments app's)."""
 
 from __future__ import annotations
 

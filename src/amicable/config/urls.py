@@ -6,7 +6,6 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from amicable.config import views
-from amicable.intake import views as intake_views
 from amicable.intake.api import api as intake_api
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -16,8 +15,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # admin.site is amicable.config.admin_site.StaffAdminSite: TOTP-verified staff only.
     path("admin/", admin.site.urls),
     path("api/v1/", intake_api.urls),
-    path("backoffice/intake/upload", intake_views.upload_page, name="intake-upload"),
-    path("backoffice/statements/", include("amicable.payments.urls")),
     path("backoffice/", include("amicable.backoffice.urls")),
     path("", include("amicable.portal.urls")),
 ]

@@ -33,6 +33,7 @@ from pydantic_core import PydanticCustomError
 
 from amicable.domain.errors import UnknownRateError
 from amicable.domain.lifecycle import FileState, TransitionRefused
+from amicable.files import handover
 from amicable.files.ledger import file_balance
 from amicable.files.models import Creditor, DocumentKind, File
 from amicable.files.rates import rate_table
@@ -43,7 +44,7 @@ from amicable.files.selectors import (
 )
 from amicable.files.services import ClaimCheck
 from amicable.files.uploads import UploadRejected
-from amicable.intake import presenters, services
+from amicable.intake import presenters
 from amicable.intake.models import ApiToken
 from amicable.intake.rules import (
     FieldError,
@@ -215,8 +216,8 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _errors(request, 404, [FieldError(None, "No such file.")])
 
 
-@api.exception_handler(services.IntakeRefused)
-def _conflict(request: HttpRequest, exc: services.IntakeRefused) -> HttpResponse:
+@api.exception_handler(handover.HandoverRefused)
+def _conflict(request: HttpRequest, exc: handover.HandoverRefused) -> HttpResponse:
     return _errors(request, 409, [FieldError(exc.field, exc.message)])
 
 
@@ -293,7 +294,7 @@ def create_file(
     checked = check_file(payload, today=today, rates=rate_table())
     if checked.errors:
         raise RequestRefused(checked.errors)
-    (created,) = services.intake_files(
+    (created,) = handover.receive_files(
         creditor=_creditor(request),
         inputs=[to_file_input(payload, idempotency_key=idempotency_key)],
         actor=_actor(request),
@@ -341,7 +342,7 @@ def create_files_batch(request: HttpRequest, payload: BatchIn) -> BatchOut:
         first_index[item.creditor_reference] = index
         accepted.append((index, item, checked.checks))
     if accepted:
-        created = services.intake_files(
+        created = handover.receive_files(
             creditor=_creditor(request),
             inputs=[to_file_input(item) for _, item, _ in accepted],
             actor=_actor(request),
@@ -493,7 +494,7 @@ def add_claim(request: HttpRequest, reference: FileReference, payload: ClaimIn) 
     checked = check_claim_rules(payload, today=today, rates=rate_table())
     if checked.errors:
         raise RequestRefused(checked.errors)
-    added = services.add_claim(
+    added = handover.add_claim(
         file=file, claim=to_claim_input(payload), actor=_actor(request), today=today
     )
     balance = file_balance(file, as_of=today)
@@ -533,7 +534,7 @@ def upload_document(
             )
     # The API speaks English throughout; the upload checks' messages are translated.
     with translation.override("en"):
-        stored = services.upload_document(
+        stored = handover.store_creditor_document(
             file=target,
             kind=DocumentKind(kind),
             upload=file,
@@ -560,7 +561,7 @@ def report_payment(
     today = _today()
     if payload.value_date > today:
         raise RequestRefused([FieldError("value_date", "The payment date is in the future.")])
-    recorded = services.record_creditor_payment(
+    recorded = handover.record_creditor_payment(
         file=file,
         amount=payload.amount,
         value_date=payload.value_date,
@@ -591,7 +592,7 @@ def withdraw(request: HttpRequest, reference: FileReference, payload: WithdrawIn
     reason) where the file's state does not allow it, for instance a file already paid."""
     file = _file(request, reference)
     today = _today()
-    closed = services.withdraw_file(
+    closed = handover.withdraw_file(
         file=file, reason=payload.reason, actor=_actor(request), today=today
     )
     return presenters.file_out(closed, as_of=today)

@@ -1,5 +1,5 @@
-"""Writes of the portal: sign-in with lock-out, authenticity checks, phishing reports, proofs of
-payment and the record of a statement given.
+"""The portal's gate: sign-in with a file number and its access code, under a lock-out, and the
+throttle of the public authenticity check.
 
 Sign-in throttling (journeys.md, "Getting in"): the access code has 40 bits of entropy, and
 online guessing is stopped by counting failures per file number and per client address. Policy:
@@ -11,30 +11,23 @@ locked are refused without being counted, so a lock cannot be extended for ever 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
-from amicable.disputes.documents import store_debtor_upload
-from amicable.domain.calendar import add_working_days
 from amicable.files.access_codes import access_code_matches, hash_access_code
-from amicable.files.models import Document, DocumentKind, File, WorkItem, WorkItemKind
+from amicable.files.models import File
 from amicable.files.numbers import normalize_file_reference
 from amicable.files.timeline import EventKind, record_event
-from amicable.files.uploads import CheckedUpload
-from amicable.portal.models import PhishingReport, ThrottledAttempt, ThrottleScope
+from amicable.portal.models import ThrottledAttempt, ThrottleScope
 
 MAX_FAILURES = 5
 WINDOW = timedelta(minutes=15)
 #: Authenticity checks per client address within ``WINDOW`` (journey 6: rate-limited, so the
 #: page cannot be used to enumerate file numbers).
 MAX_CHECKS = 10
-#: A phishing report is looked at within two working days (agency policy).
-PHISHING_REVIEW_WORKING_DAYS = 2
+#: How the portal appears on the timeline: the debtor, signed in, or anyone on a public page.
 ACTOR = "portal"
 
 
@@ -115,161 +108,10 @@ def sign_in(*, reference: str, code: str, client_ip: str, now: datetime) -> Sign
     return SignInResult(outcome=SignInOutcome.REFUSED)
 
 
-def _compact(text: str) -> str:
-    return "".join(ch for ch in text.upper() if ch.isalnum())
-
-
-class CheckOutcome(StrEnum):
-    GENUINE = "genuine"
-    NOT_GENUINE = "not_genuine"
-    WRONG_IBAN = "wrong_iban"
-    LOCKED = "locked"
-
-
-def check_authenticity(
-    *, reference: str, iban: str, structured_communication: str, client_ip: str, now: datetime
-) -> CheckOutcome:
-    """Whether a file number, IBAN and structured communication are ours (journey 6).
-
-    "Genuine" only when the IBAN is the agency's and the number and communication name the
-    same file; nothing else about the file is revealed. An IBAN that is not ours is reported
-    apart: it is the clearest warning sign of a fraudulent message.
-    """
+def may_check(*, client_ip: str, now: datetime) -> bool:
+    """Count one authenticity check from ``client_ip``; False when that address is locked
+    (journey 6: rate-limited, so the page cannot be used to enumerate file numbers)."""
     if locked_until(scope=ThrottleScope.CHECK_IP, key=client_ip, limit=MAX_CHECKS, now=now):
-        return CheckOutcome.LOCKED
+        return False
     count_attempt(scope=ThrottleScope.CHECK_IP, key=client_ip, now=now)
-    if _compact(iban) != _compact(settings.AMICABLE_AGENCY["iban"]):
-        return CheckOutcome.WRONG_IBAN
-    digits = "".join(ch for ch in structured_communication if ch.isdigit())
-    exists = File.objects.filter(
-        reference=normalize_file_reference(reference), structured_communication=digits
-    ).exists()
-    return CheckOutcome.GENUINE if exists else CheckOutcome.NOT_GENUINE
-
-
-@transaction.atomic
-def report_phishing(
-    *,
-    channel: str,
-    received_on: date | None,
-    sender: str,
-    content: str,
-    reporter_email: str,
-    today: date,
-) -> PhishingReport:
-    """Store a phishing report and put it in the staff queue, due in two working days."""
-    report = PhishingReport.objects.create(
-        channel=channel,
-        received_on=received_on,
-        sender=sender,
-        content=content,
-        reporter_email=reporter_email,
-    )
-    WorkItem.objects.create(
-        kind=WorkItemKind.PHISHING_REPORT,
-        title=f"Phishing report {report.pk} ({channel})",
-        due_on=add_working_days(today, PHISHING_REVIEW_WORKING_DAYS),
-        data={"phishing_report_id": report.pk},
-    )
-    return report
-
-
-def record_statement_download(*, file: File, on: date) -> None:
-    """A statement of account given to the debtor is on the timeline, like any letter."""
-    record_event(
-        file,
-        EventKind.STATEMENT_DOWNLOADED,
-        actor=ACTOR,
-        data={"as_of": on.isoformat()},
-    )
-
-
-#: A proof of payment is reviewed within three working days (agency policy, journeys.md 3).
-PROOF_REVIEW_WORKING_DAYS = 3
-#: When a payment shows on the file (journeys.md 3): paid to the agency, the bank statement of
-#: the next days brings it; paid to the creditor, the creditor must report it to us first.
-VISIBLE_AFTER_WORKING_DAYS = {"agency": 3, "creditor": 5}
-
-
-def payment_visible_by(*, paid_on: date, paid_to: str) -> date:
-    """The working day by which a payment made on ``paid_on`` should show on the file."""
-    return add_working_days(paid_on, VISIBLE_AFTER_WORKING_DAYS[paid_to])
-
-
-@dataclass(frozen=True, slots=True)
-class DeclaredPayment:
-    """What the debtor says about the payment a proof shows; each part may be left out.
-
-    Stored on the proof's work item, where the bank import reads ``amount`` and
-    ``structured_communication`` to confirm the proof when the payment arrives.
-    """
-
-    paid_to: str
-    paid_on: date | None = None
-    amount: Decimal | None = None
-    #: The 12 digits of an OGM, or a compact RF reference (amicable.domain.references).
-    structured_communication: str = ""
-
-    def as_data(self) -> dict[str, str]:
-        data = {"paid_to": self.paid_to}
-        if self.paid_on is not None:
-            data["paid_on"] = self.paid_on.isoformat()
-        if self.amount is not None:
-            data["amount"] = str(self.amount)
-        if self.structured_communication:
-            data["structured_communication"] = self.structured_communication
-        return data
-
-
-def _proof_title(file: File, declared: DeclaredPayment) -> str:
-    """The work item's title, for the agents' queue (staff data, not translated)."""
-    what = f"{declared.amount} paid" if declared.amount is not None else "payment"
-    when = f" on {declared.paid_on:%d/%m/%Y}" if declared.paid_on is not None else ""
-    return f"{file.reference}: proof of {what} to the {declared.paid_to}{when}"
-
-
-@transaction.atomic
-def submit_proof_of_payment(
-    *,
-    file: File,
-    upload: CheckedUpload,
-    original_name: str,
-    declared: DeclaredPayment,
-    today: date,
-) -> Document:
-    """Store a proof of payment, pending review, and put it in the staff queue (3 working days).
-
-    The proof changes nothing on the ledger: only a bank movement, or an agent who accepts the
-    proof, registers a payment.
-    """
-    if declared.paid_to not in VISIBLE_AFTER_WORKING_DAYS:
-        raise ValueError(f"paid_to must be 'agency' or 'creditor', not {declared.paid_to!r}.")
-    if declared.amount is not None and declared.amount <= 0:
-        raise ValueError(f"A declared amount is more than 0, not {declared.amount}.")
-    document = store_debtor_upload(
-        file=file, upload=upload, original_name=original_name, kind=DocumentKind.PROOF_OF_PAYMENT
-    )
-    details = {"document_id": document.pk, **declared.as_data()}
-    WorkItem.objects.create(
-        kind=WorkItemKind.PROOF_REVIEW,
-        file=file,
-        document=document,
-        title=_proof_title(file, declared),
-        due_on=add_working_days(today, PROOF_REVIEW_WORKING_DAYS),
-        data=details,
-    )
-    record_event(
-        file,
-        EventKind.PROOF_OF_PAYMENT_UPLOADED,
-        actor=ACTOR,
-        data={**details, "sha256": document.sha256},
-    )
-    return document
-
-
-def sign_in_expiry(now: datetime) -> datetime:
-    return now + timedelta(seconds=settings.SESSION_COOKIE_AGE)
-
-
-def local_today() -> date:
-    return timezone.localdate()
+    return True

@@ -1,4 +1,5 @@
-"""The staff page of the bulk import: upload a CSV or XLSX sheet for a creditor.
+"""The page of the bulk import: upload a creditor's CSV or XLSX sheet, read and checked by the
+intake's importer.
 
 Behind the back office's own gate (personal sign-in, TOTP, the ``import_files`` permission):
 an import opens files and starts collection on each, so it is a supervisor's act, not any
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from amicable.backoffice.access import actor_name, staff_user, staff_view
 from amicable.backoffice.roles import Perm
-from amicable.intake.forms import UploadSheetForm
+from amicable.backoffice.sheet_forms import UploadSheetForm
 from amicable.intake.importer import ImportReport, SheetError, import_files, read_sheet
 
 # The page lists this many errors; the command prints them all.
@@ -44,7 +45,7 @@ def upload_page(request: HttpRequest) -> HttpResponse:
         status = 422
     return render(
         request,
-        "intake/upload.html",
+        "backoffice/sheet_upload.html",
         {
             "form": form,
             "report": report,

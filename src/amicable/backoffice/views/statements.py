@@ -1,8 +1,9 @@
-"""The staff statement page: upload a bank file, see what waits for an agent, and decide on it.
+"""The statement pages: upload a bank statement, see what waits for an agent, and decide on it.
 
 Behind the back office's own gate (personal sign-in, TOTP, the ``reconcile_payments``
 permission: finance staff and supervisors), every form with its CSRF token. Each view parses a
-form and calls one service (``amicable.payments.services``); the rules live there.
+form and calls one write of the payments app (``statement_import``, ``decisions``); the rules
+live there.
 """
 
 from __future__ import annotations
@@ -17,8 +18,15 @@ from django.views.decorators.http import require_http_methods
 
 from amicable.backoffice.access import actor_name, staff_user, staff_view
 from amicable.backoffice.roles import Perm
-from amicable.payments import selectors, services
-from amicable.payments.forms import AssignForm, ReasonForm, SplitForm, StatementUploadForm
+from amicable.backoffice.statement_forms import (
+    AssignForm,
+    ReasonForm,
+    SplitForm,
+    StatementUploadForm,
+)
+from amicable.files.actions import ActionRefused
+from amicable.payments import decisions, selectors
+from amicable.payments.statement_import import ImportReport, import_statement
 from amicable.statements import StatementError
 
 
@@ -30,14 +38,14 @@ def _actor(request: HttpRequest) -> str:
 @staff_view(Perm.RECONCILE_PAYMENTS)
 def statements_page(request: HttpRequest) -> HttpResponse:
     form = StatementUploadForm(request.POST or None, request.FILES or None)
-    report: services.ImportReport | None = None
+    report: ImportReport | None = None
     error: StatementError | None = None
     status = 200
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["statement"]
             try:
-                report = services.import_statement_file(
+                report = import_statement(
                     upload.read(),
                     name=upload.name or "statement",
                     actor=_actor(request),
@@ -50,7 +58,7 @@ def statements_page(request: HttpRequest) -> HttpResponse:
             status = 422
     return render(
         request,
-        "payments/statements.html",
+        "backoffice/statements.html",
         {
             "form": form,
             "report": report,
@@ -81,30 +89,30 @@ def movement_page(request: HttpRequest, movement_id: int) -> HttpResponse:
     try:
         if action == "assign" and assign.is_valid():
             file = assign.cleaned_data["file_reference"]
-            services.assign_movement(movement=movement, file=file, actor=actor)
+            decisions.assign_movement(movement=movement, file=file, actor=actor)
             done = _("Posted to %(file)s.") % {"file": file.reference}
         elif action == "split" and split.is_valid():
-            services.split_movement(
+            decisions.split_movement(
                 movement=movement, parts=split.cleaned_data["parts"], actor=actor
             )
             done = _("Split over %(count)s files.") % {"count": len(split.cleaned_data["parts"])}
         elif action == "refund" and refund.is_valid():
-            created = services.mark_for_refund(
+            created = decisions.mark_for_refund(
                 movement=movement, actor=actor, reason=refund.cleaned_data["reason"]
             )
             done = _("To refund with the reference %(reference)s.") % {
                 "reference": created.reference
             }
         elif action == "dismiss" and dismiss.is_valid():
-            services.dismiss_movement(
+            decisions.dismiss_movement(
                 movement=movement, actor=actor, reason=dismiss.cleaned_data["reason"]
             )
             done = _("Recorded as concerning no file.")
-    except services.PaymentsError as exc:
+    except ActionRefused as exc:
         messages.error(request, exc.message)
     if done is not None:
         messages.success(request, done)
-        return redirect("payments:statements")
+        return redirect("backoffice:statements")
     context: dict[str, Any] = {
         "movement": movement,
         "assign": assign,
@@ -113,4 +121,4 @@ def movement_page(request: HttpRequest, movement_id: int) -> HttpResponse:
         "dismiss": dismiss,
         "assignments": movement.assignments.select_related("file").order_by("id"),
     }
-    return render(request, "payments/movement.html", context, status=422 if action else 200)
+    return render(request, "backoffice/movement.html", context, status=422 if action else 200)
