@@ -7,6 +7,9 @@ from pathlib import Path
 import pytest
 from django.conf import LazySettings
 
+# The back office's cast, for the tests of every app whose writes agents make.
+from tests.staff import agent, compliance, staff_client, staff_day, supervisor  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings: LazySettings, tmp_path: Path) -> None:

@@ -1,6 +1,9 @@
 """The back office's cast: one member of staff per role, signed in with both factors.
 
-Today is Wednesday 18 June 2025, 10:30 in Brussels, a working day inside the contact hours.
+Staff's day (the ``staff_day`` fixture) is Wednesday 18 June 2025, 10:30 in Brussels, a working
+day inside the contact hours. The fixtures are registered for every test by ``tests/conftest.py``;
+the back office's tests live in that day, and so do the other tests of what agents do
+(``pytest.mark.usefixtures("staff_day")``).
 """
 
 from __future__ import annotations
@@ -41,8 +44,8 @@ PNG = bytes.fromhex(
 _names = itertools.count(1)
 
 
-@pytest.fixture(autouse=True)
-def _today() -> Iterator[None]:
+@pytest.fixture
+def staff_day() -> Iterator[None]:
     with time_machine.travel(NOW, tick=False):
         yield
 

@@ -16,8 +16,8 @@ from amicable.domain.lifecycle import FileState
 from amicable.files.ledger import post_payment, reverse_payment
 from amicable.files.lifecycle import change_file_state
 from amicable.files.models import EntryKind, EntrySource, File, WorkItem, WorkItemKind
-from tests.backoffice.conftest import TODAY
 from tests.factories import make_creditor, make_file
+from tests.staff import TODAY
 
 pytestmark = pytest.mark.django_db
 

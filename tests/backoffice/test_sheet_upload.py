@@ -9,10 +9,16 @@ from django.test import Client
 
 from amicable.backoffice.roles import Role
 from amicable.files.models import Creditor, File
-from tests.backoffice.conftest import make_staff, sign_in
+from tests.factories import make_creditor
 from tests.intake.test_import import EXAMPLE, _csv, _line
+from tests.staff import make_staff, sign_in
 
 URL = "/backoffice/intake/upload"
+
+
+@pytest.fixture
+def creditor(db: None) -> Creditor:
+    return make_creditor(reference="energie-test")
 
 
 @pytest.fixture

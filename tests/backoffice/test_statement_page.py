@@ -14,13 +14,13 @@ from amicable.backoffice.roles import Role
 from amicable.files.models import LedgerEntry
 from amicable.payments.models import (
     BankMovementRecord,
-    BankStatementFile,
     MovementAssignment,
     MovementStatus,
     Refund,
+    StatementImport,
 )
-from tests.backoffice.conftest import make_staff, sign_in
 from tests.payments.helpers import coda, credit, debit, import_bytes, movement_of, plain_file
+from tests.staff import make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_a_password_alone_is_sent_to_the_second_factor(client: Client) -> None:
     assert response["Location"].startswith("/backoffice/sign-in/verify/?next=")
     assert decision.status_code == 302
     assert decision["Location"].startswith("/backoffice/sign-in/verify/?next=")
-    assert BankStatementFile.objects.count() == 1  # the test's own import only
+    assert StatementImport.objects.count() == 1  # the test's own import only
     movement.refresh_from_db()
     assert movement.status == MovementStatus.UNMATCHED
 
@@ -106,7 +106,7 @@ def test_an_upload_without_the_csrf_token_is_refused() -> None:
     response = _upload(client, coda(credit("20.00", ogm=file.structured_communication)))
 
     assert response.status_code == 403
-    assert BankStatementFile.objects.count() == 0
+    assert StatementImport.objects.count() == 0
 
 
 def test_the_page_carries_a_csrf_token(staff: Client) -> None:
@@ -127,7 +127,7 @@ def test_an_upload_is_imported_and_reported(staff: Client) -> None:
     assert response.status_code == 200
     report = response.context["report"]
     assert (report.new_movements, report.outcomes) == (2, {"matched": 1, "unmatched": 1})
-    record = BankStatementFile.objects.get()
+    record = StatementImport.objects.get()
     assert (record.name, record.imported_by) == ("day.cod", "staff:alice")
     assert LedgerEntry.objects.get(kind="payment").actor == "staff:alice"
     waiting = list(response.context["waiting"])
@@ -153,7 +153,7 @@ def test_an_unreadable_upload_is_shown_with_its_error(staff: Client) -> None:
     assert response.status_code == 422
     assert b"The file cannot be read" in response.content
     assert b"line 1: unknown format" in response.content
-    assert BankStatementFile.objects.count() == 0
+    assert StatementImport.objects.count() == 0
 
 
 def test_the_movement_page_shows_the_suggestions(staff: Client) -> None:
@@ -269,7 +269,7 @@ def test_a_long_queue_shows_the_oldest_and_says_how_many_there_are(staff: Client
     report = import_bytes(
         coda(*(credit(f"{10 + n}.00", text="?", name=f"PAYER {n}") for n in range(205)))
     )
-    movements = BankMovementRecord.objects.filter(source_file_id=report.statement_file_id)
+    movements = BankMovementRecord.objects.filter(statement_import_id=report.statement_import_id)
     Refund.objects.bulk_create(
         Refund(
             movement=m,

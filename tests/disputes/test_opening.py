@@ -7,13 +7,14 @@ from datetime import UTC, date, datetime
 import pytest
 from django.core.files.base import ContentFile
 
+from amicable.disputes.errors import DisputeError
 from amicable.disputes.models import (
     Dispute,
     DisputeReason,
     DocumentRequest,
     DocumentRequestStatus,
 )
-from amicable.disputes.services import DisputeError, open_dispute, request_documents
+from amicable.disputes.opening import open_dispute, request_documents
 from amicable.domain.contact import (
     ContactChannel,
     ContactPurpose,

@@ -22,10 +22,12 @@ from amicable.files.models import (
     WorkItemKind,
     WorkItemStatus,
 )
-from tests.backoffice.conftest import TODAY
+from amicable.plans.requests import request_payment_plan
 from tests.factories import claim_input, make_file, shown_to_debtor
+from tests.staff import TODAY
 
-pytestmark = pytest.mark.django_db
+# What agents do, in staff's day (tests.staff).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_day")]
 
 
 def disputed_file(language: str = "fr", *, before: tuple[FileState, ...] = ()) -> File:
@@ -59,6 +61,37 @@ CONFIRMED = {
     "notice, which gives you again 14 days to pay, ask for a payment plan or contact us. La "
     "facture vous a été envoyée le 15 janvier.",
 }
+
+
+PLAN_GOES_ON = {
+    "fr": "Nous avons vérifié votre dossier : le montant réclamé est dû. Votre plan de "
+    "paiement continue\u00a0: payez les prochaines mensualités comme convenu. Voir la facture.",
+    "nl": "We hebben uw dossier nagekeken: het gevorderde bedrag is verschuldigd. Uw "
+    "afbetalingsplan loopt verder: betaal de volgende maandelijkse afbetalingen zoals "
+    "afgesproken. Voir la facture.",
+    "de": "Wir haben Ihre Akte geprüft: Der geforderte Betrag ist geschuldet. Ihr Zahlungsplan "
+    "läuft weiter: Zahlen Sie die nächsten Monatsraten wie vereinbart. Voir la facture.",
+    "en": "We checked your file: the amount claimed is due. Your payment plan goes on: pay the "
+    "next instalments as agreed. Voir la facture.",
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "de", "en"])
+def test_a_dispute_raised_during_a_running_plan_lets_the_plan_go_on(
+    agent: tuple[Client, User], language: str
+) -> None:
+    """The one rule of every lifted hold: a plan that still runs continues (no new notice)."""
+    client, _ = agent
+    file = make_file(today=date(2025, 6, 1), language=language)
+    change_file_state(file=file, new_state=FileState.WAITING_PERIOD, actor="daily run")
+    request_payment_plan(
+        file=file, instalment_count=3, first_due_on=TODAY, today=TODAY, actor="portal"
+    )
+    change_file_state(file=file, new_state=FileState.DISPUTED, actor="portal")
+    assert resolve(client, file, outcome="confirm", explanation="Voir la facture.") == 302
+    file.refresh_from_db()
+    assert file.state == FileState.PAYMENT_PLAN
+    assert Event.objects.get(kind="dispute_resolved").message == PLAN_GOES_ON[language]
 
 
 @pytest.mark.parametrize("language", ["fr", "nl", "de", "en"])
@@ -253,7 +286,7 @@ def test_a_claim_of_another_file_cannot_be_reduced(agent: tuple[Client, User]) -
 
 def test_the_debtor_sees_the_dispute_end_with_the_decision(agent: tuple[Client, User]) -> None:
     from amicable.disputes.models import DisputeReason, DisputeStatus
-    from amicable.disputes.services import open_dispute
+    from amicable.disputes.opening import open_dispute
 
     client, _user = agent
     file = make_file(today=date(2025, 6, 1))

@@ -15,13 +15,14 @@ from amicable.domain.lifecycle import FileState
 from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Event, File, WorkItem, WorkItemKind, WorkItemStatus
 from amicable.letters.models import ContactAttempt, SentLetter
-from amicable.plans.services import request_payment_plan
+from amicable.plans.requests import request_payment_plan
 from amicable.workflow.letter_queue import record_letter_refused
 from amicable.workflow.models import LetterRequest, LetterStatus, StepKind
-from tests.backoffice.conftest import TODAY
 from tests.factories import make_file
+from tests.staff import TODAY
 
-pytestmark = pytest.mark.django_db
+# What agents do, in staff's day (tests.staff).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_day")]
 
 
 @pytest.fixture(autouse=True)

@@ -15,10 +15,11 @@ from amicable.domain.lifecycle import FileState
 from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Event, File
 from amicable.letters.models import ContactAttempt
-from tests.backoffice.conftest import BRUSSELS, NOW, make_staff, sign_in
 from tests.factories import make_file, shown_to_debtor
+from tests.staff import BRUSSELS, NOW, make_staff, sign_in
 
-pytestmark = pytest.mark.django_db
+# What agents do, in staff's day (tests.staff).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_day")]
 
 
 def collecting_file() -> File:

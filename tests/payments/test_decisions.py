@@ -11,6 +11,13 @@ from amicable.domain.lifecycle import FileState
 from amicable.files import ledger
 from amicable.files.lifecycle import change_file_state
 from amicable.files.models import File, LedgerEntry, WorkItem, WorkItemStatus
+from amicable.payments.decisions import (
+    PaymentsError,
+    assign_movement,
+    dismiss_movement,
+    mark_for_refund,
+    split_movement,
+)
 from amicable.payments.models import (
     BankMovementRecord,
     DebtorAccount,
@@ -19,13 +26,6 @@ from amicable.payments.models import (
     MovementStatus,
     Refund,
     RefundStatus,
-)
-from amicable.payments.services import (
-    PaymentsError,
-    assign_movement,
-    dismiss_movement,
-    mark_for_refund,
-    split_movement,
 )
 from tests.payments.helpers import TODAY, coda, credit, debit, import_bytes, movement_of, plain_file
 

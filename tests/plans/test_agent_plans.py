@@ -16,11 +16,12 @@ from amicable.files.ledger import file_balance
 from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Event, File, WorkItem, WorkItemKind, WorkItemStatus
 from amicable.plans.models import PaymentPlan, PlanStatus
-from amicable.plans.services import request_payment_plan
-from tests.backoffice.conftest import TODAY, make_staff, sign_in
+from amicable.plans.requests import request_payment_plan
 from tests.factories import make_file, shown_to_debtor
+from tests.staff import TODAY, make_staff, sign_in
 
-pytestmark = pytest.mark.django_db
+# What agents do, in staff's day (tests.staff).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_day")]
 
 
 @pytest.fixture

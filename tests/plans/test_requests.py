@@ -12,10 +12,11 @@ from amicable.files import ledger
 from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Event, File, WorkItem, WorkItemKind
 from amicable.files.numbers import instalment_structured_communication
+from amicable.plans.errors import PlanError
 from amicable.plans.models import Instalment, PaymentPlan, PlanStatus
+from amicable.plans.requests import request_payment_plan
 from amicable.plans.rules import Breach
 from amicable.plans.selectors import InstalmentStatus, plan_schedule
-from amicable.plans.services import PlanError, request_payment_plan
 from tests.factories import make_file
 
 pytestmark = pytest.mark.django_db

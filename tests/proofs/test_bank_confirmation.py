@@ -1,7 +1,7 @@
 """Journey 3 end to end: a proof sent on the portal, confirmed by the bank statement that follows.
 
 What the debtor declares with the proof (amount, structured communication) is what the import
-of the bank statement compares with each payment it posts (amicable.payments.services).
+of the bank statement compares with each payment it posts (amicable.proofs.bank).
 """
 
 from __future__ import annotations

@@ -21,10 +21,11 @@ from amicable.files.models import (
     WorkItem,
     WorkItemStatus,
 )
-from tests.backoffice.conftest import make_proof
 from tests.factories import make_creditor, make_file, shown_to_debtor
+from tests.staff import make_proof
 
-pytestmark = pytest.mark.django_db
+# What agents do, in staff's day (tests.staff).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_day")]
 
 PAID_ON = date(2025, 6, 10)
 

@@ -23,11 +23,12 @@ from amicable.files.models import (
     WorkItemKind,
     WorkItemStatus,
 )
-from amicable.portal.services import report_phishing
-from tests.backoffice.conftest import TODAY, make_proof, make_staff
+from amicable.phishing.reports import report_phishing
 from tests.factories import make_file
+from tests.staff import TODAY, make_proof, make_staff
 
-pytestmark = pytest.mark.django_db
+# What agents do, in staff's day (tests.staff).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_day")]
 
 KINDS = list(WorkItemKind)
 

@@ -11,7 +11,6 @@ from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Event, File, LedgerEntry
 from amicable.plans.models import PaymentPlan, PlanStatus
 from amicable.workflow.models import LetterRequest
-from tests.workflow.test_payment_plans import plan_on
 from tests.workflow.conftest import (
     MONDAY,
     MONTH_END,
@@ -23,6 +22,7 @@ from tests.workflow.conftest import (
     snapshot,
     state_of,
 )
+from tests.workflow.test_payment_plans import plan_on
 
 pytestmark = pytest.mark.django_db
 
