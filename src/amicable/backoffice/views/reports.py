@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from amicable.backoffice import selectors
+from amicable.backoffice import oversight
 from amicable.backoffice.access import staff_view
 from amicable.backoffice.charts import bar_chart
 from amicable.backoffice.presenters import eur
 from amicable.backoffice.roles import Perm
+from amicable.backoffice.search import search_files
 from amicable.backoffice.views.navigation import query_int
 
 __all__ = ["audit", "dashboard", "refused_contacts", "search"]
@@ -22,7 +23,7 @@ __all__ = ["audit", "dashboard", "refused_contacts", "search"]
 @staff_view(Perm.VIEW_FILES)
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:200]
-    hits = selectors.search_files(query)
+    hits = search_files(query)
     if len(hits) == 1 and hits[0].matched_on in {"file number", "structured communication"}:
         return redirect("backoffice:file", hits[0].file.reference)
     return render(request, "backoffice/search.html", {"query": query, "hits": hits})
@@ -33,7 +34,7 @@ def search(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Open files by state, money collected per creditor, queue sizes and ages, as charts."""
     today = timezone.localdate()
-    data = selectors.dashboard(today=today)
+    data = oversight.dashboard(today=today)
     charts = {
         "states": bar_chart(
             title=_("Open files by state"),
@@ -72,7 +73,7 @@ def audit(request: HttpRequest) -> HttpResponse:
         "kind": request.GET.get("kind", "").strip()[:40],
         "file_reference": request.GET.get("file", "").strip()[:20],
     }
-    page = selectors.list_audit_events(**filters, before=query_int(request.GET.get("before")))
+    page = oversight.list_audit_events(**filters, before=query_int(request.GET.get("before")))
     return render(request, "backoffice/audit.html", {"page": page, "filters": filters})
 
 
@@ -80,5 +81,5 @@ def audit(request: HttpRequest) -> HttpResponse:
 @staff_view(Perm.VIEW_AUDIT)
 def refused_contacts(request: HttpRequest) -> HttpResponse:
     """The calls the contact rules refused (legal.md section 4), newest first."""
-    attempts = selectors.list_refused_contacts(before=query_int(request.GET.get("before")))
+    attempts = oversight.list_refused_contacts(before=query_int(request.GET.get("before")))
     return render(request, "backoffice/refused_contacts.html", {"attempts": attempts})
