@@ -29,7 +29,8 @@ __all__ = ["Reconciled", "reconcile"]
 
 @dataclass(slots=True)
 class Reconciled:
-    """What the decisions on an import's movements did, for its report."""
+    """What the decisions on an import's movements did: the outcomes and methods counted, and
+    what followed the postings."""
 
     outcomes: dict[str, int] = field(default_factory=dict)
     methods: dict[str, int] = field(default_factory=dict)
@@ -39,9 +40,12 @@ class Reconciled:
     returns: int = 0
 
 
-def reconcile(movements: list[tuple[int, BankMovement]], *, actor: str, today: date) -> Reconciled:
+def reconcile(
+    movements: list[tuple[int, BankMovement]], *, into: Reconciled, actor: str, today: date
+) -> None:
     """Decide on every movement this import inserted: credits are matched and posted first,
-    then the outgoing movements (a return may take back a credit of the same file)."""
+    then the outgoing movements (a return may take back a credit of the same file); what was
+    done is counted ``into`` the import's report."""
     outcomes: dict[int, Outcome] = {}
     credits: list[tuple[int, BankMovement]] = []
     debits: list[tuple[int, BankMovement]] = []
@@ -102,16 +106,14 @@ def reconcile(movements: list[tuple[int, BankMovement]], *, actor: str, today: d
         today=today,
     )
     write_outcomes(outcomes, actor=actor)
-    return Reconciled(
-        outcomes=dict(Counter(o.status.value for o in outcomes.values())),
-        methods=dict(
-            Counter(o.method.value for o in outcomes.values() if o.status == MovementStatus.MATCHED)
-        ),
-        files_paid=effects.files_paid,
-        overpayments=effects.overpayments,
-        proofs_confirmed=effects.proofs_confirmed,
-        returns=returns,
+    into.outcomes = dict(Counter(o.status.value for o in outcomes.values()))
+    into.methods = dict(
+        Counter(o.method.value for o in outcomes.values() if o.status == MovementStatus.MATCHED)
     )
+    into.files_paid = effects.files_paid
+    into.overpayments = effects.overpayments
+    into.proofs_confirmed = effects.proofs_confirmed
+    into.returns = returns
 
 
 def _order(movement: BankMovement, match: Match) -> ledger.PaymentOrder:

@@ -45,7 +45,7 @@ from amicable.payments.models import (
     MovementStatus,
     StatementImport,
 )
-from amicable.payments.reconciliation import reconcile
+from amicable.payments.reconciliation import Reconciled, reconcile
 from amicable.statements import BankMovement, ParseResult, parse_statement
 
 __all__ = ["ImportReport", "import_statement"]
@@ -65,9 +65,10 @@ _WIDTHS = {
 }
 
 
-@dataclass(slots=True)
-class ImportReport:
-    """What one import did: counts per outcome, the readers' warnings, and how long it took."""
+@dataclass(slots=True, kw_only=True)
+class ImportReport(Reconciled):
+    """What one import did: what its movements became (:class:`Reconciled`), the readers'
+    warnings, and how long it took."""
 
     name: str
     sha256: str
@@ -77,12 +78,6 @@ class ImportReport:
     statements: int = 0
     movements: int = 0
     new_movements: int = 0
-    outcomes: dict[str, int] = field(default_factory=dict)
-    methods: dict[str, int] = field(default_factory=dict)
-    files_paid: int = 0
-    overpayments: int = 0
-    proofs_confirmed: int = 0
-    returns: int = 0
     warnings: list[str] = field(default_factory=list)
     parse_seconds: float = 0.0
     match_seconds: float = 0.0
@@ -183,13 +178,7 @@ def _import(
         )
         inserted = _store(record, result)
         report.new_movements = len(inserted)
-        reconciled = reconcile(inserted, actor=actor, today=today)
-        report.outcomes = reconciled.outcomes
-        report.methods = reconciled.methods
-        report.files_paid = reconciled.files_paid
-        report.overpayments = reconciled.overpayments
-        report.proofs_confirmed = reconciled.proofs_confirmed
-        report.returns = reconciled.returns
+        reconcile(inserted, into=report, actor=actor, today=today)
         record.summary = report.summary()
         record.save(update_fields=["summary"])
     report.match_seconds = time.perf_counter() - started
