@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal
 import pydantic
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone, translation
-from ninja import File as FileParam
+from ninja import File as UploadParam
 from ninja import Form, Header, NinjaAPI, Query, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
@@ -515,7 +515,7 @@ def upload_document(
     request: HttpRequest,
     reference: FileReference,
     kind: Form[DocumentKindIn],
-    file: FileParam[UploadedFile],
+    file: UploadParam[UploadedFile],
     claim: Annotated[
         Reference | None,
         Form(description="The claim the document is for (its creditor_reference)."),

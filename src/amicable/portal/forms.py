@@ -245,14 +245,14 @@ class ProofOfPaymentForm(forms.Form):
         return value
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class MultipleUploadInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
 class EvidenceField(UploadField):
     """Up to ``MAX_EVIDENCE_FILES`` files, each a PDF, JPEG or PNG of at most 10 MB."""
 
-    widget = MultipleFileInput
+    widget = MultipleUploadInput
 
     def clean(  # type: ignore[override]
         self, data: Any, initial: Any = None
