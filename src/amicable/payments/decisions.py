@@ -17,6 +17,7 @@ from amicable.domain.money import CENT, ZERO
 from amicable.files import ledger
 from amicable.files.actions import ActionRefused
 from amicable.files.models import EntrySource, File, LedgerEntry
+from amicable.payments.matching import payment_date
 from amicable.payments.models import (
     BankMovementRecord,
     MatchMethod,
@@ -29,7 +30,6 @@ from amicable.payments.postings import (
     CURRENCY,
     Posted,
     after_postings,
-    payment_date,
     posted_payment,
 )
 

@@ -19,7 +19,7 @@ from amicable.files.bulk import copy_rows, insert_rows
 from amicable.files.lifecycle import close_files_as_paid
 from amicable.files.models import Debtor, File
 from amicable.files.timeline import EventKind, EventRow, record_events
-from amicable.payments.matching import CHUNK
+from amicable.payments.matching import CHUNK, payment_date
 from amicable.payments.models import BankMovementRecord, DebtorAccount, MatchMethod, Refund
 from amicable.proofs.bank import BankPayment, confirm_proofs
 from amicable.statements import BankMovement
@@ -29,7 +29,6 @@ __all__ = [
     "Effects",
     "Posted",
     "after_postings",
-    "payment_date",
     "posted_payment",
 ]
 
@@ -67,10 +66,6 @@ class Effects:
     files_paid: int = 0
     overpayments: int = 0
     proofs_confirmed: int = 0
-
-
-def payment_date(movement: BankMovement | BankMovementRecord) -> date:
-    return movement.value_date or movement.booking_date
 
 
 def posted_payment(

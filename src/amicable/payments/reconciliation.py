@@ -11,7 +11,7 @@ from datetime import date
 from amicable.domain.money import CENT
 from amicable.files import ledger
 from amicable.files.models import EntrySource
-from amicable.payments.matching import Match, match_credits
+from amicable.payments.matching import Match, match_credits, payment_date
 from amicable.payments.models import MovementStatus
 from amicable.payments.outcomes import Outcome, queue_unmatched, write_outcomes
 from amicable.payments.outgoing import apply_debits
@@ -19,7 +19,6 @@ from amicable.payments.postings import (
     CURRENCY,
     Posted,
     after_postings,
-    payment_date,
     posted_payment,
 )
 from amicable.statements import BankMovement
