@@ -31,10 +31,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo
 
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf .venv .uv var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .venv .uv var .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

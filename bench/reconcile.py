@@ -15,7 +15,7 @@ created and migrated first: never point it at a database you want to keep. Then:
 3. the matching alone (reads only, no posting) is timed on a CODA file of
    ``--reader-movements`` payments (100,000 by default), before the imports close the files
    they pay in full;
-4. each file is imported by ``amicable.payments.services.import_statement_file`` in a process of
+4. each file is imported by ``amicable.payments.statement_import.import_statement`` in a process of
    its own (so that its peak memory is its own): parse time, match-and-post time, movements per
    second, CPU seconds (the Python process and its PostgreSQL backend), peak RSS;
 5. the CODA file of step 3 is read by our reader and by ``febelfin-coda`` (installed only in the
@@ -480,7 +480,7 @@ def import_one(path: Path, url: str, *, profile: bool = False) -> dict[str, Any]
     _setup_django(url, migrate=False)
     from django.db import connection
 
-    from amicable.payments.services import import_statement_file
+    from amicable.payments.statement_import import import_statement
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
@@ -491,7 +491,7 @@ def import_one(path: Path, url: str, *, profile: bool = False) -> dict[str, Any]
     profiler = cProfile.Profile() if profile else None
     if profiler is not None:
         profiler.enable()
-    report = import_statement_file(data, name=path.name, actor="bench", today=date(2025, 5, 12))
+    report = import_statement(data, name=path.name, actor="bench", today=date(2025, 5, 12))
     if profiler is not None:
         profiler.disable()
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(30)

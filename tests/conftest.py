@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING
 import pytest
 from django.conf import LazySettings
 
+# The back office's cast, for the tests of every app whose writes agents make.
+from tests.staff import agent, compliance, staff_client, staff_day, supervisor  # noqa: F401
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 

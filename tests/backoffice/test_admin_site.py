@@ -14,8 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from amicable.backoffice.roles import Role
 from amicable.config.admin_site import StaffAdminSite
 from amicable.files.models import Event
-from tests.backoffice.conftest import PASSWORD, make_staff, sign_in
 from tests.backoffice.test_sign_in import code_for, password_step
+from tests.staff import PASSWORD, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
 

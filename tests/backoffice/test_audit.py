@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from amicable.backoffice import selectors
+from amicable.backoffice import oversight
 from amicable.files.models import Event
 from amicable.files.timeline import record_event
 from tests.factories import make_file
@@ -58,7 +58,7 @@ def test_the_trail_pages_by_id(
     compliance: tuple[Client, User], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     officer, _ = compliance
-    monkeypatch.setattr(selectors, "AUDIT_PAGE_SIZE", 2)
+    monkeypatch.setattr(oversight, "AUDIT_PAGE_SIZE", 2)
     events = [record_event(None, "staff_signed_in", actor=f"staff:u{i}") for i in range(5)]
     first = officer.get("/backoffice/audit/").context["page"]
     assert [e.pk for e in first.events] == [events[4].pk, events[3].pk]

@@ -20,7 +20,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from amicable.backoffice.roles import Role
 from amicable.disputes.models import DisputeReason
-from amicable.disputes.services import open_dispute
+from amicable.disputes.opening import open_dispute
 from amicable.domain.lifecycle import FileState
 from amicable.files.ledger import charge_indemnity, file_balance
 from amicable.files.models import (
@@ -34,8 +34,8 @@ from amicable.files.models import (
     WorkItemStatus,
 )
 from amicable.files.services import issue_access_code
-from tests.backoffice.conftest import PASSWORD, make_staff
 from tests.factories import make_creditor, make_file, shown_to_debtor
+from tests.staff import PASSWORD, make_staff
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test
 # itself are still synchronous.

@@ -11,9 +11,9 @@ from django.utils import timezone
 from playwright.sync_api import Browser
 
 from amicable.backoffice.roles import Role
-from tests.backoffice.conftest import PASSWORD, make_proof, make_staff
 from tests.backoffice.test_browser import check_page, code_from_secret
 from tests.factories import make_creditor, make_file
+from tests.staff import PASSWORD, make_proof, make_staff
 
 pytestmark = pytest.mark.browser
 

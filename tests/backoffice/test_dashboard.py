@@ -11,13 +11,13 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from amicable.backoffice.charts import BAR_AREA, bar_chart
-from amicable.backoffice.selectors import Collected
+from amicable.backoffice.oversight import Collected
 from amicable.domain.lifecycle import FileState
 from amicable.files.ledger import post_payment, reverse_payment
 from amicable.files.lifecycle import change_file_state
 from amicable.files.models import EntryKind, EntrySource, File, WorkItem, WorkItemKind
-from tests.backoffice.conftest import TODAY
 from tests.factories import make_creditor, make_file
+from tests.staff import TODAY
 
 pytestmark = pytest.mark.django_db
 

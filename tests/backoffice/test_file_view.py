@@ -14,8 +14,8 @@ from amicable.domain.money import format_eur
 from amicable.files.ledger import file_balance
 from amicable.files.lifecycle import change_file_state
 from amicable.files.models import DocumentKind, Event, File
-from tests.backoffice.conftest import TODAY, make_document, make_staff, sign_in
 from tests.factories import make_creditor, make_file, shown_to_debtor
+from tests.staff import TODAY, make_document, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
 

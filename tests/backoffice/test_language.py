@@ -13,8 +13,8 @@ from django.test import Client
 
 from amicable.backoffice.roles import Role
 from amicable.files.models import Event, WorkItem, WorkItemKind
-from tests.backoffice.conftest import PASSWORD, TODAY, StaffClient, make_proof, make_staff
 from tests.factories import make_file
+from tests.staff import PASSWORD, TODAY, StaffClient, make_proof, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -17,9 +17,9 @@ from amicable.backoffice.roles import Perm, Role
 from amicable.domain.lifecycle import FileState
 from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Event, File, WorkItem
-from tests.backoffice.conftest import make_proof, make_staff, sign_in
 from tests.factories import make_file
 from tests.payments.helpers import coda, credit, import_bytes, movement_of
+from tests.staff import make_proof, make_staff, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -219,16 +219,6 @@ def _backoffice_patterns() -> list[URLPattern]:
     return _namespace_patterns("backoffice")
 
 
-def _staff_pages_beside_the_back_office() -> list[URLPattern]:
-    """The intake upload page and the statement pages, mounted under /backoffice/ too."""
-    intake = [
-        p
-        for p in get_resolver().url_patterns
-        if isinstance(p, URLPattern) and p.name == "intake-upload"
-    ]
-    return intake + _namespace_patterns("payments")
-
-
 SIGN_IN_STEPS = {"login", "verify", "setup", "logout"}
 
 
@@ -263,22 +253,29 @@ def test_every_view_but_the_sign_in_steps_names_its_permission() -> None:
         "dashboard",
         "audit",
         "refused_contacts",
+        "statements",
+        "movement",
+        "import_files",
     }
 
 
-def test_the_staff_pages_beside_the_back_office_pass_the_same_gate() -> None:
-    patterns = _staff_pages_beside_the_back_office()
+def test_the_statement_and_sheet_pages_pass_the_same_gate() -> None:
+    patterns = [
+        p for p in _backoffice_patterns() if p.name in {"import_files", "statements", "movement"}
+    ]
     assert {p.name: getattr(p.callback, "required_permission", None) for p in patterns} == {
-        "intake-upload": Perm.IMPORT_FILES,
+        "import_files": Perm.IMPORT_FILES,
         "statements": Perm.RECONCILE_PAYMENTS,
         "movement": Perm.RECONCILE_PAYMENTS,
     }
 
 
-def test_the_intake_upload_page_keeps_its_address() -> None:
+def test_the_statement_and_sheet_pages_keep_their_addresses() -> None:
     from django.urls import resolve
 
-    assert resolve("/backoffice/intake/upload").url_name == "intake-upload"
+    assert resolve("/backoffice/intake/upload").view_name == "backoffice:import_files"
+    assert resolve("/backoffice/statements/").view_name == "backoffice:statements"
+    assert resolve("/backoffice/statements/movements/7/").view_name == "backoffice:movement"
 
 
 def test_a_post_without_the_csrf_token_is_refused(world: World) -> None:

@@ -9,8 +9,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from amicable.files.models import File, WorkItem
-from tests.backoffice.conftest import make_proof
 from tests.factories import make_file
+from tests.staff import make_proof
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.db.models import QuerySet
 
-from amicable.backoffice.selectors import search_files, search_queries
+from amicable.backoffice.search import search_files, search_queries
 from amicable.files.models import File
 from tests.factories import claim_input, make_creditor, make_file
 

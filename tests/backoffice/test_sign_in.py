@@ -22,7 +22,7 @@ from amicable.backoffice.authentication import MAX_FAILURES
 from amicable.backoffice.models import SignInFailure
 from amicable.backoffice.roles import Role
 from amicable.files.models import Event
-from tests.backoffice.conftest import NOW, PASSWORD, make_staff
+from tests.staff import NOW, PASSWORD, make_staff
 
 pytestmark = pytest.mark.django_db
 

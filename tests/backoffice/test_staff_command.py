@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from amicable.backoffice.roles import Role
 from amicable.files.models import Event
-from tests.backoffice.conftest import PASSWORD, make_staff
+from tests.staff import PASSWORD, make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -18,12 +18,12 @@ from django.test import Client
 from amicable.backoffice.roles import Role
 from amicable.files.models import Creditor, Document, Event, File, WorkItem
 from amicable.intake.tokens import issue_token
-from tests.backoffice.conftest import make_staff
-from tests.backoffice.conftest import sign_in as staff_sign_in
 from tests.factories import make_creditor, make_file
 from tests.portal.conftest import Cast, sign_in
 from tests.portal.conftest import cast as cast  # the portal's signed-in debtor
 from tests.portal.uploads import MINIMAL_PDF
+from tests.staff import make_staff
+from tests.staff import sign_in as staff_sign_in
 
 pytestmark = pytest.mark.django_db
 

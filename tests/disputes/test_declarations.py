@@ -7,16 +7,17 @@ from decimal import Decimal
 
 import pytest
 
-from amicable.disputes.models import Declaration
-from amicable.disputes.services import (
-    DisputeError,
+from amicable.disputes.declarations import (
     MediatorContact,
     declare_collective_settlement,
     declare_debt_mediation,
 )
+from amicable.disputes.errors import DisputeError
+from amicable.disputes.models import Declaration
 from amicable.domain.contact import ContactChannel, ContactRefusal, Recipient, check_contact
 from amicable.domain.law import ChargeRefused
 from amicable.domain.lifecycle import FileState
+from amicable.domain.money import ZERO
 from amicable.files import ledger
 from amicable.files.lifecycle import change_file_state
 from amicable.files.models import (
@@ -151,7 +152,53 @@ def test_collective_settlement_freezes_the_files_and_stops_interest() -> None:
         date(2025, 5, 9),
     )
     assert item.data["admissibility_date"] == "2025-04-15"
-    assert item.data["interest_booked_after_admissibility"] == [first.reference]
+
+
+def test_collective_settlement_books_interest_to_the_day_before_admissibility() -> None:
+    """Judicial Code art. 1675/7: interest stops at admissibility. What ran before is owed and
+    declared to the mediator; what was booked for the days after is taken back, by the ledger,
+    at once (no agent has to reduce it)."""
+    first, disputed, _paid, _stranger = _files()
+    # 200.00 at 8 %, chargeable from 20 March. Booked through 30 April: 42 days,
+    # 200 x 8 % x 42 / 365 = 1.841 -> 1.84.
+    ledger.book_interest(file=first, through=date(2025, 4, 30), actor="daily")
+    assert ledger.file_balance(first, as_of=date(2025, 4, 30)).interest_booked == Decimal("1.84")
+    declare_collective_settlement(
+        file=first,
+        admissibility_date=date(2025, 4, 15),
+        court_decision=(check_upload(MINIMAL_PDF), "ordonnance.pdf"),
+        court_reference="25/123/B",
+        mediator=MediatorContact(name="Maître Anne Collard", email="a.collard@avocat.example"),
+        today=TODAY,
+        actor="portal",
+    )
+    # To 14 April: 26 days, 200 x 8 % x 26 / 365 = 1.139 -> 1.13 on both files; 0.71 of the
+    # first file's 1.84 taken back, 1.13 booked on the second, which had none.
+    for file in (first, disputed):
+        refreshed = File.objects.get(pk=file.pk)
+        balance = ledger.file_balance(refreshed, as_of=date(2025, 9, 30))
+        assert (balance.interest_booked, balance.interest_accrued) == (
+            Decimal("1.13"),
+            Decimal("0.00"),
+        )
+    item = WorkItem.objects.get()
+    assert item.data["interest_to_admissibility"] == {
+        first.reference: "-0.71",
+        disputed.reference: "1.13",
+    }
+    event = Event.objects.get(file=first, kind="collective_settlement_declared")
+    assert event.data["interest_to_admissibility"] == item.data["interest_to_admissibility"]
+    # Declared again (the mediator sends a corrected decision): nothing more to correct.
+    declare_collective_settlement(
+        file=first,
+        admissibility_date=date(2025, 4, 15),
+        court_decision=(check_upload(MINIMAL_PDF), "ordonnance.pdf"),
+        court_reference="25/123/B",
+        mediator=MediatorContact(name="Maître Anne Collard", email="a.collard@avocat.example"),
+        today=TODAY,
+        actor="portal",
+    )
+    assert WorkItem.objects.latest("id").data["interest_to_admissibility"] == {}
 
 
 def test_interest_stops_at_the_admissibility_date_in_the_balance() -> None:
@@ -166,13 +213,15 @@ def test_interest_stops_at_the_admissibility_date_in_the_balance() -> None:
         actor="portal",
     )
     refreshed = File.objects.get(pk=first.pk)
-    # Interest ran 2025-03-20..2025-03-24 only: 200 x 8 % x 5 / 365 = 0.219 -> 0.21. The state
-    # itself stops accrual, and interest_stops_on holds if the procedure is revoked.
-    assert ledger.file_balance(refreshed, as_of=date(2025, 6, 30)).interest == Decimal("0.00")
+    # Interest ran 2025-03-20..2025-03-24 only: 200 x 8 % x 5 / 365 = 0.219 -> 0.21, booked at
+    # the declaration. Nothing accrues after, and interest_stops_on holds if the procedure is
+    # revoked.
+    balance = ledger.file_balance(refreshed, as_of=date(2025, 6, 30))
+    assert (balance.interest_booked, balance.interest_accrued) == (Decimal("0.21"), ZERO)
     change_file_state(file=refreshed, new_state=FileState.IN_COLLECTION, actor="test")
     refreshed = File.objects.get(pk=first.pk)
     balance = ledger.file_balance(refreshed, as_of=date(2025, 6, 30))
-    assert balance.interest_accrued == Decimal("0.21")
+    assert (balance.interest_booked, balance.interest_accrued) == (Decimal("0.21"), ZERO)
 
 
 def test_collective_settlement_cannot_be_dated_in_the_future() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from amicable.domain.references import ogm_normalize
 from amicable.files.models import File
 from amicable.payments.models import BankMovementRecord
-from amicable.payments.services import ImportReport, import_statement_file
+from amicable.payments.statement_import import ImportReport, import_statement
 from tests.factories import claim_input, make_creditor, make_file
 from tests.statements.builders import OUR_ACCOUNT, CodaStatement, Movement, coda_file
 
@@ -95,11 +95,11 @@ def coda(*movements: Movement, sequence: int = 1, closed_on: date = BOOKED) -> b
 
 
 def import_bytes(data: bytes, *, name: str = "statement.cod", today: date = TODAY) -> ImportReport:
-    return import_statement_file(data, name=name, actor="test:import", today=today)
+    return import_statement(data, name=name, actor="test:import", today=today)
 
 
 def movement_of(report: ImportReport, index: int = 0) -> BankMovementRecord:
     """The ``index``-th movement stored by an import, in file order."""
-    return BankMovementRecord.objects.filter(source_file_id=report.statement_file_id).order_by(
-        "id"
-    )[index]
+    return BankMovementRecord.objects.filter(
+        statement_import_id=report.statement_import_id
+    ).order_by("id")[index]

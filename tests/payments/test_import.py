@@ -27,11 +27,11 @@ from amicable.files.models import (
 from amicable.payments.models import (
     BankMovementRecord,
     BankStatement,
-    BankStatementFile,
     MatchMethod,
     MovementStatus,
     Refund,
     RefundStatus,
+    StatementImport,
 )
 from amicable.statements import StatementError, parse_statement
 from tests.factories import claim_input, make_file, shown_to_debtor
@@ -78,9 +78,12 @@ def test_the_same_file_imported_twice_books_nothing_the_second_time() -> None:
     second = import_bytes(data, name="again.cod")
 
     assert (first.already_imported, first.new_movements) == (False, 2)
-    assert (second.already_imported, second.statement_file_id) == (True, first.statement_file_id)
+    assert (second.already_imported, second.statement_import_id) == (
+        True,
+        first.statement_import_id,
+    )
     assert (second.statements, second.movements, second.new_movements) == (1, 2, 0)
-    assert BankStatementFile.objects.count() == 1
+    assert StatementImport.objects.count() == 1
     assert BankMovementRecord.objects.count() == 2
     assert _ledger(file) == [("charge", Decimal("200.00")), ("payment", Decimal("-80.00"))]
     assert WorkItem.objects.count() == 1
@@ -147,7 +150,7 @@ def test_a_file_that_cannot_be_read_writes_nothing() -> None:
     with pytest.raises(StatementError, match="unknown format"):
         import_bytes(b"hello\n")
 
-    assert BankStatementFile.objects.count() == 0
+    assert StatementImport.objects.count() == 0
 
 
 def test_an_import_gives_the_garbage_collector_back_as_it_found_it() -> None:

@@ -20,7 +20,7 @@ from django.db import connection
 from amicable.domain.lifecycle import FileState
 from amicable.files.models import File, LedgerEntry
 from amicable.files.services import FileInput, create_files
-from amicable.payments.models import BankMovementRecord, BankStatementFile, MovementStatus
+from amicable.payments.models import BankMovementRecord, MovementStatus, StatementImport
 from tests.factories import claim_input, debtor_input, make_creditor
 from tests.payments.helpers import BOOKED, credit
 from tests.statements.builders import OUR_ACCOUNT, CodaStatement, Movement, coda_file
@@ -122,7 +122,7 @@ def test_the_same_file_imported_twice_at_once_is_booked_once(tmp_path: Path) -> 
     outputs = _import_at_once(first, second)
 
     assert sorted(out.endswith("nothing booked.\n") for out in outputs) == [False, True]
-    assert BankStatementFile.objects.count() == 1
+    assert StatementImport.objects.count() == 1
     assert BankMovementRecord.objects.filter(status=MovementStatus.MATCHED).count() == FILES
     assert LedgerEntry.objects.filter(kind="payment").count() == FILES
     assert File.objects.filter(state=FileState.PAID).count() == FILES
@@ -143,7 +143,7 @@ def test_overlapping_statements_imported_at_once_book_each_movement_once(
 
     _import_at_once(first, second)
 
-    assert BankStatementFile.objects.count() == 2
+    assert StatementImport.objects.count() == 2
     assert BankMovementRecord.objects.count() == FILES
     assert LedgerEntry.objects.filter(kind="payment").count() == FILES
     assert File.objects.filter(state=FileState.PAID).count() == FILES

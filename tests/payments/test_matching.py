@@ -22,7 +22,7 @@ from amicable.payments.matching import (
 )
 from amicable.payments.models import DebtorAccount, MatchMethod, MovementStatus
 from amicable.plans.models import Instalment
-from amicable.plans.services import request_payment_plan
+from amicable.plans.requests import request_payment_plan
 from amicable.statements import parse_statement
 from tests.payments.helpers import (
     TODAY,

@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 
 from amicable.files.models import LedgerEntry
 from amicable.payments.management.commands.statements import Command
-from amicable.payments.models import BankStatementFile
+from amicable.payments.models import StatementImport
 from tests.payments.helpers import coda, credit, debit, plain_file
 from tests.statements.builders import DATA
 
@@ -194,7 +194,7 @@ def test_import_prints_a_summary_and_a_second_import_books_nothing(tmp_path: Pat
         r"matched by: structured_reference 1\n",
         first,
     )
-    record = BankStatementFile.objects.get()
+    record = StatementImport.objects.get()
     assert second == f"march.cod: already imported (file {record.pk}), nothing booked.\n"
     assert (record.imported_by, record.format, record.size) == (
         "command:statements",
@@ -236,7 +236,7 @@ def test_import_of_an_unreadable_file_exits_with_status_1_and_writes_nothing(
         f"CommandError: {garbage}: line 1: unknown format: neither a CODA file "
         "(header record 0) nor a camt.053 document\n"
     )
-    assert BankStatementFile.objects.count() == 0
+    assert StatementImport.objects.count() == 0
 
 
 @pytest.mark.django_db

@@ -14,13 +14,10 @@ from django.db import connection, connections
 from django.utils import translation
 
 from amicable.files.models import Event, WorkItem, WorkItemKind, WorkItemStatus
+from amicable.plans.answers import agree_plan_request, refuse_plan_request
+from amicable.plans.errors import PlanError
 from amicable.plans.models import PlanRefusal, PlanStatus
-from amicable.plans.services import (
-    PlanError,
-    agree_plan_request,
-    refuse_plan_request,
-    request_payment_plan,
-)
+from amicable.plans.requests import request_payment_plan
 from tests.factories import make_file
 
 pytestmark = [

@@ -25,13 +25,10 @@ from amicable.files.models import (
     WorkItemStatus,
 )
 from amicable.files.numbers import instalment_structured_communication
+from amicable.plans.answers import agree_plan_request, refuse_plan_request
+from amicable.plans.errors import PlanError
 from amicable.plans.models import Instalment, PaymentPlan, PlanRefusal, PlanStatus
-from amicable.plans.services import (
-    PlanError,
-    agree_plan_request,
-    refuse_plan_request,
-    request_payment_plan,
-)
+from amicable.plans.requests import request_payment_plan
 from tests.factories import make_file, shown_to_debtor
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from amicable.files.models import Event
 from amicable.plans import services
 from amicable.plans.models import PaymentPlan, PlanStatus
-from amicable.plans.services import PlanBreak, mark_plans_broken, request_payment_plan
+from amicable.plans.requests import request_payment_plan
+from amicable.plans.services import PlanBreak, mark_plans_broken
 from tests.factories import make_file, shown_to_debtor
 
 pytestmark = pytest.mark.django_db

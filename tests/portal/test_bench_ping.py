@@ -6,7 +6,7 @@ import pytest
 from django.http import Http404
 from django.test import Client, RequestFactory
 
-from amicable.portal.views import bench_ping
+from amicable.portal.views.public import bench_ping
 
 
 def test_ping_is_not_served_in_production(client: Client, db: None) -> None:

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from amicable.files.models import WorkItem, WorkItemKind
-from amicable.portal.models import FraudCampaign, PhishingReport
+from amicable.phishing.models import FraudCampaign, PhishingReport
 from tests.portal.conftest import Cast, sign_in
 
 AGENCY_IBAN = "BE71096123456769"

@@ -12,8 +12,8 @@ from amicable.domain.lifecycle import FileState
 from amicable.domain.references import ogm_format
 from amicable.files.models import WorkItem
 from amicable.files.numbers import instalment_structured_communication
+from amicable.plans.answers import refuse_plan_request
 from amicable.plans.models import PaymentPlan, PlanRefusal
-from amicable.plans.services import refuse_plan_request
 from tests.portal.conftest import Cast, sign_in
 
 pytestmark = pytest.mark.usefixtures("_today")

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from amicable.files.models import Event
-from amicable.portal.services import MAX_FAILURES
+from amicable.portal.authentication import MAX_FAILURES
 from tests.portal.conftest import Cast, sign_in
 
 GENERIC = "Le numéro de dossier ou le code d’accès n’est pas correct."

@@ -21,7 +21,7 @@ def main() -> None:
     from django.core.management import call_command
 
     from amicable.files.services import issue_access_code
-    from amicable.portal import services
+    from amicable.portal import authentication as services
     from tests.factories import make_creditor, make_file
     from tests.security.racing import PARALLEL, CountingSpy, race
 

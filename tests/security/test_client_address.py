@@ -13,10 +13,10 @@ from django.test import Client, RequestFactory
 
 from amicable.backoffice.roles import Role
 from amicable.files.services import issue_access_code
-from amicable.portal.services import MAX_FAILURES
+from amicable.portal.authentication import MAX_FAILURES
 from amicable.security.client import client_address
-from tests.backoffice.conftest import PASSWORD, make_staff
 from tests.factories import make_creditor, make_file
+from tests.staff import PASSWORD, make_staff
 
 PROXY = "10.0.0.2"
 PORTAL_LOCKED = "Trop de tentatives infructueuses."

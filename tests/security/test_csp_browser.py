@@ -17,11 +17,11 @@ from django.utils import timezone
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response
 
 from amicable.backoffice.roles import Role
-from amicable.files.demo import load_demo
+from amicable.demo.loader import load_demo
 from amicable.files.models import File
-from tests.backoffice.conftest import PASSWORD, make_proof, make_staff
 from tests.backoffice.test_browser import code_from_secret
 from tests.portal.test_security import PAGES as FILE_PAGES
+from tests.staff import PASSWORD, make_proof, make_staff
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test
 # itself are still synchronous.

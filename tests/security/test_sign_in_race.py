@@ -18,11 +18,11 @@ from amicable.backoffice import authentication
 from amicable.backoffice.models import SignInFailure
 from amicable.backoffice.roles import Role
 from amicable.files.services import issue_access_code
-from amicable.portal import services
+from amicable.portal import authentication as services
 from amicable.portal.models import ThrottledAttempt, ThrottleScope
-from tests.backoffice.conftest import make_staff
 from tests.factories import make_creditor, make_file
 from tests.security.racing import PARALLEL, CountingSpy, race
+from tests.staff import make_staff
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from amicable.portal.services import MAX_FAILURES
+from amicable.portal.authentication import MAX_FAILURES
 
 ROOT = Path(__file__).resolve().parents[2]
 

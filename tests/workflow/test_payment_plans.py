@@ -11,9 +11,10 @@ from amicable.domain.imputation import Component
 from amicable.domain.lifecycle import FileState
 from amicable.files import ledger
 from amicable.files.models import Event, File, LedgerEntry
+from amicable.plans.answers import refuse_plan_request
 from amicable.plans.models import PaymentPlan, PlanRefusal, PlanStatus
+from amicable.plans.requests import request_payment_plan
 from amicable.plans.selectors import InstalmentStatus, plan_schedule
-from amicable.plans.services import refuse_plan_request, request_payment_plan
 from amicable.workflow.models import LetterRequest
 from tests.workflow.conftest import (
     MONDAY,

@@ -1,9 +1,14 @@
-"""The one gate of every back-office view: signed in, second factor verified, permission held.
+"""Who may do what in the back office, decided here and nowhere else.
 
-Staff pages are for personal accounts only: the password alone never opens them, the TOTP
-second factor must have been verified in the same session (django-otp), and each view names
-the permission its role must hold (``amicable.backoffice.roles``). A missing permission is a
-403, never a silent redirect, so a refused access is visible in the logs.
+Every back-office view passes one gate (:func:`staff_view`): signed in, second factor verified,
+permission held. Staff pages are for personal accounts only: the password alone never opens
+them, the TOTP second factor must have been verified in the same session (django-otp), and each
+view names the permission its role must hold (``amicable.backoffice.roles``). A missing
+permission is a 403, never a silent redirect, so a refused access is visible in the logs.
+
+Within a page, what a staff member may do beyond seeing it (work on the file, give an item to a
+colleague) is asked of :func:`may`, and who may receive work of :func:`staff_who_may`; the
+rule for taking and giving work items is :func:`assignment_rule`.
 """
 
 from __future__ import annotations
@@ -16,20 +21,26 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
-from amicable.backoffice.roles import Perm, permission_label
+from amicable.backoffice.roles import APP_LABEL, Perm, permission_label
+from amicable.files.actions import ActionRefused
 
 __all__ = [
     "STAFF_LANGUAGE",
     "StaffView",
     "actor_name",
+    "assignment_rule",
     "is_verified",
+    "may",
     "staff_language",
     "staff_user",
     "staff_view",
+    "staff_who_may",
 ]
 
 #: The language of the back-office pages for a staff member who chose none, with a browser that
@@ -63,6 +74,49 @@ def staff_user(request: HttpRequest) -> User:
 def actor_name(user: User) -> str:
     """How a staff member appears on the timeline and in the ledger."""
     return f"staff:{user.get_username()}"
+
+
+def may(user: User, perm: Perm) -> bool:
+    """Whether ``user``'s roles (or own grants) hold ``perm``."""
+    return user.has_perm(permission_label(perm))
+
+
+def staff_who_may(perm: Perm) -> list[User]:
+    """The active staff members who hold ``perm``, by user name (the colleagues an item can be
+    given to, for ``work_files``)."""
+    return list(
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(
+                groups__permissions__codename=perm.value,
+                groups__permissions__content_type__app_label=APP_LABEL,
+            )
+            | Q(
+                user_permissions__codename=perm.value,
+                user_permissions__content_type__app_label=APP_LABEL,
+            )
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+def assignment_rule(*, acting_user: User, owner: User | None) -> bool:
+    """Whether ``acting_user`` may give a work item to ``owner`` (``None``: back to the queue);
+    returns whether the item must still be free.
+
+    An agent may only take an unassigned item for themselves; reassigning, or assigning to
+    someone else, needs the supervisor's ``assign_work`` permission. Only a colleague who works
+    on files receives an item. Raises ``ActionRefused`` otherwise.
+    """
+    if owner is not None and not may(owner, Perm.WORK_FILES):
+        raise ActionRefused(_("%(name)s cannot work on files.") % {"name": owner.username})
+    if may(acting_user, Perm.ASSIGN_WORK):
+        return False
+    if owner != acting_user:
+        raise ActionRefused(_("Only a supervisor assigns work to a colleague."))
+    return True
 
 
 def staff_language(request: HttpRequest) -> str:
@@ -100,7 +154,7 @@ def staff_view(perm: Perm) -> Callable[[V], V]:
                 return _redirect("backoffice:login", request)
             if not is_verified(user):
                 return _redirect("backoffice:verify", request)
-            if not user.has_perm(permission_label(perm)):
+            if not isinstance(user, User) or not may(user, perm):
                 raise PermissionDenied(f"The {perm.value} permission is needed.")
             with translation.override(staff_language(request)):
                 return view(request, *args, **kwargs)

@@ -1,4 +1,4 @@
-"""Input shapes of the back office; the rules live in services and selectors."""
+"""Input shapes of the back office; the rules live in the concept apps the views call."""
 
 from __future__ import annotations
 
@@ -10,20 +10,14 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
-from amicable.backoffice.services import (
-    REJECTION_LABELS,
-    DisputeOutcome,
-    PaidTo,
-    ProofPayment,
-    Reduction,
-    RejectionReason,
-)
+from amicable.disputes.resolution import DisputeOutcome, Reduction
 from amicable.domain.contact import ContactPurpose, Recipient
 from amicable.domain.imputation import Component
 from amicable.domain.mentions import LetterKind
 from amicable.files.models import Claim, File
 from amicable.letters.models import LetterChannel
 from amicable.plans.models import PlanRefusal
+from amicable.proofs.review import REJECTION_LABELS, PaidTo, ProofPayment, RejectionReason
 
 
 class SignInForm(forms.Form):
@@ -192,7 +186,10 @@ class DisputeForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[
-            (DisputeOutcome.CONFIRM.value, _("The debt is due: resume with a new formal notice")),
+            (
+                DisputeOutcome.CONFIRM.value,
+                _("The debt is due: collection resumes, with a new notice once one was sent"),
+            ),
             (DisputeOutcome.REDUCE.value, _("The debtor is partly right: reduce a charge")),
             (DisputeOutcome.CANCEL.value, _("The debtor is right: cancel the debt")),
         ],

@@ -1,4 +1,5 @@
-"""Reads of the back office, each built for one page, with the joins it needs done up front.
+"""Reads of the back office's queues and file pages, each built for one page, with the joins it
+needs done up front (search: ``backoffice.search``; dashboard and audit: ``backoffice.oversight``).
 
 Staff see every file (their role, not the file, limits what they may do), but every object
 reached from an address is still checked against the one it belongs to: a document is served
@@ -8,30 +9,22 @@ under another file is a 404.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Min, Q, QuerySet, Sum, Value
-from django.db.models.functions import Lower
+from django.db.models import Count, Min, Q
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
-from schwifty import IBAN
-from schwifty.exceptions import SchwiftyException
 
-from amicable.backoffice.roles import Perm
-from amicable.domain.lifecycle import OPEN_STATES, AgentAction, FileState, actions_allowed
-from amicable.domain.references import classify_reference
+from amicable.domain.lifecycle import AgentAction, FileState, actions_allowed
 from amicable.files.ledger import FileBalance, file_balance
 from amicable.files.models import (
     Allocation,
     Claim,
     Document,
-    EntryKind,
     Event,
     File,
     LedgerEntry,
@@ -40,43 +33,26 @@ from amicable.files.models import (
     WorkItemKind,
     WorkItemStatus,
 )
-from amicable.files.numbers import (
-    file_number_from_structured_communication,
-    normalize_file_reference,
-)
-from amicable.letters import selectors as letters_selectors
+from amicable.files.numbers import is_file_reference, normalize_file_reference
 from amicable.letters.models import ContactAttempt, SentLetter
 from amicable.letters.selectors import list_contact_attempts, list_sent_letters
+from amicable.phishing.models import PhishingReport
 from amicable.plans.models import PaymentPlan
 from amicable.plans.selectors import get_open_plan
-from amicable.portal.models import PhishingReport
 
 __all__ = [
-    "AuditPage",
-    "Dashboard",
     "FileView",
     "QueueSummary",
-    "SearchHit",
     "access_document_for_staff",
     "access_file_for_staff",
-    "dashboard",
     "get_file_view",
     "get_work_item",
-    "list_assignable_staff",
-    "list_audit_events",
     "list_queue",
-    "list_refused_contacts",
     "queue_overview",
-    "search_files",
-    "search_queries",
     "work_item_details",
 ]
 
-_FILE_REFERENCE = re.compile(r"AM\d{8}")
 QUEUE_PAGE_SIZE = 50
-AUDIT_PAGE_SIZE = 100
-SEARCH_LIMIT = 50
-_PAYMENT_KINDS = (EntryKind.PAYMENT, EntryKind.CREDITOR_PAYMENT)
 
 
 # --- queues -------------------------------------------------------------------------------------
@@ -180,7 +156,7 @@ def work_item_details(item: WorkItem) -> WorkItemDetails:
     movement_id = data.get("movement")
     if item.kind == WorkItemKind.UNMATCHED_MOVEMENT and isinstance(movement_id, int):
         try:
-            decided_at = reverse("payments:movement", args=[movement_id])
+            decided_at = reverse("backoffice:movement", args=[movement_id])
         except NoReverseMatch:
             decided_at = None
     facts = [(str(key).replace("_", " "), _fact(value)) for key, value in sorted(data.items())]
@@ -195,33 +171,13 @@ def _fact(value: object) -> str:
     return "—" if value is None else str(value)
 
 
-def list_assignable_staff() -> list[User]:
-    """Active staff who may work on files: the colleagues an item can be given to."""
-    return list(
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(is_superuser=True)
-            | Q(
-                groups__permissions__codename=Perm.WORK_FILES.value,
-                groups__permissions__content_type__app_label="backoffice",
-            )
-            | Q(
-                user_permissions__codename=Perm.WORK_FILES.value,
-                user_permissions__content_type__app_label="backoffice",
-            )
-        )
-        .distinct()
-        .order_by("username")
-    )
-
-
 # --- files --------------------------------------------------------------------------------------
 
 
 def access_file_for_staff(reference: str) -> File:
     """The file with this reference (as a person types it); 404 when there is none."""
     normalized = normalize_file_reference(reference)
-    if _FILE_REFERENCE.fullmatch(normalized) is None:
+    if not is_file_reference(normalized):
         raise Http404
     file = File.objects.select_related("creditor", "debtor").filter(reference=normalized).first()
     if file is None:
@@ -308,202 +264,3 @@ def _declared_payment(data: object) -> dict[str, str]:
         "value_date": data.get("paid_on"),
     }
     return {key: str(value) for key, value in declared.items() if value}
-
-
-# --- search -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    file: File
-    matched_on: str
-
-
-def _as_iban(text: str) -> str | None:
-    compact = "".join(text.split()).upper()
-    if not (15 <= len(compact) <= 34 and compact[:2].isalpha()):
-        return None
-    try:
-        return str(IBAN(compact).compact)
-    except SchwiftyException:
-        return None
-
-
-def _files_paid_from(iban: str) -> QuerySet[File]:
-    """Files of the debtors who paid from ``iban`` (the accounts the statement import learnt,
-    ``payments.DebtorAccount``, looked up by its indexed IBAN)."""
-    return File.objects.filter(debtor__bank_accounts__iban=iban)
-
-
-def search_files(query: str) -> list[SearchHit]:
-    """Files found by file number, structured communication (any printed form), IBAN, e-mail,
-    creditor reference (of the file or of one of its invoices), or debtor name.
-
-    Each exact form is looked up through a unique or indexed column or expression (the indexes
-    of ``files.models``); the name search is a case-insensitive substring match.
-    """
-    hits: dict[int, SearchHit] = {}
-    for matched_on, files in search_queries(query):
-        for file in files:
-            hits.setdefault(file.pk, SearchHit(file=file, matched_on=matched_on))
-        if len(hits) >= SEARCH_LIMIT:
-            break
-    return list(hits.values())[:SEARCH_LIMIT]
-
-
-def search_queries(query: str) -> list[tuple[str, QuerySet[File]]]:
-    """The queries :func:`search_files` runs for ``query``, in order, each with what it matches
-    on: apart so that a test can ask the database how it runs them (which index it uses)."""
-    text = query.strip()
-    if not text:
-        return []
-    lookups: list[tuple[str, QuerySet[File]]] = []
-    reference = normalize_file_reference(text)
-    if _FILE_REFERENCE.fullmatch(reference):
-        lookups.append(("file number", File.objects.filter(reference=reference)))
-    structured = classify_reference(text)
-    if structured is not None and structured.kind == "ogm":
-        # An instalment's communication names its file too (amicable.files.numbers).
-        number, _ = file_number_from_structured_communication(structured.value)
-        lookups.append(("structured communication", File.objects.filter(number=number)))
-    iban = _as_iban(text)
-    if iban is not None:
-        lookups.append(("IBAN", _files_paid_from(iban)))
-    if "@" in text:
-        # lower(email) = lower(text): the expression of the index debtor_email_lower_idx
-        # (``email__iexact`` would compare UPPER(...) on PostgreSQL, which no index holds).
-        lookups.append(
-            (
-                "e-mail",
-                File.objects.alias(debtor_email=Lower("debtor__email")).filter(
-                    debtor_email=Lower(Value(text))
-                ),
-            )
-        )
-    lookups.append(("creditor reference", File.objects.filter(creditor_reference=text)))
-    lookups.append(
-        (
-            "invoice reference",
-            File.objects.filter(
-                pk__in=Claim.objects.filter(creditor_reference=text).values("file_id")
-            ),
-        )
-    )
-    if len(text) >= 2 and not text.replace(" ", "").isdigit() and "@" not in text:
-        lookups.append(("debtor name", File.objects.filter(debtor__name__icontains=text)))
-    return [
-        (
-            matched_on,
-            files.select_related("creditor", "debtor").order_by("-opened_on", "-id")[:SEARCH_LIMIT],
-        )
-        for matched_on, files in lookups
-    ]
-
-
-# --- dashboard ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Collected:
-    creditor: str
-    this_week: Decimal
-    this_month: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class Dashboard:
-    today: date
-    week_start: date
-    month_start: date
-    files_by_state: list[tuple[FileState, int]]
-    collected: list[Collected]
-    queues: list[QueueSummary]
-
-
-def _collected(*, week_start: date, month_start: date, today: date) -> list[Collected]:
-    """Money received per creditor (agency and creditor payments, net of returned payments).
-
-    Payments are negative ledger entries and their reversals positive ones, so what was
-    collected is minus their sum, grouped by creditor in one query.
-    """
-    start = min(week_start, month_start)
-    rows = (
-        LedgerEntry.objects.filter(value_date__gte=start, value_date__lte=today)
-        .filter(
-            Q(kind__in=_PAYMENT_KINDS)
-            | Q(kind=EntryKind.REVERSAL, reverses__kind__in=_PAYMENT_KINDS)
-        )
-        .values("file__creditor__name")
-        .annotate(
-            week=Sum("amount", filter=Q(value_date__gte=week_start)),
-            month=Sum("amount", filter=Q(value_date__gte=month_start)),
-        )
-        .order_by("file__creditor__name")
-    )
-    return [
-        Collected(
-            creditor=row["file__creditor__name"],
-            this_week=-(row["week"] or Decimal("0.00")),
-            this_month=-(row["month"] or Decimal("0.00")),
-        )
-        for row in rows
-    ]
-
-
-def dashboard(*, today: date) -> Dashboard:
-    week_start = today - timedelta(days=today.weekday())
-    month_start = today.replace(day=1)
-    counts = dict(
-        File.objects.filter(state__in=[s.value for s in OPEN_STATES])
-        .values("state")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("state", "n")
-    )
-    return Dashboard(
-        today=today,
-        week_start=week_start,
-        month_start=month_start,
-        files_by_state=[
-            (state, counts.get(state.value, 0)) for state in FileState if state in OPEN_STATES
-        ],
-        collected=_collected(week_start=week_start, month_start=month_start, today=today),
-        queues=queue_overview(today=today),
-    )
-
-
-# --- compliance ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class AuditPage:
-    events: list[Event]
-    next_before: int | None
-
-
-def list_audit_events(
-    *, actor: str = "", kind: str = "", file_reference: str = "", before: int | None = None
-) -> AuditPage:
-    """The audit trail: every timeline event and staff sign-in, newest first, in pages.
-
-    Paged by id (keyset), so the millionth page costs what the first does.
-    """
-    events = Event.objects.select_related("file").order_by("-id")
-    if actor:
-        events = events.filter(actor=actor)
-    if kind:
-        events = events.filter(kind=kind)
-    if file_reference:
-        events = events.filter(file__reference=normalize_file_reference(file_reference))
-    if before is not None:
-        events = events.filter(id__lt=before)
-    page = list(events[: AUDIT_PAGE_SIZE + 1])
-    more = len(page) > AUDIT_PAGE_SIZE
-    page = page[:AUDIT_PAGE_SIZE]
-    return AuditPage(events=page, next_before=page[-1].pk if more else None)
-
-
-def list_refused_contacts(*, before: int | None = None) -> list[ContactAttempt]:
-    """The contacts the rules refused (legal.md section 4), newest first: calls, letters and
-    e-mails alike, as the contact guard recorded them."""
-    return letters_selectors.list_refused_contacts(before=before, limit=AUDIT_PAGE_SIZE)

@@ -73,6 +73,6 @@ class StaffAdminSite(AdminSite):
     ) -> HttpResponse:
         """The back office's sign-out, so that it is on the audit trail like any other."""
         # Imported here: the back office's views pull in models, not ready when the site is made.
-        from amicable.backoffice.views import sign_out
+        from amicable.backoffice.views.sign_in import sign_out
 
         return sign_out(request)

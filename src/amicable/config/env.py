@@ -13,9 +13,9 @@ FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
 
 
 def env_str(name: str, default: str = "") -> str:
-    file_name = os.environ.get(f"{name}_FILE")
-    if file_name:
-        return Path(file_name).read_text(encoding="utf-8").strip()
+    secret_path = os.environ.get(f"{name}_FILE")
+    if secret_path:
+        return Path(secret_path).read_text(encoding="utf-8").strip()
     return os.environ.get(name, default)
 
 

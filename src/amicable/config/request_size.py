@@ -1,11 +1,9 @@
-"""How large a request body may be, and the answer when it is larger (413), for every page.
+"""The 413 answer to a request body larger than its page accepts, before anything reads it.
 
-A body is refused from its declared length, before anything reads it: at most
-``DATA_UPLOAD_MAX_MEMORY_SIZE`` (12 MB), unless the view accepts more with
-``@accepts_files_up_to(...)`` (the upload pages whose forms take larger files). Django applies
-that setting to a body, or to a form's fields but not to its files (an upload could be of any
-size), and answers a request over it with a 400 (a 500 through the API under DEBUG); here every
-page answers 413:
+A body is refused from its declared length: at most ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (12 MB),
+unless the view accepts more with ``amicable.security.request_size.accepts_files_up_to``.
+Django applies that setting to a body, or to a form's fields but not to its files, and answers
+a request over it with a 400 (a 500 through the API under DEBUG); here every page answers 413:
 
 - the creditor API in its error shape (``amicable.intake.api.body_too_large``);
 - any other page with a short page in the visitor's language, in the portal's or the back
@@ -15,45 +13,18 @@ page answers 413:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-View = TypeVar("View", bound=Callable[..., Any])
-
-_LIMIT_ATTRIBUTE = "max_request_body"
-# Room for a form's other fields and the multipart framing around its files.
-FORM_ROOM = 1024 * 1024
-
-
-def accepts_files_up_to(max_bytes: int) -> Callable[[View], View]:
-    """Let an upload page receive files of up to ``max_bytes`` in all (its form checks each).
-
-    The mark is an attribute of the function, so ``functools.wraps`` carries it through the
-    other decorators whatever their order.
-    """
-
-    def mark(view: View) -> View:
-        setattr(view, _LIMIT_ATTRIBUTE, max_bytes + FORM_ROOM)
-        return view
-
-    return mark
-
-
-def declared_length(request: HttpRequest) -> int:
-    """The body length the client announced (0 when absent or unreadable, as Django reads it)."""
-    try:
-        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
-    except ValueError:
-        return 0
+from amicable.intake import api
+from amicable.security.request_size import accepted_length, declared_length
 
 
 def body_too_large(request: HttpRequest) -> HttpResponse:
     """The 413 answer: the API's error shape for the API, a page for everything else."""
-    from amicable.intake import api  # the API's error shape; imported late, as urls.py does
-
     match = request.resolver_match
     if match is not None and match.namespace == api.api.urls_namespace:
         return api.body_too_large(request)
@@ -83,7 +54,7 @@ class RequestBodyLimitMiddleware:
         args: tuple[Any, ...],
         kwargs: dict[str, Any],
     ) -> HttpResponse | None:
-        limit = getattr(view, _LIMIT_ATTRIBUTE, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        limit = accepted_length(view, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         if limit is not None and declared_length(request) > limit:
             return body_too_large(request)
         return None

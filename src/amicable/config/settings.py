@@ -55,11 +55,15 @@ INSTALLED_APPS = [
     "amicable.payments",
     "amicable.letters",
     "amicable.portal",
+    "amicable.phishing",
     "amicable.plans",
     "amicable.disputes",
+    "amicable.proofs",
+    "amicable.work_items",
     "amicable.backoffice",
     "amicable.workflow",
     "amicable.security",
+    "amicable.demo",
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,6 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from amicable.config import views
-from amicable.intake import views as intake_views
 from amicable.intake.api import urls_with_trailing_slashes as intake_api_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -17,8 +16,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     # /api/v1/files/ answers as /api/v1/files (and so on for every path of the API).
     path("api/v1/", intake_api_urls()),
-    path("backoffice/intake/upload", intake_views.upload_page, name="intake-upload"),
-    path("backoffice/statements/", include("amicable.payments.urls")),
     path("backoffice/", include("amicable.backoffice.urls")),
     path("", include("amicable.portal.urls")),
 ]

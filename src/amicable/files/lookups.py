@@ -15,7 +15,10 @@ from django.db.models import Lookup
 from django.db.models.lookups import In
 from django.db.models.sql.compiler import SQLCompiler
 
-__all__ = ["AnyOf"]
+__all__ = ["ANY_OF_CHUNK", "AnyOf"]
+
+#: Ids sent in one ``any_of`` lookup by a set-based read.
+ANY_OF_CHUNK = 5000
 
 
 class AnyOf(Lookup):

@@ -107,7 +107,7 @@ class Debtor(models.Model):
         ]
         indexes: ClassVar = [
             # The back office's search by e-mail, whatever the case typed: it compares
-            # lower(email), the expression this index holds (backoffice.selectors.search_files).
+            # lower(email), the expression this index holds (backoffice.search.search_files).
             models.Index(Lower("email"), name="debtor_email_lower_idx"),
         ]
 

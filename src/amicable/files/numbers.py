@@ -9,6 +9,8 @@ and two workers never get the same number (PostgreSQL row lock; SQLite writes ar
 
 from __future__ import annotations
 
+import re
+
 from django.db import connection, transaction
 
 from amicable.domain.references import ogm_from_base, ogm_normalize
@@ -17,6 +19,7 @@ from amicable.files.models import NumberSequence
 FILE_SEQUENCE = "file"
 FILE_NUMBER_PG_SEQUENCE = "amicable_file_number"
 REFERENCE_PREFIX = "AM"
+_REFERENCE = re.compile(rf"{REFERENCE_PREFIX}\d{{8}}")
 MAX_INSTALMENTS_PER_REFERENCE = 99
 
 
@@ -50,6 +53,12 @@ def allocate_file_numbers(count: int) -> list[int]:
 
 def file_reference(number: int) -> str:
     return f"{REFERENCE_PREFIX}{number:08d}"
+
+
+def is_file_reference(text: str) -> bool:
+    """Whether ``text`` has the form of a stored reference (``AM`` and 8 digits): anything else
+    names no file, and is refused before any query."""
+    return _REFERENCE.fullmatch(text) is not None
 
 
 def normalize_file_reference(text: str) -> str:

@@ -6,7 +6,6 @@ that does not exist (``FileNotFound``, a 404), so a reference reveals nothing ab
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from django.db.models import QuerySet
@@ -14,9 +13,7 @@ from django.http import Http404
 
 from amicable.domain.lifecycle import FileState
 from amicable.files.models import Claim, Creditor, Event, File
-from amicable.files.numbers import normalize_file_reference
-
-_FILE_REFERENCE = re.compile(r"AM\d{8}")
+from amicable.files.numbers import is_file_reference, normalize_file_reference
 
 
 class FileNotFound(Http404):
@@ -28,7 +25,7 @@ def access_file_for_creditor(creditor: Creditor, reference: str) -> File:
     normalized = normalize_file_reference(reference)
     # Checked before any query: a malformed reference cannot exist, and some (a NUL byte)
     # would be refused by the database itself.
-    if _FILE_REFERENCE.fullmatch(normalized) is None:
+    if not is_file_reference(normalized):
         raise FileNotFound(reference)
     file = (
         File.objects.select_related("debtor", "creditor")

@@ -7,8 +7,10 @@ A virus scan runs when ClamAV is configured (CLAMAV_SOCKET, the clamd UNIX socke
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import socket
 import struct
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -40,6 +42,20 @@ class CheckedUpload:
     sha256: str
     size: int
     scanned: bool
+
+
+def upload_name(name: str) -> str:
+    """The name an upload was sent under, for display only: its last part, without control
+    characters, at most 200 characters.
+
+    >>> upload_name("../../etc/pass\\x00wd.pdf")
+    'passwd.pdf'
+    >>> upload_name("C:\\\\Users\\\\ann\\\\extrait.png")
+    'extrait.png'
+    """
+    base = posixpath.basename(name.replace("\\", "/"))
+    kept = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
+    return kept.strip()[:200] or "document"
 
 
 def sniff_content_type(head: bytes) -> tuple[str, str] | None:

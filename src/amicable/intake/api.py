@@ -29,7 +29,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern, URLResolver, path
 from django.utils import timezone, translation
 from django.utils.datastructures import MultiValueDict
-from ninja import File as FileParam
+from ninja import File as UploadParam
 from ninja import Form, Header, NinjaAPI, Query, Schema, Status, UploadedFile
 from ninja import Path as PathParam
 from ninja.decorators import decorate_view
@@ -42,6 +42,7 @@ from pydantic_core import PydanticCustomError
 
 from amicable.domain.errors import UnknownRateError
 from amicable.domain.lifecycle import FileState, TransitionRefused
+from amicable.files import handover
 from amicable.files.ledger import file_balance
 from amicable.files.models import Creditor, DocumentKind, File
 from amicable.files.rates import rate_table
@@ -52,7 +53,7 @@ from amicable.files.selectors import (
 )
 from amicable.files.services import ClaimCheck
 from amicable.files.uploads import UploadRejected
-from amicable.intake import presenters, services
+from amicable.intake import presenters
 from amicable.intake.docs import OfflineSwagger
 from amicable.intake.models import ApiToken
 from amicable.intake.rules import (
@@ -298,7 +299,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(RequestDataTooBig)
 def body_too_large(request: HttpRequest, exc: RequestDataTooBig | None = None) -> HttpResponse:
-    """413: a body over the size limit (amicable.config.request_size refuses it before it is
+    """413: a body over the size limit (amicable.security.request_size refuses it before it is
     read; Django raises RequestDataTooBig for a form whose fields alone are over it)."""
     megabytes = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
     reason = (
@@ -331,8 +332,8 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _errors(request, 404, [FieldError(None, "No such file.")])
 
 
-@api.exception_handler(services.IntakeRefused)
-def _conflict(request: HttpRequest, exc: services.IntakeRefused) -> HttpResponse:
+@api.exception_handler(handover.HandoverRefused)
+def _conflict(request: HttpRequest, exc: handover.HandoverRefused) -> HttpResponse:
     return _errors(request, 409, [FieldError(exc.field, exc.message)])
 
 
@@ -434,7 +435,7 @@ def create_file(
     checked = check_file(payload, today=today, rates=rate_table())
     if checked.errors:
         raise RequestRefused(checked.errors)
-    (created,) = services.intake_files(
+    (created,) = handover.receive_files(
         creditor=_creditor(request),
         inputs=[to_file_input(payload, idempotency_key=idempotency_key)],
         actor=_actor(request),
@@ -485,7 +486,7 @@ def create_files_batch(request: HttpRequest, payload: BatchIn) -> BatchOut:
         first_index[item.creditor_reference] = index
         accepted.append((index, item, checked.checks))
     if accepted:
-        created = services.intake_files(
+        created = handover.receive_files(
             creditor=_creditor(request),
             inputs=[to_file_input(item) for _, item, _ in accepted],
             actor=_actor(request),
@@ -641,7 +642,7 @@ def add_claim(request: HttpRequest, reference: FileReference, payload: ClaimIn) 
     checked = check_claim_rules(payload, today=today, rates=rate_table())
     if checked.errors:
         raise RequestRefused(checked.errors)
-    added = services.add_claim(
+    added = handover.add_claim(
         file=file, claim=to_claim_input(payload), actor=_actor(request), today=today
     )
     balance = file_balance(file, as_of=today)
@@ -663,7 +664,7 @@ def upload_document(
     request: HttpRequest,
     reference: FileReference,
     kind: Form[DocumentKindIn],
-    file: FileParam[UploadedFile],
+    file: UploadParam[UploadedFile],
     claim: Annotated[
         Reference | None,
         Form(description="The claim the document is for (its creditor_reference)."),
@@ -682,7 +683,7 @@ def upload_document(
             )
     # The API speaks English throughout; the upload checks' messages are translated.
     with translation.override("en"):
-        stored = services.upload_document(
+        stored = handover.store_creditor_document(
             file=target,
             kind=DocumentKind(kind),
             upload=file,
@@ -711,7 +712,7 @@ def report_payment(
     today = _today()
     if errors := check_payment(payload, today=today):
         raise RequestRefused(errors)
-    recorded = services.record_creditor_payment(
+    recorded = handover.record_creditor_payment(
         file=file,
         amount=payload.amount,
         value_date=payload.value_date,
@@ -743,7 +744,7 @@ def withdraw(request: HttpRequest, reference: FileReference, payload: WithdrawIn
     reason) where the file's state does not allow it, for instance a file already paid."""
     file = _file(request, reference)
     today = _today()
-    closed = services.withdraw_file(
+    closed = handover.withdraw_file(
         file=file, reason=payload.reason, actor=_actor(request), today=today
     )
     return presenters.file_out(closed, as_of=today)

@@ -11,7 +11,7 @@ then the rest later, would send the debtor two formal notices for one file.
 
 Re-importing a sheet creates nothing twice: a file whose ``file_reference`` is known is not
 created again (its debtor and claims stay as they are), and only the claims it does not have yet
-are added, through the same checks (``services.add_claim``). Files are created in batches of
+are added, through the same checks (``files.handover.add_claim``). Files are created in batches of
 about ``BATCH_CLAIMS`` claims, one transaction each.
 """
 
@@ -32,10 +32,10 @@ import pydantic
 from openpyxl import load_workbook
 
 from amicable.domain.interest import RateTable
+from amicable.files import handover
 from amicable.files.models import Claim, Creditor
 from amicable.files.rates import rate_table
 from amicable.files.services import ClaimCheck, CreatedFile
-from amicable.intake import services
 from amicable.intake.rules import FieldError, check_file, to_claim_input, to_file_input
 from amicable.intake.schemas import FileIn
 
@@ -435,7 +435,7 @@ def _create(
     items = [g.item for g in batch]
     assert all(item is not None for item in items)
     inputs = [to_file_input(item) for item in items if item is not None]
-    results = services.intake_files(
+    results = handover.receive_files(
         creditor=creditor,
         inputs=inputs,
         actor=actor,
@@ -473,10 +473,10 @@ def _add_missing_claims(
             if (result.file.pk, claim.creditor_reference) in known:
                 continue
             try:
-                services.add_claim(
+                handover.add_claim(
                     file=result.file, claim=to_claim_input(claim), actor=actor, today=today
                 )
-            except services.IntakeRefused as exc:
+            except handover.HandoverRefused as exc:
                 report.lines_rejected += 1
                 report.errors.append(LineError(line, "claim_reference", exc.message))
             else:

@@ -1,7 +1,7 @@
 """Django admin: read-only views of imported statements, movements and refunds.
 
-Everything here is written by ``amicable.payments.services`` (and the ledger behind it): the
-admin shows it and never edits it, so that no posting escapes the ledger's rules.
+Everything here is written by the payments app (and the ledger behind it): the admin shows it
+and never edits it, so that no posting escapes the ledger's rules.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
         return False
 
 
-@admin.register(models.BankStatementFile)
-class BankStatementFileAdmin(ReadOnlyAdmin):
+@admin.register(models.StatementImport)
+class StatementImportAdmin(ReadOnlyAdmin):
     list_display = ("name", "format", "imported_at", "imported_by", "size")
     search_fields = ("name", "sha256")
 
@@ -58,7 +58,7 @@ class BankMovementRecordAdmin(ReadOnlyAdmin):
         "end_to_end_id",
         "identity",
     )
-    raw_id_fields = ("file", "entry", "original", "statement", "source_file")
+    raw_id_fields = ("file", "entry", "original", "statement", "statement_import")
 
 
 @admin.register(models.Refund)

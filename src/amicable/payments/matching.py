@@ -47,7 +47,7 @@ from amicable.files.numbers import (
     file_number_from_structured_communication,
     instalment_structured_communication,
 )
-from amicable.payments.models import DebtorAccount, MatchMethod
+from amicable.payments.models import BankMovementRecord, DebtorAccount, MatchMethod
 from amicable.plans.models import Instalment, PlanStatus
 from amicable.statements import BankMovement
 
@@ -59,6 +59,7 @@ __all__ = [
     "file_numbers_in_text",
     "match_credits",
     "name_similarity",
+    "payment_date",
     "structured_file_number",
 ]
 
@@ -279,7 +280,8 @@ def _instalment_amounts(file_ids: Iterable[int]) -> dict[int, set[Decimal]]:
     return amounts
 
 
-def _payment_date(movement: BankMovement) -> date:
+def payment_date(movement: BankMovement | BankMovementRecord) -> date:
+    """The day a payment counts from: its value date, else the day the bank booked it."""
     return movement.value_date or movement.booking_date
 
 
@@ -403,7 +405,7 @@ def _match_by_account(movements: Sequence[BankMovement], matches: list[Match]) -
         due = amount == booked[file_id] or amount in instalments.get(file_id, set())
         if not due:
             # The debtor may have paid the balance with interest to the day they paid.
-            balance = ledger.file_balance(file_objects[file_id], as_of=_payment_date(movement))
+            balance = ledger.file_balance(file_objects[file_id], as_of=payment_date(movement))
             due = amount == balance.outstanding
         if due:
             match.file_id = file_id

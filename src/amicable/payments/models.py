@@ -1,9 +1,10 @@
-"""Bank statement files, their movements, what each movement was matched to, and refunds.
+"""Bank statements as imported, their movements, what each movement was matched to, and refunds.
 
-A file is imported once (unique sha256) and a movement once (unique identity, the same every
-time the same movement is read again, from the same file or from an overlapping statement):
-importing twice books nothing twice (architecture.md, invariant 3). Only
-``amicable.payments.services`` writes these tables.
+A statement document is imported once (unique sha256) and a movement once (unique identity, the
+same every time the same movement is read again, from the same document or from an overlapping
+statement): importing twice books nothing twice (architecture.md, invariant 3). Only the
+payments app (``statement_import``, ``reconciliation`` and the modules they call,
+``decisions``) writes these tables.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from django.db.models import Q
 from amicable.files.models import Debtor, File, LedgerEntry
 
 
-class BankStatementFile(models.Model):
-    """One physical file as received from the bank (CODA or camt.053), imported once."""
+class StatementImport(models.Model):
+    """One statement document as received from the bank (a CODA or camt.053 file), imported
+    once."""
 
     sha256 = models.CharField(max_length=64, unique=True)
     name = models.CharField(max_length=255)
@@ -37,8 +39,8 @@ class BankStatementFile(models.Model):
 class BankStatement(models.Model):
     """One statement of one account; the same statement sent again is stored once."""
 
-    source_file = models.ForeignKey(
-        BankStatementFile, on_delete=models.PROTECT, related_name="statements"
+    statement_import = models.ForeignKey(
+        StatementImport, on_delete=models.PROTECT, related_name="statements"
     )
     identity = models.CharField(max_length=200, unique=True)
     account = models.CharField(max_length=34)
@@ -89,8 +91,8 @@ class BankMovementRecord(models.Model):
     """
 
     identity = models.CharField(max_length=64)
-    source_file = models.ForeignKey(
-        BankStatementFile, on_delete=models.PROTECT, related_name="movements"
+    statement_import = models.ForeignKey(
+        StatementImport, on_delete=models.PROTECT, related_name="movements"
     )
     statement = models.ForeignKey(BankStatement, on_delete=models.PROTECT, related_name="movements")
     account = models.CharField(max_length=34)

@@ -6,10 +6,10 @@ from django.db.models import QuerySet
 
 from amicable.payments.models import (
     BankMovementRecord,
-    BankStatementFile,
     MovementStatus,
     Refund,
     RefundStatus,
+    StatementImport,
 )
 
 __all__ = [
@@ -22,8 +22,8 @@ __all__ = [
 ]
 
 
-def list_recent_imports(*, limit: int = 20) -> QuerySet[BankStatementFile]:
-    return BankStatementFile.objects.order_by("-imported_at", "-id")[:limit]
+def list_recent_imports(*, limit: int = 20) -> QuerySet[StatementImport]:
+    return StatementImport.objects.order_by("-imported_at", "-id")[:limit]
 
 
 def list_waiting_movements(*, limit: int = 200) -> QuerySet[BankMovementRecord]:
@@ -52,7 +52,7 @@ def _pending_refunds() -> QuerySet[Refund]:
 
 def get_movement(movement_id: int) -> BankMovementRecord | None:
     return (
-        BankMovementRecord.objects.select_related("file", "entry", "source_file")
+        BankMovementRecord.objects.select_related("file", "entry", "statement_import")
         .filter(pk=movement_id)
         .first()
     )

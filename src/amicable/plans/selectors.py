@@ -19,6 +19,7 @@ __all__ = [
     "InstalmentView",
     "get_last_refusal",
     "get_open_plan",
+    "has_running_plan",
     "plan_schedule",
 ]
 
@@ -39,6 +40,13 @@ def get_open_plan(file: File) -> PaymentPlan | None:
         .prefetch_related("instalments")
         .first()
     )
+
+
+def has_running_plan(file: File) -> bool:
+    """Whether an agreed payment plan runs on ``file`` (a request still waiting does not)."""
+    return PaymentPlan.objects.filter(
+        file=file, status=PlanStatus.ACTIVE, agreed_on__isnull=False
+    ).exists()
 
 
 class InstalmentStatus(StrEnum):

@@ -11,10 +11,11 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from amicable.disputes.opening import MAX_EVIDENCE_FILES
 from amicable.domain.money import as_money
 from amicable.domain.references import classify_reference
 from amicable.files.uploads import CheckedUpload, UploadRejected, check_upload
-from amicable.portal.models import ReportChannel
+from amicable.phishing.models import ReportChannel
 
 
 class SignInForm(forms.Form):
@@ -205,7 +206,7 @@ class ProofOfPaymentForm(forms.Form):
 
     What the debtor declares with it (amount, date, communication) is optional: the proof
     itself is what an agent checks. When given, the bank import confirms the proof as soon as
-    a movement pays that amount or carries that communication (amicable.payments.services).
+    a movement pays that amount or carries that communication (amicable.proofs.bank).
     """
 
     paid_to = forms.ChoiceField(
@@ -244,18 +245,14 @@ class ProofOfPaymentForm(forms.Form):
         return value
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class MultipleUploadInput(forms.ClearableFileInput):
     allow_multiple_selected = True
-
-
-#: At most this many evidence files per dispute (amicable.disputes.services).
-MAX_EVIDENCE_FILES = 5
 
 
 class EvidenceField(UploadField):
     """Up to ``MAX_EVIDENCE_FILES`` files, each a PDF, JPEG or PNG of at most 10 MB."""
 
-    widget = MultipleFileInput
+    widget = MultipleUploadInput
 
     def clean(  # type: ignore[override]
         self, data: Any, initial: Any = None

@@ -1,11 +1,10 @@
-"""The portal's own records: sign-in throttling, phishing reports and known fraud campaigns."""
+"""The portal's own records: the attempts counted for its sign-in and check throttles."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 
 class ThrottleScope(models.TextChoices):
@@ -30,41 +29,3 @@ class ThrottledAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key} at {self.at:%Y-%m-%d %H:%M}"
-
-
-class FraudCampaign(models.Model):
-    """A known fraud campaign that imitates the agency, shown on the public phishing page."""
-
-    seen_on = models.DateField(_("first seen on"))
-    pretended_to_be = models.CharField(_("what the message pretended to be"), max_length=300)
-    channel = models.CharField(_("channel (e-mail, text message, letter, phone)"), max_length=60)
-    is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering: ClassVar = ["-seen_on", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.seen_on}: {self.pretended_to_be}"
-
-
-class ReportChannel(models.TextChoices):
-    EMAIL = "email", _("E-mail")
-    TEXT = "text", _("Text message")
-    LETTER = "letter", _("Letter")
-    PHONE = "phone", _("Phone call")
-    OTHER = "other", _("Other")
-
-
-class PhishingReport(models.Model):
-    """A suspicious message reported by anyone through the public page (journey 6)."""
-
-    channel = models.CharField(max_length=10, choices=ReportChannel.choices)
-    received_on = models.DateField(null=True, blank=True)
-    sender = models.CharField(max_length=200, blank=True)
-    content = models.TextField(max_length=5000)
-    reporter_email = models.EmailField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"{self.channel} report of {self.created_at:%Y-%m-%d}"

@@ -10,9 +10,9 @@ from decimal import Decimal
 from django.db.models import QuerySet, Sum
 from django.http import Http404, HttpRequest
 
-from amicable.disputes.documents import list_downloadable
 from amicable.domain import law
 from amicable.domain.imputation import Component
+from amicable.files.documents import list_downloadable
 from amicable.files.ledger import PAYMENT_KINDS, FileBalance, file_balance
 from amicable.files.models import Allocation, Claim, Document, EntryKind, File, LedgerEntry
 from amicable.files.numbers import normalize_file_reference
@@ -56,7 +56,7 @@ def access_document_for_debtor(request: HttpRequest, reference: str, document_id
     """A document of the signed-in debtor's file that they may download; 404 otherwise.
 
     Both the file and the document are checked: the document must belong to that file, and be a
-    supporting document of the debt or one the debtor sent (``disputes.documents``).
+    supporting document of the debt or one the debtor sent (``files.documents``).
     """
     file = access_file_for_debtor(request, reference)
     document = list_downloadable(file).filter(pk=document_id).first()

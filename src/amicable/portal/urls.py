@@ -4,38 +4,38 @@ from __future__ import annotations
 
 from django.urls import path
 
-from amicable.portal import views
+from amicable.portal.views import disagreeing, files, paying, public, sign_in
 
 app_name = "portal"
 
 urlpatterns = [
-    path("sign-in/", views.sign_in, name="sign_in"),
-    path("sign-out/", views.sign_out, name="sign_out"),
-    path("files/", views.file_list, name="files"),
-    path("files/<str:reference>/", views.file_detail, name="file"),
-    path("files/<str:reference>/statement.pdf", views.statement, name="statement"),
-    path("files/<str:reference>/pay/", views.pay, name="pay"),
-    path("files/<str:reference>/plan/", views.plan, name="plan"),
-    path("files/<str:reference>/payments/", views.payments, name="payments"),
-    path("files/<str:reference>/documents/<int:document_id>/", views.document, name="document"),
-    path("files/<str:reference>/disagree/", views.disagree, name="disagree"),
-    path("files/<str:reference>/disagree/<slug:slug>/", views.dispute_path, name="dispute"),
-    path("files/<str:reference>/difficulties/", views.difficulties, name="difficulties"),
+    path("sign-in/", sign_in.sign_in, name="sign_in"),
+    path("sign-out/", sign_in.sign_out, name="sign_out"),
+    path("files/", files.file_list, name="files"),
+    path("files/<str:reference>/", files.file_detail, name="file"),
+    path("files/<str:reference>/statement.pdf", files.statement, name="statement"),
+    path("files/<str:reference>/pay/", paying.pay, name="pay"),
+    path("files/<str:reference>/plan/", paying.plan, name="plan"),
+    path("files/<str:reference>/payments/", paying.payments, name="payments"),
+    path("files/<str:reference>/documents/<int:document_id>/", files.document, name="document"),
+    path("files/<str:reference>/disagree/", disagreeing.disagree, name="disagree"),
+    path("files/<str:reference>/disagree/<slug:slug>/", disagreeing.dispute_path, name="dispute"),
+    path("files/<str:reference>/difficulties/", disagreeing.difficulties, name="difficulties"),
     path(
         "files/<str:reference>/difficulties/mediation/",
-        views.declare_mediation,
+        disagreeing.declare_mediation,
         name="declare_mediation",
     ),
     path(
         "files/<str:reference>/difficulties/settlement/",
-        views.declare_settlement,
+        disagreeing.declare_settlement,
         name="declare_settlement",
     ),
-    path("check/", views.check, name="check"),
-    path("check/report/", views.report_phishing, name="report"),
-    path("rights/", views.rights, name="rights"),
-    path("faq/", views.faq_page, name="faq"),
+    path("check/", public.check, name="check"),
+    path("check/report/", public.report_phishing, name="report"),
+    path("rights/", public.rights, name="rights"),
+    path("faq/", public.faq_page, name="faq"),
 ]
 
-if views.bench_enabled():
-    urlpatterns.append(path("bench-ping/", views.bench_ping, name="bench_ping"))
+if public.bench_enabled():
+    urlpatterns.append(path("bench-ping/", public.bench_ping, name="bench_ping"))

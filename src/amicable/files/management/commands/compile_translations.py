@@ -22,9 +22,9 @@ class Command(BaseCommand):
         count = 0
         for locale_dir in settings.LOCALE_PATHS:
             for po_path in sorted(Path(locale_dir).glob("*/LC_MESSAGES/*.po")):
-                with po_path.open("rb") as po_file:
-                    catalog = read_po(po_file)
-                with po_path.with_suffix(".mo").open("wb") as mo_file:
-                    write_mo(mo_file, catalog, use_fuzzy=False)
+                with po_path.open("rb") as source:
+                    catalog = read_po(source)
+                with po_path.with_suffix(".mo").open("wb") as target:
+                    write_mo(target, catalog, use_fuzzy=False)
                 count += 1
         self.stdout.write(f"Compiled {count} catalogues.")

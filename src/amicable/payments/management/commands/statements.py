@@ -4,8 +4,9 @@
 (statements, booked movements, integrity warnings) without touching the database.
 
 ``amicable statements import FILE [--format coda|camt053]`` imports it: movements stored once,
-payments matched and posted, the rest queued for an agent (``amicable.payments.services``);
-one summary line, then the warnings. Importing the same file again books nothing.
+payments matched and posted, the rest queued for an agent
+(``amicable.payments.statement_import``); one summary line, then the warnings. Importing the same
+file again books nothing.
 
 A file that cannot be read exits with status 1 and ``FILE: line N: message`` on stderr.
 """
@@ -23,7 +24,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from amicable.payments.models import MovementStatus
-from amicable.payments.services import import_statement_file
+from amicable.payments.statement_import import import_statement
 from amicable.statements import (
     FORMATS,
     BankMovement,
@@ -104,16 +105,18 @@ class Command(BaseCommand):
         parse = subcommands.add_parser(
             "parse", help="print the statements, movements and warnings of a file"
         )
-        self.add_file_arguments(parse)
+        self.add_statement_arguments(parse)
         parse.add_argument("--json", action="store_true", help="print one JSON object")
         importing = subcommands.add_parser(
             "import", help="import a file: match and post its payments, queue the rest"
         )
-        self.add_file_arguments(importing)
+        self.add_statement_arguments(importing)
 
     @staticmethod
-    def add_file_arguments(parser: ArgumentParser) -> None:
-        parser.add_argument("file", help="a CODA (.cod, .txt) or camt.053 (.xml) file")
+    def add_statement_arguments(parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "path", metavar="FILE", help="a CODA (.cod, .txt) or camt.053 (.xml) file"
+        )
         parser.add_argument(
             "--format", choices=FORMATS, help="the file's format (default: detected)"
         )
@@ -127,33 +130,32 @@ class Command(BaseCommand):
 
     @staticmethod
     def read_bytes(options: dict[str, Any]) -> bytes:
-        path = Path(options["file"])
+        path = Path(options["path"])
         try:
             return path.read_bytes()
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror or error}") from None
 
-    def read_file(self, options: dict[str, Any]) -> ParseResult:
+    def read_statement(self, options: dict[str, Any]) -> ParseResult:
         """Read and parse the FILE argument; any failure is a CommandError naming the file."""
         data = self.read_bytes(options)
         try:
             return parse_statement(data, format=options["format"])
         except StatementError as error:
-            raise CommandError(f"{options['file']}: {error}") from None
+            raise CommandError(f"{options['path']}: {error}") from None
 
     def handle_import(self, options: dict[str, Any]) -> None:
-        path = Path(options["file"])
+        path = Path(options["path"])
         data = self.read_bytes(options)
         try:
-            report = import_statement_file(
+            report = import_statement(
                 data, name=path.name, actor="command:statements", format=options["format"]
             )
         except StatementError as error:
             raise CommandError(f"{path}: {error}") from None
         if report.already_imported:
-            self.stdout.write(
-                f"{path.name}: already imported (file {report.statement_file_id}), nothing booked."
-            )
+            number = report.statement_import_id
+            self.stdout.write(f"{path.name}: already imported (file {number}), nothing booked.")
             return
         self.stdout.write(
             f"{path.name}: {report.format}, {report.statements} statement(s), "
@@ -176,7 +178,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(f"warning: {warning}"))
 
     def handle_parse(self, options: dict[str, Any]) -> None:
-        result = self.read_file(options)
+        result = self.read_statement(options)
         if options["json"]:
             self.stdout.write(json.dumps(result_json(result), ensure_ascii=False, indent=2))
             return

@@ -1,0 +1,43 @@
+"""How the back office shows what it reads: amounts in the staff member's language, what a
+debtor declared with a proof of payment."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from amicable.domain.money import format_eur
+from amicable.domain.references import ogm_format
+from amicable.files.models import WorkItem, WorkItemKind
+
+__all__ = ["declaration_rows", "eur"]
+
+
+def eur(amount: Decimal) -> str:
+    """An amount written the way of the staff member's language (not the debtor's)."""
+    language = (translation.get_language() or "en")[:2]
+    return format_eur(amount, language if language in {"fr", "nl", "de", "en"} else "en")
+
+
+def declaration_rows(item: WorkItem) -> list[tuple[str, str]]:
+    """What the debtor declared with a proof of payment on the portal, for the agent to compare
+    with the document: each declared part may have been left out ("—")."""
+    data = item.data if isinstance(item.data, dict) else {}
+    if item.kind != WorkItemKind.PROOF_REVIEW or not data:
+        return []
+    paid_to = {"agency": _("The agency"), "creditor": _("The creditor")}
+    try:
+        amount = eur(Decimal(str(data["amount"])))
+    except (KeyError, InvalidOperation, ValueError):
+        amount = "—"
+    communication = str(data.get("structured_communication") or "")
+    if communication.isdigit():
+        communication = ogm_format(communication)
+    return [
+        (_("Paid to"), paid_to.get(str(data.get("paid_to")), "—")),
+        (_("Amount"), amount),
+        (_("Payment date"), str(data.get("paid_on") or "—")),
+        (_("Structured communication"), communication or "—"),
+    ]

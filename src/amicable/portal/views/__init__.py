@@ -1,0 +1,1 @@
+"""The debtor portal: each view parses its input, calls one service or selector, renders."""

@@ -1,0 +1,139 @@
+"""`amicable demo`: reproducible, idempotent, every lifecycle state, working sign-in codes."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import LazySettings
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+
+from amicable.demo.loader import STAFF_PASSWORD, STAFF_USERNAME, STATE_PLAN, load_demo
+from amicable.files import ledger
+from amicable.files.access_codes import access_code_matches
+from amicable.files.models import File
+from amicable.intake.models import ApiToken
+from amicable.intake.tokens import authenticate_token, revoke_token
+from tests.security.production import run
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_covers_every_state_and_is_idempotent() -> None:
+    first = load_demo(today=date(2026, 5, 20), debtors=36)
+    assert first.created_files == 36
+    assert {s.value for s in STATE_PLAN} <= set(File.objects.values_list("state", flat=True))
+    for file in File.objects.filter(state="paid"):
+        assert ledger.file_balance(file, as_of=date(2026, 5, 20)).outstanding == 0
+    second = load_demo(today=date(2026, 5, 20), debtors=36)
+    assert second.created_files == 0
+    assert File.objects.count() == 36
+    # The API token printed by the first run stays valid; no second one is issued.
+    assert first.api_token is not None
+    assert authenticate_token(first.api_token) is not None
+    assert second.api_token is None
+    assert second.api_token_prefix == first.api_token_prefix == first.api_token[:12]
+    assert ApiToken.objects.filter(revoked_at=None).count() == 1
+    for login in second.logins:
+        file = File.objects.get(reference=login.reference)
+        assert access_code_matches(
+            reference=file.reference, code=login.access_code, stored_hash=file.access_code_hash
+        )
+
+
+def test_demo_command_prints_where_to_go_and_how_to_sign_in(settings: LazySettings) -> None:
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("demo", debtors=12, stdout=out)
+    text = out.getvalue()
+    assert "http://127.0.0.1:8000/backoffice/" in text
+    assert "http://127.0.0.1:8000/admin/" in text
+    assert "http://127.0.0.1:8000/api/v1/docs" in text
+    assert "user 'admin', password 'admin'" in text
+    assert " code " in text
+
+
+def test_with_debug_off_the_demo_is_refused_without_the_explicit_flag(
+    settings: LazySettings,
+) -> None:
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match=r"DEBUG is off: this looks like a production"):
+        call_command("demo", debtors=12, stdout=StringIO())
+    assert not User.objects.exists()
+    assert not File.objects.exists()
+
+
+def test_with_the_flag_in_production_the_superuser_gets_a_random_password_shown_once(
+    settings: LazySettings,
+) -> None:
+    settings.DEBUG = False
+    out = StringIO()
+    call_command("demo", debtors=12, allow_production=True, stdout=out)
+    admin = User.objects.get(username=STAFF_USERNAME)
+    assert not admin.check_password(STAFF_PASSWORD)
+    [password] = re.findall(r"user 'admin', password '([^']+)' \(shown only now", out.getvalue())
+    assert len(password) >= 20
+    assert admin.check_password(password)
+    # Run again: the password is not shown again, and stays what it was.
+    again = StringIO()
+    call_command("demo", debtors=12, allow_production=True, stdout=again)
+    assert password not in again.getvalue()
+    assert "user 'admin', with the password it already has" in again.getvalue()
+    assert User.objects.get(username=STAFF_USERNAME).check_password(password)
+
+
+def test_in_production_the_known_demo_password_left_by_a_test_run_is_replaced(
+    settings: LazySettings,
+) -> None:
+    load_demo(today=date(2026, 5, 20), debtors=12)
+    assert User.objects.get(username=STAFF_USERNAME).check_password(STAFF_PASSWORD)
+    settings.DEBUG = False
+    out = StringIO()
+    call_command("demo", debtors=12, allow_production=True, stdout=out)
+    [password] = re.findall(r"password '([^']+)' \(shown only now", out.getvalue())
+    admin = User.objects.get(username=STAFF_USERNAME)
+    assert admin.check_password(password)
+    assert not admin.check_password(STAFF_PASSWORD)
+
+
+def test_amicable_demo_run_with_production_settings_refuses(tmp_path: Path) -> None:
+    done = run(["-m", "amicable", "demo"], tmp_path)
+    assert done.returncode == 1
+    assert "DEBUG is off: this looks like a production installation." in done.stderr
+    assert "--allow-production" in done.stderr
+    assert done.stdout == ""
+
+
+def test_running_the_demo_again_keeps_the_printed_token_and_says_so(
+    settings: LazySettings,
+) -> None:
+    settings.DEBUG = True
+    first, again = StringIO(), StringIO()
+    call_command("demo", debtors=12, stdout=first)
+    printed = re.search(r"amc_[A-Za-z0-9_-]+", first.getvalue())
+    assert printed is not None
+    token = printed.group()
+
+    call_command("demo", debtors=12, stdout=again)
+
+    assert authenticate_token(token) is not None
+    text = again.getvalue()
+    assert token not in text
+    assert f"first run ({token[:12]}...) is still valid" in text
+    assert "amicable create-api-token lumen-energy" in text
+
+
+def test_a_revoked_demo_token_is_replaced_by_the_next_run() -> None:
+    first = load_demo(today=date(2026, 5, 20), debtors=12)
+    assert first.api_token is not None
+    revoke_token(token=ApiToken.objects.get(), actor="test")
+
+    second = load_demo(today=date(2026, 5, 20), debtors=12)
+
+    assert second.api_token is not None
+    assert authenticate_token(second.api_token) is not None
+    assert authenticate_token(first.api_token) is None
