@@ -15,6 +15,7 @@ from django.http import Http404
 from amicable.domain.lifecycle import FileState
 from amicable.files.models import Claim, Creditor, Event, File
 from amicable.files.numbers import normalize_file_reference
+from amicable.files.timeline import Audience, kinds_for
 
 _FILE_REFERENCE = re.compile(r"AM\d{8}")
 
@@ -75,6 +76,10 @@ def get_claim_by_reference(file: File, creditor_reference: str) -> Claim | None:
     return file.claims.filter(creditor_reference=creditor_reference).first()
 
 
-def list_timeline(file: File) -> list[Event]:
-    """The file's timeline, oldest first."""
-    return list(file.events.order_by("at", "id"))
+def list_timeline(file: File, *, audience: Audience) -> list[Event]:
+    """The file's timeline as ``audience`` may read it, oldest first: staff read every event,
+    a debtor or a creditor only the kinds meant for them (``files.timeline.kinds_for``)."""
+    events = file.events.order_by("at", "id")
+    if audience is not Audience.STAFF:
+        events = events.filter(kind__in=sorted(kinds_for(audience)))
+    return list(events)
