@@ -239,7 +239,7 @@ def access_document_for_staff(file: File, document_id: int) -> Document:
 
 @dataclass(frozen=True, slots=True)
 class FileView:
-    """Everything the file page shows (journeys.md, "What the agency sees of it")."""
+    """Everything the file page shows (docs/journeys.md, "What the agency sees of it")."""
 
     file: File
     as_of: date
@@ -504,6 +504,6 @@ def list_audit_events(
 
 
 def list_refused_contacts(*, before: int | None = None) -> list[ContactAttempt]:
-    """The contacts the rules refused (legal.md section 4), newest first: calls, letters and
+    """The contacts the rules refused (docs/legal.md, section 4), newest first: calls, letters and
     e-mails alike, as the contact guard recorded them."""
     return letters_selectors.list_refused_contacts(before=before, limit=AUDIT_PAGE_SIZE)

@@ -1,8 +1,8 @@
 """Writes of the back office: work items, proof reviews, disputes, calls and notes.
 
 Every write names the staff member who made it (``acting_user``) and lands on the file's
-timeline with them as the actor (architecture.md, invariant 4). What the debtor is told is
-written in the debtor's language, whatever the agent's (journeys.md, "What the agency sees of
+timeline with them as the actor (docs/architecture.md, invariant 4). What the debtor is told is
+written in the debtor's language, whatever the agent's (docs/journeys.md, "What the agency sees of
 it"). Money only moves through ``amicable.files.ledger`` and the state only through
 ``amicable.files.services.change_file_state``, so the law's checks run here as everywhere.
 """
@@ -221,7 +221,7 @@ class RejectionReason(StrEnum):
         return str(REJECTION_LABELS[self])
 
 
-# What the debtor reads (journeys.md, journey 3: what a clear proof shows). For OTHER the
+# What the debtor reads (docs/journeys.md, journey 3: what a clear proof shows). For OTHER the
 # agent writes the reason.
 REJECTION_SENTENCES = {
     RejectionReason.UNREADABLE: gettext_lazy("The document cannot be read."),
@@ -269,11 +269,11 @@ def review_proof(
     note_for_debtor: str = "",
     payment: ProofPayment | None = None,
 ) -> Event:
-    """Accept or reject a proof of payment a debtor uploaded (journeys.md, journey 3).
+    """Accept or reject a proof of payment a debtor uploaded (docs/journeys.md, journey 3).
 
     The document gets its review status, the proof-review item closes, and the debtor is told
     on the timeline in their language. An accepted proof of a payment made **to the creditor**
-    is posted as a creditor payment (imputed like any payment, legal.md section 6); a payment
+    is posted as a creditor payment (imputed like any payment, docs/legal.md, section 6); a payment
     made **to the agency** is posted from the bank statement that carries it, never by hand, so
     the same money cannot be booked twice.
     """
@@ -566,7 +566,7 @@ def log_call(
 
     Through the one contact guard of every outbound contact
     (``amicable.letters.services.log_phone_call``), so that calls, letters and e-mails count
-    together towards the limits (legal.md section 4: no third party, not while collection is
+    together towards the limits (docs/legal.md, section 4: no third party, not while collection is
     suspended, hours, Sundays and holidays, at most one call a day and three a week). The rules
     decide at the moment the call is logged. A refused call is kept, shown to the agent and put
     on the timeline, so that a compliance officer sees what the rules stopped.

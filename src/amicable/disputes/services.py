@@ -14,9 +14,9 @@ declaration of a debt mediation or a collective debt settlement.
   reserves for "supporting documents requested") until they are given, so that nothing is
   collected on a debt whose documents the consumer asked for and has not seen.
 
-* :func:`declare_debt_mediation` and :func:`declare_collective_settlement` (legal.md section 5):
-  every open file of the debtor is suspended, or frozen with its interest stopped at the
-  admissibility date, and the mediator's contact is kept on the debtor.
+* :func:`declare_debt_mediation` and :func:`declare_collective_settlement`
+  (docs/legal.md, section 5): every open file of the debtor is suspended, or frozen with its
+  interest stopped at the admissibility date, and the mediator's contact is kept on the debtor.
 
 Each lands in the agents' queue with the due date of :data:`DISPUTE_REVIEW_WORKING_DAYS`,
 :data:`DOCUMENTS_WORKING_DAYS` or :data:`DECLARATION_WORKING_DAYS`, and on the timeline.
@@ -234,7 +234,7 @@ def request_documents(
     return request
 
 
-# --- over-indebtedness (journeys.md 5; legal.md 5) --------------------------------------------
+# --- over-indebtedness (docs/journeys.md, journey 5; docs/legal.md, section 5) --------------------
 
 #: An agent confirms a declaration within five working days (agency policy); for a collective
 #: debt settlement this leaves most of the month in which the claim must be declared to the
@@ -267,10 +267,10 @@ def declare_debt_mediation(
 ) -> Declaration:
     """The debtor turned to amicable debt mediation (CPAS/OCMW or a recognised service).
 
-    Collection is suspended while the mediation runs (CEL Book XIX, Title 3; legal.md 5): every
-    open file of the debtor moves to ``debt_mediation``, except a file already disputed (its
-    dispute is reviewed first) or in a collective debt settlement (the court's procedure
-    prevails). From then on the agency deals with the mediator.
+    Collection is suspended while the mediation runs (CEL Book XIX, Title 3;
+    docs/legal.md, section 5): every open file of the debtor moves to ``debt_mediation``, except a
+    file already disputed (its dispute is reviewed first) or in a collective debt settlement (the
+    court's procedure prevails). From then on the agency deals with the mediator.
     """
     if not mediator.name.strip() or not (mediator.email or mediator.phone):
         raise DisputeError("A debt mediation needs the mediator's name and an e-mail or phone.")

@@ -1,4 +1,4 @@
-"""Reads on files, each one scoped to whoever asks (architecture.md, invariant 5).
+"""Reads on files, each one scoped to whoever asks (docs/architecture.md, invariant 5).
 
 A creditor reaches only its own files: another creditor's file is answered exactly like a file
 that does not exist (``FileNotFound``, a 404), so a reference reveals nothing about others.

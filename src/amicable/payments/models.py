@@ -2,7 +2,7 @@
 
 A file is imported once (unique sha256) and a movement once (unique identity, the same every
 time the same movement is read again, from the same file or from an overlapping statement):
-importing twice books nothing twice (architecture.md, invariant 3). Only
+importing twice books nothing twice (docs/architecture.md, invariant 3). Only
 ``amicable.payments.services`` writes these tables.
 """
 

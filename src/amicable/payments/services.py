@@ -6,10 +6,10 @@
    of it at the same moment the second waits for the first and then finds it imported);
 2. stores its statements and movements with ``ON CONFLICT DO NOTHING`` on their identities,
    then works **only on the movements this import inserted**: a movement already read from an
-   overlapping statement is not booked again (architecture.md, invariant 3);
+   overlapping statement is not booked again (docs/architecture.md, invariant 3);
 3. matches the incoming payments to files (:mod:`amicable.payments.matching`) and posts each
    through ``amicable.files.ledger.post_payment``, which brings interest to the value date and
-   then imputes (legal.md section 6; old Civil Code art. 1253-1256). What is left over is a
+   then imputes (docs/legal.md, section 6; old Civil Code art. 1253-1256). What is left over is a
    credit, recorded as a :class:`Refund` to pay back;
 4. closes as PAID the files that owe nothing any more (payment extinguishes the debt, old Civil
    Code art. 1234), confirms the debtors' pending proofs of payment that the movement bears out,
@@ -555,7 +555,7 @@ def _record_overpayments(
     posted: Sequence[_Posted], rows: dict[int, _FileInfo], *, actor: str
 ) -> int:
     """A payment above what the file owed leaves a credit: record it as a refund to make, and
-    tell the debtor on the timeline, in their language (journeys.md) whatever the agent's."""
+    tell the debtor on the timeline, in their language (docs/journeys.md) whatever the agent's."""
     over = [item for item in posted if item.overpayment > 0]
     refunds: list[Refund] = []
     events: list[EventRow] = []
@@ -625,7 +625,7 @@ def _declared(items: Iterable[WorkItem]) -> tuple[Decimal | None, str]:
 def _confirm_proofs(posted: Sequence[_Posted], rows: dict[int, _FileInfo], *, actor: str) -> int:
     """Confirm the pending proofs of payment that a posted movement bears out.
 
-    A proof the debtor uploaded (journeys.md, journey 3) is confirmed when a movement posted to
+    A proof the debtor uploaded (docs/journeys.md, journey 3) is confirmed when a movement posted to
     its file pays the amount the debtor declared with it, or uses the structured communication
     declared, or, when none was declared, the file's own (or an instalment's) communication.
     """
@@ -1137,7 +1137,7 @@ def split_movement(
 ) -> BankMovementRecord:
     """Post an unmatched payment over several files (one debtor paying for two files, a
     family paying together). The parts are positive, in cents, on different files, and add up
-    to the amount received; each is imputed within its file (legal.md section 6)."""
+    to the amount received; each is imputed within its file (docs/legal.md, section 6)."""
     if len(parts) < 2:
         raise PaymentsError("A split needs at least two files.")
     return _post_parts(movement=movement, parts=parts, actor=actor, today=today)

@@ -1,7 +1,7 @@
 """Writes of the portal: sign-in with lock-out, authenticity checks, phishing reports, proofs of
 payment and the record of a statement given.
 
-Sign-in throttling (journeys.md, "Getting in"): the access code has 40 bits of entropy, and
+Sign-in throttling (docs/journeys.md, "Getting in"): the access code has 40 bits of entropy, and
 online guessing is stopped by counting failures per file number and per client address. Policy:
 ``MAX_FAILURES`` failures within ``WINDOW`` lock that key until fewer than ``MAX_FAILURES``
 remain in the window (at most ``WINDOW`` after the last counted failure); attempts made while
@@ -179,10 +179,12 @@ def record_statement_download(*, file: File, on: date) -> None:
     )
 
 
-#: A proof of payment is reviewed within three working days (agency policy, journeys.md 3).
+#: A proof of payment is reviewed within three working days (agency policy,
+#: docs/journeys.md, journey 3).
 PROOF_REVIEW_WORKING_DAYS = 3
-#: When a payment shows on the file (journeys.md 3): paid to the agency, the bank statement of
-#: the next days brings it; paid to the creditor, the creditor must report it to us first.
+#: When a payment shows on the file (docs/journeys.md, journey 3): paid to the agency, the bank
+#: statement of the next days brings it; paid to the creditor, the creditor must report it to us
+#: first.
 VISIBLE_AFTER_WORKING_DAYS = {"agency": 3, "creditor": 5}
 
 
