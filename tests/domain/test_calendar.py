@@ -1,4 +1,4 @@
-"""Working days in Belgium (new Civil Code art. 1.7, legal.md section 1)."""
+"""Working days in Belgium (new Civil Code art. 1.7, docs/legal.md, section 1)."""
 
 from __future__ import annotations
 

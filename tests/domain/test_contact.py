@@ -1,10 +1,10 @@
-"""Contact rules: third parties, suspensions, hours, holidays, frequency (legal.md section 4).
+"""Contact rules: third parties, suspensions, hours, holidays, frequency (docs/legal.md, section 4).
 
 Articles: former law of 20 December 2002 art. 3 §2 (no third parties, no calls or visits
 between 22:00 and 08:00, no harassing a consumer who disputed), now unfair practices under
 CEL Book VI (art. VI.93 ff., aggressive practices art. VI.101); CEL art. XIX.2, XIX.7 §1 and §3
 (steps in order, suspensions); CEL Book XIX Title 3 (debt mediation); Judicial Code art. 1675/7
-(collective settlement); the stricter contact policy of legal.md section 4.
+(collective settlement); the stricter contact policy of docs/legal.md, section 4.
 """
 
 from __future__ import annotations

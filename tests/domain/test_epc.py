@@ -1,4 +1,4 @@
-"""EPC QR payload and code (EPC069-12 version 002; shared/spec/formats.md section 4)."""
+"""EPC QR payload and code (EPC069-12 version 002; docs/formats.md, section 4)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from amicable.domain.errors import DomainError
 
 D = Decimal
 
-# formats.md section 4.2, with the amount written with its two decimals.
+# docs/formats.md, section 4.2, with the amount written with its two decimals.
 EXAMPLE = "BCD\n002\n1\nSCT\nGKCCBEBB\nIncasso NV\nBE71096123456769\nEUR123.40\n\n010806817183"
 
 
@@ -49,7 +49,8 @@ def test_formats_example_line_by_line() -> None:
         "BE71096123456769",  # 7 IBAN
         "EUR123.40",  # 8 amount
         "",  # 9 purpose
-        "010806817183",  # 10 structured reference: the OGM's 12 digits (formats.md 4.3)
+        # 10 structured reference: the OGM's 12 digits (docs/formats.md, section 4.3)
+        "010806817183",
     ]
     assert payload() == EXAMPLE
     assert not payload().endswith("\n")
@@ -323,8 +324,8 @@ def test_svg_markup() -> None:
     assert "<title>EPC QR code</title>" in svg
     assert "<?xml" not in svg
     assert svg.endswith("</svg>")
-    # The formats.md example is a version 5 symbol (37 modules) plus a quiet zone of 4 on each
-    # side: 45 modules of 2 pixels.
+    # The example of docs/formats.md, section 4.2, is a version 5 symbol (37 modules) plus a quiet
+    # zone of 4 on each side: 45 modules of 2 pixels.
     assert 'width="90" height="90"' in svg
 
 

@@ -1,4 +1,4 @@
-"""Imputation of payments (old Civil Code art. 1253 to 1256; legal.md section 6)."""
+"""Imputation of payments (old Civil Code art. 1253 to 1256; docs/legal.md, section 6)."""
 
 from __future__ import annotations
 
@@ -154,7 +154,7 @@ def test_same_due_date_lower_claim_id_first() -> None:
 
 
 def test_oldest_due_date_wins_over_lower_claim_id() -> None:
-    # legal.md section 6 policy (old Civil Code art. 1256): oldest claim first.
+    # docs/legal.md, section 6 policy (old Civil Code art. 1256): oldest claim first.
     items = [item(1, C.PRINCIPAL, "50.00", NEW), item(8, C.PRINCIPAL, "50.00", OLD)]
     assert split(impute(D("60.00"), items)) == [
         (8, "principal", "50.00"),

@@ -1,6 +1,6 @@
 """Book XIX of the Code of Economic Law: grace period, caps and the charging guard.
 
-Every figure of legal.md sections 1 and 2 is a row here; each test names its article.
+Every figure of docs/legal.md, sections 1 and 2 is a row here; each test names its article.
 """
 
 from __future__ import annotations

@@ -342,7 +342,7 @@ def test_the_payment_and_waiting_periods_last_14_days(
             Decimal("215.00"),
             [
                 "A dispute_acknowledgement letter may not ask for payment: a reasoned dispute "
-                "suspends collection until the file is checked (legal.md sections 3 and 4)."
+                "suspends collection until the file is checked (docs/legal.md, sections 3 and 4)."
             ],
             id="suspended_case",
         ),

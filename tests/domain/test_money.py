@@ -1,4 +1,4 @@
-"""Euro amounts and their formatting (legal.md section 2 policy on truncation)."""
+"""Euro amounts and their formatting (docs/legal.md, section 2 policy on truncation)."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from amicable.domain.references import (
     rf_normalize,
 )
 
-# formats.md 1.3: every valid example found in public code and documents.
+# docs/formats.md, section 1.3: every valid example found in public code and documents.
 VALID_OGMS = [
     pytest.param("+++010/8068/17183+++", "010806817183", id="stdnum_docstring"),
     pytest.param("+++090/9337/55493+++", "090933755493", id="ruudvdd_ogm"),
@@ -40,7 +40,7 @@ VALID_OGMS = [
     pytest.param("+++000/0000/00097+++", "000000000097", id="base_zero_edge"),
 ]
 
-# formats.md 1.4, plus the layout errors stdnum lets through.
+# docs/formats.md, section 1.4, plus the layout errors stdnum lets through.
 INVALID_OGMS = [
     pytest.param("+++010/8068/17180+++", id="wrong_check"),
     pytest.param("++++700/8000/90607+++", id="four_plus_and_wrong_check"),

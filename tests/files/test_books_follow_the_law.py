@@ -2,7 +2,7 @@
 
 Each case was found by simulating files end to end; each test gives its exact figures, worked
 out by hand in the comments (simple interest, actual days / 365, truncated to the cent once:
-docs/legal.md section 2).
+docs/legal.md, section 2).
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def test_a_returned_payment_brings_back_the_interest_it_had_taken_xix4() -> None
 
 def test_a_dispute_upheld_in_part_takes_back_what_was_booked_on_the_cancelled_part() -> None:
     """On any part of a claim that a dispute cancels, no interest or indemnity is ever due
-    (docs/legal.md section 3): both are counted again on the principal left."""
+    (docs/legal.md, section 3): both are counted again on the principal left."""
     file = make_file(
         claims=[
             claim_input(principal=D("1000.00"), indemnity_percent=D("5"), indemnity_minimum=None)

@@ -17,7 +17,8 @@ from tests.factories import claim_input, make_file
 
 pytestmark = pytest.mark.django_db
 
-FIRST_CHARGEABLE = date(2025, 3, 20)  # paper reminder sent Mon 2025-03-03 (legal.md example)
+# paper reminder sent Mon 2025-03-03 (docs/legal.md, section 1)
+FIRST_CHARGEABLE = date(2025, 3, 20)
 
 
 def assert_invariants(file: File, *, as_of: date = date(2030, 1, 1)) -> None:
@@ -271,7 +272,7 @@ def test_interest_never_runs_past_the_last_published_rate() -> None:
 
     file = make_file()
     # The package table ends with H1 2026: without a published H2 rate, interest stops on
-    # 2026-06-30 rather than guessing (CEL art. XIX.4; legal.md section 2, rates are data).
+    # 2026-06-30 rather than guessing (CEL art. XIX.4; docs/legal.md, section 2, rates are data).
     stopped = ledger.file_balance(file, as_of=date(2026, 11, 24)).interest_accrued
     assert stopped == ledger.file_balance(file, as_of=date(2026, 6, 30)).interest_accrued
     InterestRate.objects.create(kind="commercial", year=2026, half=2, rate=Decimal("10.000"))

@@ -1,5 +1,5 @@
 """``ledger.post_payments``: a batch posts exactly what the same payments posted one by one
-would (legal.md section 6, imputation; CEL art. XIX.4, interest to the value date), in a
+would (docs/legal.md, section 6, imputation; CEL art. XIX.4, interest to the value date), in a
 number of queries that does not grow with the batch."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Concurrent postings on PostgreSQL neither lose nor double an entry (architecture.md, inv. 1).
+"""Concurrent postings on PostgreSQL neither lose nor double an entry
+(docs/architecture.md, invariant 1).
 
 Row locks between two real connections are what this tests, so it runs where there are
 connections to race: on PostgreSQL (CI runs the whole suite there too).

@@ -9,6 +9,7 @@ import time_machine
 from django.test import Client
 
 from amicable.files.models import Claim, Creditor, Event, File, LedgerEntry
+from amicable.files.timeline import EventKind, record_event
 from tests.intake.conftest import BRUSSELS, claim_payload, file_payload, post
 
 
@@ -218,6 +219,28 @@ def test_the_timeline_has_every_event_in_order(api: Client) -> None:
     assert _kinds(body) == ["file_created", "state_changed"]
     assert body["timeline"][1]["data"] == {"from": "formal_notice", "to": "closed"}
     assert Event.objects.filter(file__reference=reference).count() == 2
+
+
+def test_the_timeline_shows_a_creditor_only_the_events_meant_for_creditors(api: Client) -> None:
+    """Staff notes, calls, the debtor's sign-ins (with their address) and a debtor's
+    over-indebtedness declaration stay between the agency and the debtor."""
+    reference = post(api, "/files", file_payload()).json()["reference"]
+    file = File.objects.get(reference=reference)
+    private = [
+        EventKind.NOTE_ADDED,
+        EventKind.CALL_LOGGED,
+        EventKind.PORTAL_SIGN_IN,
+        EventKind.DEBT_MEDIATION_DECLARED,
+        EventKind.CONTACT_REFUSED,
+    ]
+    for kind in private:
+        record_event(file, kind, actor="agent", data={"ip": "192.0.2.7"})
+    record_event(file, EventKind.PAYMENT_POSTED, actor="bank", message="20.00 received.")
+
+    body = api.get(f"/api/v1/files/{reference}").json()
+
+    assert _kinds(body) == ["file_created", "payment_posted"]
+    assert Event.objects.filter(file=file).count() == 2 + len(private)
 
 
 def test_a_page_of_the_largest_size_still_leads_to_the_next(api: Client) -> None:

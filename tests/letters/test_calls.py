@@ -1,4 +1,4 @@
-"""Logging a phone call through the contact rules (legal.md section 4); refusals are kept."""
+"""Logging a phone call through the contact rules (docs/legal.md, section 4); refusals are kept."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def test_a_second_call_the_same_day_is_refused_with_the_next_possible_time(
     messages = call(client, file)
     assert messages == [
         "Call refused: At most 1 call(s) a day (contact policy). (CEL art. VI.101 (aggressive "
-        "practices); contact policy (legal.md section 4)) Next possible: 2025-06-19 08:00."
+        "practices); contact policy (docs/legal.md, section 4)) Next possible: 2025-06-19 08:00."
     ]
     refused = ContactAttempt.objects.get(allowed=False)
     assert (refused.reason, refused.next_allowed_at) == (
@@ -109,7 +109,7 @@ def test_no_call_on_a_sunday(agent: tuple[Client, User]) -> None:
         (message,) = call(sign_in(Client(), user), file)
     assert message == (
         "Call refused: No contact on a Sunday (contact policy). (Former law of 20 December 2002, "
-        "art. 3 §2; contact policy (legal.md section 4)) Next possible: 2025-06-23 08:00."
+        "art. 3 §2; contact policy (docs/legal.md, section 4)) Next possible: 2025-06-23 08:00."
     )
 
 

@@ -1,4 +1,4 @@
-"""The contact guard (legal.md section 4): every contact asked, every refusal kept and shown.
+"""The contact guard (docs/legal.md, section 4): every contact asked, every refusal kept and shown.
 
 Wednesday 2 April 2025 at 10:30 in Brussels is inside the contact hours (Monday to Saturday,
 08:00 to 20:00, not a legal holiday).
@@ -56,7 +56,7 @@ def refusal_event(file: File) -> Event:
             Recipient.DEBTOR,
             brussels(2025, 4, 2, 21, 15),
             "outside_hours",
-            "Former law of 20 December 2002, art. 3 §2; contact policy (legal.md section 4)",
+            "Former law of 20 December 2002, art. 3 §2; contact policy (docs/legal.md, section 4)",
             id="visit_at_night",
         ),
         pytest.param(

@@ -181,7 +181,7 @@ def test_an_email_failing_every_time_is_handed_to_an_agent(smtp_settings: LazySe
         None,
     )
     # 5, 10, 20, 40, 80, 160 and 320 minutes apart; the eighth attempt, due at 20:35, waits
-    # for the contact hours of the next day (legal.md section 4). Attempts that reached nobody
+    # for the contact hours of the next day (docs/legal.md, section 4). Attempts that reached nobody
     # do not count towards the limit of five contacts a week, or the sixth would wait a week.
     assert (
         ContactAttempt.objects.filter(channel="email", allowed=True, completed=False).count()

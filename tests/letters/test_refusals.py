@@ -165,7 +165,7 @@ def test_a_dispute_acknowledgement_never_asks_for_money() -> None:
     )
     assert _refusal(replace(data, payment=payment)) == [
         "A dispute_acknowledgement letter may not ask for payment: a reasoned dispute suspends "
-        "collection until the file is checked (legal.md sections 3 and 4)."
+        "collection until the file is checked (docs/legal.md, sections 3 and 4)."
     ]
 
 

@@ -1,4 +1,5 @@
-"""Two processes importing at the same moment book every movement once (architecture.md, inv. 3).
+"""Two processes importing at the same moment book every movement once
+(docs/architecture.md, invariant 3).
 
 Each process is a real ``amicable statements import`` run against the test database, so the
 race is between two PostgreSQL connections holding their own transactions. SQLite serializes

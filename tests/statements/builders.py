@@ -1,6 +1,6 @@
 """Build CODA records and camt.053 documents from named fields, for the cases no sample has.
 
-The CODA builder writes the Febelfin 2.6 positions of formats.md section 3 and computes what a
+The CODA builder writes the Febelfin 2.6 positions of docs/formats.md, section 3 and computes what a
 bank computes (link codes, record count, totals, new balance), so a test states only what it is
 about. The files under ``data/`` are written by :func:`write_data_files` (see test_data_files).
 """

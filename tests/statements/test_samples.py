@@ -2,8 +2,8 @@
 
 Each sample has its expected outcome written out: statements, every booked amount, the
 structured references and the exact warnings. Several samples are inconsistent on purpose
-(formats.md 7): they must give warnings, never an error. A new sample without an expectation
-fails, so none is silently ignored.
+(docs/formats.md, section 7): they must give warnings, never an error. A new sample without an
+expectation fails, so none is silently ignored.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Helpers for the daily run tests: run a day, produce the letters due, read a file back.
 
-Dates follow the legal.md examples: an e-mail first reminder sent on Monday 3 March 2025 has its
-last day of grace on Monday 17 March (first chargeable day 18 March).
+Dates follow the examples of docs/legal.md, section 1: an e-mail first reminder sent on Monday 3
+March 2025 has its last day of grace on Monday 17 March (first chargeable day 18 March).
 """
 
 from __future__ import annotations

@@ -71,7 +71,7 @@ def test_first_reminder_goes_on_paper_without_an_email_xix2() -> None:
     )
     run(MONDAY)
     claim = file.claims.get()
-    # Paper: the period starts on the 3rd working day after sending (legal.md example).
+    # Paper: the period starts on the 3rd working day after sending (docs/legal.md, section 1).
     assert (claim.first_reminder_channel, claim.grace_last_day) == ("paper", date(2025, 3, 19))
     assert LetterRequest.objects.get(file=file).channel == "paper"
 

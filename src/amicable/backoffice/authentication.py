@@ -1,6 +1,6 @@
 """Staff sign-in: a personal password, a lock-out against guessing, then a TOTP second factor.
 
-Lock-out policy (the same as the portal's, journeys.md "Getting in"): ``MAX_FAILURES`` failed
+Lock-out policy (the same as the portal's, docs/journeys.md, "Getting in"): ``MAX_FAILURES`` failed
 passwords within ``WINDOW`` lock the user name, and separately the client address, until fewer
 than ``MAX_FAILURES`` remain in the window. Attempts made while locked are refused without
 checking the password and without being counted, so an attacker can neither test passwords

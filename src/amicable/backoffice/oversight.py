@@ -129,6 +129,6 @@ def list_audit_events(
 
 
 def list_refused_contacts(*, before: int | None = None) -> list[ContactAttempt]:
-    """The contacts the rules refused (legal.md section 4), newest first: calls, letters and
+    """The contacts the rules refused (docs/legal.md, section 4), newest first: calls, letters and
     e-mails alike, as the contact guard recorded them."""
     return letters_selectors.list_refused_contacts(before=before, limit=AUDIT_PAGE_SIZE)

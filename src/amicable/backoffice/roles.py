@@ -1,4 +1,4 @@
-"""Staff roles of the back office and what each may do (architecture.md, invariant 5).
+"""Staff roles of the back office and what each may do (docs/architecture.md, invariant 5).
 
 Roles are Django groups holding the permissions below, created by the data migrations
 ``0002_staff_roles`` and ``0004_import_and_reconcile`` and kept in step by
@@ -16,7 +16,7 @@ it opens:
   debtor who paid too much), so booking and refunding it is kept apart from the agents who deal
   with the debtors; a supervisor can stand in;
 * **compliance officer**: sees everything, changes nothing, and also reads the audit trail and
-  the contacts the rules refused (the forbidden practices of CEL Book VI, legal.md section 4);
+  the contacts the rules refused (the forbidden practices of CEL Book VI, docs/legal.md, section 4);
 * **administrator**: everything.
 
 Loading a creditor's portfolio (the sheet import) opens files and starts collection on each:

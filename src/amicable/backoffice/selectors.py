@@ -195,7 +195,7 @@ def access_document_for_staff(file: File, document_id: int) -> Document:
 
 @dataclass(frozen=True, slots=True)
 class FileView:
-    """Everything the file page shows (journeys.md, "What the agency sees of it")."""
+    """Everything the file page shows (docs/journeys.md, "What the agency sees of it")."""
 
     file: File
     as_of: date

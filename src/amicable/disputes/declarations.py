@@ -1,5 +1,5 @@
-"""The debtor declares an amicable debt mediation or a collective debt settlement (journeys.md 5;
-legal.md section 5).
+"""The debtor declares an amicable debt mediation or a collective debt settlement
+(docs/journeys.md, journey 5; docs/legal.md, section 5).
 
 Every open file of the debtor is suspended (:func:`declare_debt_mediation`) or frozen with its
 interest stopped at the admissibility date (:func:`declare_collective_settlement`), and the
@@ -73,10 +73,10 @@ def declare_debt_mediation(
 ) -> Declaration:
     """The debtor turned to amicable debt mediation (CPAS/OCMW or a recognised service).
 
-    Collection is suspended while the mediation runs (CEL Book XIX, Title 3; legal.md 5): every
-    open file of the debtor moves to ``debt_mediation``, except a file already disputed (its
-    dispute is reviewed first) or in a collective debt settlement (the court's procedure
-    prevails). From then on the agency deals with the mediator.
+    Collection is suspended while the mediation runs (CEL Book XIX, Title 3; docs/legal.md,
+    section 5): every open file of the debtor moves to ``debt_mediation``, except a file already
+    disputed (its dispute is reviewed first) or in a collective debt settlement (the court's
+    procedure prevails). From then on the agency deals with the mediator.
     """
     if not mediator.name.strip() or not (mediator.email or mediator.phone):
         raise DisputeError("A debt mediation needs the mediator's name and an e-mail or phone.")

@@ -16,7 +16,7 @@ from amicable.files.models import Debtor, Document, File
 
 
 class DisputeReason(models.TextChoices):
-    """The seven situations of journeys.md, section 4."""
+    """The seven situations of docs/journeys.md, journey 4."""
 
     RETURNED_ITEM = "returned_item", "I returned the item"
     ITEM_NOT_RECEIVED = "item_not_received", "I never received the item"

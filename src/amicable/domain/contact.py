@@ -20,8 +20,8 @@ them in code, with the reason, rather than by training:
   reminder (CEL art. XIX.2 and XIX.7 §1), no further step during the 14-day waiting period
   (art. XIX.7 §3), nothing on a paid or closed file.
 * **Hours**: calls and visits between 22:00 and 08:00 are forbidden (former law, art. 3 §2).
-  Policy (legal.md section 4, stricter and configurable within the law): calls, SMS, visits and
-  e-mails only Monday to Saturday, 08:00 to 20:00 Belgian time, never on a Sunday or a legal
+  Policy (docs/legal.md, section 4, stricter and configurable within the law): calls, SMS, visits
+  and e-mails only Monday to Saturday, 08:00 to 20:00 Belgian time, never on a Sunday or a legal
   public holiday. Letters are posted, not delivered at an hour: no hour rule.
 * **Frequency** (policy, against harassment, CEL art. VI.101): at most one call a calendar day
   and three in any 7 days, and at most five contacts in any 7 days over every channel except
@@ -77,8 +77,8 @@ _ART_SETTLEMENT = "Judicial Code art. 1675/7"
 _ART_CLOSED = "Old Civil Code art. 1234; CEL art. VI.93 ff. (unfair practices)"
 _ART_NOT_STARTED = "CEL art. XIX.2 and XIX.7 §1"
 _ART_WAITING = "CEL art. XIX.7 §3"
-_ART_HOURS = "Former law of 20 December 2002, art. 3 §2; contact policy (legal.md section 4)"
-_ART_FREQUENCY = "CEL art. VI.101 (aggressive practices); contact policy (legal.md section 4)"
+_ART_HOURS = "Former law of 20 December 2002, art. 3 §2; contact policy (docs/legal.md, section 4)"
+_ART_FREQUENCY = "CEL art. VI.101 (aggressive practices); contact policy (docs/legal.md, section 4)"
 
 
 class ContactChannel(StrEnum):

@@ -2,7 +2,7 @@
 
 A payer's banking app scans the code and pre-fills the transfer: beneficiary, IBAN, amount and
 the structured reference that names the file. The payload is one element per line
-(EPC069-12 section 3.2, ``shared/spec/formats.md`` section 4.1):
+(EPC069-12 section 3.2, ``docs/formats.md``, section 4.1):
 
 ====  ================================  ==================================================
 line  element                           here
@@ -26,7 +26,7 @@ lines, no final newline) and weighs at most 331 bytes, so that the code stays wi
 13 at error-correction level M.
 
 The Belgian structured communication (OGM/VCS) is written into line 10 as its 12 bare digits,
-as Belgian accounting software does (formats.md section 4.3); letters print it in its
+as Belgian accounting software does (docs/formats.md, section 4.3); letters print it in its
 ``+++ddd/dddd/ddddd+++`` form next to the code, for the payers who type it.
 
 >>> print(epc_payload(beneficiary="Incasso NV", iban="BE71 0961 2345 6769",

@@ -7,8 +7,8 @@ Which debt a payment extinguishes (imputation des paiements / toerekening van be
 * **Not principal before interest** (art. 1254): within a claim, and when nothing is designated,
   a payment goes to the interest first, then to the lump-sum indemnity and the reminder costs
   (the damages and costs of CEL art. XIX.4), and only then to the principal.
-* **Oldest debt first** (art. 1256, legal.md section 6 policy): within a tier, the item with the
-  oldest due date is paid first; between claims with the same due date, the lower claim id.
+* **Oldest debt first** (art. 1256, docs/legal.md, section 6 policy): within a tier, the item with
+  the oldest due date is paid first; between claims with the same due date, the lower claim id.
 
 The lump-sum indemnity and the reminder costs form one tier: the oldest claim's costs are paid
 before a younger claim's, and within one claim the indemnity comes before the reminder costs.

@@ -5,7 +5,7 @@ Rule: the contract may provide late interest, at most at the rate of art. 5 al. 
 half-year). Without a valid contractual rate, the civil legal interest rate (law of 5 May 1865 on
 loans at interest, published per calendar year) applies.
 
-Policy (legal.md section 2): simple interest on the outstanding principal, actual days / 365
+Policy (docs/legal.md, section 2): simple interest on the outstanding principal, actual days / 365
 (also in a leap year), no capitalisation; each day bears the rate in force that day, so a period
 that crosses a half-year or a year is split at the boundary; the exact sum is truncated to the
 cent once, at the end, never per day or per period.
@@ -119,7 +119,7 @@ class RateTable:
         return RateTable(civil=self.civil, commercial={**self.commercial, (year, half): rate})
 
 
-# legal.md section 2, as published in the Moniteur belge.
+# docs/legal.md, section 2, as published in the Moniteur belge.
 DEFAULT_RATES = RateTable(
     civil={
         2019: Decimal("2.00"),

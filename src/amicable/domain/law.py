@@ -10,7 +10,7 @@ Book XIX ("Dettes du consommateur" / "Schulden van de consument"), inserted by t
   lump-sum indemnity under a cap on the outstanding balance, and the capped reminder costs.
 
 Each function names its article and, where the statute leaves a choice, the policy amicable takes
-(always the safer one for the consumer, from ``shared/spec/legal.md``). Every charge the ledger
+(always the safer one for the consumer, from ``docs/legal.md``). Every charge the ledger
 books first passes :func:`check_charge`.
 """
 
@@ -83,7 +83,7 @@ class Channel(StrEnum):
     ELECTRONIC = "electronic"
 
 
-# Policy (legal.md section 1): a paper reminder's period starts on the 3rd working day after
+# Policy (docs/legal.md, section 1): a paper reminder's period starts on the 3rd working day after
 # sending; the start day is day 1 of the 14, so the last day is the start plus 13 days.
 PAPER_START_WORKING_DAYS = 3
 GRACE_PERIOD_DAYS = 14

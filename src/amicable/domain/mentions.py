@@ -19,9 +19,9 @@ act on, every amount a letter may not carry:
   chargeable (the first one, or one of the three free ones a year for a regular supply), or above
   EUR 7.50 plus the postage (art. XIX.2);
 - a payment period or waiting period shorter than 14 calendar days (art. XIX.2, XIX.7);
-- a request for payment while collection is suspended by a reasoned dispute (legal.md section 3;
-  harassing a consumer who disputed the debt is a forbidden practice, legal.md section 4), or an
-  amount to pay above what the letter itemises.
+- a request for payment while collection is suspended by a reasoned dispute
+  (docs/legal.md, section 3; harassing a consumer who disputed the debt is a forbidden practice,
+  docs/legal.md, section 4), or an amount to pay above what the letter itemises.
 
 Pure module: no Django, no clock, no I/O.
 
@@ -103,8 +103,8 @@ _JUDICIAL_CODE = "Judicial Code art. 1675/9 §2"
 _XIX_4 = "CEL art. XIX.4"
 
 # What every letter of a registered collector carries: who writes, under which registration, for
-# which creditor, on which file and to whom (legal.md section 3: "its registration number appears
-# on its letters").
+# which creditor, on which file and to whom (docs/legal.md, section 3: "its registration number
+# appears on its letters").
 _EVERY_LETTER: tuple[Mention, ...] = (
     Mention("reference", "file number of the collector", _XIX_COLLECTOR),
     Mention("agency.name", "name of the collector", _XIX_COLLECTOR),
@@ -260,7 +260,7 @@ ASKS_FOR_MONEY: frozenset[LetterKind] = frozenset(
 )
 
 # Letters that must never ask for a payment: a reasoned dispute suspends collection until the
-# file is checked, and collection then resumes only with a new notice (legal.md section 3).
+# file is checked, and collection then resumes only with a new notice (docs/legal.md, section 3).
 NEVER_ASKS_FOR_MONEY: frozenset[LetterKind] = frozenset(
     {LetterKind.DISPUTE_ACKNOWLEDGEMENT, LetterKind.DISPUTE_OUTCOME}
 )
@@ -461,7 +461,7 @@ def _payment_violations(
     if kind in NEVER_ASKS_FOR_MONEY:
         return [
             f"A {kind.value} letter may not ask for payment: a reasoned dispute suspends "
-            "collection until the file is checked (legal.md sections 3 and 4)."
+            "collection until the file is checked (docs/legal.md, sections 3 and 4)."
         ]
     violations: list[str] = []
     if amount <= 0:
@@ -479,8 +479,8 @@ def _period_violations(
 ) -> list[str]:
     """The payment period of the first reminder and the waiting period of the formal notice.
 
-    Both last at least 14 calendar days (art. XIX.2; legal.md section 3). The exact last day is
-    computed by the law module from the sending channel; this check is the floor that holds for
+    Both last at least 14 calendar days (art. XIX.2; docs/legal.md, section 3). The exact last day
+    is computed by the law module from the sending channel; this check is the floor that holds for
     every channel: the period never ends before the letter date plus 14 days.
     """
     if kind not in {LetterKind.FIRST_REMINDER, LetterKind.FORMAL_NOTICE}:

@@ -85,7 +85,7 @@ def to_cents_down(value: Decimal | Fraction) -> Decimal:
     """``value`` truncated toward zero to the cent (``ROUND_DOWN``).
 
     Used for every cap and every amount charged to the consumer, so a rounding never costs the
-    consumer a cent (legal.md policy: 215.55 gives a cap of 36.55, not 36.56). A rule that
+    consumer a cent (docs/legal.md, section 2: 215.55 gives a cap of 36.55, not 36.56). A rule that
     divides (a percentage, a day count over 365) computes an exact ``Fraction`` and passes it
     here, so the only rounding is this one.
 

@@ -63,7 +63,7 @@ _WRITTEN_OGM = re.compile(
     r"(?:\s*(?P<closing>\+{3}|\*{3}))?",
     re.ASCII,
 )
-# The tolerant pattern of formats.md section 1.5 for OGMs typed into free text. Candidates are
+# The tolerant pattern of docs/formats.md, section 1.5 for OGMs typed into free text. Candidates are
 # kept only when the check digits agree.
 _OGM_IN_TEXT = re.compile(
     r"(?<!\d)[+*]{0,3}\s*(\d{3})\s*/?\s*(\d{4})\s*/?\s*(\d{5})\s*[+*]{0,3}(?!\d)", re.ASCII
@@ -103,7 +103,7 @@ def ogm_from_base(base: int) -> str:
     """The printed OGM (Febelfin structured communication) for a 10-digit base.
 
     The check digits are the base modulo 97, or 97 when the remainder is 0. A base of 0 is
-    formally valid (``+++000/0000/00097+++``) but never issued (formats.md 1.2).
+    formally valid (``+++000/0000/00097+++``) but never issued (docs/formats.md, section 1.2).
 
     >>> ogm_from_base(1)
     '+++000/0000/00101+++'
@@ -216,8 +216,9 @@ def classify_reference(text: str | None) -> StructuredReference | None:
     """What a reference is, judged by its content, never by the tag it arrived under.
 
     Banks label references loosely (a camt.053 ``Issr`` of ``BBA`` with 16 digits, a CODA type
-    101 with wrong check digits), so the rule of formats.md 2.2 applies: a valid OGM is an OGM, a
-    valid ``RF`` reference is an RF reference, anything else is not a structured reference.
+    101 with wrong check digits), so the rule of docs/formats.md, section 2.2 applies: a valid OGM
+    is an OGM, a valid ``RF`` reference is an RF reference, anything else is not a structured
+    reference.
 
     >>> classify_reference('RF18 5390 0754 7034')
     StructuredReference(kind='rf', value='RF18539007547034')
@@ -236,7 +237,8 @@ def classify_reference(text: str | None) -> StructuredReference | None:
 
 
 def find_ogms(text: str) -> list[str]:
-    """Valid OGMs typed into free text (formats.md 1.5): 12 digits each, in order, once each.
+    """Valid OGMs typed into free text (docs/formats.md, section 1.5): 12 digits each, in order,
+    once each.
 
     One random 12-digit string in 97 passes the check by chance, so a hit only counts as a match
     when it equals an OGM that was issued and is still open: that is the caller's test.

@@ -258,7 +258,7 @@ def record_creditor_payment(
 ) -> RecordedPayment:
     """Book a payment that the debtor made to the creditor directly (not to the agency).
 
-    It is imputed like any payment (old Civil Code art. 1253-1256, legal.md section 6), by
+    It is imputed like any payment (old Civil Code art. 1253-1256, docs/legal.md, section 6), by
     ``files.ledger.post_payment``. Idempotent on the creditor's payment reference; the same
     reference with another amount, date or file is refused. The payer's IBAN, when the
     creditor knows it, is kept in the entry's note (it helps match the debtor's later payments).

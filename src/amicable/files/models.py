@@ -1,6 +1,6 @@
 """Creditors, debtors, files (dossiers), claims, the append-only ledger and the timeline.
 
-Balances are never stored: they are sums of the ledger (architecture.md, invariant 1). Ledger
+Balances are never stored: they are sums of the ledger (docs/architecture.md, invariant 1). Ledger
 entries and events are append-only; corrections are new entries that reverse old ones.
 Only ``amicable.files.services`` and ``amicable.files.ledger`` write these tables.
 """
@@ -193,7 +193,7 @@ class Claim(models.Model):
     principal = models.DecimalField(max_digits=14, decimal_places=2)
     contract_date = models.DateField(null=True, blank=True)
     regular_supply = models.BooleanField(default=False)
-    # The damages clause of the general terms, as written (legal.md section 2).
+    # The damages clause of the general terms, as written (docs/legal.md, section 2).
     indemnity_clause = models.BooleanField(default=False)
     indemnity_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     indemnity_minimum = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)

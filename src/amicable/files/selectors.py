@@ -1,4 +1,4 @@
-"""Reads on files, each one scoped to whoever asks (architecture.md, invariant 5).
+"""Reads on files, each one scoped to whoever asks (docs/architecture.md, invariant 5).
 
 A creditor reaches only its own files: another creditor's file is answered exactly like a file
 that does not exist (``FileNotFound``, a 404), so a reference reveals nothing about others.
@@ -14,6 +14,7 @@ from django.http import Http404
 from amicable.domain.lifecycle import FileState
 from amicable.files.models import Claim, Creditor, Event, File
 from amicable.files.numbers import is_file_reference, normalize_file_reference
+from amicable.files.timeline import Audience, kinds_for
 
 
 class FileNotFound(Http404):
@@ -72,6 +73,10 @@ def get_claim_by_reference(file: File, creditor_reference: str) -> Claim | None:
     return file.claims.filter(creditor_reference=creditor_reference).first()
 
 
-def list_timeline(file: File) -> list[Event]:
-    """The file's timeline, oldest first."""
-    return list(file.events.order_by("at", "id"))
+def list_timeline(file: File, *, audience: Audience) -> list[Event]:
+    """The file's timeline as ``audience`` may read it, oldest first: staff read every event,
+    a debtor or a creditor only the kinds meant for them (``files.timeline.kinds_for``)."""
+    events = file.events.order_by("at", "id")
+    if audience is not Audience.STAFF:
+        events = events.filter(kind__in=sorted(kinds_for(audience)))
+    return list(events)

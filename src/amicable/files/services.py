@@ -104,7 +104,7 @@ class ClaimCheck:
 
 
 def check_claim(claim: ClaimInput, *, today: date, rates: RateTable | None = None) -> ClaimCheck:
-    """What the law lets this claim carry (legal.md sections 1 to 3)."""
+    """What the law lets this claim carry (docs/legal.md, sections 1 to 3)."""
     grace = None
     if claim.first_reminder_sent_on is not None and claim.first_reminder_channel:
         grace = law.grace_period(claim.first_reminder_sent_on, claim.first_reminder_channel)

@@ -2,7 +2,7 @@
 
 Each creditor authenticates with its own bearer token (``amicable.intake.tokens``) and reaches
 only its own files: another creditor's file answers 404, like a file that does not exist
-(architecture.md, invariant 5). Every error has one shape,
+(docs/architecture.md, invariant 5). Every error has one shape,
 ``{"errors": [{"field": "debtor.postal_code", "reason": "..."}]}``, and bad input is always a
 4xx, never a server error: the JSON body is parsed with numbers as ``Decimal`` (never float), a
 NUL character (which the database refuses) is refused wherever it is as the request is read, and

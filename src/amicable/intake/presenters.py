@@ -11,6 +11,7 @@ from amicable.domain.references import ogm_format
 from amicable.files.ledger import ClaimBalance, FileBalance, file_balance
 from amicable.files.models import Claim, Document, File
 from amicable.files.selectors import list_claims, list_timeline
+from amicable.files.timeline import Audience
 from amicable.intake.schemas import (
     AllocationOut,
     BalanceOut,
@@ -106,7 +107,7 @@ def file_out(file: File, *, as_of: date) -> FileOut:
         balance=balance_out(balance),
         timeline=[
             EventOut(at=e.at, kind=e.kind, message=e.message, data=e.data)
-            for e in list_timeline(file)
+            for e in list_timeline(file, audience=Audience.CREDITOR)
         ],
     )
 

@@ -3,7 +3,7 @@ a phone call.
 
 Each goes through the same doors as the collection strategy's: ``letters.services`` produces a
 letter after the contact guard and every mandatory check (CEL art. XIX.2, XIX.4, XIX.7 §2), and
-logs a call after the contact rules (legal.md section 4); the letters batch checks a queued
+logs a call after the contact rules (docs/legal.md, section 4); the letters batch checks a queued
 letter anew.
 """
 
@@ -110,7 +110,7 @@ def log_call(
 
     Through the one contact guard of every outbound contact
     (``amicable.letters.services.log_phone_call``), so that calls, letters and e-mails count
-    together towards the limits (legal.md section 4: no third party, not while collection is
+    together towards the limits (docs/legal.md, section 4: no third party, not while collection is
     suspended, hours, Sundays and holidays, at most one call a day and three a week). The rules
     decide at the moment the call is logged. A refused call is kept, shown to the agent and put
     on the timeline, so that a compliance officer sees what the rules stopped.

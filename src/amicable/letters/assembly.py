@@ -11,7 +11,7 @@ Amounts, per kind:
 - first reminder: the principal still due only; no damages or costs may appear on it, only
   the damages that *will* be added if it stays unpaid (CEL art. XIX.2);
 - statement of account: everything charged, then each payment received for what it paid off
-  (docs/legal.md section 6); the portal's dated statement is this letter;
+  (docs/legal.md, section 6); the portal's dated statement is this letter;
 - every other kind: what is still due, per component (the itemised description of
   CEL art. XIX.7 §2), interest accrued to the letter date included;
 - a follow-up reminder whose strategy step charges its cost shows that cost (at most EUR 7.50
@@ -380,7 +380,7 @@ def build_letter_data(
 
     ``channel`` is the law's sending channel (``paper`` or ``electronic``): it sets the end of
     the first reminder's payment period and of the formal notice's waiting period
-    (:func:`amicable.domain.law.grace_period`, legal.md sections 1 and 3). ``request`` is the
+    (:func:`amicable.domain.law.grace_period`, docs/legal.md, sections 1 and 3). ``request`` is the
     queued letter, when the daily run asked for it (a follow-up's cost depends on its step).
     The result is not checked here: :func:`amicable.letters.rendering.render_letter` checks
     every mention and figure before rendering.

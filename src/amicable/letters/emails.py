@@ -6,7 +6,7 @@ bodies written once, in the debtor's language (or the mediator's: the debtor's),
 PDF attached: the PDF is the letter, on a durable medium (CEL art. XIX.2 accepts an e-mail for
 the first reminder). :func:`send_due_emails` sends what is due; before each e-mail it asks the
 contact guard (:func:`amicable.letters.guard.request_contact`), since an e-mail is a contact
-with hours (legal.md section 4: Monday to Saturday, 08:00 to 20:00, never on a Sunday or a
+with hours (docs/legal.md, section 4: Monday to Saturday, 08:00 to 20:00, never on a Sunday or a
 legal holiday) and a dispute may have arrived since the letter was produced.
 
 - Sent: the letter's request counts as produced on the day it went out, so a first reminder's

@@ -7,7 +7,7 @@ A letter, an e-mail, an SMS, a phone call an agent logs, a home visit: each is f
    two files of one debtor are judged one after the other, never both against the same past);
 2. reads the debtor's recent allowed contacts (:class:`~amicable.letters.models.ContactAttempt`);
 3. asks :func:`amicable.domain.contact.check_contact`, where the rules live with their articles
-   (legal.md section 4: no third party, nothing while collection is suspended or a dispute is
+   (docs/legal.md, section 4: no third party, nothing while collection is suspended or a dispute is
    being checked, the hours, Sundays and legal holidays, at most one call a day and three a
    week);
 4. records the attempt, allowed or refused, with the reason and the article;
@@ -261,7 +261,7 @@ def log_phone_call(
     """Log a phone call an agent makes (or is about to make), through the contact guard.
 
     Allowed: the call is on the timeline (``call_logged``, with the note; agents only) and
-    counts towards the limits of the next ones (one a day, three a week, legal.md section 4).
+    counts towards the limits of the next ones (one a day, three a week, docs/legal.md, section 4).
     Refused: the attempt is kept and the refusal is on the timeline (``contact_refused``);
     ``attempt.message`` and ``attempt.next_allowed_at`` tell the agent why and when.
     """

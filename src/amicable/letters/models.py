@@ -11,7 +11,7 @@
 - :class:`ContactAttempt`: every outbound contact asked of the contact guard
   (:func:`amicable.letters.services.request_contact`), allowed or refused with the reason and
   the article. Allowed contacts count towards the frequency limits of the next ones
-  (legal.md section 4); refused ones are kept so that a compliance officer sees what the rules
+  (docs/legal.md, section 4); refused ones are kept so that a compliance officer sees what the rules
   stopped.
 
 Only ``amicable.letters.services`` and ``amicable.letters.emails`` write these tables.

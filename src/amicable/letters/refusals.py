@@ -1,7 +1,7 @@
 """A letter that was not sent: on the timeline and in the agents' work queue, with every reason.
 
 A letter may be stopped before it exists (the contact guard, a missing mention, a figure above
-a cap: CEL art. XIX.2, XIX.4, XIX.7 §2, legal.md section 4) or after (an e-mail refused at
+a cap: CEL art. XIX.2, XIX.4, XIX.7 §2, docs/legal.md, section 4) or after (an e-mail refused at
 sending time, failed for good, or bounced). Either way an agent must know, with the items
 named, and a queued letter must not count as sent: its request is marked refused through the
 workflow (:func:`amicable.workflow.services.record_letter_refused`, which also takes back the

@@ -3,7 +3,7 @@
 :func:`produce_letter` is the one way a letter comes to exist:
 
 1. the contact guard is asked (:func:`amicable.letters.guard.request_contact`: no third party,
-   nothing while collection is suspended or a dispute is being checked, legal.md section 4);
+   nothing while collection is suspended or a dispute is being checked, docs/legal.md, section 4);
    a refusal is recorded, put on the timeline and handed to an agent, and no letter is made;
 2. the letter is built from the file and its ledger on the letter date
    (:func:`amicable.letters.assembly.build_letter_data`) and rendered

@@ -82,7 +82,7 @@ def split_movement(
 ) -> BankMovementRecord:
     """Post an unmatched payment over several files (one debtor paying for two files, a
     family paying together). The parts are positive, in cents, on different files, and add up
-    to the amount received; each is imputed within its file (legal.md section 6)."""
+    to the amount received; each is imputed within its file (docs/legal.md, section 6)."""
     if len(parts) < 2:
         raise PaymentsError("A split needs at least two files.")
     return _post_parts(movement=movement, parts=parts, actor=actor, today=today)

@@ -1,14 +1,15 @@
 """Which file an incoming payment is for: three rules in order, then suggestions for an agent.
 
-1. **Structured communication** (formats.md 1 and 2.2): the movement's structured reference is
-   the OGM of a file, or of one of its plan's instalments (the same file: the base is the file
-   number times 100 plus the instalment index, ``amicable.files.numbers``). An RF reference that
-   wraps one of our OGMs counts the same. The debtor named the debt (old Civil Code art. 1253,
-   legal.md section 6), so this match is certain.
+1. **Structured communication** (docs/formats.md, sections 1 and 2.2): the movement's structured
+   reference is the OGM of a file, or of one of its plan's instalments (the same file: the base is
+   the file number times 100 plus the instalment index, ``amicable.files.numbers``). An RF reference
+   that wraps one of our OGMs counts the same. The debtor named the debt (old Civil Code art. 1253,
+   docs/legal.md, section 6), so this match is certain.
 2. **Reference in the free text**: a valid OGM that we issued (it names an existing file, or an
    instalment that exists), or a file reference ``AM`` + 8 digits, typed into the free
-   communication. About 1 random 12-digit number in 97 passes the check digits (formats.md 1.5),
-   hence "issued by us". Several different files named: no match, they become suggestions.
+   communication. About 1 random 12-digit number in 97 passes the check digits
+   (docs/formats.md, section 1.5), hence "issued by us". Several different files named: no match,
+   they become suggestions.
 3. **Known account and the amount due**: the counterparty's IBAN was seen before on a payment of
    exactly one debtor, that debtor has exactly one open file, and the amount equals what the
    file owes (booked, or with interest to the value date) or one instalment of its plan.
@@ -16,7 +17,7 @@
 A file that is paid or closed is never matched automatically: the money is put in front of an
 agent (refund it or assign it), with the file as the first suggestion.
 
-Everything is set-based (architecture.md, "Scale"): the references of a whole statement are
+Everything is set-based (docs/architecture.md, "Scale"): the references of a whole statement are
 looked up with one query (numbers of all OGMs and file references -> files), accounts with one,
 and suggestions with a few, never one query per movement, except the balance of a rule-3
 candidate, of which there are few.

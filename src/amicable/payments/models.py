@@ -2,7 +2,7 @@
 
 A statement document is imported once (unique sha256) and a movement once (unique identity, the
 same every time the same movement is read again, from the same document or from an overlapping
-statement): importing twice books nothing twice (architecture.md, invariant 3). Only the
+statement): importing twice books nothing twice (docs/architecture.md, invariant 3). Only the
 payments app (``statement_import``, ``reconciliation`` and the modules they call,
 ``decisions``) writes these tables.
 """

@@ -140,7 +140,7 @@ def _record_overpayments(
     posted: Sequence[Posted], rows: dict[int, _FileInfo], *, actor: str
 ) -> int:
     """A payment above what the file owed leaves a credit: record it as a refund to make, and
-    tell the debtor on the timeline, in their language (journeys.md) whatever the agent's."""
+    tell the debtor on the timeline, in their language (docs/journeys.md) whatever the agent's."""
     over = [item for item in posted if item.overpayment > 0]
     refunds: list[Refund] = []
     events: list[EventRow] = []

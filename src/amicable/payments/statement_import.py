@@ -6,10 +6,10 @@
    of it at the same moment the second waits for the first and then finds it imported);
 2. stores its statements and movements with ``ON CONFLICT DO NOTHING`` on their identities,
    then works **only on the movements this import inserted**: a movement already read from an
-   overlapping statement is not booked again (architecture.md, invariant 3);
+   overlapping statement is not booked again (docs/architecture.md, invariant 3);
 3. matches the incoming payments to files (:mod:`amicable.payments.matching`) and posts each
    through ``amicable.files.ledger.post_payment``, which brings interest to the value date and
-   then imputes (legal.md section 6; old Civil Code art. 1253-1256). What is left over is a
+   then imputes (docs/legal.md, section 6; old Civil Code art. 1253-1256). What is left over is a
    credit, recorded as a :class:`Refund` to pay back;
 4. closes as PAID the files that owe nothing any more (payment extinguishes the debt, old Civil
    Code art. 1234), confirms the debtors' pending proofs of payment that the movement bears out,

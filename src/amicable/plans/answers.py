@@ -170,7 +170,7 @@ def refuse_plan_request(
     The file stays where it is (the request never moved it): collection goes on as before, and
     the debtor may ask for another plan. The request's work item closes with the reason; the
     debtor is told in their language, with payment facilities and free debt mediation pointed
-    out when they mentioned difficulties (legal.md section 3).
+    out when they mentioned difficulties (docs/legal.md, section 3).
     """
     file, plan = _lock_request(plan)
     note = note_for_debtor.strip()

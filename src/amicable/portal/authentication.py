@@ -1,7 +1,7 @@
 """The portal's gate: sign-in with a file number and its access code, under a lock-out, and the
 throttle of the public authenticity check.
 
-Sign-in throttling (journeys.md, "Getting in"): the access code has 40 bits of entropy, and
+Sign-in throttling (docs/journeys.md, "Getting in"): the access code has 40 bits of entropy, and
 online guessing is stopped by counting failures per file number and per client address. Policy:
 ``MAX_FAILURES`` failures within ``WINDOW`` lock that key until fewer than ``MAX_FAILURES``
 remain in the window (at most ``WINDOW`` after the last counted failure); attempts made while

@@ -1,4 +1,4 @@
-"""The seven ways to disagree (journeys.md, section 4), as guided pages of the portal.
+"""The seven ways to disagree (docs/journeys.md, journey 4), as guided pages of the portal.
 
 Each path says what the consumer should have done, what evidence to upload, and, for the two
 paths that are mostly information, what the law and the sector regulators say. The texts are
@@ -31,7 +31,7 @@ class DisputePath:
     information: tuple[Promise, ...] = ()
     links: tuple[Link, ...] = ()
     #: Without a proof, the dispute can hardly be upheld: the portal says that payment is then
-    #: expected within 3 working days (journeys.md, section 4).
+    #: expected within 3 working days (docs/journeys.md, journey 4).
     proof_expected: bool = True
 
 

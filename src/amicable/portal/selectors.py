@@ -27,7 +27,7 @@ def signed_in_debtor_id(request: HttpRequest) -> int | None:
 
 
 def list_files_for_debtor(debtor_id: int) -> QuerySet[File]:
-    """All files of one debtor (same Debtor row), newest first (journeys.md, "Getting in")."""
+    """All files of one debtor (same Debtor row), newest first (docs/journeys.md, "Getting in")."""
     return (
         File.objects.filter(debtor_id=debtor_id)
         .select_related("creditor", "debtor")
@@ -137,7 +137,7 @@ def get_breakdown(file: File, *, today: date) -> Breakdown:
 
 @dataclass(frozen=True, slots=True)
 class Transaction:
-    """One payment received on the file and what it paid (legal.md section 6).
+    """One payment received on the file and what it paid (docs/legal.md, section 6).
 
     ``allocated`` is what the payment was used for; the rest of ``amount`` is a credit to
     refund. A payment returned by the bank has ``returned`` set and nothing allocated.
@@ -207,7 +207,7 @@ def paid_only_the_principal(breakdown: Breakdown) -> bool:
     """The debtor has paid at least the invoices' amount, and costs or interest remain.
 
     The portal then explains that the indemnity and interest stay due, and that a payment pays
-    interest and costs before the principal (old Civil Code art. 1254; legal.md section 6).
+    interest and costs before the principal (old Civil Code art. 1254; docs/legal.md, section 6).
     """
     balance = breakdown.balance
     return (

@@ -1,4 +1,4 @@
-"""A bank movement confirms the proofs of payment it bears out (journeys.md, journey 3).
+"""A bank movement confirms the proofs of payment it bears out (docs/journeys.md, journey 3).
 
 When a bank statement posts a payment to a file, the debtor's pending proofs on that file are
 compared with it: a proof is confirmed when the payment is the amount the debtor declared with

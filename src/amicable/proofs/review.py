@@ -1,4 +1,4 @@
-"""An agent reviews a proof of payment a debtor uploaded (journeys.md, journey 3).
+"""An agent reviews a proof of payment a debtor uploaded (docs/journeys.md, journey 3).
 
 Accepted, a proof of a payment made to the creditor is posted as a creditor payment; rejected,
 the debtor reads why, in their language, with one of the :class:`RejectionReason` sentences or
@@ -60,7 +60,7 @@ class RejectionReason(StrEnum):
         return str(REJECTION_LABELS[self])
 
 
-# What the debtor reads (journeys.md, journey 3: what a clear proof shows). For OTHER the
+# What the debtor reads (docs/journeys.md, journey 3: what a clear proof shows). For OTHER the
 # agent writes the reason.
 REJECTION_SENTENCES = {
     RejectionReason.UNREADABLE: gettext_lazy("The document cannot be read."),
@@ -108,11 +108,11 @@ def review_proof(
     note_for_debtor: str = "",
     payment: ProofPayment | None = None,
 ) -> Event:
-    """Accept or reject a proof of payment a debtor uploaded (journeys.md, journey 3).
+    """Accept or reject a proof of payment a debtor uploaded (docs/journeys.md, journey 3).
 
     The document gets its review status, the proof-review item closes, and the debtor is told
     on the timeline in their language. An accepted proof of a payment made **to the creditor**
-    is posted as a creditor payment (imputed like any payment, legal.md section 6); a payment
+    is posted as a creditor payment (imputed like any payment, docs/legal.md, section 6); a payment
     made **to the agency** is posted from the bank statement that carries it, never by hand, so
     the same money cannot be booked twice.
     """

@@ -1,4 +1,4 @@
-"""A debtor sends a proof of a payment they made (journeys.md, journey 3).
+"""A debtor sends a proof of a payment they made (docs/journeys.md, journey 3).
 
 The proof changes nothing on the ledger: it waits in the agents' queue, due in
 :data:`PROOF_REVIEW_WORKING_DAYS` working days, until an agent reviews it
@@ -28,10 +28,12 @@ __all__ = [
     "submit_proof_of_payment",
 ]
 
-#: A proof of payment is reviewed within three working days (agency policy, journeys.md 3).
+#: A proof of payment is reviewed within three working days (agency policy, docs/journeys.md,
+#: journey 3).
 PROOF_REVIEW_WORKING_DAYS = 3
-#: When a payment shows on the file (journeys.md 3): paid to the agency, the bank statement of
-#: the next days brings it; paid to the creditor, the creditor must report it to us first.
+#: When a payment shows on the file (docs/journeys.md, journey 3): paid to the agency, the bank
+#: statement of the next days brings it; paid to the creditor, the creditor must report it to us
+#: first.
 VISIBLE_AFTER_WORKING_DAYS = {"agency": 3, "creditor": 5}
 
 

@@ -1,9 +1,9 @@
 """Reader for ISO 20022 camt.053 bank-to-customer statements (versions .001.02 to .001.08+).
 
 Elements are matched by their local name, whatever the namespace, and both layouts of the
-versions are accepted wherever they differ (formats.md 5.1): ``Sts`` or ``Sts/Cd``, ``Nm`` or
-``Pty/Nm``, ``BIC`` or ``BICFI``, ``TxDtls/Amt`` or ``TxDtls/AmtDtls/TxAmt/Amt``, ``Dt`` or
-``DtTm``. Real files are not always schema-valid, so the XSD is not a gate.
+versions are accepted wherever they differ (docs/formats.md, section 5.1): ``Sts`` or ``Sts/Cd``,
+``Nm`` or ``Pty/Nm``, ``BIC`` or ``BICFI``, ``TxDtls/Amt`` or ``TxDtls/AmtDtls/TxAmt/Amt``, ``Dt``
+or ``DtTm``. Real files are not always schema-valid, so the XSD is not a gate.
 
 * Only booked entries (status ``BOOK``) are movements; pending or information entries are left
   out with a warning.
@@ -537,7 +537,8 @@ class _Reader:
             )
 
     def check_summary(self, summary: Element | None, location: str, booked: list[Decimal]) -> None:
-        """Compare ``TxsSummry`` with the booked entries (never trusted, formats.md 5.3)."""
+        """Compare ``TxsSummry`` with the booked entries (never trusted,
+        docs/formats.md, section 5.3)."""
         if summary is None:
             return
         credits = [amount for amount in booked if amount > 0]

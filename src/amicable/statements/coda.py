@@ -1,6 +1,6 @@
 """Reader for CODA 2.x, the Febelfin "Coded statement of account" (version 2.6 positions).
 
-A CODA file is a sequence of 128-character records (formats.md section 3):
+A CODA file is a sequence of 128-character records (docs/formats.md, section 3):
 
 * ``0`` header (duplicate flag), ``1`` old balance and our account, then per movement a
   record ``2.1`` with its optional continuations ``2.2``/``2.3`` and information records
@@ -277,7 +277,7 @@ class _Reader:
                 if not line:
                     self.warn(number, "blank line skipped")
                     continue
-                # Some tools strip trailing blanks (formats.md 3.1): pad, and say so.
+                # Some tools strip trailing blanks (docs/formats.md, section 3.1): pad, and say so.
                 self.warn(
                     number,
                     f"record is {len(line)} characters long, not {RECORD_LENGTH}; "
@@ -429,7 +429,7 @@ class _Reader:
                 raise StatementError(
                     f"line {number}", "trailer record 9 without a new balance record 8"
                 )
-            # "An empty file is 0, 1, 9" (formats.md 3.1): the balance did not move.
+            # "An empty file is 0, 1, 9" (docs/formats.md, section 3.1): the balance did not move.
             current.new_balance = current.old_balance
             current.new_balance_date = current.old_balance_date
             current.new_balance_line = number
@@ -517,8 +517,8 @@ class _Reader:
             end = start + 1
             while end < count and pending[end].r21[2:6] == sequence:
                 end += 1
-            # Sequence numbers wrap from 9999 to 0000 (formats.md 3.1): count the laps so that
-            # the identity of a movement stays unique in a statement of any size.
+            # Sequence numbers wrap from 9999 to 0000 (docs/formats.md, section 3.1): count the laps
+            # so that the identity of a movement stays unique in a statement of any size.
             value = int(sequence)
             if value <= previous:
                 wraps += 1

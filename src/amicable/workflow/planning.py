@@ -409,7 +409,7 @@ class _FilePlanner:
 
     def start_waiting_period(self, notice: LetterRow) -> None:
         """The 14 days after the notice (CEL art. XIX.7 §3), counted as for the first reminder
-        (legal.md section 3 policy): ``law.grace_period`` with the notice's channel."""
+        (docs/legal.md, section 3 policy): ``law.grace_period`` with the notice's channel."""
         assert notice.produced_on is not None
         last_day = _grace_period(notice.produced_on, notice.channel).last_day
         self.apply_letter(notice)

@@ -67,7 +67,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_view(Perm.VIEW_AUDIT)
 def audit(request: HttpRequest) -> HttpResponse:
-    """Every action with who did it (architecture.md, invariant 4), newest first."""
+    """Every action with who did it (docs/architecture.md, invariant 4), newest first."""
     filters = {
         "actor": request.GET.get("actor", "").strip()[:100],
         "kind": request.GET.get("kind", "").strip()[:40],
@@ -80,6 +80,6 @@ def audit(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_view(Perm.VIEW_AUDIT)
 def refused_contacts(request: HttpRequest) -> HttpResponse:
-    """The calls the contact rules refused (legal.md section 4), newest first."""
+    """The calls the contact rules refused (docs/legal.md, section 4), newest first."""
     attempts = oversight.list_refused_contacts(before=query_int(request.GET.get("before")))
     return render(request, "backoffice/refused_contacts.html", {"attempts": attempts})

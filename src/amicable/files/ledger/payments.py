@@ -105,7 +105,7 @@ def post_payment(
 def post_payments(orders: Sequence[PaymentOrder], *, actor: str) -> list[Posting | LedgerError]:
     """Post payments, each as if alone and in the order given.
 
-    Imputation per ``docs/legal.md`` section 6 (old Civil Code art. 1253 to 1256): the debtor's
+    Imputation per ``docs/legal.md``, section 6 (old Civil Code art. 1253 to 1256): the debtor's
     designation first, then interest, indemnity and reminder costs, principal, oldest claim
     first. What is left is a credit to refund, recorded as such.
 
