@@ -294,3 +294,24 @@ def test_xix2_the_first_three_reminders_of_a_regular_supply_contract_are_free() 
     assert cost.amount == D("0.00")
     assert cost.refusal is not None
     assert cost.refusal.reason is RefusalReason.REMINDER_NOT_CHARGEABLE
+
+
+@FAST
+@given(
+    base=money,
+    payments=st.lists(st.tuples(days, money), max_size=5),
+    through=st.integers(min_value=0, max_value=800),
+    rate=st.sampled_from([None, D("8"), D("12"), D("4.125")]),
+)
+def test_xix4_the_total_and_the_lines_count_the_same_interest(
+    base: Decimal, payments: list[tuple[int, Decimal]], through: int, rate: Decimal | None
+) -> None:
+    """interest_due (the daily run's fast count) is what interest_lines (the letters' lines)
+    add up to, to the cent, on any history and across rate periods."""
+    paid = tuple(sorted((START + timedelta(days=d), amount) for d, amount in payments))
+    terms = ClaimInterest(applies=True, first_chargeable_day=START, rate=rate, base=base, paid=paid)
+    end = START + timedelta(days=through)
+    lines = interest_lines(terms, through=end, stops_on=None, rates=DEFAULT_RATES)
+    assert interest_due(terms, through=end, stops_on=None, rates=DEFAULT_RATES) == sum(
+        (line.amount for line in lines), D("0.00")
+    )

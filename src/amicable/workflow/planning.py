@@ -575,7 +575,11 @@ class _FilePlanner:
 
     def counted(self, results: list[Charged]) -> None:
         """Count what the ledger charged or refused, and describe it (dry runs)."""
-        references = {claim.pk: claim.creditor_reference for claim in self.file.claims}
+        references = (
+            {claim.pk: claim.creditor_reference for claim in self.file.claims}
+            if self.plan.describe
+            else {}
+        )
         interest = ZERO
         interest_to: date | None = None
         for result in results:
@@ -583,7 +587,7 @@ class _FilePlanner:
                 if result.refusal is not None and result.refusal.reason != "not_positive":
                     self.plan.counts["charges_refused"] += 1
                     self.say(
-                        f"{result.kind.value} refused on {references[result.claim_id]}: "
+                        f"{result.kind.value} refused on {references.get(result.claim_id)}: "
                         f"{result.refusal.reason.value}"
                     )
                 continue
@@ -594,7 +598,7 @@ class _FilePlanner:
                 interest_to = max(interest_to or result.entry.value_date, result.entry.value_date)
             else:
                 words = result.kind.value.replace("_", " ")
-                self.say(f"{words} {result.amount} on {references[result.claim_id]}")
+                self.say(f"{words} {result.amount} on {references.get(result.claim_id)}")
         if interest_to is not None:
             self.say(f"interest {interest} through {interest_to.isoformat()}")
 

@@ -27,7 +27,7 @@ def write_plan(plan: BatchPlan, *, run_id: int | None, run_date: date) -> None:
     apply_state_changes(plan.moves, actor=ACTOR, record=False)
     for update in plan.claim_updates:
         date_first_reminders(update.claim_ids, sent_on=update.sent_on, channel=update.channel)
-    plan.money.flush()
+    plan.money.flush(keys=False)
     # After the batch's own events, so that the timeline orders the file's move back to
     # collection and the plan's end alike by time and by id.
     if plan.broken_plans:

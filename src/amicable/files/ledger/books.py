@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, DateField, F, Max, Min, Q, Sum, When
+from django.db.models import F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce
 
 from amicable.domain.charges import (
     ClaimIndemnity,
     ClaimInterest,
     InterestLine,
+    interest_due,
     interest_lines,
 )
 from amicable.domain.imputation import Component, OpenItem
@@ -120,6 +121,14 @@ def _components() -> dict[Component, Decimal]:
     return dict.fromkeys(CHARGE_COMPONENTS, ZERO)
 
 
+# A component from its stored value, without the enum's lookup (a batch reads a million rows).
+_COMPONENTS: dict[str, Component] = {c.value: c for c in Component} | {c: c for c in Component}
+
+
+def _per_entry() -> defaultdict[tuple[int, Component], dict[EntryKey, Decimal]]:
+    return defaultdict(dict)
+
+
 #: A ledger entry as a batch names it: (0, id) once saved, (1, n) for the n-th entry the batch
 #: writes. Sorted, the later entries come last, as their ids will.
 EntryKey = tuple[int, int]
@@ -151,8 +160,8 @@ class Book:
     # What each payment entry paid of each claim's component, read only when a part of a
     # payment must be released (see ``corrections``): None until then, plus this batch's own.
     paid_by: dict[tuple[int, Component], dict[EntryKey, Decimal]] | None = None
-    paid_by_batch: dict[tuple[int, Component], dict[EntryKey, Decimal]] = field(
-        default_factory=lambda: defaultdict(dict)
+    paid_by_batch: defaultdict[tuple[int, Component], dict[EntryKey, Decimal]] = field(
+        default_factory=_per_entry
     )
     # The value date of the payment entries this batch wrote, and of those read for a release.
     entry_days: dict[EntryKey, date] = field(default_factory=dict)
@@ -181,7 +190,7 @@ class Book:
     ) -> None:
         self.ledger_sum += amount
         if component and claim_id is not None:
-            part = Component(component)
+            part = _COMPONENTS[component]
             self.charged[claim_id][part] += amount
             if part is Component.INTEREST and kind in WAIVER_KINDS:
                 self.waived[claim_id] -= amount
@@ -211,7 +220,7 @@ class Book:
     ) -> None:
         """An allocation of ``amount`` to a claim's component; principal counts for interest
         from ``effective``, the day the money was paid."""
-        part = Component(component)
+        part = _COMPONENTS[component]
         self.paid[claim_id][part] += amount
         if part is Component.PRINCIPAL and effective is not None:
             days = self.principal_paid[claim_id]
@@ -259,8 +268,13 @@ class Book:
 
     def interest_owed(self, claim: ClaimTerms, *, through: date, rates: RateTable) -> Decimal:
         """The interest the claim owes through ``through``, less what was waived on it."""
-        lines = self.interest_lines(claim, through=through, rates=rates)
-        return sum((line.amount for line in lines), ZERO) - self.waived[claim.pk]
+        owed = interest_due(
+            self.claim_interest(claim),
+            through=through,
+            stops_on=self.file.interest_stops_on,
+            rates=rates,
+        )
+        return owed - self.waived[claim.pk]
 
     def indemnity_terms(self, claim: ClaimTerms, *, on: date) -> ClaimIndemnity:
         """What the indemnity of ``claim`` depends on: its principal on the day it was (or, if
@@ -465,20 +479,6 @@ class FileBalance:
         return self.principal + self.indemnity + self.interest + self.reminder_costs
 
 
-def _effective_day() -> Case:
-    """The day an allocation's principal counts from, for interest: the value date of the
-    payment it belongs to, or, for the reversal of a returned payment, of the payment returned
-    (returned money was never paid)."""
-    return Case(
-        When(
-            component=Component.PRINCIPAL,
-            then=Coalesce(F("entry__reverses__value_date"), F("entry__value_date")),
-        ),
-        default=None,
-        output_field=DateField(),
-    )
-
-
 def read_books(
     files: Sequence[FileTerms], *, as_of: date = date.max, rows: Q | None = None
 ) -> dict[int, Book]:
@@ -511,22 +511,19 @@ def _read_entries(books: dict[int, Book], in_chunk: Q, *, as_of: date) -> None:
     entries = (
         LedgerEntry.objects.filter(in_chunk, value_date__lte=as_of)
         .order_by()
-        .values("file_id", "claim_id", "component", "kind", "reverses__kind")
+        .values("file_id", "claim_id", "component", "kind")
         .annotate(total=Sum("amount"), through=Max("period_end"), first=Min("value_date"))
-        .values_list(
-            "file_id",
-            "claim_id",
-            "component",
-            "kind",
-            "reverses__kind",
-            "total",
-            "through",
-            "first",
-        )
+        .values_list("file_id", "claim_id", "component", "kind", "total", "through", "first")
     )
-    for file_id, claim_id, component, kind, reversed_kind, total, through, first in entries:
+    reversed_in: list[int] = []
+    for file_id, claim_id, component, kind, total, through, first in entries:
         book = books.get(file_id)
         if book is None or (claim_id is not None and claim_id not in book.charged):
+            continue
+        if kind == EntryKind.REVERSAL and not component:
+            # What a reversal reverses (a payment, a refund) is read apart: they are rare, and
+            # the join it takes would slow the reading of every other entry.
+            reversed_in.append(file_id)
             continue
         book.add_entry(
             kind,
@@ -536,24 +533,59 @@ def _read_entries(books: dict[int, Book], in_chunk: Q, *, as_of: date) -> None:
             total.quantize(CENT),
             period_end=through,
             value_date=first,
-            reversed_kind=reversed_kind,
         )
+    if reversed_in:
+        reversals = (
+            LedgerEntry.objects.filter(
+                file_id__any_of=reversed_in,
+                kind=EntryKind.REVERSAL,
+                claim_id__isnull=True,
+                value_date__lte=as_of,
+            )
+            .order_by()
+            .values("file_id", "reverses__kind")
+            .annotate(total=Sum("amount"))
+            .values_list("file_id", "reverses__kind", "total")
+        )
+        for file_id, reversed_kind, total in reversals:
+            books[file_id].add_entry(
+                EntryKind.REVERSAL,
+                "",
+                None,
+                total.quantize(CENT),
+                reversed_kind=reversed_kind,
+            )
 
 
 def _read_allocations(books: dict[int, Book], in_chunk: Q, *, as_of: date) -> None:
-    allocations = (
+    # The other components are summed without joining their entries; principal needs the day
+    # each payment was made (for interest), which only the entry holds.
+    others = (
         Allocation.objects.filter(in_chunk, value_date__lte=as_of)
-        .annotate(effective=_effective_day())
+        .exclude(component=Component.PRINCIPAL)
         .order_by()
-        .values("file_id", "claim_id", "component", "effective")
+        .values("file_id", "claim_id", "component")
         .annotate(total=Sum("amount"))
-        .values_list("file_id", "claim_id", "component", "effective", "total")
+        .values_list("file_id", "claim_id", "component", "total")
     )
-    for file_id, claim_id, component, effective, total in allocations:
+    for file_id, claim_id, component, total in others:
         book = books.get(file_id)
-        if book is None or claim_id not in book.paid:
-            continue
-        book.add_allocation(claim_id, component, total.quantize(CENT), effective=effective)
+        if book is not None and claim_id in book.paid:
+            book.add_allocation(claim_id, component, total.quantize(CENT))
+    principal = (
+        Allocation.objects.filter(in_chunk, value_date__lte=as_of, component=Component.PRINCIPAL)
+        .annotate(effective=Coalesce(F("entry__reverses__value_date"), F("entry__value_date")))
+        .order_by()
+        .values("file_id", "claim_id", "effective")
+        .annotate(total=Sum("amount"))
+        .values_list("file_id", "claim_id", "effective", "total")
+    )
+    for file_id, claim_id, effective, total in principal:
+        book = books.get(file_id)
+        if book is not None and claim_id in book.paid:
+            book.add_allocation(
+                claim_id, Component.PRINCIPAL, total.quantize(CENT), effective=effective
+            )
 
 
 def load_paid_by(book: Book) -> dict[tuple[int, Component], dict[EntryKey, Decimal]]:

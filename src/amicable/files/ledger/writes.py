@@ -24,6 +24,13 @@ from amicable.files.timeline import EventKind, EventRow, record_events
 __all__ = ["LedgerWrites", "new_entry"]
 
 _ENTRY_DEFAULTS = {f.attname: f.get_default() for f in LedgerEntry._meta.concrete_fields}
+# The columns of an entry written as a plain row (the key comes from the table; the booking
+# time is the moment of writing).
+_ROW_FIELDS = tuple(
+    f.attname
+    for f in LedgerEntry._meta.concrete_fields
+    if not f.primary_key and f.attname != "booked_at"
+)
 
 
 def new_entry(**values: Any) -> LedgerEntry:
@@ -92,9 +99,18 @@ class LedgerWrites:
     ) -> None:
         self.events.append(EventRow(file_id, kind, actor, message, data or {}))
 
-    def flush(self) -> list[LedgerEntry]:
-        """Write everything gathered; the entries get their keys. Returns the entries."""
-        insert_rows(LedgerEntry, self.entries)
+    def flush(self, *, keys: bool = True) -> list[LedgerEntry]:
+        """Write everything gathered; returns the entries, with their keys unless ``keys`` is
+        false and no allocation points to them (the daily run's thousands of charges are then
+        written as plain rows: nobody reads their keys, and fetching them costs a query)."""
+        if keys or any(entry[0] == 1 for entry, *_rest in self.allocations):
+            insert_rows(LedgerEntry, self.entries)
+        else:
+            copy_rows(
+                LedgerEntry,
+                _ROW_FIELDS,
+                ([entry.__dict__[name] for name in _ROW_FIELDS] for entry in self.entries),
+            )
         copy_rows(
             Allocation,
             ("entry_id", "file_id", "claim_id", "component", "amount", "value_date"),
