@@ -563,6 +563,7 @@ class _FilePlanner:
                 source=EntrySource.DAILY_RUN,
                 rates=self.context.rates,
                 record_refusals=True,
+                new_days_only=True,
             )
         )
 

@@ -101,6 +101,7 @@ def bring_interest(
     rates: RateTable,
     record_refusals: bool,
     charging_allowed: bool | None = None,
+    new_days_only: bool = False,
 ) -> list[Charged]:
     """Bring each claim's interest to what it owes through ``through`` (CEL art. XIX.4).
 
@@ -110,6 +111,9 @@ def bring_interest(
     owed is taken back by a recalculation, which is always allowed, never below zero.
     ``charging_allowed`` overrides the file's state (the interest up to a collective debt
     settlement's admissibility is owed whatever the state, Judicial Code art. 1675/7).
+    ``new_days_only`` leaves alone a claim whose interest is booked through ``through``
+    already: every change to its history (a payment, a returned payment, a cancellation)
+    recalculated it when it happened, so only new days can add anything (the daily run).
     """
     if charging_allowed is None and not book.accrues_interest:
         return []
@@ -121,6 +125,8 @@ def bring_interest(
         if not claim.interest_applies or claim.first_chargeable_day is None:
             continue
         booked_through = book.booked_through[claim.pk]
+        if new_days_only and booked_through is not None and booked_through >= through:
+            continue
         counted_to = max(through, booked_through) if booked_through else through
         holds = book.charged[claim.pk][Component.INTEREST]
         delta = book.interest_owed(claim, through=counted_to, rates=rates) - holds
