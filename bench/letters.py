@@ -40,7 +40,7 @@ from stdnum.be import ogm_vcs
 from amicable.domain import epc
 from amicable.domain.epc import epc_payload, epc_qr_svg
 from amicable.domain.mentions import AmountItem, LetterKind
-from amicable.letters.data import Debtor, LetterData, PostalAddress
+from amicable.letters.content import Debtor, LetterData, PostalAddress
 from amicable.letters.rendering import render_letter
 from amicable.letters.samples import sample_letter_data
 

@@ -243,7 +243,7 @@ def test_a_first_reminder_shows_the_principal_and_announces_the_damages_only() -
 
 
 def test_a_payment_plan_confirmation_asks_for_the_first_instalment() -> None:
-    from amicable.letters.data import Instalment
+    from amicable.letters.content import Instalment
     from amicable.letters.services import LetterDetails
 
     file = file_in(FileState.IN_COLLECTION)

@@ -11,7 +11,7 @@ import pytest
 
 from amicable.domain.mentions import LetterKind
 from amicable.letters import rendering
-from amicable.letters.data import Agency, AmountItem, LetterData, Payment
+from amicable.letters.content import Agency, AmountItem, LetterData, Payment
 from amicable.letters.rendering import LetterRefused, render_letter
 from amicable.letters.samples import sample_letter_data
 

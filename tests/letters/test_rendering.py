@@ -18,7 +18,7 @@ from amicable.domain.mentions import (
 )
 from amicable.domain.money import format_eur
 from amicable.letters.checks import shows_payment_box
-from amicable.letters.data import LANGUAGES, AmountItem, Language, LetterData
+from amicable.letters.content import LANGUAGES, AmountItem, Language, LetterData
 from amicable.letters.formatting import (
     format_date,
     format_iban,

@@ -50,7 +50,7 @@ from amicable.files.models import (
     WorkItemStatus,
 )
 from amicable.files.timeline import EventKind, record_event
-from amicable.letters import data as letter_data
+from amicable.letters import content as letter_data
 from amicable.letters.assembly import LetterDetails
 from amicable.letters.models import ContactAttempt, LetterChannel
 from amicable.letters.services import LetterOutcome, log_phone_call, produce_letter

@@ -1,4 +1,4 @@
-"""A :class:`~amicable.letters.data.LetterData` built from a file in the database.
+"""A :class:`~amicable.letters.content.LetterData` built from a file in the database.
 
 What a letter prints comes from three places: the agency of ``settings.AMICABLE_AGENCY``; the
 file, its creditor, debtor and claims; and the ledger (:func:`amicable.files.ledger.file_balance`
@@ -47,8 +47,8 @@ from amicable.domain.references import ogm_format
 from amicable.files.ledger import FileBalance, file_balance, indemnity_allowed
 from amicable.files.models import Allocation, Claim, Creditor, Debtor, File
 from amicable.files.rates import rate_table
-from amicable.letters import data as letter
-from amicable.letters.data import LANGUAGES, Language
+from amicable.letters import content as letter
+from amicable.letters.content import LANGUAGES, Language
 from amicable.letters.formatting import format_date
 from amicable.workflow.models import LetterRequest
 from amicable.workflow.reminders import follow_up_cost

@@ -28,7 +28,7 @@ from amicable.domain.mentions import (
     missing_mentions,
 )
 from amicable.domain.money import ZERO
-from amicable.letters.data import LANGUAGES, LetterData
+from amicable.letters.content import LANGUAGES, LetterData
 
 __all__ = [
     "WINDOW_FORBIDDEN",

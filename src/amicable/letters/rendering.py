@@ -28,7 +28,7 @@ from amicable.domain.law import REMINDER_COST_FLAT
 from amicable.domain.mentions import SUPERVISORY_AUTHORITY, LetterKind
 from amicable.domain.money import format_eur
 from amicable.letters.checks import letter_errors, payment_payload, shows_payment_box
-from amicable.letters.data import LetterData
+from amicable.letters.content import LetterData
 from amicable.letters.formatting import (
     format_date,
     format_iban,

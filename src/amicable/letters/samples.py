@@ -17,7 +17,7 @@ from stdnum.be import ogm_vcs
 
 from amicable.domain.law import grace_period, max_reminder_cost
 from amicable.domain.mentions import LetterKind
-from amicable.letters.data import (
+from amicable.letters.content import (
     Agency,
     AmountItem,
     Claim,

@@ -1,4 +1,4 @@
-"""What a letter says, as plain values: the input of the letter renderer.
+"""What a letter says, as plain values: the content the letter renderer prints.
 
 A :class:`LetterData` is a tree of frozen dataclasses holding strings, dates, ``Decimal`` amounts
 and booleans, never Django model instances: the renderer needs no database, a letter can be
