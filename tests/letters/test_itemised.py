@@ -57,7 +57,7 @@ def _notice(file: File, kind: LetterKind = LetterKind.FORMAL_NOTICE, on: date = 
         ),
         pytest.param(
             "nl",
-            "Verwijlintresten van 20 maart 2025 tot en met 2 april 2025, tegen 4,50% per jaar",
+            "Verwijlinteresten van 20 maart 2025 tot en met 2 april 2025, tegen 4,50% per jaar",
             "Wettelijke rentevoet: de rentevoet van het contract (12,00%) ligt boven het "
             "wettelijke maximum, zodat het beding als niet geschreven wordt beschouwd "
             "(art. XIX.4 WER).",
@@ -229,7 +229,7 @@ def test_the_first_reminder_names_the_legal_interest_rate_when_the_clause_sets_n
     reminder = _notice(file, LetterKind.FIRST_REMINDER)
 
     assert (
-        "een forfaitaire schadevergoeding van € 25,00 en verwijlintresten tegen de wettelijke "
+        "een forfaitaire schadevergoeding van € 25,00 en verwijlinteresten tegen de wettelijke "
         "rentevoet, momenteel 4,50% per jaar worden aangerekend"
     ) in reminder
 

@@ -334,7 +334,7 @@ SUPERVISORY_AUTHORITY = SupervisoryAuthority(
             "Direction générale de l'Inspection économique",
             "nl": "FOD Economie, K.M.O., Middenstand en Energie, "
             "Algemene Directie Economische Inspectie",
-            "de": "FÖD Wirtschaft, KMU, Mittelstand und Energie, "
+            "de": "FÖD Wirtschaft, K.M.B., Mittelstand und Energie, "
             "Generaldirektion Wirtschaftsinspektion",
             "en": "FPS Economy, SMEs, Self-employed and Energy, "
             "Directorate-General Economic Inspection",
