@@ -289,14 +289,14 @@ def test_a_follow_up_shows_the_cost_the_daily_run_then_charges_xix2() -> None:
             "reminder_cost",
             "Frais du présent rappel",
             "7,50\u00a0€",
-            "Forfait de 7,50\u00a0€, le maximum légal par rappel (art. XIX.2 CDE).",
+            "Forfait de 7,50\u00a0€, le maximum légal par rappel (art.\u00a0XIX.2\u00a0CDE).",
         ),
         (
             "reminder_cost",
             "Frais du présent rappel",
             "9,24\u00a0€",
             "Forfait de 7,50\u00a0€, le maximum légal, plus 1,74\u00a0€ de frais postaux "
-            "(art. XIX.2 CDE).",
+            "(art.\u00a0XIX.2\u00a0CDE).",
         ),
     ]
     first_text = pdf_text(reprint_letter(follow_up_letters(file)[0]))
