@@ -18,8 +18,9 @@ before it fixed one (``amicable.domain.epc.QR_MASK``): the two rows side by side
 fixed mask saves.
 
 Run: ``.venv/bin/python bench/letters.py [--count N] [--qr-mask auto|0-7] [--header]``. Prints
-one markdown table row (``--header`` prints the table header first). No Django settings are
-needed.
+one markdown table row (``--header`` prints the table header first). Django is set up with
+amicable's settings, as the letters' words come from the translation catalogues; no database is
+used.
 """
 
 from __future__ import annotations
@@ -34,15 +35,20 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import django
 import typst
 from stdnum.be import ogm_vcs
 
-from amicable.domain import epc
-from amicable.domain.epc import epc_payload, epc_qr_svg
-from amicable.domain.mentions import AmountItem, LetterKind
-from amicable.letters.data import Debtor, LetterData, PostalAddress
-from amicable.letters.rendering import render_letter
-from amicable.letters.samples import sample_letter_data
+# The letters write their amount lines through gettext, in the debtor's language.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amicable.config.settings")
+django.setup()
+
+from amicable.domain import epc  # noqa: E402
+from amicable.domain.epc import epc_payload, epc_qr_svg  # noqa: E402
+from amicable.domain.mentions import AmountItem, LetterKind  # noqa: E402
+from amicable.letters.content import Debtor, LetterData, PostalAddress  # noqa: E402
+from amicable.letters.rendering import render_letter  # noqa: E402
+from amicable.letters.samples import sample_letter_data  # noqa: E402
 
 HEADER = (
     "| date | CPU | QR mask | letters | letters/s (1 core) | ms/letter | CPU ms/letter "
@@ -94,7 +100,7 @@ def notices(count: int) -> list[LetterData]:
         items = (
             AmountItem("principal", f"facture 2025-{n:06d}", principal),
             AmountItem("interest", "", Decimal("3.68"), "10,50 % l'an"),
-            AmountItem("indemnity", "", Decimal("20.00"), "clause 8, art. XIX.4 CEL"),
+            AmountItem("indemnity", "", Decimal("20.00"), "clause 8, art. XIX.4 CDE"),
         )
         total = sum((i.amount for i in items), Decimal("0.00"))
         letters.append(

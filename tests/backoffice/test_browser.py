@@ -196,7 +196,8 @@ def test_an_agent_reviews_a_proof_uploaded_in_the_portal(
     assert told.actor == f"staff:{agent.username}"
     assert shown_to_debtor(told) is True
     assert told.message.startswith(
-        "Nous avons accepté votre preuve de paiement « extrait.pdf ». Le paiement de 120,00\xa0€"
+        "Nous avons accepté votre preuve de paiement «\u00a0extrait.pdf\u00a0». Le paiement de "
+        "120,00\xa0€"
     )
     # The debtor sees the payment on the portal.
     portal.reload()

@@ -48,7 +48,7 @@ def resolve(client: Client, file: File, **data: str) -> int:
 
 
 CONFIRMED = {
-    "fr": "Nous avons vérifié votre dossier : le montant réclamé est dû. Vous recevrez une "
+    "fr": "Nous avons vérifié votre dossier\u00a0: le montant réclamé est dû. Vous recevrez une "
     "nouvelle mise en demeure, qui vous donne à nouveau 14 jours pour payer, demander un plan "
     "de paiement ou nous contacter. La facture vous a été envoyée le 15 janvier.",
     "nl": "We hebben uw dossier nagekeken: het gevorderde bedrag is verschuldigd. U ontvangt een "
@@ -142,7 +142,7 @@ def test_a_dispute_raised_before_the_notice_goes_back_to_where_it_stood(
     # The first reminder's 14 days still run: no formal notice may skip them (CEL art. XIX.2).
     assert file.state == FileState.GRACE_PERIOD
     assert Event.objects.get(kind="dispute_resolved").message == (
-        "Nous avons vérifié votre dossier : le montant réclamé est dû. Facture due."
+        "Nous avons vérifié votre dossier\u00a0: le montant réclamé est dû. Facture due."
     )
 
 
@@ -172,7 +172,7 @@ def test_a_dispute_partly_upheld_reduces_the_charge(agent: tuple[Client, User]) 
     file.refresh_from_db()
     assert file.state == FileState.FORMAL_NOTICE
     assert Event.objects.get(kind="dispute_resolved").message == (
-        f"Nous avons vérifié votre dossier et vous donnons partiellement raison : "
+        f"Nous avons vérifié votre dossier et vous donnons partiellement raison\u00a0: "
         f"{indemnity:.2f}".replace(".", ",")
         + "\xa0€ est déduit de ce que vous devez. Vous recevrez une nouvelle mise en demeure, "
         "qui vous donne à nouveau 14 jours pour payer, demander un plan de paiement ou nous "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -38,7 +39,7 @@ from amicable.letters.services import produce_letter, reprint_letter
 from amicable.workflow.models import LetterRequest, LetterStatus, Postage
 from tests.factories import claim_input, make_creditor, make_file
 from tests.letters.conftest import brussels
-from tests.letters.reading import normalise
+from tests.letters.reading import normalise, pdf_text
 from tests.workflow.conftest import MONDAY, collection_file, run
 
 pytestmark = pytest.mark.django_db
@@ -276,15 +277,33 @@ def test_a_follow_up_shows_the_cost_the_daily_run_then_charges_xix2() -> None:
         (Decimal("9.24"), date(2025, 5, 15)),
     ]
     shown = [
-        [(i["component"], i["label"], i["amount"]) for i in letter.content["items"]]
+        [
+            (i["component"], i["label"], i["amount"], i["legal_basis"])
+            for i in letter.content["items"]
+        ]
         for letter in follow_up_letters(file)
     ]
+    # The postage is named only when there is some: none for the e-mail, never "0,00 €".
     assert [lines[-1] for lines in shown] == [
-        ("reminder_cost", "le présent rappel", "7,50\u00a0€"),
-        ("reminder_cost", "le présent rappel", "9,24\u00a0€"),
+        (
+            "reminder_cost",
+            "Frais du présent rappel",
+            "7,50\u00a0€",
+            "Forfait de 7,50\u00a0€, le maximum légal par rappel (art.\u00a0XIX.2\u00a0CDE).",
+        ),
+        (
+            "reminder_cost",
+            "Frais du présent rappel",
+            "9,24\u00a0€",
+            "Forfait de 7,50\u00a0€, le maximum légal, plus 1,74\u00a0€ de frais postaux "
+            "(art.\u00a0XIX.2\u00a0CDE).",
+        ),
     ]
+    first_text = pdf_text(reprint_letter(follow_up_letters(file)[0]))
+    assert re.search(r"(?<![\d ])0,00 €", first_text) is None
+    assert "postaux" not in first_text.replace("plus les frais postaux", "")
     # The second shows the first one's cost, booked meanwhile, and its own.
-    assert shown[1][-2] == ("reminder_cost", "", "7,50\u00a0€")
+    assert shown[1][-2][:3] == ("reminder_cost", "Frais des rappels déjà envoyés", "7,50\u00a0€")
     for letter in follow_up_letters(file):
         balance = file_balance(file, as_of=letter.letter_date)
         assert letter.content["payment"]["amount"] == format_eur(balance.outstanding, "fr")

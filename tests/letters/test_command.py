@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from amicable.domain.mentions import LetterKind
-from amicable.letters.data import LANGUAGES
+from amicable.letters.content import LANGUAGES
 from tests.letters.reading import pdf_text
 
 

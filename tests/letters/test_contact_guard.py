@@ -239,7 +239,7 @@ def test_a_letter_to_a_suspended_file_is_not_produced_and_goes_to_an_agent() -> 
     ],
 )
 def test_a_disputed_file_still_gets_the_letters_the_dispute_calls_for(kind: LetterKind) -> None:
-    from amicable.letters.data import Dispute
+    from amicable.letters.content import Dispute
     from amicable.letters.services import LetterDetails
 
     file = file_in(FileState.DISPUTED)

@@ -61,6 +61,23 @@ PAY_BY = {
 }
 
 
+#: How the body goes on after the greeting: German goes on in lower case after the comma, French
+#: puts a no-break space before the colon.
+OPENING = {
+    "fr": ",\n\nVeuillez trouver en annexe notre courrier du 3\u00a0mars\u00a02025 concernant "
+    "votre dossier",
+    "nl": ",\n\nIn bijlage vindt u onze brief van 3\u00a0maart\u00a02025 over uw dossier",
+    "de": ",\n\nanbei erhalten Sie unser Schreiben vom 3.\u00a0März\u00a02025 zu Ihrer Akte",
+    "en": ",\n\nPlease find attached our letter of 3\u00a0March\u00a02025 about your file",
+}
+TITLE = {
+    "fr": "\u00a0: premier rappel, sans frais.",
+    "nl": ": eerste herinnering, kosteloos.",
+    "de": ": erste Erinnerung, kostenlos.",
+    "en": ": first reminder, free of charge.",
+}
+
+
 @pytest.mark.parametrize("language", ["fr", "nl", "de", "en"], ids=str)
 def test_a_letter_arrives_in_the_debtors_language_with_text_html_and_the_pdf(
     smtp_server: SmtpServer, language: str
@@ -86,6 +103,8 @@ def test_a_letter_arrives_in_the_debtors_language_with_text_html_and_the_pdf(
     assert html is not None
     plain = text.get_content().replace("\r\n", "\n")
     assert plain.startswith(f"{GREETINGS[language]} {file.debtor.name},\n\n")
+    assert OPENING[language] in plain
+    assert TITLE[language] in plain
     amount = format_eur(letter_amount(file), language)
     assert amount in plain
     assert PAY_BY[language] in plain

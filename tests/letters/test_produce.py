@@ -206,7 +206,7 @@ def test_a_refused_letter_leaves_the_access_code_in_use(settings: LazySettings) 
     [
         pytest.param("fr", "Relevé de compte au 2 avril 2025", id="fr"),
         pytest.param("nl", "Rekeningoverzicht op 2 april 2025", id="nl"),
-        pytest.param("de", "Kontoauszug zum 2. April 2025", id="de"),
+        pytest.param("de", "Forderungsaufstellung zum 2. April 2025", id="de"),
         pytest.param("en", "Statement of account at 2 April 2025", id="en"),
     ],
 )
@@ -235,7 +235,11 @@ def test_a_first_reminder_shows_the_principal_and_announces_the_damages_only() -
     assert [(i["component"], i["amount"]) for i in view["items"]] == [
         ("principal", "200,00\u00a0€")
     ]
-    assert view["damages"] == {"indemnity": "25,00\u00a0€", "interest_rate": "8,00\u00a0%"}
+    assert view["damages"] == {
+        "indemnity": "25,00\u00a0€",
+        "interest_rate": "8,00\u00a0%",
+        "legal_rate": False,
+    }
     # Paper, sent Wednesday 2 April 2025: the period starts Monday 7 April, ends 20 April, a
     # Sunday, moved past Easter Monday (21 April) to Tuesday 22 April 2025.
     assert view["grace_period_end"] == "22\u00a0avril\u00a02025"
@@ -243,7 +247,7 @@ def test_a_first_reminder_shows_the_principal_and_announces_the_damages_only() -
 
 
 def test_a_payment_plan_confirmation_asks_for_the_first_instalment() -> None:
-    from amicable.letters.data import Instalment
+    from amicable.letters.content import Instalment
     from amicable.letters.services import LetterDetails
 
     file = file_in(FileState.IN_COLLECTION)

@@ -11,7 +11,7 @@ import pytest
 
 from amicable.domain.mentions import LetterKind
 from amicable.letters import rendering
-from amicable.letters.data import Agency, AmountItem, LetterData, Payment
+from amicable.letters.content import Agency, AmountItem, LetterData, Payment
 from amicable.letters.rendering import LetterRefused, render_letter
 from amicable.letters.samples import sample_letter_data
 
@@ -31,8 +31,8 @@ INDEMNITY_ABOVE_CAP = (
 )
 # 7.50 plus 1.43 of postage is 8.93 (CEL art. XIX.2).
 REMINDER_ABOVE_CAP = (
-    "'' (reminder_cost, 8.94) is above the cap of 8.93 (EUR 7.50 plus 1.43 postage) for one "
-    "reminder: CEL art. XIX.2."
+    "'Frais du présent rappel' (reminder_cost, 8.94) is above the cap of 8.93 (EUR 7.50 plus "
+    "1.43 postage) for one reminder: CEL art. XIX.2."
 )
 
 
@@ -108,8 +108,9 @@ def test_a_follow_up_reminder_that_is_not_chargeable_is_refused_with_its_cost() 
         sample_letter_data(LetterKind.FOLLOW_UP_REMINDER, "fr"), reminder_chargeable=False
     )
     assert _refusal(data) == [
-        "'' (reminder_cost, 8.93): this reminder is not chargeable (the first reminder, or one "
-        "of the three free reminders a year of a regular supply, is free: CEL art. XIX.2 §1)."
+        "'Frais du présent rappel' (reminder_cost, 8.93): this reminder is not chargeable (the "
+        "first reminder, or one of the three free reminders a year of a regular supply, is "
+        "free: CEL art. XIX.2 §1)."
     ]
 
 
@@ -189,7 +190,10 @@ def test_a_payment_plan_whose_instalments_do_not_add_up_is_refused() -> None:
         data,
         instalments=(*data.instalments[:-1], replace(last, amount=last.amount - Decimal("1"))),
     )
-    assert _refusal(data) == ["The instalments add up to 456.76, not to the total due 457.76."]
+    total = data.total
+    assert _refusal(data) == [
+        f"The instalments add up to {total - 1}, not to the total due {total}."
+    ]
 
 
 @pytest.mark.parametrize(
@@ -215,3 +219,14 @@ def test_the_refusal_message_lists_the_reasons() -> None:
     refused = LetterRefused(["First reason.", "Second reason."])
     assert str(refused) == "The letter was not produced:\n- First reason.\n- Second reason."
     assert refused.errors == ["First reason.", "Second reason."]
+
+
+def test_amount_lines_that_do_not_add_up_to_the_ledger_are_refused() -> None:
+    # A line missing or wrongly explained (interest lines that do not add up to what the ledger
+    # holds) would print a column that does not add up to what is asked.
+    data = sample_letter_data(LetterKind.FORMAL_NOTICE, "fr")
+    held = data.total + Decimal("0.01")
+    assert _refusal(replace(data, ledger_total=held)) == [
+        f"The amount lines add up to {data.total}, not to the {held} the ledger holds as due: "
+        "a line is missing or wrongly explained."
+    ]

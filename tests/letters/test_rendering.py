@@ -18,7 +18,7 @@ from amicable.domain.mentions import (
 )
 from amicable.domain.money import format_eur
 from amicable.letters.checks import shows_payment_box
-from amicable.letters.data import LANGUAGES, AmountItem, Language, LetterData
+from amicable.letters.content import LANGUAGES, AmountItem, Language, LetterData
 from amicable.letters.formatting import (
     format_date,
     format_iban,
@@ -48,6 +48,15 @@ def _eur(amount: Decimal, data: LetterData) -> str:
 def _day(data: LetterData, day: object) -> str:
     assert day is not None
     return normalise(format_date(day, data.language))  # type: ignore[arg-type]
+
+
+#: The creditor's capacity as each language prints it (CEL art. XIX.7 §2).
+CAPACITY = {
+    "fr": "(créancier originaire)",
+    "nl": "(oorspronkelijke schuldeiser)",
+    "de": "(ursprünglicher Gläubiger)",
+    "en": "(original creditor)",
+}
 
 
 def expected_mentions(data: LetterData) -> list[str]:
@@ -101,7 +110,7 @@ def expected_mentions(data: LetterData) -> list[str]:
             data.creditor.address.one_line(),
             data.creditor.phone,
             data.creditor.email,
-            data.creditor.capacity,
+            CAPACITY[data.language],
             data.agency.address.one_line(),
             data.agency.phone,
             data.agency.email,
@@ -304,7 +313,10 @@ def test_the_formal_notice_says_in_neutral_words_who_can_seize(
 
 def test_the_follow_up_reminder_states_its_capped_cost() -> None:
     text = pdf_text(_rendered(LetterKind.FOLLOW_UP_REMINDER, "en"))
-    assert "This reminder costs €8.93, within the legal limit of €7.50 plus postage" in text
+    assert (
+        "This reminder costs €8.93: the flat rate of €7.50 and €1.43 postage, within the limit "
+        "set by Article XIX.2 of the Code of Economic Law (€7.50 per reminder plus postage)."
+    ) in text
 
 
 def test_the_same_letter_gives_the_same_bytes() -> None:

@@ -265,7 +265,8 @@ def test_an_overpayment_is_a_credit_to_refund() -> None:
     event = Event.objects.get(file=file, kind="overpayment")
     # In the debtor's language (French here), with the amount written the Belgian way.
     assert (event.message, shown_to_debtor(event)) == (
-        "Vous avez payé 50,00\u00a0€ de plus que ce que vous deviez : nous vous le rembourserons.",
+        "Vous avez payé 50,00\u00a0€ de plus que ce que vous deviez\u00a0: nous vous le "
+        "rembourserons.",
         True,
     )
 
@@ -492,8 +493,8 @@ def test_a_pending_proof_is_confirmed_by_the_movement_it_shows(
     )
     event = Event.objects.get(file=file, kind="proof_confirmed")
     assert (event.message, shown_to_debtor(event), event.data["document"]) == (
-        "Votre preuve de paiement « extrait.pdf » est confirmée : nous avons reçu votre paiement "
-        "de 60,00\u00a0€ du 9 mai 2025.",
+        "Votre preuve de paiement «\u00a0extrait.pdf\u00a0» est confirmée\u00a0: nous avons reçu "
+        "votre paiement de 60,00\u00a0€ du 9 mai 2025.",
         True,
         document.pk,
     )

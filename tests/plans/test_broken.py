@@ -69,7 +69,7 @@ def test_running_plans_are_marked_broken_and_each_debtor_is_told_in_their_langua
         True,
     )
     assert events[french.file_id].message.startswith(
-        "Votre plan de paiement a pris fin : la mensualité 2 de "
+        "Votre plan de paiement a pris fin\u00a0: la mensualité 2 de "
     )
     assert "échue le 15/05/2025, était toujours impayée le 30/05/2025." in (
         events[french.file_id].message

@@ -70,7 +70,7 @@ def test_payment_page(client: Client, cast: Cast, language: str, expected: str) 
 @pytest.mark.parametrize(
     ("path", "language", "expected"),
     [
-        ("/check/", "fr", "Ce message vient-il vraiment de nous ?"),
+        ("/check/", "fr", "Ce message vient-il vraiment de nous\u00a0?"),
         ("/check/", "nl", "Komt dit bericht echt van ons?"),
         ("/check/report/", "fr", "Signaler un message suspect"),
         ("/check/report/", "nl", "Een verdacht bericht melden"),
@@ -169,7 +169,7 @@ def test_phishing_report_without_message_is_refused(client: Client, db: None) ->
 
 @pytest.mark.parametrize(
     ("language", "query", "expected"),
-    [("fr", "médiation", 1), ("nl", "afbetaling", 1), ("fr", "zzzz", 0)],
+    [("fr", "médiation", 2), ("nl", "afbetaling", 2), ("fr", "zzzz", 0)],
     ids=["fr", "nl", "none"],
 )
 def test_faq_search(client: Client, db: None, language: str, query: str, expected: int) -> None:
@@ -189,8 +189,8 @@ def test_rights_name_the_supervisory_authority(client: Client, db: None) -> None
     [
         (
             "fr",
-            "avec la commande « amicable create-staff-user » ; à votre première connexion, "
-            "vous configurez une application d’authentification (TOTP)",
+            "avec la commande «\u00a0amicable create-staff-user\u00a0»\u00a0; à votre première "
+            "connexion, vous configurez une application d’authentification (TOTP)",
         ),
         (
             "nl",

@@ -64,7 +64,7 @@ def test_each_payment_shows_how_it_was_split(client: Client, cast: Cast) -> None
         "0,00\u00a0€",
         "74,08\u00a0€",
     ]
-    assert "Vous avez payé le montant de la facture ?" not in html
+    assert "Vous avez payé le montant de la facture\u00a0?" not in html
 
 
 def test_returned_payment_pays_nothing(client: Client, cast: Cast) -> None:
@@ -80,7 +80,7 @@ def test_paying_only_the_principal_is_explained(client: Client, cast: Cast) -> N
     _pay(cast, "200.00")
     sign_in(client, cast)
     html = client.get(f"/files/{cast.file.reference}/payments/").content.decode()
-    assert "Vous avez payé le montant de la facture ?" in html
+    assert "Vous avez payé le montant de la facture\u00a0?" in html
     section = html.split('id="principal-heading"', 1)[1].split("</section>", 1)[0]
     # 200.00 paid: 0.92 interest, 25.00 indemnity, 174.08 principal; 25.92 principal left and
     # interest 2025-04-10..2025-05-02 on it (23 days x 8 %) = 0.13.

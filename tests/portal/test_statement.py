@@ -69,13 +69,18 @@ def test_statement_lines_add_up_to_the_outstanding_balance(db: None) -> None:
     reference = claim.creditor_reference
     # Interest 2025-03-20..2025-04-09 on 200.00 at 8 % = 0.92 (booked with the payment), then
     # 2025-04-10..2025-05-02 on 125.92: 0.9205 + 125.92 x 8 % x 23 / 365 = 0.9205 + 0.6347
-    # = 1.5552 -> 1.55. The template prints each component's name before the label, which
-    # only adds what the name does not say (no "Lump-sum indemnity - Lump-sum indemnity").
+    # = 1.5552 -> 1.55, one line at one rate. Each label is the whole line, so no name is said
+    # twice (no "Lump-sum indemnity - Lump-sum indemnity").
     assert [(i.component, i.label, i.amount) for i in data.items] == [
-        ("principal", f"facture {reference}", Decimal("200.00")),
-        ("interest", "", Decimal("1.55")),
-        ("indemnity", "", Decimal("25.00")),
-        ("payment", "paiement reçu le 10\u00a0avril\u00a02025", Decimal("-100.00")),
+        ("principal", f"Montant principal, facture {reference}", Decimal("200.00")),
+        (
+            "interest",
+            "Intérêts de retard du 20\u00a0mars\u00a02025 au 2\u00a0mai\u00a02025, au taux "
+            "annuel de 8,00\u00a0%",
+            Decimal("1.55"),
+        ),
+        ("indemnity", "Indemnité forfaitaire", Decimal("25.00")),
+        ("payment", "Paiement reçu le 10\u00a0avril\u00a02025", Decimal("-100.00")),
     ]
     assert data.total == balance.outstanding == Decimal("126.55")
     assert data.payment is not None

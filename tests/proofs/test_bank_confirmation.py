@@ -60,8 +60,8 @@ def test_a_declared_amount_confirms_the_proof_when_the_payment_arrives(
     assert report.proofs_confirmed == 1
     event = Event.objects.get(file=cast.file, kind="proof_confirmed")
     assert (event.message, shown_to_debtor(event)) == (
-        "Votre preuve de paiement « extrait.pdf » est confirmée : nous avons reçu votre paiement "
-        "de 122,40\u00a0€ du 9 mai 2025.",
+        "Votre preuve de paiement «\u00a0extrait.pdf\u00a0» est confirmée\u00a0: nous avons reçu "
+        "votre paiement de 122,40\u00a0€ du 9 mai 2025.",
         True,
     )
     with time_machine.travel("2025-05-12 09:00 +02:00", tick=False):

@@ -40,7 +40,7 @@ def review(client: Client, file: File, document_id: int, **data: str) -> int:
 
 
 ACCEPTED = {
-    "fr": "Nous avons accepté votre preuve de paiement « extrait.png ».",
+    "fr": "Nous avons accepté votre preuve de paiement «\u00a0extrait.png\u00a0».",
     "nl": "We hebben uw betalingsbewijs “extrait.png” aanvaard.",
     "de": "Wir haben Ihren Zahlungsnachweis „extrait.png“ akzeptiert.",
     "en": "We accepted your proof of payment “extrait.png”.",
@@ -146,10 +146,10 @@ def test_a_proof_that_pays_everything_closes_the_file_as_paid(agent: tuple[Clien
 
 
 REJECTED = {
-    "fr": "Nous n’avons pas pu accepter votre preuve de paiement « extrait.png ». Il s’agit d’un "
-    "ordre de virement, pas d’une preuve que le paiement a été effectué. Voir l’extrait du 12 "
-    "juin. Vous pouvez envoyer une preuve lisible, ou payer le montant indiqué dans votre "
-    "dossier.",
+    "fr": "Nous n’avons pas pu accepter votre preuve de paiement «\u00a0extrait.png\u00a0». Il "
+    "s’agit d’un ordre de virement, pas d’une preuve que le paiement a été effectué. Voir "
+    "l’extrait du 12 juin. Vous pouvez envoyer une preuve lisible, ou payer le montant indiqué "
+    "dans votre dossier.",
     "nl": "We konden uw betalingsbewijs “extrait.png” niet aanvaarden. Het is een "
     "overschrijvingsopdracht, geen bewijs dat de betaling werd uitgevoerd. Voir l’extrait du "
     "12 juin. U kunt een duidelijk bewijs opladen, of het bedrag betalen dat in uw dossier "
@@ -220,7 +220,7 @@ def test_each_rejection_reason_has_its_sentence(
     assert work.document is not None
     review(client, file, work.document.pk, decision="reject", reason=reason)
     assert Event.objects.get(kind="proof_rejected").message == (
-        "Nous n’avons pas pu accepter votre preuve de paiement « extrait.png ». "
+        "Nous n’avons pas pu accepter votre preuve de paiement «\u00a0extrait.png\u00a0». "
         f"{sentence} Vous pouvez envoyer une preuve lisible, ou payer le montant indiqué dans "
         "votre dossier."
     )

@@ -294,7 +294,11 @@ class IndemnityDecision:
     """The indemnity a claim may carry, with the rule, a sentence and the article.
 
     ``amount`` is what the claim may carry in all; ``refusal`` says why nothing may be charged
-    now, when that is the case (for a claim that has no indemnity yet).
+    now, when that is the case (for a claim that has no indemnity yet). ``balance`` and
+    ``clause`` are what the clause was applied to, ``cap`` the legal cap on that balance;
+    ``file_balance`` and ``file_cap`` the file's outstanding balance and the cap on it, which
+    all the claims' indemnities together never exceed: the figures a letter prints to explain
+    the amount.
     """
 
     claim_id: int
@@ -305,6 +309,9 @@ class IndemnityDecision:
     explanation: str
     article: str
     refusal: Refusal | None
+    clause: IndemnityClause | None = None
+    file_balance: Decimal = ZERO
+    file_cap: Decimal = ZERO
 
 
 def decide_file_indemnities(
@@ -379,6 +386,9 @@ def decide_file_indemnities(
                 explanation=explanation,
                 article=decision.article,
                 refusal=refusal,
+                clause=claim.clause,
+                file_balance=file_balance,
+                file_cap=file_cap,
             )
         )
     return tuple(decisions)

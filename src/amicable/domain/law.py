@@ -31,6 +31,7 @@ __all__ = [
     "BOOK_XIX_CONTRACTS_FROM",
     "FREE_REMINDERS_PER_YEAR_REGULAR_SUPPLY",
     "GRACE_PERIOD_DAYS",
+    "INDEMNITY_BRACKETS",
     "INDEMNITY_CAP",
     "PAPER_START_WORKING_DAYS",
     "REMINDER_COST_FLAT",
@@ -39,6 +40,7 @@ __all__ = [
     "ChargeKind",
     "ChargeRefused",
     "GracePeriod",
+    "IndemnityBracket",
     "IndemnityClause",
     "RateDecision",
     "Refusal",
@@ -193,8 +195,32 @@ def may_charge_reminder(
 # --- lump-sum indemnity (art. XIX.4) ---------------------------------------------------------
 
 INDEMNITY_CAP = Decimal("2000.00")
-_FIRST_BRACKET_END = Fraction(150)
-_SECOND_BRACKET_END = Fraction(500)
+
+
+@dataclass(frozen=True, slots=True)
+class IndemnityBracket:
+    """One bracket of the indemnity cap: on a balance up to ``up_to`` (None: no upper bound),
+    at most ``base`` plus ``percent`` % of the part above ``above`` (art. XIX.4)."""
+
+    up_to: Decimal | None
+    base: Decimal
+    percent: Decimal
+    above: Decimal
+
+
+#: The brackets of art. XIX.4, in order; the pages that quote the law read them here.
+INDEMNITY_BRACKETS = (
+    IndemnityBracket(up_to=Decimal("150.00"), base=Decimal("20.00"), percent=ZERO, above=ZERO),
+    IndemnityBracket(
+        up_to=Decimal("500.00"),
+        base=Decimal("30.00"),
+        percent=Decimal("10"),
+        above=Decimal("150.00"),
+    ),
+    IndemnityBracket(
+        up_to=None, base=Decimal("65.00"), percent=Decimal("5"), above=Decimal("500.00")
+    ),
+)
 
 
 def max_indemnity(balance: Decimal) -> Decimal:
@@ -218,12 +244,10 @@ def max_indemnity(balance: Decimal) -> Decimal:
     if amount < 0:
         raise ValueError(f"The balance must be 0.00 or more, not {balance}.")
     exact = Fraction(amount)
-    if exact <= _FIRST_BRACKET_END:
-        cap = Fraction(20)
-    elif exact <= _SECOND_BRACKET_END:
-        cap = 30 + (exact - _FIRST_BRACKET_END) / 10
-    else:
-        cap = 65 + (exact - _SECOND_BRACKET_END) / 20
+    bracket = next(b for b in INDEMNITY_BRACKETS if b.up_to is None or exact <= b.up_to)
+    cap = (
+        Fraction(bracket.base) + (exact - Fraction(bracket.above)) * Fraction(bracket.percent) / 100
+    )
     return min(to_cents_down(cap), INDEMNITY_CAP)
 
 

@@ -50,6 +50,7 @@ __all__ = [
     "NEVER_ASKS_FOR_MONEY",
     "SUPERVISORY_AUTHORITY",
     "AmountItem",
+    "CreditorCapacity",
     "LetterKind",
     "Mention",
     "letter_rule_violations",
@@ -80,6 +81,46 @@ class LetterKind(StrEnum):
     # Claim declaration to the debt mediator of a collective debt settlement (Judicial Code
     # art. 1675/9), addressed to the mediator, never to the debtor.
     MEDIATOR_CLAIM_DECLARATION = "mediator_claim_declaration"
+
+
+class CreditorCapacity(StrEnum):
+    """In which capacity the creditor claims the debt: a mention of every formal notice
+    (art. XIX.7 §2 names the original creditor, and the new creditor after an assignment).
+
+    Stored as this code and printed in the reader's language, never as free text.
+    """
+
+    ORIGINAL = "original"
+    ASSIGNEE = "assignee"
+
+    @classmethod
+    def from_text(cls, text: str) -> CreditorCapacity:
+        """The capacity a creditor's record or an input names: the code, or the English words
+        stored before capacities were codes ("original creditor", "new creditor", ...).
+
+        >>> CreditorCapacity.from_text("Original creditor")
+        <CreditorCapacity.ORIGINAL: 'original'>
+        >>> CreditorCapacity.from_text("new creditor after an assignment")
+        <CreditorCapacity.ASSIGNEE: 'assignee'>
+        >>> CreditorCapacity.from_text("agent")
+        Traceback (most recent call last):
+        ...
+        ValueError: Unknown creditor capacity 'agent'; use one of original, assignee.
+        """
+        words = " ".join(text.casefold().split())
+        for member in cls:
+            if words == member.value:
+                return member
+        if words in _ORIGINAL_WORDS:
+            return cls.ORIGINAL
+        if words in _ASSIGNEE_WORDS or words.startswith(("new creditor", "assignee")):
+            return cls.ASSIGNEE
+        allowed = ", ".join(member.value for member in cls)
+        raise ValueError(f"Unknown creditor capacity {text!r}; use one of {allowed}.")
+
+
+_ORIGINAL_WORDS = frozenset({"original creditor", "the original creditor", "creditor"})
+_ASSIGNEE_WORDS = frozenset({"new creditor", "assignee", "creditor by assignment"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,7 +334,7 @@ SUPERVISORY_AUTHORITY = SupervisoryAuthority(
             "Direction générale de l'Inspection économique",
             "nl": "FOD Economie, K.M.O., Middenstand en Energie, "
             "Algemene Directie Economische Inspectie",
-            "de": "FÖD Wirtschaft, KMU, Mittelstand und Energie, "
+            "de": "FÖD Wirtschaft, K.M.B., Mittelstand und Energie, "
             "Generaldirektion Wirtschaftsinspektion",
             "en": "FPS Economy, SMEs, Self-employed and Energy, "
             "Directorate-General Economic Inspection",

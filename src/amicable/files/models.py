@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from amicable.domain.imputation import Component
 from amicable.domain.law import Channel
 from amicable.domain.lifecycle import FileState
+from amicable.domain.mentions import CreditorCapacity
 
 
 class Language(models.TextChoices):
@@ -33,6 +34,13 @@ class Sector(models.TextChoices):
     TELECOM = "telecom", "Telecom"
     RETAIL = "retail", "Retail and web shop"
     OTHER = "other", "Other"
+
+
+#: The creditor's capacity, as staff choose it; letters print it in the debtor's language.
+CAPACITY_CHOICES = [
+    (CreditorCapacity.ORIGINAL.value, _("Original creditor")),
+    (CreditorCapacity.ASSIGNEE.value, _("New creditor after an assignment")),
+]
 
 
 class NumberSequence(models.Model):
@@ -54,7 +62,10 @@ class Creditor(models.Model):
     city = models.CharField(max_length=100)
     phone = models.CharField(max_length=40)
     email = models.EmailField()
-    capacity = models.CharField(max_length=100, default="original creditor")
+    # In which capacity it claims the debt (CEL art. XIX.7 §2), a code of CreditorCapacity.
+    capacity = models.CharField(
+        max_length=20, choices=CAPACITY_CHOICES, default=CreditorCapacity.ORIGINAL.value
+    )
     remittance_iban = models.CharField(max_length=34)
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.FRENCH)
     sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.OTHER)

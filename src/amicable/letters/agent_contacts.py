@@ -21,7 +21,7 @@ from amicable.domain.mentions import LetterKind
 from amicable.files.actions import ActionRefused, check_action
 from amicable.files.models import File, WorkItem, WorkItemKind, WorkItemStatus
 from amicable.files.work_queue import close_items
-from amicable.letters import data as letter_data
+from amicable.letters import content as letter_data
 from amicable.letters.assembly import LetterDetails
 from amicable.letters.models import ContactAttempt, LetterChannel
 from amicable.letters.services import LetterOutcome, log_phone_call, produce_letter

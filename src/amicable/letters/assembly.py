@@ -1,4 +1,4 @@
-"""A :class:`~amicable.letters.data.LetterData` built from a file in the database.
+"""A :class:`~amicable.letters.content.LetterData` built from a file in the database.
 
 What a letter prints comes from three places: the agency of ``settings.AMICABLE_AGENCY``; the
 file, its creditor, debtor and claims; and the ledger (:func:`amicable.files.ledger.file_balance`
@@ -12,8 +12,10 @@ Amounts, per kind:
   the damages that *will* be added if it stays unpaid (CEL art. XIX.2);
 - statement of account: everything charged, then each payment received for what it paid off
   (docs/legal.md, section 6); the portal's dated statement is this letter;
-- every other kind: what is still due, per component (the itemised description of
-  CEL art. XIX.7 §2), interest accrued to the letter date included;
+- every other kind: what is still due, itemised (CEL art. XIX.7 §2): the principal per
+  invoice, interest line by line with its rate, basis and period, interest accrued to the
+  letter date included, the indemnity with its clause and caps, less what was paid of them
+  (:mod:`amicable.letters.amounts` writes the lines);
 - a follow-up reminder whose strategy step charges its cost shows that cost (at most EUR 7.50
   plus the postage of a letter sent by post, CEL art. XIX.2) when the law lets the daily run
   charge it: the very same function, so the debtor is asked exactly what the ledger will hold.
@@ -33,23 +35,31 @@ from django.db.models import Sum
 from django.db.models.functions import Coalesce
 
 from amicable.domain import law
+from amicable.domain.charges import InterestLine
 from amicable.domain.errors import DomainError
 from amicable.domain.imputation import Component
+from amicable.domain.interest import interest_periods
 from amicable.domain.lifecycle import rules_for
 from amicable.domain.mentions import (
     MINIMUM_PERIOD_DAYS,
     NEVER_ASKS_FOR_MONEY,
     AmountItem,
+    CreditorCapacity,
     LetterKind,
 )
-from amicable.domain.money import CENT, ZERO, format_eur
+from amicable.domain.money import CENT, ZERO
 from amicable.domain.references import ogm_format
-from amicable.files.ledger import FileBalance, file_balance, indemnity_allowed
+from amicable.files.ledger import (
+    FileBalance,
+    file_balance,
+    indemnity_decisions,
+    interest_lines_held,
+)
 from amicable.files.models import Allocation, Claim, Creditor, Debtor, File
 from amicable.files.rates import rate_table
-from amicable.letters import data as letter
-from amicable.letters.data import LANGUAGES, Language
-from amicable.letters.formatting import format_date
+from amicable.letters import amounts
+from amicable.letters import content as letter
+from amicable.letters.content import LANGUAGES, Language
 from amicable.workflow.models import LetterRequest
 from amicable.workflow.reminders import follow_up_cost
 from amicable.workflow.selectors import get_postage_table
@@ -71,57 +81,6 @@ class LetterDetails:
     instalments: tuple[letter.Instalment, ...] = ()
     proof: letter.ProofDecision | None = None
     dispute: letter.Dispute | None = None
-
-
-# The amount lines, in the letter's language. The template prints each component's name, then
-# the label after a dash, then the legal basis in small print: labels only add what the name
-# does not say. Whole phrases, no fragments put together.
-_LABELS: dict[str, dict[str, str]] = {
-    "fr": {
-        "invoice": "facture {reference}",
-        "interest_basis": "Sur le principal impayé, au taux du contrat dans les limites de "
-        "l'art. XIX.4 CEL.",
-        "indemnity_basis": "Clause du contrat, dans la limite de l'art. XIX.4 CEL.",
-        "reminders_basis": "Au plus 7,50 € et les frais postaux par rappel (art. XIX.2 CEL).",
-        "this_reminder": "le présent rappel",
-        "this_reminder_basis": "7,50 € et frais postaux de {postage} (art. XIX.2 CEL).",
-        "payments": "total des paiements imputés",
-        "payment_on": "paiement reçu le {date}",
-    },
-    "nl": {
-        "invoice": "factuur {reference}",
-        "interest_basis": "Op de onbetaalde hoofdsom, tegen de rentevoet van het contract "
-        "binnen de grenzen van art. XIX.4 WER.",
-        "indemnity_basis": "Beding van het contract, binnen de grens van art. XIX.4 WER.",
-        "reminders_basis": "Ten hoogste € 7,50 en de portkosten per herinnering (art. XIX.2 WER).",
-        "this_reminder": "deze herinnering",
-        "this_reminder_basis": "€ 7,50 en portkosten van {postage} (art. XIX.2 WER).",
-        "payments": "totaal van de toegerekende betalingen",
-        "payment_on": "betaling ontvangen op {date}",
-    },
-    "de": {
-        "invoice": "Rechnung {reference}",
-        "interest_basis": "Auf den unbezahlten Hauptbetrag, zum Vertragszinssatz in den Grenzen "
-        "von Art. XIX.4 WGB.",
-        "indemnity_basis": "Vertragsklausel, innerhalb der Grenze von Art. XIX.4 WGB.",
-        "reminders_basis": "Höchstens 7,50 € und das Porto je Erinnerung (Art. XIX.2 WGB).",
-        "this_reminder": "diese Erinnerung",
-        "this_reminder_basis": "7,50 € und Porto von {postage} (Art. XIX.2 WGB).",
-        "payments": "Summe der verrechneten Zahlungen",
-        "payment_on": "Zahlung erhalten am {date}",
-    },
-    "en": {
-        "invoice": "invoice {reference}",
-        "interest_basis": "On the unpaid principal, at the contract rate within the limits of "
-        "art. XIX.4 CEL.",
-        "indemnity_basis": "Contract clause, within the limit of art. XIX.4 CEL.",
-        "reminders_basis": "At most €7.50 plus the postage per reminder (art. XIX.2 CEL).",
-        "this_reminder": "this reminder",
-        "this_reminder_basis": "€7.50 and postage of {postage} (art. XIX.2 CEL).",
-        "payments": "total of the payments applied",
-        "payment_on": "payment received on {date}",
-    },
-}
 
 
 def debtor_language(debtor: Debtor) -> Language:
@@ -196,7 +155,7 @@ def _creditor(creditor: Creditor, language: str) -> letter.Creditor:
         address=_address(creditor.address, creditor.postal_code, creditor.city, "BE", language),
         phone=creditor.phone,
         email=creditor.email,
-        capacity=creditor.capacity,
+        capacity=CreditorCapacity.from_text(creditor.capacity),
     )
 
 
@@ -227,72 +186,25 @@ def _mediator(debtor: Debtor, channel: str) -> letter.Mediator | None:
     )
 
 
-def _outstanding_items(
-    balance: FileBalance, claims: dict[int, Claim], labels: dict[str, str]
-) -> list[AmountItem]:
-    """What is still due, per component: the itemised amounts of CEL art. XIX.7 §2."""
-    items = [
-        AmountItem(
-            "principal",
-            labels["invoice"].format(reference=claims[c.claim_id].creditor_reference),
-            c.outstanding(Component.PRINCIPAL),
+def _explanations(
+    file: File, balance: FileBalance, claims: dict[int, Claim], *, on: date
+) -> dict[int, amounts.ClaimExplanation]:
+    """What explains each claim's charges: the ledger's interest lines (for a file that no
+    longer accrues interest, those of the days booked) and the indemnity decisions."""
+    held: dict[int, tuple[InterestLine, ...]] | None = None
+    if not rules_for(file.file_state).accrues_interest:
+        held = interest_lines_held(file, as_of=balance.as_of)
+    decisions = {d.claim_id: d for d in indemnity_decisions(file, on=on)}
+    explained = {}
+    for c in balance.claims:
+        claim = claims[c.claim_id]
+        explained[c.claim_id] = amounts.ClaimExplanation(
+            reference=claim.creditor_reference,
+            interest_lines=c.interest_lines if held is None else held.get(c.claim_id, ()),
+            contract_rate=claim.interest_rate,
+            indemnity=decisions.get(c.claim_id),
         )
-        for c in balance.claims
-        if c.outstanding(Component.PRINCIPAL) != ZERO
-    ]
-    for component, basis in (
-        (Component.INTEREST, "interest_basis"),
-        (Component.INDEMNITY, "indemnity_basis"),
-        (Component.REMINDER_COST, "reminders_basis"),
-    ):
-        amount = sum((c.outstanding(component) for c in balance.claims), ZERO)
-        if amount != ZERO:
-            items.append(AmountItem(component.value, "", amount, labels[basis]))
-    return items
-
-
-def _statement_items(
-    file: File, balance: FileBalance, claims: dict[int, Claim], language: Language
-) -> list[AmountItem]:
-    """Everything charged, then each payment received for what it paid off: they add up to
-    what is due on the statement's day."""
-    labels = _LABELS[language]
-    items = [
-        AmountItem(
-            "principal",
-            labels["invoice"].format(reference=claims[c.claim_id].creditor_reference),
-            c.charged[Component.PRINCIPAL],
-        )
-        for c in balance.claims
-        if c.charged[Component.PRINCIPAL] != ZERO
-    ]
-    interest = sum(
-        (c.charged[Component.INTEREST] + c.interest_accrued for c in balance.claims), ZERO
-    )
-    for component, amount, basis in (
-        (Component.INTEREST, interest, "interest_basis"),
-        (
-            Component.INDEMNITY,
-            sum((c.charged[Component.INDEMNITY] for c in balance.claims), ZERO),
-            "indemnity_basis",
-        ),
-        (
-            Component.REMINDER_COST,
-            sum((c.charged[Component.REMINDER_COST] for c in balance.claims), ZERO),
-            "reminders_basis",
-        ),
-    ):
-        if amount != ZERO:
-            items.append(AmountItem(component.value, "", amount, labels[basis]))
-    for paid_on, amount in _payments_applied(file, as_of=balance.as_of):
-        items.append(
-            AmountItem(
-                "payment",
-                labels["payment_on"].format(date=format_date(paid_on, language)),
-                -amount,
-            )
-        )
-    return items
+    return explained
 
 
 def _payments_applied(file: File, *, as_of: date) -> list[tuple[date, Decimal]]:
@@ -315,25 +227,24 @@ def _payments_applied(file: File, *, as_of: date) -> list[tuple[date, Decimal]]:
 def _future_damages(file: File, claims: list[Claim], *, on: date) -> letter.FutureDamages:
     """What the first reminder announces if it stays unpaid (CEL art. XIX.2): the indemnity the
     ledger would charge on these claims (within the cap of art. XIX.4 on the file's balance)
-    and the highest yearly rate in force on the letter date, never above the legal maximum of
-    that day."""
-    allowed = indemnity_allowed(file, on=on)
+    and the highest yearly rate in force on the letter date, as the interest rule sets it that
+    day (:func:`amicable.domain.interest.interest_periods`: the contract's rate never above the
+    legal maximum, or the civil legal rate), with its basis; no rate when no claim bears
+    interest."""
+    allowed = {d.claim_id: d.amount for d in indemnity_decisions(file, on=on)}
     indemnity = sum((allowed.get(c.pk, ZERO) for c in claims), ZERO)
-    rates: list[Decimal] = []
+    rates: list[tuple[Decimal, bool]] = []
     table = rate_table()
     for claim in claims:
         if not claim.interest_applies:
             continue
         try:
-            rate = (
-                table.civil_rate(on)
-                if claim.applied_interest_rate is None
-                else min(claim.applied_interest_rate, table.commercial_rate(on))
-            )
+            (day,) = interest_periods(ZERO, on, on, claim.applied_interest_rate, rates=table)
         except DomainError:
             continue  # no rate published for that day yet: nothing is announced
-        rates.append(rate)
-    return letter.FutureDamages(indemnity=indemnity, interest_rate=max(rates, default=ZERO))
+        rates.append((day.rate, day.legal_rate))
+    rate, legal = max(rates, default=(None, False))
+    return letter.FutureDamages(indemnity=indemnity, interest_rate=rate, legal_rate=legal)
 
 
 def _follow_up_cost(
@@ -356,14 +267,7 @@ def _follow_up_cost(
     )
     if cost.refusal is not None:
         return None
-    labels = _LABELS[language]
-    return AmountItem(
-        "reminder_cost",
-        labels["this_reminder"],
-        cost.amount,
-        labels["this_reminder_basis"].format(postage=format_eur(cost.postage, language)),
-        charged_by_this_letter=True,
-    )
+    return amounts.this_reminder_item(cost, language=language)
 
 
 def build_letter_data(
@@ -388,7 +292,6 @@ def build_letter_data(
     details = details or LetterDetails()
     debtor, creditor = file.debtor, file.creditor
     language = debtor_language(debtor)
-    labels = _LABELS[language]
     agency = agency_for_letters()
     claims = list(file.claims.order_by("due_date", "id"))
     by_id = {c.pk: c for c in claims}
@@ -404,21 +307,25 @@ def build_letter_data(
         concerned = [c for c in claims if not wanted or c.creditor_reference in wanted]
         concerned_ids = {c.pk for c in concerned}
         items = [
-            AmountItem(
-                "principal",
-                labels["invoice"].format(reference=by_id[c.claim_id].creditor_reference),
+            amounts.principal_item(
+                by_id[c.claim_id].creditor_reference,
                 c.outstanding(Component.PRINCIPAL),
+                language=language,
             )
             for c in balance.claims
             if c.claim_id in concerned_ids and c.outstanding(Component.PRINCIPAL) != ZERO
         ]
         shown_claims = concerned
-    elif kind is LetterKind.STATEMENT_OF_ACCOUNT:
-        items = _statement_items(file, balance, by_id, language)
-        shown_claims = claims
+        ledger_total = None  # the principal of the claims reminded, not of the whole file
     else:
-        items = _outstanding_items(balance, by_id, labels)
+        explained = _explanations(file, balance, by_id, on=on)
+        if kind is LetterKind.STATEMENT_OF_ACCOUNT:
+            payments = _payments_applied(file, as_of=balance.as_of)
+            items = amounts.statement_items(balance, explained, payments, language=language)
+        else:
+            items = amounts.outstanding_items(balance, explained, language=language)
         shown_claims = claims
+        ledger_total = balance.outstanding
 
     reminder_chargeable = False
     postage = ZERO
@@ -428,6 +335,7 @@ def build_letter_data(
             items.append(cost)
             reminder_chargeable = True
             postage = cost.amount - law.REMINDER_COST_FLAT
+            ledger_total = balance.outstanding + cost.amount
     total = sum((i.amount for i in items), ZERO)
 
     payment = None
@@ -483,6 +391,7 @@ def build_letter_data(
         balance_for_cap=sum((c.principal for c in claims), ZERO),
         reminder_chargeable=reminder_chargeable,
         postage=postage,
+        ledger_total=ledger_total,
     )
 
 

@@ -7,6 +7,7 @@
 - the figure rules it breaks (:func:`amicable.domain.mentions.letter_rule_violations`: the closed
   list and the caps of CEL art. XIX.4, the free first reminder and the capped reminder cost of
   art. XIX.2, the 14-day periods);
+- amount lines that do not add up to what the ledger holds as due;
 - a payment box that cannot be paid as printed (an invalid IBAN or structured communication, an
   EPC QR payload that does not fit), or a payment plan whose instalments do not add up;
 - a sender line that would reveal, through the envelope window, that the letter is about a debt
@@ -28,7 +29,7 @@ from amicable.domain.mentions import (
     missing_mentions,
 )
 from amicable.domain.money import ZERO
-from amicable.letters.data import LANGUAGES, LetterData
+from amicable.letters.content import LANGUAGES, LetterData
 
 __all__ = [
     "WINDOW_FORBIDDEN",
@@ -153,6 +154,11 @@ def letter_errors(data: LetterData) -> list[str]:
         )
     except (TypeError, ValueError) as error:
         errors.append(f"The amounts cannot be checked: {error}")
+    if data.ledger_total is not None and data.items and data.total != data.ledger_total:
+        errors.append(
+            f"The amount lines add up to {data.total}, not to the {data.ledger_total} the "
+            "ledger holds as due: a line is missing or wrongly explained."
+        )
     errors.extend(_payment_errors(data))
     errors.extend(_plan_errors(data))
     errors.extend(_window_errors(data))

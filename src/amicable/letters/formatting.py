@@ -62,8 +62,11 @@ def format_date(day: date, language: str) -> str:
     return f"{number}{_NO_BREAK_SPACE}{month}{_NO_BREAK_SPACE}{day.year}"
 
 
-def format_percent(rate: Decimal, language: str) -> str:
-    """A yearly rate in percent, with the language's decimal sign and spacing.
+def format_percent(rate: Decimal, language: str, *, places: int | None = 2) -> str:
+    """A rate in percent, with the language's decimal sign and spacing.
+
+    ``places`` decimals (two, as a letter prints a rate), or, with None, as few as the figure
+    needs (a rule quoted in a sentence: "10 %").
 
     >>> format_percent(Decimal("10.5"), "fr").replace("\\u00a0", " ")
     '10,50 %'
@@ -71,8 +74,11 @@ def format_percent(rate: Decimal, language: str) -> str:
     '10,50%'
     >>> format_percent(Decimal("4.5"), "en")
     '4.50%'
+    >>> format_percent(Decimal("10.00"), "de", places=None).replace("\\u00a0", " ")
+    '10 %'
     """
-    text = f"{as_decimal(rate, name='rate'):.2f}"
+    value = as_decimal(rate, name="rate")
+    text = f"{value:.{places}f}" if places is not None else format(value.normalize(), "f")
     if language == "en":
         return f"{text}%"
     text = text.replace(".", ",")

@@ -26,9 +26,9 @@ import typst
 from amicable.domain.epc import epc_qr_svg
 from amicable.domain.law import REMINDER_COST_FLAT
 from amicable.domain.mentions import SUPERVISORY_AUTHORITY, LetterKind
-from amicable.domain.money import format_eur
+from amicable.domain.money import ZERO, format_eur
 from amicable.letters.checks import letter_errors, payment_payload, shows_payment_box
-from amicable.letters.data import LetterData
+from amicable.letters.content import LetterData
 from amicable.letters.formatting import (
     format_date,
     format_iban,
@@ -106,6 +106,7 @@ def letter_view(data: LetterData) -> dict[str, Any]:
         for item in data.items
         if item.component == "reminder_cost" and item.charged_by_this_letter
     ]
+    own_cost = sum(own_costs, ZERO)
     payment = data.payment
     return {
         "language": language,
@@ -130,7 +131,7 @@ def letter_view(data: LetterData) -> dict[str, Any]:
             "address_one_line": creditor.address.one_line(),
             "phone": creditor.phone,
             "email": creditor.email,
-            "capacity": creditor.capacity,
+            "capacity": creditor.capacity.value,
         },
         "debtor": {
             "name": debtor.name,
@@ -203,7 +204,10 @@ def letter_view(data: LetterData) -> dict[str, Any]:
             "indemnity": eur(data.future_damages.indemnity)
             if data.future_damages.indemnity > 0
             else None,
-            "interest_rate": format_percent(data.future_damages.interest_rate, language),
+            "interest_rate": format_percent(data.future_damages.interest_rate, language)
+            if data.future_damages.interest_rate is not None
+            else None,
+            "legal_rate": data.future_damages.legal_rate,
         }
         if data.future_damages is not None
         else None,
@@ -230,5 +234,8 @@ def letter_view(data: LetterData) -> dict[str, Any]:
             "website": SUPERVISORY_AUTHORITY.website,
         },
         "reminder_cap": eur(REMINDER_COST_FLAT),
-        "own_reminder_cost": eur(sum(own_costs)) if own_costs else None,
+        "own_reminder_cost": eur(own_cost) if own_costs else None,
+        # The postage is named only when there is some (a reminder by e-mail has none).
+        "own_reminder_flat": eur(own_cost - data.postage) if own_costs else None,
+        "own_reminder_postage": eur(data.postage) if own_costs and data.postage > 0 else None,
     }

@@ -2,24 +2,37 @@
 
 Used by ``amicable letters sample``, the tests and the benchmark. Every name, number and account
 is invented; the enterprise numbers, IBAN and structured communications are valid (check digits
-included) so that the letters go through every check a real one does. The figures follow the
-law's own examples: a balance of 412.80 allows an indemnity of at most 56.28 (CEL art. XIX.4),
-the contract's 10 % clause gives 41.28; a further reminder costs at most 7.50 plus the postage.
+included) so that the letters go through every check a real one does. The figures come from the
+rules a real letter's figures come from, on the facts of one invoice: 412.80 due on 31 January
+2025, a first reminder sent by post on 3 March 2025 (chargeable from 20 March), a contract of
+2024 with late interest at 10.50 % a year and a 10 % damages clause (41.28, under the cap of
+56.28 on 412.80: CEL art. XIX.4); a further reminder costs 7.50 plus the postage (art. XIX.2).
+The amount lines are written by :mod:`amicable.letters.amounts`, as on a real letter.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from stdnum.be import ogm_vcs
 
-from amicable.domain.law import grace_period, max_reminder_cost
-from amicable.domain.mentions import LetterKind
-from amicable.letters.data import (
+from amicable.domain.charges import (
+    ClaimIndemnity,
+    ClaimInterest,
+    IndemnityDecision,
+    decide_file_indemnities,
+    decide_reminder_cost,
+    interest_lines,
+)
+from amicable.domain.interest import DEFAULT_RATES
+from amicable.domain.law import Channel, IndemnityClause, grace_period
+from amicable.domain.mentions import AmountItem, CreditorCapacity, LetterKind
+from amicable.domain.money import CENT
+from amicable.letters import amounts
+from amicable.letters.content import (
     Agency,
-    AmountItem,
     Claim,
     Creditor,
     Debtor,
@@ -38,10 +51,14 @@ __all__ = ["SAMPLE_POSTAGE", "sample_letter_data"]
 
 SAMPLE_POSTAGE = Decimal("1.43")
 _PRINCIPAL = Decimal("412.80")
-_INTEREST = Decimal("3.68")
-_INDEMNITY = Decimal("41.28")  # the contract's 10 % clause, under the cap of 56.28
-_PAID = Decimal("100.00")
+_INVOICE = "2025-0117"
 _RATE = Decimal("10.50")
+_CLAUSE = IndemnityClause(percent=Decimal("10"))
+_CONTRACT_DATE = date(2024, 3, 1)
+_FIRST_REMINDER_ON = date(2025, 3, 3)
+_CHARGEABLE_FROM = grace_period(_FIRST_REMINDER_ON, Channel.PAPER).first_chargeable_day
+_PAID = Decimal("40.00")
+_PAID_ON = date(2025, 5, 20)
 
 
 def _communication(base: int) -> str:
@@ -57,13 +74,7 @@ _FILE_COMMUNICATION = _communication(2025_000_123)
 class _Words:
     """The sample's words in one language (what a real file holds in the debtor's language)."""
 
-    creditor_capacity: str
     claim: str
-    principal: str
-    interest: str
-    indemnity: str
-    reminder: str
-    payment: str
     proof_reason: str
     dispute_reason: str
     dispute_outcome: str
@@ -72,20 +83,14 @@ class _Words:
 
 _WORDS: dict[str, _Words] = {
     "fr": _Words(
-        creditor_capacity="créancier initial",
         claim="Fourniture d'électricité, facture de régularisation annuelle 2024, "
         "point de fourniture EAN 541448820000123456",
-        principal="facture 2025-0117",
-        interest="10,50 % l'an du 8 mars au 7 avril 2025, sur 412,80 €",
-        indemnity="clause 8 des conditions générales (10 %), dans la limite de l'art. XIX.4 CEL",
-        reminder="rappel du 12 mai 2025 : 7,50 € et frais postaux de 1,43 € (art. XIX.2 CEL)",
-        payment="virement reçu le 20 mai 2025",
-        proof_reason="le document transmis est un ordre de virement : il ne montre pas que le "
-        "paiement a été exécuté par votre banque",
+        proof_reason="le document transmis est un ordre de virement, qui ne montre pas que "
+        "votre banque a exécuté le paiement",
         dispute_reason="Le compteur a été remplacé en novembre 2024 et l'index de régularisation "
         "ne correspond pas au relevé que j'ai transmis.",
-        dispute_outcome="le gestionnaire de réseau a confirmé l'index du 14 novembre 2024 ; "
-        "la facture de régularisation est donc correcte. Les relevés vous sont transmis "
+        dispute_outcome="le gestionnaire de réseau a confirmé l'index du 14 novembre 2024, "
+        "et la facture de régularisation est donc correcte. Les relevés vous sont transmis "
         "en annexe",
         debtor=Debtor(
             name="Marie Dupont",
@@ -93,39 +98,26 @@ _WORDS: dict[str, _Words] = {
         ),
     ),
     "nl": _Words(
-        creditor_capacity="oorspronkelijke schuldeiser",
         claim="Levering van elektriciteit, jaarlijkse afrekeningsfactuur 2024, "
         "leveringspunt EAN 541448820000123456",
-        principal="factuur 2025-0117",
-        interest="10,50% per jaar van 8 maart tot 7 april 2025, op € 412,80",
-        indemnity="artikel 8 van de algemene voorwaarden (10%), binnen de grens van art. XIX.4 WER",
-        reminder="herinnering van 12 mei 2025: € 7,50 en portkosten van € 1,43 (art. XIX.2 WER)",
-        payment="overschrijving ontvangen op 20 mei 2025",
-        proof_reason="het bezorgde document is een overschrijvingsopdracht: het toont niet aan "
+        proof_reason="het bezorgde document is een overschrijvingsopdracht, die niet aantoont "
         "dat uw bank de betaling heeft uitgevoerd",
         dispute_reason="De meter werd in november 2024 vervangen en de meterstand van de "
         "afrekening klopt niet met de stand die ik heb doorgegeven.",
-        dispute_outcome="de netbeheerder heeft de meterstand van 14 november 2024 bevestigd; "
-        "de afrekeningsfactuur is dus correct. De meterstanden vindt u in bijlage",
+        dispute_outcome="de netbeheerder heeft de meterstand van 14 november 2024 bevestigd, "
+        "zodat de afrekeningsfactuur correct is. De meterstanden vindt u in bijlage",
         debtor=Debtor(
             name="Jan Peeters",
             address=PostalAddress(("Kerkstraat 8",), "9000", "Gent"),
         ),
     ),
     "de": _Words(
-        creditor_capacity="ursprünglicher Gläubiger",
         claim="Stromlieferung, Jahresabrechnung 2024, Lieferstelle EAN 541448820000123456",
-        principal="Rechnung 2025-0117",
-        interest="10,50 % jährlich vom 8. März bis 7. April 2025 auf 412,80 €",
-        indemnity="Klausel 8 der Allgemeinen Geschäftsbedingungen (10 %), innerhalb der Grenze "
-        "von Art. XIX.4 WGB",
-        reminder="Erinnerung vom 12. Mai 2025: 7,50 € und Porto von 1,43 € (Art. XIX.2 WGB)",
-        payment="Überweisung eingegangen am 20. Mai 2025",
-        proof_reason="das übermittelte Dokument ist ein Überweisungsauftrag: Es zeigt nicht, "
+        proof_reason="Das übermittelte Dokument ist ein Überweisungsauftrag, der nicht zeigt, "
         "dass Ihre Bank die Zahlung ausgeführt hat",
         dispute_reason="Der Zähler wurde im November 2024 ausgetauscht, und der Zählerstand der "
         "Abrechnung stimmt nicht mit dem von mir gemeldeten Stand überein.",
-        dispute_outcome="der Netzbetreiber hat den Zählerstand vom 14. November 2024 bestätigt; "
+        dispute_outcome="Der Netzbetreiber hat den Zählerstand vom 14. November 2024 bestätigt, "
         "die Jahresabrechnung ist daher korrekt. Die Zählerstände finden Sie in der Anlage",
         debtor=Debtor(
             name="Lukas Schmitz",
@@ -133,15 +125,9 @@ _WORDS: dict[str, _Words] = {
         ),
     ),
     "en": _Words(
-        creditor_capacity="original creditor",
         claim="Electricity supply, annual settlement invoice 2024, "
         "supply point EAN 541448820000123456",
-        principal="invoice 2025-0117",
-        interest="10.50% a year from 8 March to 7 April 2025, on €412.80",
-        indemnity="clause 8 of the general terms (10%), within the limit of art. XIX.4 CEL",
-        reminder="reminder of 12 May 2025: €7.50 and postage of €1.43 (art. XIX.2 CEL)",
-        payment="transfer received on 20 May 2025",
-        proof_reason="the document you sent is a transfer order: it does not show that your "
+        proof_reason="the document you sent is a transfer order, which does not show that your "
         "bank has carried out the payment",
         dispute_reason="The meter was replaced in November 2024 and the reading used for the "
         "settlement does not match the reading I sent.",
@@ -175,21 +161,55 @@ _MEDIATOR = Mediator(
 )
 
 
-def _items(words: _Words, *components: str) -> tuple[AmountItem, ...]:
-    lines = {
-        "principal": AmountItem("principal", words.principal, _PRINCIPAL),
-        "interest": AmountItem("interest", "", _INTEREST, words.interest),
-        "indemnity": AmountItem("indemnity", "", _INDEMNITY, words.indemnity),
-        "reminder_cost": AmountItem(
-            "reminder_cost",
-            "",
-            max_reminder_cost(SAMPLE_POSTAGE),
-            words.reminder,
-            charged_by_this_letter=True,
+def _indemnity_decision(on: date) -> IndemnityDecision:
+    (decision,) = decide_file_indemnities(
+        [
+            ClaimIndemnity(
+                claim_id=1,
+                balance=_PRINCIPAL,
+                clause=_CLAUSE,
+                requested=None,
+                contract_date=_CONTRACT_DATE,
+                allowed_at_intake=_PRINCIPAL,
+                first_chargeable_day=_CHARGEABLE_FROM,
+            )
+        ],
+        on=on,
+        charging_allowed=True,
+    )
+    return decision
+
+
+_INDEMNITY = _indemnity_decision(_CHARGEABLE_FROM).amount
+
+
+def _claimed(
+    language: Language, *, through: date, stops_on: date | None = None
+) -> tuple[AmountItem, ...]:
+    """The principal, the interest the ledger would count through ``through`` (the rule of
+    :func:`amicable.domain.charges.interest_lines`), and the indemnity, explained."""
+    lines = interest_lines(
+        ClaimInterest(
+            applies=True, first_chargeable_day=_CHARGEABLE_FROM, rate=_RATE, base=_PRINCIPAL
         ),
-        "payment": AmountItem("payment", words.payment, -_PAID),
-    }
-    return tuple(lines[c] for c in components)
+        through=through,
+        stops_on=stops_on,
+        rates=DEFAULT_RATES,
+    )
+    return (
+        amounts.principal_item(_INVOICE, _PRINCIPAL, language=language),
+        *amounts.interest_items(lines, contract_rate=_RATE, invoice=None, language=language),
+        amounts.indemnity_item(
+            _indemnity_decision(_CHARGEABLE_FROM),
+            charged=_INDEMNITY,
+            invoice=None,
+            language=language,
+        ),
+    )
+
+
+def _total(items: tuple[AmountItem, ...]) -> Decimal:
+    return sum((i.amount for i in items), Decimal("0.00"))
 
 
 def _payment(amount: Decimal, communication: str = _FILE_COMMUNICATION) -> Payment:
@@ -211,10 +231,10 @@ def sample_letter_data(kind: LetterKind, language: Language) -> LetterData:
         address=_CREDITOR_ADDRESS,
         phone="+32 2 555 77 00",
         email="clients@lumea.example",
-        capacity=words.creditor_capacity,
+        capacity=CreditorCapacity.ORIGINAL,
     )
     claim = Claim(
-        invoice_number="2025-0117",
+        invoice_number=_INVOICE,
         description=words.claim,
         invoice_date=date(2025, 1, 6),
         due_date=date(2025, 1, 31),
@@ -233,40 +253,56 @@ def sample_letter_data(kind: LetterKind, language: Language) -> LetterData:
         access_code="K7P4-M2QX",
         postage=SAMPLE_POSTAGE,
     )
-    claimed = _items(words, "principal", "interest", "indemnity")
-    total = sum((i.amount for i in claimed), Decimal("0.00"))
     if kind is LetterKind.FIRST_REMINDER:
-        sent_on = date(2025, 3, 3)
         return replace(
             base,
-            date=sent_on,
-            items=_items(words, "principal"),
+            date=_FIRST_REMINDER_ON,
+            items=(amounts.principal_item(_INVOICE, _PRINCIPAL, language=language),),
             future_damages=FutureDamages(indemnity=_INDEMNITY, interest_rate=_RATE),
-            grace_period_end=grace_period(sent_on, "paper").last_day,
+            grace_period_end=grace_period(_FIRST_REMINDER_ON, Channel.PAPER).last_day,
             payment=_payment(_PRINCIPAL),
         )
     if kind is LetterKind.FORMAL_NOTICE:
         sent_on = date(2025, 4, 7)
+        items = _claimed(language, through=sent_on)
         return replace(
             base,
             date=sent_on,
-            items=claimed,
-            waiting_period_end=grace_period(sent_on, "paper").last_day,
-            payment=_payment(total),
+            items=items,
+            waiting_period_end=grace_period(sent_on, Channel.PAPER).last_day,
+            payment=_payment(_total(items)),
         )
     if kind is LetterKind.FOLLOW_UP_REMINDER:
         sent_on = date(2025, 5, 12)
-        items = _items(words, "principal", "interest", "indemnity", "reminder_cost")
+        cost = decide_reminder_cost(
+            channel=Channel.PAPER,
+            postage_in_force=SAMPLE_POSTAGE,
+            sent_on=sent_on,
+            regular_supply=False,
+            earlier_reminders_this_year=1,
+            first_chargeable_day=_CHARGEABLE_FROM,
+            charging_allowed=True,
+            has_clause=True,
+        )
+        items = (
+            *_claimed(language, through=sent_on),
+            amounts.this_reminder_item(cost, language=language),
+        )
         return replace(
             base,
             date=sent_on,
             items=items,
             reminder_chargeable=True,
             pay_by=sent_on + timedelta(days=14),
-            payment=_payment(sum((i.amount for i in items), Decimal("0.00"))),
+            payment=_payment(_total(items)),
         )
     if kind is LetterKind.PAYMENT_PLAN_CONFIRMATION:
-        amounts = (Decimal("152.60"), Decimal("152.58"), Decimal("152.58"))
+        agreed_on = date(2025, 5, 20)
+        items = _claimed(language, through=agreed_on)
+        total = _total(items)
+        # Three instalments, the first one taking the cents the others cannot share.
+        share = (total / 3).quantize(CENT, rounding=ROUND_DOWN)
+        parts = (total - 2 * share, share, share)
         instalments = tuple(
             Instalment(
                 number=n,
@@ -274,61 +310,66 @@ def sample_letter_data(kind: LetterKind, language: Language) -> LetterData:
                 amount=amount,
                 structured_communication=_communication(2025_001_230 + n),
             )
-            for n, amount in enumerate(amounts, start=1)
+            for n, amount in enumerate(parts, start=1)
         )
         first = instalments[0]
         return replace(
             base,
-            date=date(2025, 5, 20),
-            items=claimed,
+            date=agreed_on,
+            items=items,
             instalments=instalments,
             payment=_payment(first.amount, first.structured_communication),
         )
     if kind is LetterKind.PROOF_DECISION:
+        decided_on = date(2025, 5, 15)
+        items = _claimed(language, through=decided_on)
         return replace(
             base,
-            date=date(2025, 5, 15),
-            items=claimed,
+            date=decided_on,
+            items=items,
             proof=ProofDecision(
                 accepted=False, reason=words.proof_reason, received_on=date(2025, 5, 13)
             ),
-            payment=_payment(total),
+            payment=_payment(_total(items)),
         )
     if kind is LetterKind.DISPUTE_ACKNOWLEDGEMENT:
+        received_on = date(2025, 4, 14)
         return replace(
             base,
             date=date(2025, 4, 15),
-            items=claimed,
-            dispute=Dispute(received_on=date(2025, 4, 14), reason=words.dispute_reason),
+            items=_claimed(language, through=received_on),
+            dispute=Dispute(received_on=received_on, reason=words.dispute_reason),
         )
     if kind is LetterKind.DISPUTE_OUTCOME:
+        received_on = date(2025, 4, 14)
         return replace(
             base,
             date=date(2025, 5, 6),
-            items=claimed,
+            items=_claimed(language, through=received_on),
             dispute=Dispute(
-                received_on=date(2025, 4, 14),
+                received_on=received_on,
                 reason=words.dispute_reason,
                 upheld=False,
                 outcome=words.dispute_outcome,
             ),
         )
     if kind is LetterKind.STATEMENT_OF_ACCOUNT:
-        items = _items(words, "principal", "interest", "indemnity", "payment")
-        return replace(
-            base,
-            date=date(2025, 5, 26),
-            items=items,
-            payment=_payment(sum((i.amount for i in items), Decimal("0.00"))),
+        stated_on = date(2025, 5, 26)
+        items = (
+            *_claimed(language, through=stated_on),
+            amounts.payment_item(_PAID_ON, _PAID, language=language),
         )
+        return replace(base, date=stated_on, items=items, payment=_payment(_total(items)))
     # The claim declaration goes to the mediator: interest stopped at the admissibility date.
+    admissible_on = date(2025, 5, 20)
+    items = _claimed(language, through=admissible_on, stops_on=admissible_on)
     return replace(
         base,
         date=date(2025, 6, 2),
-        items=claimed,
-        admissibility_date=date(2025, 5, 20),
+        items=items,
+        admissibility_date=admissible_on,
         mediator=_MEDIATOR,
-        payment=_payment(total),
+        payment=_payment(_total(items)),
         portal_url="",
         access_code="",
     )

@@ -12,7 +12,7 @@ from datetime import date
 
 from amicable.domain.mentions import LetterKind
 from amicable.files.models import File
-from amicable.letters import data as letter
+from amicable.letters import content as letter
 from amicable.letters.assembly import build_letter_data
 from amicable.letters.rendering import render_letter
 

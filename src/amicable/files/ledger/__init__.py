@@ -48,6 +48,8 @@ from amicable.files.ledger.single import (
     charge_reminder_cost_on,
     file_balance,
     indemnity_allowed,
+    indemnity_decisions,
+    interest_lines_held,
     stop_interest_at,
 )
 from amicable.files.ledger.writes import LedgerWrites, new_entry
@@ -77,6 +79,8 @@ __all__ = [
     "file_balance",
     "file_terms",
     "indemnity_allowed",
+    "indemnity_decisions",
+    "interest_lines_held",
     "lock_file",
     "lock_files",
     "new_entry",

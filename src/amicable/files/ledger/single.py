@@ -14,7 +14,12 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from amicable.domain.charges import decide_file_indemnities, decide_reminder_cost
+from amicable.domain.charges import (
+    IndemnityDecision,
+    InterestLine,
+    decide_file_indemnities,
+    decide_reminder_cost,
+)
 from amicable.domain.imputation import Component
 from amicable.domain.law import Channel, ChargeRefused
 from amicable.files.bulk import insert_rows
@@ -38,6 +43,8 @@ __all__ = [
     "charge_reminder_cost_on",
     "file_balance",
     "indemnity_allowed",
+    "indemnity_decisions",
+    "interest_lines_held",
     "stop_interest_at",
 ]
 
@@ -127,16 +134,41 @@ def stop_interest_at(*, file: File, stops_on: date, actor: str) -> list[LedgerEn
     return [r.entry for r in results if r.entry is not None]
 
 
-def indemnity_allowed(file: File, *, on: date) -> dict[int, Decimal]:
-    """The indemnity each claim of ``file`` may carry on ``on``, within the file's cap
-    (what a letter announces and the portal explains)."""
+def indemnity_decisions(file: File, *, on: date) -> tuple[IndemnityDecision, ...]:
+    """The indemnity decision of each claim of ``file`` on ``on``, oldest claim first: the
+    amount within the file's cap, with the clause, balance and caps that explain it (what a
+    letter prints beside an indemnity)."""
     book = read_books([file_terms(file)])[file.pk]
-    decisions = decide_file_indemnities(
+    return decide_file_indemnities(
         [book.indemnity_terms(claim, on=on) for claim in book.claims],
         on=on,
         charging_allowed=book.charging_allowed,
     )
-    return {d.claim_id: d.amount for d in decisions}
+
+
+def indemnity_allowed(file: File, *, on: date) -> dict[int, Decimal]:
+    """The indemnity each claim of ``file`` may carry on ``on``, within the file's cap
+    (what a letter announces and the portal explains)."""
+    return {d.claim_id: d.amount for d in indemnity_decisions(file, on=on)}
+
+
+def interest_lines_held(file: File, *, as_of: date) -> dict[int, tuple[InterestLine, ...]]:
+    """How the interest each claim of ``file`` owes on ``as_of`` was counted, line by rate.
+
+    While the file accrues interest, the lines of :func:`file_balance` (through ``as_of``).
+    A file that does not (a dispute, a suspension, a collective debt settlement) owes the
+    interest booked, so its lines run through the last day booked: either way, a claim's lines
+    less the interest waived on it add up to the interest its balance owes.
+    """
+    book = read_books([file_terms(file)], as_of=as_of)[file.pk]
+    rates = rate_table()
+    lines: dict[int, tuple[InterestLine, ...]] = {}
+    for claim in book.claims:
+        through = as_of if book.accrues_interest else book.booked_through[claim.pk]
+        lines[claim.pk] = (
+            () if through is None else book.interest_lines(claim, through=through, rates=rates)
+        )
+    return lines
 
 
 @transaction.atomic

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from amicable.domain.money import format_eur
 from amicable.files.models import DocumentKind, ReviewStatus
+from amicable.letters.formatting import format_percent
+from amicable.portal import figures
 
 register = template.Library()
 
@@ -46,13 +48,17 @@ def bedate(value: date | None) -> str:
 
 @register.filter
 def rate(value: Decimal | None) -> str:
-    """An interest rate with the language's decimal separator (``10,5 %`` or ``10.5%``)."""
+    """An interest rate as the language writes it (``10,5 %``, ``10,5%``, ``10.5%``), as the
+    letters do (:func:`amicable.letters.formatting.format_percent`)."""
     if value is None:
         return ""
-    text = format(value.normalize(), "f")
-    if current_language() == "en":
-        return f"{text}%"
-    return f"{text.replace('.', ',')}\u00a0%"
+    return format_percent(value, current_language(), places=None)
+
+
+@register.simple_tag
+def law_figures() -> dict[str, str]:
+    """The figures of the law the rights page quotes, written in the page's language."""
+    return figures.law_figures(current_language())
 
 
 @register.simple_tag

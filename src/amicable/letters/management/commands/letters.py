@@ -25,7 +25,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from amicable.domain.mentions import LetterKind
-from amicable.letters.data import LANGUAGES, Language
+from amicable.letters.content import LANGUAGES, Language
 from amicable.letters.emails import count_waiting, send_due_emails
 from amicable.letters.post import run_letters_batch
 from amicable.letters.rendering import LetterRefused, render_letter

@@ -1,4 +1,4 @@
-"""What a letter says, as plain values: the input of the letter renderer.
+"""What a letter says, as plain values: the content the letter renderer prints.
 
 A :class:`LetterData` is a tree of frozen dataclasses holding strings, dates, ``Decimal`` amounts
 and booleans, never Django model instances: the renderer needs no database, a letter can be
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from amicable.domain.mentions import AmountItem, LetterKind
+from amicable.domain.mentions import AmountItem, CreditorCapacity, LetterKind
 from amicable.domain.money import ZERO
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "AmountItem",
     "Claim",
     "Creditor",
+    "CreditorCapacity",
     "Debtor",
     "Dispute",
     "FutureDamages",
@@ -79,14 +80,15 @@ class Agency:
 
 @dataclass(frozen=True, slots=True)
 class Creditor:
-    """The creditor for whom the agency collects; ``capacity`` is e.g. "original creditor"."""
+    """The creditor for whom the agency collects, and in which capacity (art. XIX.7 §2): the
+    letter prints the capacity in its own language."""
 
     name: str
     enterprise_number: str
     address: PostalAddress
     phone: str
     email: str
-    capacity: str
+    capacity: CreditorCapacity
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,11 +164,15 @@ class FutureDamages:
     """What the first reminder announces if the debt stays unpaid (CEL art. XIX.2).
 
     ``indemnity`` is the lump sum the contract provides, already limited by the cap of
-    art. XIX.4; ``interest_rate`` is the yearly late-interest rate in percent.
+    art. XIX.4 (0.00: none); ``interest_rate`` is the yearly late-interest rate in percent, None
+    when the contract provides no interest (then none is due); ``legal_rate`` tells that it is
+    the civil legal interest rate (the clause sets no rate, or is deemed unwritten), not the
+    contract's.
     """
 
     indemnity: Decimal
-    interest_rate: Decimal
+    interest_rate: Decimal | None
+    legal_rate: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +184,10 @@ class LetterData:
     after the formal notice, ``pay_by`` the date a later letter asks payment by.
 
     ``balance_for_cap`` (the outstanding balance on which the indemnity cap is computed, by
-    default the principal of the items), ``reminder_chargeable`` and ``postage`` are not printed:
-    they are what the figures are checked against before anything is rendered.
+    default the principal of the items), ``reminder_chargeable``, ``postage`` and
+    ``ledger_total`` (what the ledger holds as due, the figure the amount lines must add up to;
+    None for a letter not built from a ledger) are not printed: they are what the figures are
+    checked against before anything is rendered.
     """
 
     kind: LetterKind
@@ -206,6 +214,7 @@ class LetterData:
     balance_for_cap: Decimal | None = None
     reminder_chargeable: bool = False
     postage: Decimal = ZERO
+    ledger_total: Decimal | None = None
 
     @property
     def total(self) -> Decimal:
