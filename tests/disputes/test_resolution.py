@@ -64,7 +64,7 @@ CONFIRMED = {
 
 
 PLAN_GOES_ON = {
-    "fr": "Nous avons vérifié votre dossier : le montant réclamé est dû. Votre plan de "
+    "fr": "Nous avons vérifié votre dossier\u00a0: le montant réclamé est dû. Votre plan de "
     "paiement continue\u00a0: payez les prochaines mensualités comme convenu. Voir la facture.",
     "nl": "We hebben uw dossier nagekeken: het gevorderde bedrag is verschuldigd. Uw "
     "afbetalingsplan loopt verder: betaal de volgende maandelijkse afbetalingen zoals "
