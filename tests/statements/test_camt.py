@@ -187,8 +187,7 @@ def _prefixed(document: bytes) -> bytes:
         ),
         pytest.param(_prefixed, id="prefixed_namespace"),
         pytest.param(lambda d: b"\xef\xbb\xbf" + d, id="utf8_bom"),
-        # The namespace declared beyond the head the reader looks at first, and again on a
-        # nested element.
+        # The namespace declared after a long comment, and again on a nested element.
         pytest.param(
             lambda d: d.replace(b"<Document", b"<!--" + b"x" * 5000 + b"--><Document", 1).replace(
                 b"<Stmt>", b'<Stmt xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">'
@@ -443,6 +442,65 @@ def test_malformed_documents_raise_a_clean_error_naming_the_element(
         parse_statement(data)
 
     assert (raised.value.location, raised.value.message) == (location, message)
+
+
+# -- hostile documents -----------------------------------------------------------------------
+
+
+def _with_prolog(prolog: bytes, document: bytes, epilog: bytes = b"") -> bytes:
+    """``document`` (its XML declaration replaced by ``prolog``), then ``epilog``."""
+    return prolog + document.split(b"\n", 1)[1] + epilog
+
+
+# A statement whose communication is an entity: expanded, it would read "EXPANDED".
+_WITH_ENTITY = _document(_entry(details=_batch(_transaction(None, "&e;"))))
+_DTD = b'<!DOCTYPE Document [<!ENTITY e "EXPANDED">]>\n'
+
+
+@pytest.mark.parametrize(
+    ("data", "location"),
+    [
+        # The DTD check's own parse failed on the comment (a "--" inside one), the failure was
+        # taken for "malformed, let the real parse say so", and the namespace stripping then
+        # made the comment valid: the DTD behind it was read and its entity expanded.
+        pytest.param(
+            _with_prolog(b'<?xml version="1.0"?>\n<!-- <x xmlns="--"/> -->\n' + _DTD, _WITH_ENTITY),
+            "line 2, column 17",
+            id="comment_broken_until_rewritten",
+        ),
+        # Well-formed as received: a comment hides the DTD, and the root is the empty element
+        # at the end. Taking the namespace declaration out of the comment's "<a -" (as a start
+        # tag) closed the comment early: the DTD came out, and the statement after it was read.
+        pytest.param(
+            _with_prolog(
+                b'<?xml version="1.0"?>\n<!-- <a - xmlns="x"-> ' + _DTD,
+                _WITH_ENTITY,
+                b"<?x -->\n<Document/> ?>",
+            ),
+            "line 15, column 12",
+            id="comment_opened_by_the_rewriting",
+        ),
+    ],
+)
+def test_a_dtd_hidden_from_the_check_is_never_read(data: bytes, location: str) -> None:
+    with pytest.raises(StatementError) as raised:
+        parse_statement(data)
+
+    assert raised.value.location == location
+    assert raised.value.message.startswith("XML error: ")
+
+
+def test_the_dtd_check_reads_the_document_as_received() -> None:
+    # The same DTD in plain view is refused by the check itself, before any parse.
+    data = _with_prolog(b'<?xml version="1.0"?>\n<!-- a comment -->\n' + _DTD, _WITH_ENTITY)
+
+    with pytest.raises(StatementError) as raised:
+        parse_statement(data)
+
+    assert (raised.value.location, raised.value.message) == (
+        "DOCTYPE",
+        "a statement never declares a DTD; refused",
+    )
 
 
 def test_a_pending_entry_with_a_malformed_amount_is_not_read() -> None:

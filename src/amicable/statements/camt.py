@@ -67,62 +67,79 @@ USTRD_LENGTH = 140
 
 
 class _RootReached(Exception):
-    """The first element is reached: no DTD can come any more."""
+    """The first element is reached, at ``offset``: no DTD can come any more."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__(offset)
+        self.offset = offset
 
 
-def _refuse_dtd(data: bytes) -> None:
-    """Refuse a document that declares a DTD, before it is parsed into a tree.
+def _xml_error(line: int, column: int, reason: str) -> StatementError:
+    return StatementError(f"line {line}, column {column}", f"XML error: {reason}")
 
-    A statement never has one; refusing it shuts out entity expansion ("billion laughs"),
-    external entities and DTD retrieval at once. Only the prolog is read: expat stops at the
-    first element, where a DTD can no longer appear. Malformed XML is left to the parse that
-    follows, which names the line.
+
+def _root_offset(data: bytes) -> int:
+    """Where the root element starts, in a document read up to there without any DTD.
+
+    A statement never declares a DTD; refusing one shuts out entity expansion ("billion
+    laughs"), external entities and DTD retrieval at once. Expat reads the bytes as received,
+    before anything rewrites them, up to the first element (a DTD cannot come after it): a
+    document type or entity declaration is refused, and so is any error on the way, since a
+    prolog that does not parse here cannot be trusted to hold no DTD for the parse that follows.
     """
 
-    def doctype(*_args: object) -> None:
+    def refuse(*_args: object) -> None:
         raise StatementError("DOCTYPE", "a statement never declares a DTD; refused")
 
-    def first_element(*_args: object) -> None:
-        raise _RootReached
+    def root(*_args: object) -> None:
+        raise _RootReached(checker.CurrentByteIndex)
 
     checker = pyexpat.ParserCreate()
-    checker.StartDoctypeDeclHandler = doctype
-    checker.EntityDeclHandler = doctype
-    checker.StartElementHandler = first_element
+    checker.StartDoctypeDeclHandler = refuse
+    checker.EntityDeclHandler = refuse
+    checker.StartElementHandler = root
     try:
         checker.Parse(data, True)  # noqa: FBT003 (positional only)
-    except (_RootReached, pyexpat.ExpatError, LookupError, ValueError):
-        return
+    except _RootReached as reached:
+        return reached.offset
+    except pyexpat.ExpatError as error:
+        raise _xml_error(error.lineno, error.offset, pyexpat.ErrorString(error.code)) from None
+    except (LookupError, ValueError) as error:  # an encoding Python does not know
+        raise StatementError("line 1", f"XML error: {error}") from None
+    # Expat reports a document without an element as an error; this is not reached.
+    raise StatementError("file", "XML error: no element found")
 
 
 # A default namespace declaration inside a start tag: statements put their elements in the
 # namespace of their version, which this reader ignores (it reads local names).
 _DEFAULT_NAMESPACE = re.compile(rb"(<[A-Za-z][^<>]*?)\s+xmlns\s*=\s*(?:\"[^\"]*\"|'[^']*')")
-
-
-#: The bytes in which the root element and its namespace declaration are looked for.
-HEAD = 4096
+# A start tag: the root's, at the offset expat found.
+_START_TAG = re.compile(rb"<[^<>]*>")
 
 
 def _parse_xml(data: bytes) -> Element:
     """The document's tree, with every element under its local name.
 
-    The DTD check comes first (:func:`_refuse_dtd`); the tree is then built by the C parser of
+    The DTD check comes first (:func:`_root_offset`); the tree is then built by the C parser of
     the standard library (expat 2.4.1 and later also limits entity amplification itself), which
     reads 100,000 entries in a few seconds where a pure-Python parser takes ten times longer.
     """
-    _refuse_dtd(data)
-    # Statements declare their namespace once, on the root: the pattern runs on the head only
-    # (over 64 MB it would cost more than the parse), unless a declaration comes later.
-    head, tail = data[:HEAD], data[HEAD:]
-    declared_later = b"xmlns" in data[HEAD - 8 :]
-    stripped = _DEFAULT_NAMESPACE.sub(rb"\1", head) + tail if not declared_later else data
+    root_at = _root_offset(data)
+    # Statements declare their namespace once, on the root: the declaration is taken out of the
+    # root's start tag only, so that no byte before it (where a DTD would be) ever changes, and
+    # the names come out local without a pass over every element. A declaration further down
+    # (the byte search costs little next to the parse) takes the slow way below.
+    tag = _START_TAG.match(data, root_at)
+    declared_later = tag is None or data.find(b"xmlns", tag.end()) != -1
+    if tag is not None and not declared_later:
+        bare = _DEFAULT_NAMESPACE.sub(rb"\1", tag.group())
+        if len(bare) != len(tag.group()):
+            data = data[:root_at] + bare + data[tag.end() :]
     try:
-        root = XML(stripped)
+        root = XML(data)
     except ParseError as error:
         line, column = error.position
-        reason = str(error).split(":", 1)[0]
-        raise StatementError(f"line {line}, column {column}", f"XML error: {reason}") from None
+        raise _xml_error(line, column, str(error).split(":", 1)[0]) from None
     except LookupError as error:  # an encoding Python does not know, from the XML declaration
         raise StatementError("line 1", f"XML error: {error}") from None
     prefixed = "}" in root.tag or (len(root) > 0 and "}" in str(root[0].tag))
