@@ -520,6 +520,18 @@ def test_malformed_files_raise_a_clean_error_naming_the_line(change: Any, expect
     assert str(raised.value) == expected
 
 
+def test_the_largest_amounts_are_read_exactly() -> None:
+    largest = Decimal("999999999999.999")
+    lines = lines_of(
+        Movement(largest, D4, D4), Movement(-largest, D4, D4), opening=-largest, closing=-largest
+    )
+
+    result = parse_lines(lines)
+
+    assert [m.amount for m in result.movements] == [largest, -largest]
+    assert (result.statements[0].opening_balance, result.warnings) == (-largest, [])
+
+
 def test_an_empty_file_is_an_error() -> None:
     with pytest.raises(StatementError, match=r"^file: the file is empty$"):
         parse_coda(b"\n\r\n")

@@ -27,7 +27,8 @@ Integrity checks (record count and totals of the trailer, old balance plus movem
 balance, account of record 8 equals that of record 1, continuation records carrying their
 movement's sequence, record length) give warnings; anything that cannot be read (a record longer
 than 128 characters, a non-numeric amount, an impossible date, records out of order) raises
-:class:`StatementError` naming the line, and nothing of the file is returned.
+:class:`StatementError` naming the line, and nothing of the file is returned. Every field fits
+what is stored of it (``model.WIDTHS``, ``model.MAX_AMOUNT``) by its width.
 """
 
 from __future__ import annotations
