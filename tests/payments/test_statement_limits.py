@@ -28,7 +28,7 @@ from amicable.payments.models import (
 )
 from amicable.statements.model import MAX_AMOUNT, WIDTHS
 from tests.backoffice.conftest import make_staff, sign_in
-from tests.payments.helpers import BOOKED, credit, import_bytes, movement_of, plain_file
+from tests.payments.helpers import BOOKED, coda, credit, import_bytes, movement_of, plain_file
 from tests.statements.builders import OUR_ACCOUNT, CodaStatement, camt_document, coda_file
 
 pytestmark = pytest.mark.django_db
@@ -180,6 +180,13 @@ def staff() -> Client:
             "long.xml",
             b"Stmt[1]/Ntry[1]/NtryDtls/TxDtls[1]/RltdPties/Dbtr/Nm: ",
             id="camt_name",
+        ),
+        pytest.param(
+            coda(credit("20.00", text="ONE\x00TWO")),
+            "nul.cod",
+            b"line 3: position 66 holds a NUL character (byte 0), which no CODA record "
+            b"contains: the file is damaged or not a CODA file",
+            id="coda_nul",
         ),
     ],
 )

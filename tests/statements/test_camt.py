@@ -503,6 +503,22 @@ def test_the_dtd_check_reads_the_document_as_received() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(_document(_entry(details=_batch(_transaction(None, "A\x00B")))), id="byte"),
+        pytest.param(_document(_entry(details=_batch(_transaction(None, "A&#0;B")))), id="decimal"),
+        pytest.param(_document(_entry(details=_batch(_transaction(None, "A&#x0;")))), id="hex"),
+    ],
+)
+def test_a_nul_character_is_an_xml_error(data: bytes) -> None:
+    # XML 1.0 has no NUL character, written or referenced: nothing holding one is ever read.
+    with pytest.raises(StatementError) as raised:
+        parse_statement(data)
+
+    assert raised.value.message.startswith("XML error: ")
+
+
 BEYOND = "is beyond the largest amount a statement may hold, 999999999999.999"
 
 
