@@ -462,6 +462,19 @@ def import_files(
     return report
 
 
+def check_lines(rows: Iterable[Row], *, today: date) -> ImportReport:
+    """Read and validate every line as :func:`import_files` does, and create nothing: the report
+    names the lines that would be rejected, with their reasons (``import-files --check``)."""
+    report = ImportReport()
+    rates = rate_table()
+    for group in _group_lines(rows, report).values():
+        errors = _validate_group(group, today=today, rates=rates)
+        if errors:
+            _reject(group, errors, report)
+    report.errors.sort(key=lambda e: e.line)
+    return report
+
+
 def _reject(group: _Group, errors: list[LineError], report: ImportReport) -> None:
     bad_lines = sorted({e.line for e in errors})
     report.errors.extend(errors)
