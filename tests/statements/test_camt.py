@@ -519,6 +519,12 @@ def test_a_nul_character_is_an_xml_error(data: bytes) -> None:
     assert raised.value.message.startswith("XML error: ")
 
 
+def _refusal(data: bytes) -> tuple[str, str]:
+    with pytest.raises(StatementError) as raised:
+        parse_statement(data)
+    return raised.value.location, raised.value.message
+
+
 BEYOND = "is beyond the largest amount a statement may hold, 999999999999.999"
 
 
@@ -568,10 +574,7 @@ BEYOND = "is beyond the largest amount a statement may hold, 999999999999.999"
 def test_an_amount_beyond_what_is_stored_is_refused(
     data: bytes, location: str, message: str
 ) -> None:
-    with pytest.raises(StatementError) as raised:
-        parse_statement(data)
-
-    assert (raised.value.location, raised.value.message) == (location, message)
+    assert _refusal(data) == (location, message)
 
 
 def test_the_largest_amounts_are_read_exactly() -> None:
@@ -697,10 +700,7 @@ _IN_DETAIL = "Stmt[1]/Ntry[1]/NtryDtls/TxDtls[1]"
 def test_a_text_longer_than_what_is_stored_is_refused(
     data: bytes, location: str, message: str
 ) -> None:
-    with pytest.raises(StatementError) as raised:
-        parse_statement(data)
-
-    assert (raised.value.location, raised.value.message) == (location, message)
+    assert _refusal(data) == (location, message)
 
 
 def test_a_pending_entry_with_a_malformed_amount_is_not_read() -> None:
