@@ -43,6 +43,8 @@ from xml.etree.ElementTree import XML, Element, ParseError
 
 from amicable.domain.references import classify_reference
 from amicable.statements.model import (
+    AMOUNT_DECIMALS,
+    AMOUNT_DIGITS,
     WIDTHS,
     BankMovement,
     ParseResult,
@@ -66,8 +68,11 @@ OTHER_MESSAGES = {
     "CstmrDrctDbtInitn": "a pain.008 direct debit order",
 }
 # ISO 20022 amounts: decimal digits, a dot, no sign, no exponent; how many digits a statement
-# may hold is model.MAX_AMOUNT's to say.
+# may hold is model.MAX_AMOUNT's to say...
 _AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+# ... and one written with no more digits than it has is surely within it: the common case, for
+# which one regular expression is all the checking there is.
+_PLAIN_AMOUNT = re.compile(rf"[0-9]{{1,{AMOUNT_DIGITS}}}(?:\.[0-9]{{1,{AMOUNT_DECIMALS}}})?")
 # ISO 4217 currency codes (ActiveOrHistoricCurrencyCode).
 _CURRENCY = re.compile(r"[A-Z]{3}")
 # Ustrd lines are at most 140 characters; a full one was cut by the bank mid-word.
@@ -253,13 +258,13 @@ class _Reader:
         if found is None:
             raise StatementError(where, "amount missing")
         text = (found.text or "").strip()
-        if not _AMOUNT.fullmatch(text):
-            raise StatementError(where, f"amount {_shown(text)} is not a decimal number")
-        value = Decimal(text)
-        problem = amount_out_of_range(value)
-        if problem is not None:
-            raise StatementError(where, f"amount {_shown(text)} {problem}")
-        return value, _currency(found.get("Ccy"), f"{where}/@Ccy")
+        if not _PLAIN_AMOUNT.fullmatch(text):
+            if not _AMOUNT.fullmatch(text):
+                raise StatementError(where, f"amount {_shown(text)} is not a decimal number")
+            problem = amount_out_of_range(Decimal(text))  # leading or trailing zeros may do
+            if problem is not None:
+                raise StatementError(where, f"amount {_shown(text)} {problem}")
+        return Decimal(text), _currency(found.get("Ccy"), f"{where}/@Ccy")
 
     @staticmethod
     def is_credit(element: Element, location: str) -> bool:

@@ -15,6 +15,8 @@ from decimal import Decimal
 from typing import Literal
 
 __all__ = [
+    "AMOUNT_DECIMALS",
+    "AMOUNT_DIGITS",
     "MAX_AMOUNT",
     "WIDTHS",
     "BankMovement",
@@ -36,10 +38,13 @@ MILL = Decimal("0.001")
 # What a statement may hold is what is stored of it (amicable.payments.models; a test compares
 # the two), so that a file the readers accept is never refused by the database: the readers
 # refuse anything larger, naming the line or element, rather than let it be cut or fail there.
-#: The largest amount, in either direction: CODA's own (15 digits, three of them decimals). A
+#: The largest amount, in either direction: CODA's own (12 digits before the decimal point, 3
+#: after: 999,999,999,999.999). A
 #: movement stores 13 digits and 3 decimals, a payment posted to a file's ledger 12 and 2 (only
 #: whole cents are posted); camt.053 allows more, which no collection account ever sees.
-MAX_AMOUNT = Decimal("999999999999.999")
+AMOUNT_DIGITS = 12
+AMOUNT_DECIMALS = 3
+MAX_AMOUNT = Decimal(f"{'9' * AMOUNT_DIGITS}.{'9' * AMOUNT_DECIMALS}")
 #: The longest text of each field that is stored with a fixed width. Each is also the longest
 #: the formats allow: ISO 20022 Max34Text for an account, Max35Text for references and codes,
 #: Max140Text for a name, 11 characters for a BIC; CODA's fixed positions are narrower.
