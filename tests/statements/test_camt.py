@@ -490,6 +490,13 @@ def test_a_dtd_hidden_from_the_check_is_never_read(data: bytes, location: str) -
     assert raised.value.message.startswith("XML error: ")
 
 
+def test_a_root_tag_of_a_megabyte_is_read_the_slow_way() -> None:
+    # The namespace pattern backtracks over a run of blanks: given this tag, it would take hours.
+    padded = REFERENCES.replace(b"<Document ", b"<Document" + b" " * 1_000_000 + b" ", 1)
+
+    assert parse_statement(padded) == parse_statement(REFERENCES)
+
+
 def test_the_dtd_check_reads_the_document_as_received() -> None:
     # The same DTD in plain view is refused by the check itself, before any parse.
     data = _with_prolog(b'<?xml version="1.0"?>\n<!-- a comment -->\n' + _DTD, _WITH_ENTITY)

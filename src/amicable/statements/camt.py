@@ -126,8 +126,11 @@ def _root_offset(data: bytes) -> int:
 # A default namespace declaration inside a start tag: statements put their elements in the
 # namespace of their version, which this reader ignores (it reads local names).
 _DEFAULT_NAMESPACE = re.compile(rb"(<[A-Za-z][^<>]*?)\s+xmlns\s*=\s*(?:\"[^\"]*\"|'[^']*')")
-# A start tag: the root's, at the offset expat found.
+# A start tag: the root's, at the offset expat found, if it is no longer than ROOT_TAG (a
+# statement's is about a hundred bytes): the namespace pattern backtracks over long runs of
+# blanks, and must not be given a megabyte of them.
 _START_TAG = re.compile(rb"<[^<>]*>")
+ROOT_TAG = 4096
 
 
 def _parse_xml(data: bytes) -> Element:
@@ -141,8 +144,9 @@ def _parse_xml(data: bytes) -> Element:
     # Statements declare their namespace once, on the root: the declaration is taken out of the
     # root's start tag only, so that no byte before it (where a DTD would be) ever changes, and
     # the names come out local without a pass over every element. A declaration further down
-    # (the byte search costs little next to the parse) takes the slow way below.
-    tag = _START_TAG.match(data, root_at)
+    # (the byte search costs little next to the parse), or a root tag too long to look into,
+    # takes the slow way below.
+    tag = _START_TAG.match(data, root_at, root_at + ROOT_TAG)
     declared_later = tag is None or data.find(b"xmlns", tag.end()) != -1
     if tag is not None and not declared_later:
         bare = _DEFAULT_NAMESPACE.sub(rb"\1", tag.group())
