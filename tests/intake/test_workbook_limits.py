@@ -178,8 +178,37 @@ def test_too_many_styles_are_refused_before_openpyxl_builds_them(tmp_path: Path)
     message = _refusal(_read_in_a_child(bomb, tmp_path))
 
     assert message == (
-        f"The XLSX workbook is refused: its part {STYLES} holds more than 100,000 XML elements "
+        f"The XLSX workbook is refused: its part {STYLES} brings it over 100,000 XML elements "
         "of one kind. Save the sheet as CSV UTF-8, or split it."
+    )
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning:openpyxl")  # properties of no known type
+def test_elements_of_the_parts_openpyxl_keeps_are_counted_together() -> None:
+    # 60,000 elements in the document's custom properties (read first), then 60,000 styles:
+    # each part below the limit, both together over it.
+    styles = _random_texts(60_000, b'<xf numFmtId="0" fontId="0" applyFont="{}"/>')
+    properties = [
+        b'<?xml version="1.0" encoding="UTF-8"?><Properties xmlns="http://schemas.'
+        b'openxmlformats.org/officeDocument/2006/custom-properties">',
+        *_random_texts(60_000, b'<property name="{}"/>'),
+        b"</Properties>",
+    ]
+    base = zipfile.ZipFile(io.BytesIO(_rebuilt({STYLES: _around(STYLES, b"</cellXfs>", styles)})))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in base.infolist():
+            target.writestr(info.filename, base.read(info.filename))
+        with target.open("docProps/custom.xml", "w") as part:
+            for chunk in properties:
+                part.write(chunk)
+
+    with pytest.raises(SheetError) as refused:
+        _read(buffer.getvalue())
+
+    assert refused.value.message.startswith(
+        f"The XLSX workbook is refused: its part {STYLES} brings it over 100,000 XML elements "
+        "of one kind."
     )
 
 
@@ -189,7 +218,7 @@ def test_elements_left_in_a_sheet_outside_its_rows_are_counted(tmp_path: Path) -
 
     message = _refusal(_read_in_a_child(bomb, tmp_path))
 
-    assert message.startswith(f"The XLSX workbook is refused: its part {SHEET} holds more than")
+    assert message.startswith(f"The XLSX workbook is refused: its part {SHEET} brings it over")
 
 
 def test_a_shared_text_of_too_many_runs_is_refused(tmp_path: Path) -> None:

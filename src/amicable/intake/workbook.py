@@ -161,22 +161,23 @@ def _expands(name: str, size: int, compressed: int) -> WorkbookRefused:
 Feed = Callable[[bytes, bool], None]
 
 
-def _counter(name: str, container: str | None) -> Feed:
+def _counter(name: str, container: str | None, objects: list[int]) -> Feed:
     """A function to give a part's bytes to, in step with openpyxl's reading of them, that
     refuses the workbook as soon as what openpyxl holds of the part would pass a limit.
 
     ``container`` is the element openpyxl reads and then empties (a sheet's ``row``, a shared
     text's ``si``): what is inside one is held only until it is read; the rest is held until the
-    whole part is read, the emptied shells and the other elements, which become objects. The
-    handlers are closures over local counts (they run for every element of a sheet: a third
+    whole part is read, the emptied shells and the other elements, which become objects, counted
+    in ``objects`` (one count for all the parts openpyxl keeps, one for each part it streams).
+    The handlers are closures over local counts (they run for every element of a sheet: a third
     faster than methods).
     """
     wanted = None if container is None else _MAIN + container
-    depth = container_depth = containers = inside = shells = objects = 0
+    depth = container_depth = containers = inside = shells = 0
     broken = False
 
     def start(element: str, _attributes: object) -> None:
-        nonlocal depth, container_depth, containers, inside, shells, objects
+        nonlocal depth, container_depth, containers, inside, shells
         depth += 1
         if container_depth:
             inside += 1
@@ -190,8 +191,8 @@ def _counter(name: str, container: str | None) -> Feed:
             if shells > XLSX_MAX_KEPT_ELEMENTS:
                 raise _too_many(name, XLSX_MAX_KEPT_ELEMENTS)
         else:
-            objects += 1
-            if objects > XLSX_MAX_OBJECT_ELEMENTS:
+            objects[0] += 1
+            if objects[0] > XLSX_MAX_OBJECT_ELEMENTS:
                 raise _too_many(name, XLSX_MAX_OBJECT_ELEMENTS)
 
     def end(_element: str) -> None:
@@ -252,7 +253,7 @@ def _crowded(name: str, container: str, number: int) -> WorkbookRefused:
 
 def _too_many(name: str, limit: int) -> WorkbookRefused:
     return _too_large(
-        _("its part %(name)s holds more than %(limit)s XML elements of one kind.")
+        _("its part %(name)s brings it over %(limit)s XML elements of one kind.")
         % {"name": name[:100], "limit": number_format(limit, force_grouping=True)}
     )
 
@@ -282,26 +283,28 @@ class _CountedPart:
 class _CountedArchive:
     """The workbook's ZIP archive as openpyxl reads it: every part is counted on its way in.
 
-    Parts it reads whole (``read``) become objects: all their elements count as such. Parts it
-    streams (``open``) are the shared strings (read first, at the name the manifest gives) and
-    the sheets.
+    Parts it reads whole (``read``) become objects it keeps: all their elements count as such,
+    together. Parts it streams (``open``) are the shared strings (read first, at the name the
+    manifest gives) and the sheets, each counted on its own (what it holds goes with it).
     """
 
     def __init__(self, archive: zipfile.ZipFile, strings: Callable[[], str | None]) -> None:
         self.archive = archive
         self.strings = strings
         self.strings_read = False
+        self.objects = [0]
 
     def read(self, name: str) -> bytes:
         data = self.archive.read(name)
-        _counter(name, None)(data, True)  # noqa: FBT003 (positional only)
+        _counter(name, None, self.objects)(data, True)  # noqa: FBT003 (positional only)
         return data
 
     def open(self, name: str, *args: Any, **kwargs: Any) -> _CountedPart:
         container = "row"
         if not self.strings_read and name == self.strings():
             self.strings_read, container = True, "si"
-        return _CountedPart(self.archive.open(name, *args, **kwargs), _counter(name, container))
+        part = self.archive.open(name, *args, **kwargs)
+        return _CountedPart(part, _counter(name, container, [0]))
 
     def __getattr__(self, attribute: str) -> Any:  # namelist, close, filename...
         return getattr(self.archive, attribute)
