@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -362,3 +363,43 @@ def test_nul_bytes_and_control_characters_are_refused_per_line(creditor: Credito
             "direction overrides are refused).",
         )
     ]
+
+
+@pytest.mark.parametrize("column", COLUMNS)
+def test_a_nul_byte_in_any_column_is_refused_on_its_line(creditor: Creditor, column: str) -> None:
+    # PostgreSQL refuses a NUL in a text: the value never gets that far (a NUL is not text).
+    values = _line().split(";")
+    index = COLUMNS.index(column)
+    values[index] = f"{values[index] or '1'}\x00"
+
+    report = _import(creditor, _csv(";".join(values)))
+
+    assert report.lines_rejected == 1
+    assert [(e.line, e.column) for e in report.errors] == [(2, column)]
+    assert File.objects.count() == 0
+
+
+@pytest.mark.parametrize("nul", [b"\x00", b"&#0;"], ids=["byte", "reference"])
+def test_a_nul_in_an_xlsx_cell_is_an_unreadable_workbook(creditor: Creditor, nul: bytes) -> None:
+    # XML 1.0 has no NUL character, written or referenced.
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(list(COLUMNS))
+    sheet.append(["FILE-NUL", *(["x"] * (len(COLUMNS) - 1))])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(damaged, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"FILE-NUL", b"FILE-" + nul)
+            target.writestr(name, data)
+
+    with pytest.raises(SheetError) as refused:
+        _import(creditor, damaged.getvalue(), name="sheet.xlsx")
+
+    assert refused.value.message.startswith("The file is not a readable XLSX workbook (")
+    assert File.objects.count() == 0

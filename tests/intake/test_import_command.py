@@ -61,3 +61,29 @@ def test_an_unreadable_sheet_names_its_line(creditor: Creditor, tmp_path: Path) 
         _run(sheet)
 
     assert str(failed.value).startswith("bad.csv: line 1: Unknown column(s): principle.")
+
+
+def test_check_validates_every_line_and_imports_nothing(creditor: Creditor, tmp_path: Path) -> None:
+    sheet = tmp_path / "claims.csv"
+    sheet.write_bytes(_csv(_line("FILE-1", "INV-1"), _line("FILE-2", "INV-2", principal="-3")))
+    out = io.StringIO()
+
+    with pytest.raises(CommandError) as failed:
+        call_command(
+            "import_files",
+            str(sheet),
+            creditor="energie-test",
+            check=True,
+            no_progress=True,
+            stdout=out,
+        )
+
+    assert failed.value.returncode == 1
+    assert out.getvalue().splitlines()[0] == (
+        "claims.csv: line 3, principal: The amount must be more than 0.00."
+    )
+    assert re.fullmatch(
+        r"2 lines read in \d+\.\d s: 1 lines would be rejected; nothing was imported \(--check\)\.",
+        out.getvalue().splitlines()[1],
+    )
+    assert File.objects.count() == 0

@@ -187,8 +187,7 @@ def _prefixed(document: bytes) -> bytes:
         ),
         pytest.param(_prefixed, id="prefixed_namespace"),
         pytest.param(lambda d: b"\xef\xbb\xbf" + d, id="utf8_bom"),
-        # The namespace declared beyond the head the reader looks at first, and again on a
-        # nested element.
+        # The namespace declared after a long comment, and again on a nested element.
         pytest.param(
             lambda d: d.replace(b"<Document", b"<!--" + b"x" * 5000 + b"--><Document", 1).replace(
                 b"<Stmt>", b'<Stmt xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">'
@@ -443,6 +442,272 @@ def test_malformed_documents_raise_a_clean_error_naming_the_element(
         parse_statement(data)
 
     assert (raised.value.location, raised.value.message) == (location, message)
+
+
+# -- hostile documents -----------------------------------------------------------------------
+
+
+def _with_prolog(prolog: bytes, document: bytes, epilog: bytes = b"") -> bytes:
+    """``document`` (its XML declaration replaced by ``prolog``), then ``epilog``."""
+    return prolog + document.split(b"\n", 1)[1] + epilog
+
+
+# A statement whose communication is an entity: expanded, it would read "EXPANDED".
+_WITH_ENTITY = _document(_entry(details=_batch(_transaction(None, "&e;"))))
+_DTD = b'<!DOCTYPE Document [<!ENTITY e "EXPANDED">]>\n'
+
+
+@pytest.mark.parametrize(
+    ("data", "location"),
+    [
+        # The DTD check's own parse failed on the comment (a "--" inside one), the failure was
+        # taken for "malformed, let the real parse say so", and the namespace stripping then
+        # made the comment valid: the DTD behind it was read and its entity expanded.
+        pytest.param(
+            _with_prolog(b'<?xml version="1.0"?>\n<!-- <x xmlns="--"/> -->\n' + _DTD, _WITH_ENTITY),
+            "line 2, column 17",
+            id="comment_broken_until_rewritten",
+        ),
+        # Well-formed as received: a comment hides the DTD, and the root is the empty element
+        # at the end. Taking the namespace declaration out of the comment's "<a -" (as a start
+        # tag) closed the comment early: the DTD came out, and the statement after it was read.
+        pytest.param(
+            _with_prolog(
+                b'<?xml version="1.0"?>\n<!-- <a - xmlns="x"-> ' + _DTD,
+                _WITH_ENTITY,
+                b"<?x -->\n<Document/> ?>",
+            ),
+            "line 15, column 12",
+            id="comment_opened_by_the_rewriting",
+        ),
+    ],
+)
+def test_a_dtd_hidden_from_the_check_is_never_read(data: bytes, location: str) -> None:
+    with pytest.raises(StatementError) as raised:
+        parse_statement(data)
+
+    assert raised.value.location == location
+    assert raised.value.message.startswith("XML error: ")
+
+
+def test_a_root_tag_of_a_megabyte_is_read_the_slow_way() -> None:
+    # The namespace pattern backtracks over a run of blanks: given this tag, it would take hours.
+    padded = REFERENCES.replace(b"<Document ", b"<Document" + b" " * 1_000_000 + b" ", 1)
+
+    assert parse_statement(padded) == parse_statement(REFERENCES)
+
+
+def test_the_dtd_check_reads_the_document_as_received() -> None:
+    # The same DTD in plain view is refused by the check itself, before any parse.
+    data = _with_prolog(b'<?xml version="1.0"?>\n<!-- a comment -->\n' + _DTD, _WITH_ENTITY)
+
+    with pytest.raises(StatementError) as raised:
+        parse_statement(data)
+
+    assert (raised.value.location, raised.value.message) == (
+        "DOCTYPE",
+        "a statement never declares a DTD; refused",
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(_document(_entry(details=_batch(_transaction(None, "A\x00B")))), id="byte"),
+        pytest.param(_document(_entry(details=_batch(_transaction(None, "A&#0;B")))), id="decimal"),
+        pytest.param(_document(_entry(details=_batch(_transaction(None, "A&#x0;")))), id="hex"),
+    ],
+)
+def test_a_nul_character_is_an_xml_error(data: bytes) -> None:
+    # XML 1.0 has no NUL character, written or referenced: nothing holding one is ever read.
+    with pytest.raises(StatementError) as raised:
+        parse_statement(data)
+
+    assert raised.value.message.startswith("XML error: ")
+
+
+def _refusal(data: bytes) -> tuple[str, str]:
+    with pytest.raises(StatementError) as raised:
+        parse_statement(data)
+    return raised.value.location, raised.value.message
+
+
+BEYOND = "is beyond the largest amount a statement may hold, 999999999999.999"
+
+
+@pytest.mark.parametrize(
+    ("data", "location", "message"),
+    [
+        pytest.param(
+            _document(_entry("99999999999999.99")),
+            "Stmt[1]/Ntry[1]/Amt",
+            f"amount '99999999999999.99' {BEYOND}",
+            id="entry",
+        ),
+        pytest.param(
+            _document(_entry("1000000000000")),
+            "Stmt[1]/Ntry[1]/Amt",
+            f"amount '1000000000000' {BEYOND}",
+            id="thirteen_digits",
+        ),
+        pytest.param(
+            _document(_entry("1" * 100_000)),
+            "Stmt[1]/Ntry[1]/Amt",
+            f"amount '{'1' * 40}'... {BEYOND}",
+            id="hundred_thousand_digits",
+        ),
+        pytest.param(
+            _document(_entry("10.0001")),
+            "Stmt[1]/Ntry[1]/Amt",
+            "amount '10.0001' has more than three decimals",
+            id="fourth_decimal",
+        ),
+        pytest.param(
+            _document(_entry(), opening="1000000000000.00"),
+            "Stmt[1]/Bal[1]/Amt",
+            f"amount '1000000000000.00' {BEYOND}",
+            id="balance",
+        ),
+        pytest.param(
+            _document(
+                _entry(details=_batch(_transaction("12000000000000.00"), _transaction("1.00")))
+            ),
+            "Stmt[1]/Ntry[1]/NtryDtls/TxDtls[1]/AmtDtls/TxAmt/Amt",
+            f"amount '12000000000000.00' {BEYOND}",
+            id="transaction",
+        ),
+    ],
+)
+def test_an_amount_beyond_what_is_stored_is_refused(
+    data: bytes, location: str, message: str
+) -> None:
+    assert _refusal(data) == (location, message)
+
+
+def test_the_largest_amounts_are_read_exactly() -> None:
+    data = _document(
+        _entry("999999999999.999"),
+        _entry("999999999999.999", indicator="DBIT"),
+        _entry("12.5000", indicator="DBIT"),
+        opening="999999999999.999",
+        closing="999999999987.499",
+    )
+
+    result = parse_statement(data)
+
+    assert [m.amount for m in result.movements] == [
+        Decimal("999999999999.999"),
+        Decimal("-999999999999.999"),
+        Decimal("-12.50"),
+    ]
+    assert result.warnings == []
+
+
+def _detail(inner: str) -> str:
+    return _entry(details=f"<NtryDtls><TxDtls>{inner}</TxDtls></NtryDtls>")
+
+
+_IN_DETAIL = "Stmt[1]/Ntry[1]/NtryDtls/TxDtls[1]"
+
+
+@pytest.mark.parametrize(
+    ("data", "location", "message"),
+    [
+        pytest.param(
+            _document(_entry()).replace(b"BE68539007547034", b"BE68 5390 0754 7034 " + b"0" * 19),
+            "Stmt[1]/Acct/Id/IBAN",
+            "'BE685390075470340000000000000000000' is 35 characters long; at most 34 are allowed",
+            id="account",
+        ),
+        pytest.param(
+            _document(_entry()).replace(b"<Id>S-1</Id>", b"<Id>" + b"S" * 36 + b"</Id>"),
+            "Stmt[1]/Id",
+            f"'{'S' * 36}' is 36 characters long; at most 35 are allowed",
+            id="statement_id",
+        ),
+        pytest.param(
+            _document(_entry()).replace(b"<LglSeqNb>42<", b"<LglSeqNb>" + b"4" * 36 + b"<"),
+            "Stmt[1]/LglSeqNb",
+            f"'{'4' * 36}' is 36 characters long; at most 35 are allowed",
+            id="statement_number",
+        ),
+        pytest.param(
+            _document(_entry(reference=f"<AcctSvcrRef>{'R' * 36}</AcctSvcrRef>")),
+            "Stmt[1]/Ntry[1]/AcctSvcrRef",
+            f"'{'R' * 36}' is 36 characters long; at most 35 are allowed",
+            id="bank_reference",
+        ),
+        pytest.param(
+            _document(_entry(details=f"<BkTxCd><Prtry><Cd>{'C' * 36}</Cd></Prtry></BkTxCd>")),
+            "Stmt[1]/Ntry[1]/BkTxCd/Prtry/Cd",
+            f"'{'C' * 36}' is 36 characters long; at most 35 are allowed",
+            id="transaction_code",
+        ),
+        pytest.param(
+            _document(_detail(f"<Refs><EndToEndId>{'E' * 36}</EndToEndId></Refs>")),
+            f"{_IN_DETAIL}/Refs/EndToEndId",
+            f"'{'E' * 36}' is 36 characters long; at most 35 are allowed",
+            id="end_to_end_id",
+        ),
+        pytest.param(
+            _document(_detail(f"<Refs><AcctSvcrRef>{'R' * 36}</AcctSvcrRef></Refs>")),
+            f"{_IN_DETAIL}/Refs/AcctSvcrRef",
+            f"'{'R' * 36}' is 36 characters long; at most 35 are allowed",
+            id="transaction_reference",
+        ),
+        pytest.param(
+            _document(_detail(f"<RltdPties><Dbtr><Nm>{'N' * 141}</Nm></Dbtr></RltdPties>")),
+            f"{_IN_DETAIL}/RltdPties/Dbtr/Nm",
+            f"'{'N' * 40}'... is 141 characters long; at most 140 are allowed",
+            id="counterparty_name",
+        ),
+        pytest.param(
+            _document(
+                _detail(
+                    "<RltdPties><DbtrAcct><Id><IBAN>BE71096123456769"
+                    + "0" * 19
+                    + "</IBAN></Id></DbtrAcct></RltdPties>"
+                )
+            ),
+            f"{_IN_DETAIL}/RltdPties/DbtrAcct/Id/IBAN",
+            "'BE710961234567690000000000000000000' is 35 characters long; at most 34 are allowed",
+            id="counterparty_account",
+        ),
+        pytest.param(
+            _document(
+                _detail(
+                    "<RltdPties><Dbtr><Nm>JAN</Nm></Dbtr></RltdPties><RltdAgts><DbtrAgt>"
+                    "<FinInstnId><BICFI>GKCCBEBBXXXX1</BICFI></FinInstnId></DbtrAgt></RltdAgts>"
+                )
+            ),
+            f"{_IN_DETAIL}/RltdAgts/DbtrAgt/FinInstnId/BICFI",
+            "'GKCCBEBBXXXX1' is 13 characters long; at most 11 are allowed",
+            id="counterparty_bic",
+        ),
+        pytest.param(
+            _document(_detail(f"<RtrInf><Rsn><Prtry>{'P' * 36}</Prtry></Rsn></RtrInf>")),
+            f"{_IN_DETAIL}/RtrInf/Rsn/Prtry",
+            f"'{'P' * 36}' is 36 characters long; at most 35 are allowed",
+            id="return_reason",
+        ),
+        pytest.param(
+            _document(_entry()).replace(b"<Ccy>EUR</Ccy>", b"<Ccy>EURO</Ccy>"),
+            "Stmt[1]/Acct/Ccy",
+            "currency 'EURO' is not a currency code",
+            id="account_currency",
+        ),
+        pytest.param(
+            _document(_entry().replace('Ccy="EUR"', 'Ccy="eur"')),
+            "Stmt[1]/Ntry[1]/Amt/@Ccy",
+            "currency 'eur' is not a currency code",
+            id="amount_currency",
+        ),
+    ],
+)
+def test_a_text_longer_than_what_is_stored_is_refused(
+    data: bytes, location: str, message: str
+) -> None:
+    assert _refusal(data) == (location, message)
 
 
 def test_a_pending_entry_with_a_malformed_amount_is_not_read() -> None:

@@ -509,6 +509,18 @@ def _replace(line: str, start: int, text: str) -> str:
             "line 4: trailer record 9 without a new balance record 8",
             id="movements_without_new_balance",
         ),
+        pytest.param(
+            lambda ls: [*ls[:2], _replace(ls[2], 70, "\x00"), *ls[3:]],
+            "line 3: position 71 holds a NUL character (byte 0), which no CODA record contains: "
+            "the file is damaged or not a CODA file",
+            id="nul_in_a_communication",
+        ),
+        pytest.param(
+            lambda ls: [*ls[:-1], ls[-1][:127] + "\x00"],
+            "line 5: position 128 holds a NUL character (byte 0), which no CODA record contains: "
+            "the file is damaged or not a CODA file",
+            id="nul_in_a_trailer",
+        ),
     ],
 )
 def test_malformed_files_raise_a_clean_error_naming_the_line(change: Any, expected: str) -> None:
@@ -518,6 +530,28 @@ def test_malformed_files_raise_a_clean_error_naming_the_line(change: Any, expect
         parse_lines(lines)
 
     assert str(raised.value) == expected
+
+
+def test_a_utf16_file_without_its_byte_order_mark_is_refused_at_its_first_nul() -> None:
+    data = ("\n".join(lines_of(MOVEMENT)) + "\n").encode("utf-16-le")
+
+    with pytest.raises(StatementError) as raised:
+        parse_statement(data, format="coda")
+
+    assert raised.value.location == "line 1"
+    assert raised.value.message.startswith("position 2 holds a NUL character (byte 0)")
+
+
+def test_the_largest_amounts_are_read_exactly() -> None:
+    largest = Decimal("999999999999.999")
+    lines = lines_of(
+        Movement(largest, D4, D4), Movement(-largest, D4, D4), opening=-largest, closing=-largest
+    )
+
+    result = parse_lines(lines)
+
+    assert [m.amount for m in result.movements] == [largest, -largest]
+    assert (result.statements[0].opening_balance, result.warnings) == (-largest, [])
 
 
 def test_an_empty_file_is_an_error() -> None:

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from amicable.statements import ParseResult, StatementError, parse_statement
+from amicable.statements.model import WIDTHS, amount_out_of_range
 from tests.statements.builders import DATA
 
 CODA_FILES = [path.read_bytes() for path in sorted(DATA.glob("*.cod"))]
@@ -58,26 +59,57 @@ def _clean_error(error: StatementError) -> bool:
     )
 
 
-def check_clean(data: bytes) -> None:
-    """Only a StatementError may escape, and a result must hold only well-formed values."""
+def _storable(text: str | None, width: str | None = None) -> bool:
+    """What the database stores: no NUL, no lone surrogate, within the column's width."""
+    if text is None:
+        return True
+    if "\x00" in text or any(0xD800 <= ord(char) <= 0xDFFF for char in text):
+        return False
+    return width is None or len(text) <= WIDTHS[width]
+
+
+def _storable_amount(amount: Decimal | None) -> bool:
+    return amount is None or (
+        isinstance(amount, Decimal) and amount.is_finite() and amount_out_of_range(amount) is None
+    )
+
+
+def check_clean(data: bytes, *, format: str | None = None) -> ParseResult | None:
+    """Only a StatementError may escape, and a result must hold only values the database
+    stores as they are (the widths and amounts of ``model``, no NUL): what ``payments``
+    stores of a statement, checked on every result."""
+    failure: StatementError | None = None
     try:
-        result = parse_statement(data)
+        result = parse_statement(data, format=format)
     except StatementError as error:
         failure = error
-    else:
-        failure = None
     if failure is not None:
         assert _clean_error(failure)
-        return
+        return None
     assert isinstance(result, ParseResult)
+    for statement in result.statements:
+        assert _storable(statement.account, "account")
+        assert _storable(statement.currency, "currency")
+        assert _storable(statement.number, "statement_number")
+        assert _storable(statement.identity, "statement_identity")
+        assert _storable_amount(statement.opening_balance)
+        assert _storable_amount(statement.closing_balance)
+        assert all(_storable(text) for text in statement.information)
     for movement in result.movements:
-        assert isinstance(movement.amount, Decimal)
-        assert movement.amount.is_finite()
+        assert _storable_amount(movement.amount)
         assert isinstance(movement.booking_date, date)
+        assert movement.value_date is None or isinstance(movement.value_date, date)
         assert len(movement.identity) == 64
+        assert _storable(movement.statement, "statement_identity")
+        for width in WIDTHS:
+            if not width.startswith("statement_"):
+                assert _storable(getattr(movement, width), width), width
+        assert _storable(movement.communication)
+        assert all(_storable(text) for text in movement.information)
     for warning in result.warnings:
         assert warning.location
         assert warning.message
+    return result
 
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

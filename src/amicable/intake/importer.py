@@ -9,6 +9,10 @@ one of its lines is invalid, none of its claims is created, each bad line is nam
 reason, and its other lines say which line stopped them: collecting part of a debtor's claims,
 then the rest later, would send the debtor two formal notices for one file.
 
+An XLSX workbook is opened within bounded memory (``amicable.intake.workbook``: a "zip bomb" is
+refused before it expands), and a sheet that declares more rows than can be imported, or more
+columns than a spreadsheet has, is refused before its rows are read.
+
 Re-importing a sheet creates nothing twice: a file whose ``file_reference`` is known is not
 created again (its debtor and claims stay as they are), and only the claims it does not have yet
 are added, through the same checks (``files.handover.add_claim``). Files are created in batches of
@@ -20,7 +24,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -29,7 +32,8 @@ from pathlib import PurePath
 from typing import Any, BinaryIO, Final
 
 import pydantic
-from openpyxl import load_workbook
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from amicable.domain.interest import RateTable
 from amicable.files import handover
@@ -38,6 +42,13 @@ from amicable.files.rates import rate_table
 from amicable.files.services import ClaimCheck, CreatedFile
 from amicable.intake.rules import FieldError, check_file, to_claim_input, to_file_input
 from amicable.intake.schemas import FileIn
+from amicable.intake.workbook import (
+    SPREADSHEET_MAX_COLUMNS,
+    SPREADSHEET_MAX_ROWS,
+    WorkbookRefused,
+    open_workbook,
+    unreadable,
+)
 
 BATCH_CLAIMS: Final = 1000
 MAX_LINES: Final = 1_000_000
@@ -158,8 +169,11 @@ def _column_name(header: object) -> str:
 def _check_header(names: Sequence[str]) -> None:
     unknown = [n for n in names if n and n not in COLUMNS]
     if unknown:
+        # A header of thousands of columns is named by its first few, each shortened.
+        shown = [name if len(name) <= 40 else f"{name[:40]}..." for name in unknown[:10]]
+        more = f" and {len(unknown) - len(shown):,} more" if len(unknown) > len(shown) else ""
         raise SheetError(
-            f"Unknown column(s): {', '.join(unknown)}. The columns are described in "
+            f"Unknown column(s): {', '.join(shown)}{more}. The columns are described in "
             "docs/intake.md.",
             line=1,
         )
@@ -219,27 +233,63 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def _check_dimension(sheet: Any) -> None:
+    """Refuse a sheet that declares more rows than can be imported, or more columns than a
+    spreadsheet has: openpyxl pads every row to the declared width and the sheet to its height."""
+    rows, columns = sheet.max_row or 0, sheet.max_column or 0
+    if rows > MAX_LINES + 1:
+        raise SheetError(
+            _("The sheet declares %(rows)s rows: at most %(limit)s lines can be imported at once.")
+            % {
+                "rows": number_format(rows, force_grouping=True),
+                "limit": number_format(MAX_LINES, force_grouping=True),
+            }
+        )
+    if columns > SPREADSHEET_MAX_COLUMNS:
+        raise SheetError(
+            _("The sheet declares %(columns)s columns, more than a spreadsheet has (%(limit)s).")
+            % {
+                "columns": number_format(columns, force_grouping=True),
+                "limit": number_format(SPREADSHEET_MAX_COLUMNS, force_grouping=True),
+            }
+        )
+
+
 def read_xlsx(stream: BinaryIO) -> Iterator[Row]:
     """Rows of the first sheet of an XLSX workbook (read-only, values not formulas)."""
     try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SheetError(f"The file is not a readable XLSX workbook ({exc}).") from None
+        workbook = open_workbook(stream)
+    except WorkbookRefused as exc:
+        raise SheetError(exc.message) from None
     try:
         sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
+        _check_dimension(sheet)
+        header = next(sheet.iter_rows(max_row=1, values_only=True), None)
         if header is None:
             raise SheetError("The sheet is empty.", line=1)
         names = [_column_name(h) for h in header]
         while names and not names[-1]:
             names.pop()
         _check_header(names)
+        # Only the header's columns are read: openpyxl pads each row to the width asked for.
+        rows = sheet.iter_rows(min_row=2, max_col=len(names), values_only=True)
         for line, values in enumerate(rows, start=2):
+            if line > SPREADSHEET_MAX_ROWS:
+                # Row numbers are the file's own: before a row numbered 2,000,000,000 openpyxl
+                # would return as many empty rows.
+                raise SheetError(f"At most {MAX_LINES:,} lines can be imported at once.", line=line)
+            if all(value is None for value in values):
+                continue
             texts = [_cell_text(v) for v in values]
             if not any(texts):
                 continue
             yield line, {n: t for n, t in zip(names, texts, strict=False) if n}
+    except SheetError:
+        raise
+    except WorkbookRefused as exc:
+        raise SheetError(exc.message) from None
+    except Exception as exc:  # any parsing error: see workbook.unreadable
+        raise SheetError(unreadable(exc).message) from None
     finally:
         workbook.close()
 
@@ -412,11 +462,24 @@ def import_files(
     return report
 
 
+def check_lines(rows: Iterable[Row], *, today: date) -> ImportReport:
+    """Read and validate every line as :func:`import_files` does, and create nothing: the report
+    names the lines that would be rejected, with their reasons (``import-files --check``)."""
+    report = ImportReport()
+    rates = rate_table()
+    for group in _group_lines(rows, report).values():
+        errors = _validate_group(group, today=today, rates=rates)
+        if errors:
+            _reject(group, errors, report)
+    report.errors.sort(key=lambda e: e.line)
+    return report
+
+
 def _reject(group: _Group, errors: list[LineError], report: ImportReport) -> None:
     bad_lines = sorted({e.line for e in errors})
     report.errors.extend(errors)
     named = ", ".join(str(n) for n in bad_lines)
-    for line, _ in group.rows:
+    for line, _values in group.rows:
         if line not in bad_lines:
             report.errors.append(
                 LineError(
@@ -469,7 +532,7 @@ def _add_missing_claims(
     )
     for group, result in existing:
         assert group.item is not None
-        for (line, _), claim in zip(group.rows, group.item.claims, strict=True):
+        for (line, _values), claim in zip(group.rows, group.item.claims, strict=True):
             if (result.file.pk, claim.creditor_reference) in known:
                 continue
             try:

@@ -47,22 +47,9 @@ from amicable.payments.models import (
 )
 from amicable.payments.reconciliation import Reconciled, reconcile
 from amicable.statements import BankMovement, ParseResult, parse_statement
+from amicable.statements.model import WIDTHS
 
 __all__ = ["ImportReport", "import_statement"]
-
-# How much of each text field fits its column (bank fields are longer in some files).
-_WIDTHS = {
-    "account": 34,
-    "currency": 3,
-    "structured_reference": 25,
-    "counterparty_name": 140,
-    "counterparty_account": 34,
-    "counterparty_bic": 11,
-    "end_to_end_id": 35,
-    "bank_reference": 35,
-    "transaction_code": 35,
-    "return_reason": 35,
-}
 
 
 @dataclass(slots=True, kw_only=True)
@@ -199,7 +186,11 @@ def _already_imported(record: StatementImport, *, name: str) -> ImportReport:
 
 
 def _clip(value: str | None, key: str) -> str:
-    return (value or "")[: _WIDTHS[key]]
+    """A text as the readers give it: within its column (``statements.model.WIDTHS``, which the
+    readers enforce: a longer one is refused with its line, never cut here)."""
+    text = value or ""
+    assert len(text) <= WIDTHS[key], (key, len(text))
+    return text
 
 
 def _store(record: StatementImport, result: ParseResult) -> list[tuple[int, BankMovement]]:

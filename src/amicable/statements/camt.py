@@ -21,7 +21,10 @@ or ``DtTm``. Real files are not always schema-valid, so the XSD is not a gate.
   the statement ``Id`` and the entry's rank.
 
 A document that declares a DTD is refused with a :class:`StatementError` before it is parsed:
-entity expansion ("billion laughs"), external entities and DTD retrieval never happen.
+entity expansion ("billion laughs"), external entities and DTD retrieval never happen. So is a
+value that could not be stored as it is (``model.MAX_AMOUNT``, ``model.WIDTHS``: an amount
+beyond 999,999,999,999.999 or with a fourth decimal, a name over 140 characters, a reference
+over 35, a currency that is not three capital letters), naming its element.
 Integrity checks (opening balance plus entries equals closing balance, balances in the account's
 currency, the transaction summary, batch counts and amounts) give warnings naming the element.
 """
@@ -40,11 +43,15 @@ from xml.etree.ElementTree import XML, Element, ParseError
 
 from amicable.domain.references import classify_reference
 from amicable.statements.model import (
+    AMOUNT_DECIMALS,
+    AMOUNT_DIGITS,
+    WIDTHS,
     BankMovement,
     ParseResult,
     Statement,
     StatementError,
     Warning,
+    amount_out_of_range,
     in_cents,
     movement_identity,
     repeated_movements,
@@ -60,69 +67,96 @@ OTHER_MESSAGES = {
     "CstmrCdtTrfInitn": "a pain.001 credit transfer order",
     "CstmrDrctDbtInitn": "a pain.008 direct debit order",
 }
-# ISO 20022 amounts: decimal digits, a dot, no sign, no exponent (at most 18 digits in all).
-_AMOUNT = re.compile(r"[0-9]{1,18}(?:\.[0-9]{1,18})?")
+# ISO 20022 amounts: decimal digits, a dot, no sign, no exponent; how many digits a statement
+# may hold is model.MAX_AMOUNT's to say...
+_AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+# ... and one written with no more digits than it has is surely within it: the common case, for
+# which one regular expression is all the checking there is.
+_PLAIN_AMOUNT = re.compile(rf"[0-9]{{1,{AMOUNT_DIGITS}}}(?:\.[0-9]{{1,{AMOUNT_DECIMALS}}})?")
+# ISO 4217 currency codes (ActiveOrHistoricCurrencyCode).
+_CURRENCY = re.compile(r"[A-Z]{3}")
 # Ustrd lines are at most 140 characters; a full one was cut by the bank mid-word.
 USTRD_LENGTH = 140
 
 
 class _RootReached(Exception):
-    """The first element is reached: no DTD can come any more."""
+    """The first element is reached, at ``offset``: no DTD can come any more."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__(offset)
+        self.offset = offset
 
 
-def _refuse_dtd(data: bytes) -> None:
-    """Refuse a document that declares a DTD, before it is parsed into a tree.
+def _xml_error(line: int, column: int, reason: str) -> StatementError:
+    return StatementError(f"line {line}, column {column}", f"XML error: {reason}")
 
-    A statement never has one; refusing it shuts out entity expansion ("billion laughs"),
-    external entities and DTD retrieval at once. Only the prolog is read: expat stops at the
-    first element, where a DTD can no longer appear. Malformed XML is left to the parse that
-    follows, which names the line.
+
+def _root_offset(data: bytes) -> int:
+    """Where the root element starts, in a document read up to there without any DTD.
+
+    A statement never declares a DTD; refusing one shuts out entity expansion ("billion
+    laughs"), external entities and DTD retrieval at once. Expat reads the bytes as received,
+    before anything rewrites them, up to the first element (a DTD cannot come after it): a
+    document type or entity declaration is refused, and so is any error on the way, since a
+    prolog that does not parse here cannot be trusted to hold no DTD for the parse that follows.
     """
 
-    def doctype(*_args: object) -> None:
+    def refuse(*_args: object) -> None:
         raise StatementError("DOCTYPE", "a statement never declares a DTD; refused")
 
-    def first_element(*_args: object) -> None:
-        raise _RootReached
+    def root(*_args: object) -> None:
+        raise _RootReached(checker.CurrentByteIndex)
 
     checker = pyexpat.ParserCreate()
-    checker.StartDoctypeDeclHandler = doctype
-    checker.EntityDeclHandler = doctype
-    checker.StartElementHandler = first_element
+    checker.StartDoctypeDeclHandler = refuse
+    checker.EntityDeclHandler = refuse
+    checker.StartElementHandler = root
     try:
         checker.Parse(data, True)  # noqa: FBT003 (positional only)
-    except (_RootReached, pyexpat.ExpatError, LookupError, ValueError):
-        return
+    except _RootReached as reached:
+        return reached.offset
+    except pyexpat.ExpatError as error:
+        raise _xml_error(error.lineno, error.offset, pyexpat.ErrorString(error.code)) from None
+    except (LookupError, ValueError) as error:  # an encoding Python does not know
+        raise StatementError("line 1", f"XML error: {error}") from None
+    # Expat reports a document without an element as an error; this is not reached.
+    raise StatementError("file", "XML error: no element found")
 
 
 # A default namespace declaration inside a start tag: statements put their elements in the
 # namespace of their version, which this reader ignores (it reads local names).
 _DEFAULT_NAMESPACE = re.compile(rb"(<[A-Za-z][^<>]*?)\s+xmlns\s*=\s*(?:\"[^\"]*\"|'[^']*')")
-
-
-#: The bytes in which the root element and its namespace declaration are looked for.
-HEAD = 4096
+# A start tag: the root's, at the offset expat found, if it is no longer than ROOT_TAG (a
+# statement's is about a hundred bytes): the namespace pattern backtracks over long runs of
+# blanks, and must not be given a megabyte of them.
+_START_TAG = re.compile(rb"<[^<>]*>")
+ROOT_TAG = 4096
 
 
 def _parse_xml(data: bytes) -> Element:
     """The document's tree, with every element under its local name.
 
-    The DTD check comes first (:func:`_refuse_dtd`); the tree is then built by the C parser of
+    The DTD check comes first (:func:`_root_offset`); the tree is then built by the C parser of
     the standard library (expat 2.4.1 and later also limits entity amplification itself), which
     reads 100,000 entries in a few seconds where a pure-Python parser takes ten times longer.
     """
-    _refuse_dtd(data)
-    # Statements declare their namespace once, on the root: the pattern runs on the head only
-    # (over 64 MB it would cost more than the parse), unless a declaration comes later.
-    head, tail = data[:HEAD], data[HEAD:]
-    declared_later = b"xmlns" in data[HEAD - 8 :]
-    stripped = _DEFAULT_NAMESPACE.sub(rb"\1", head) + tail if not declared_later else data
+    root_at = _root_offset(data)
+    # Statements declare their namespace once, on the root: the declaration is taken out of the
+    # root's start tag only, so that no byte before it (where a DTD would be) ever changes, and
+    # the names come out local without a pass over every element. A declaration further down
+    # (the byte search costs little next to the parse), or a root tag too long to look into,
+    # takes the slow way below.
+    tag = _START_TAG.match(data, root_at, root_at + ROOT_TAG)
+    declared_later = tag is None or data.find(b"xmlns", tag.end()) != -1
+    if tag is not None and not declared_later:
+        bare = _DEFAULT_NAMESPACE.sub(rb"\1", tag.group())
+        if len(bare) != len(tag.group()):
+            data = data[:root_at] + bare + data[tag.end() :]
     try:
-        root = XML(stripped)
+        root = XML(data)
     except ParseError as error:
         line, column = error.position
-        reason = str(error).split(":", 1)[0]
-        raise StatementError(f"line {line}, column {column}", f"XML error: {reason}") from None
+        raise _xml_error(line, column, str(error).split(":", 1)[0]) from None
     except LookupError as error:  # an encoding Python does not know, from the XML declaration
         raise StatementError("line 1", f"XML error: {error}") from None
     prefixed = "}" in root.tag or (len(root) > 0 and "}" in str(root[0].tag))
@@ -171,6 +205,39 @@ def _first(element: Element, *paths: str) -> str | None:
     return None
 
 
+def _shown(text: str) -> str:
+    """``text`` quoted for an error message, cut when it is long (it may be megabytes)."""
+    return repr(text) if len(text) <= 40 else f"{text[:40]!r}..."
+
+
+def _field(
+    element: Element, location: str, width: str, *paths: str, compact: bool = False
+) -> str | None:
+    """:func:`_first` for a value stored with a fixed width (``model.WIDTHS[width]``): a longer
+    one is refused, naming its element, rather than cut (the cut would merge two accounts or
+    references). ``compact`` takes the blanks out first (an IBAN written in groups of four)."""
+    for path in paths:
+        text = _text(element, path)
+        if text is None:
+            continue
+        if compact:
+            text = "".join(text.split())
+        if len(text) > WIDTHS[width]:
+            raise StatementError(
+                f"{location}/{path}",
+                f"{_shown(text)} is {len(text)} characters long; at most {WIDTHS[width]} "
+                "are allowed",
+            )
+        return text
+    return None
+
+
+def _currency(text: str | None, location: str) -> str | None:
+    if text is not None and not _CURRENCY.fullmatch(text):
+        raise StatementError(location, f"currency {_shown(text)} is not a currency code")
+    return text
+
+
 def _join_unstructured(parts: list[str]) -> str:
     """Ustrd lines joined: without a space after a full 140-character line (cut mid-word)."""
     text = parts[0] if parts else ""
@@ -191,12 +258,17 @@ class _Reader:
     @staticmethod
     def amount(element: Element, path: str, location: str) -> tuple[Decimal, str | None]:
         found = _find(element, path)
+        where = f"{location}/{path}"
         if found is None:
-            raise StatementError(f"{location}/{path}", "amount missing")
+            raise StatementError(where, "amount missing")
         text = (found.text or "").strip()
-        if not _AMOUNT.fullmatch(text):
-            raise StatementError(f"{location}/{path}", f"amount {text!r} is not a decimal number")
-        return Decimal(text), found.get("Ccy")
+        if not _PLAIN_AMOUNT.fullmatch(text):
+            if not _AMOUNT.fullmatch(text):
+                raise StatementError(where, f"amount {_shown(text)} is not a decimal number")
+            problem = amount_out_of_range(Decimal(text))  # leading or trailing zeros may do
+            if problem is not None:
+                raise StatementError(where, f"amount {_shown(text)} {problem}")
+        return Decimal(text), _currency(found.get("Ccy"), f"{where}/@Ccy")
 
     @staticmethod
     def is_credit(element: Element, location: str) -> bool:
@@ -242,10 +314,9 @@ class _Reader:
         return ParseResult(format="camt053", statements=statements, warnings=self.warnings)
 
     def statement(self, stmt: Element, location: str) -> Statement:
-        account = _first(stmt, "Acct/Id/IBAN", "Acct/Id/Othr/Id")
+        account = _field(stmt, location, "account", "Acct/Id/IBAN", "Acct/Id/Othr/Id", compact=True)
         if account is None:
             raise StatementError(f"{location}/Acct/Id", "no account (IBAN or Othr/Id)")
-        account = "".join(account.split())
         balances: dict[str, _Balance] = {}
         for index, balance in enumerate(stmt.findall("Bal"), 1):
             where = f"{location}/Bal[{index}]"
@@ -261,15 +332,23 @@ class _Reader:
         entries = stmt.findall("Ntry")
         first_amount = entries[0].find("Amt") if entries else None
         currency = (
-            _text(stmt, "Acct/Ccy")
-            or (first_amount.get("Ccy") if first_amount is not None else None)
+            _currency(_text(stmt, "Acct/Ccy"), f"{location}/Acct/Ccy")
+            or (
+                _currency(first_amount.get("Ccy"), f"{location}/Ntry[1]/Amt/@Ccy")
+                if first_amount is not None
+                else None
+            )
             or (opening.currency if opening else None)
             or (closing.currency if closing else None)
         )
         if currency is None:
             self.warn(f"{location}/Acct", "no currency for the account")
             currency = ""
-        statement_id = _first(stmt, "Id", "ElctrncSeqNb", "LglSeqNb", "CreDtTm") or ""
+        # Each of these may become the statement's number or a part of its identity.
+        statement_id = (
+            _field(stmt, location, "statement_number", "Id", "ElctrncSeqNb", "LglSeqNb", "CreDtTm")
+            or ""
+        )
         if not statement_id:
             self.warn(f"{location}/Id", "the statement has no identification")
         identity = f"{account} {currency} {statement_id}"
@@ -296,7 +375,8 @@ class _Reader:
         return Statement(
             account=account,
             currency=currency,
-            number=_first(stmt, "LglSeqNb", "ElctrncSeqNb", "Id") or "",
+            number=_field(stmt, location, "statement_number", "LglSeqNb", "ElctrncSeqNb", "Id")
+            or "",
             identity=identity,
             opening_balance=in_cents(opening.amount) if opening else None,
             closing_balance=in_cents(closing.amount) if closing else None,
@@ -356,12 +436,13 @@ class _Reader:
             currency=entry_currency or currency,
             statement=statement,
             index=index,
+            location=location,
             booking_date=booking_date,
             value_date=value_date,
             is_credit=is_credit,
             is_reversal=is_reversal,
-            reference=_text(entry, "AcctSvcrRef"),
-            transaction_code=_transaction_code(entry),
+            reference=_field(entry, location, "bank_reference", "AcctSvcrRef"),
+            transaction_code=_transaction_code(entry, location),
             information=_text(entry, "AddtlNtryInf"),
         )
         if amounts is None or not details:  # one movement for the whole entry
@@ -433,6 +514,7 @@ class _Reader:
         detail_reference = None
         transaction_code = entry.transaction_code
         if detail is not None:
+            where = f"{entry.location}/NtryDtls/TxDtls[{number}]"
             for reference in detail.findall("RmtInf/Strd/CdtrRefInf/Ref"):
                 classified = classify_reference((reference.text or "").strip())
                 if classified is not None:
@@ -451,23 +533,34 @@ class _Reader:
             extra = _text(detail, "AddtlTxInf")
             if extra:
                 information.append(extra)
-            end_to_end_id = _text(detail, "Refs/EndToEndId")
-            detail_reference = _text(detail, "Refs/AcctSvcrRef")
-            transaction_code = _transaction_code(detail) or transaction_code
-            return_reason = _first(detail, "RtrInf/Rsn/Cd", "RtrInf/Rsn/Prtry")
+            end_to_end_id = _field(detail, where, "end_to_end_id", "Refs/EndToEndId")
+            detail_reference = _field(detail, where, "bank_reference", "Refs/AcctSvcrRef")
+            transaction_code = _transaction_code(detail, where) or transaction_code
+            return_reason = _field(
+                detail, where, "return_reason", "RtrInf/Rsn/Cd", "RtrInf/Rsn/Prtry"
+            )
             # The counterparty is the payer of money received and the payee of money sent;
             # a reversal goes the other way from the transaction it reverses.
             sides = ("Dbtr", "Cdtr") if entry.is_credit != entry.is_reversal else ("Cdtr", "Dbtr")
             for side in sides:
                 parties, agent = f"RltdPties/{side}", f"RltdAgts/{side}Agt/FinInstnId"
-                name = _first(detail, f"{parties}/Nm", f"{parties}/Pty/Nm")
-                iban = _first(detail, f"{parties}Acct/Id/IBAN", f"{parties}Acct/Id/Othr/Id")
-                if iban is not None:
-                    iban = "".join(iban.split())
+                name = _field(
+                    detail, where, "counterparty_name", f"{parties}/Nm", f"{parties}/Pty/Nm"
+                )
+                iban = _field(
+                    detail,
+                    where,
+                    "counterparty_account",
+                    f"{parties}Acct/Id/IBAN",
+                    f"{parties}Acct/Id/Othr/Id",
+                    compact=True,
+                )
                 # The other side is read only when this one is empty, and never when it is us.
                 if (name or iban) and iban != entry.account:
                     counterparty_name, counterparty_account = name, iban
-                    counterparty_bic = _first(detail, f"{agent}/BICFI", f"{agent}/BIC")
+                    counterparty_bic = _field(
+                        detail, where, "counterparty_bic", f"{agent}/BICFI", f"{agent}/BIC"
+                    )
                     break
         bank_reference = detail_reference or entry.reference
         amount = in_cents(amount)
@@ -600,6 +693,7 @@ class _Entry:
     currency: str
     statement: str
     index: int
+    location: str
     booking_date: date
     value_date: date | None
     is_credit: bool
@@ -609,14 +703,21 @@ class _Entry:
     information: str | None
 
 
-def _transaction_code(element: Element) -> str | None:
+def _transaction_code(element: Element, location: str) -> str | None:
     """ISO ``Domn/Cd/Fmly/SubFmly`` (``PMNT/RCDT/ESCT``), else the proprietary code."""
     domain = _text(element, "BkTxCd/Domn/Cd")
-    if domain is not None:
-        family = _text(element, "BkTxCd/Domn/Fmly/Cd")
-        sub_family = _text(element, "BkTxCd/Domn/Fmly/SubFmlyCd")
-        return "/".join(part for part in (domain, family, sub_family) if part)
-    return _text(element, "BkTxCd/Prtry/Cd")
+    if domain is None:
+        return _field(element, location, "transaction_code", "BkTxCd/Prtry/Cd")
+    family = _text(element, "BkTxCd/Domn/Fmly/Cd")
+    sub_family = _text(element, "BkTxCd/Domn/Fmly/SubFmlyCd")
+    code = "/".join(part for part in (domain, family, sub_family) if part)
+    if len(code) > WIDTHS["transaction_code"]:  # ISO codes have four characters each
+        raise StatementError(
+            f"{location}/BkTxCd/Domn",
+            f"{_shown(code)} is {len(code)} characters long; at most "
+            f"{WIDTHS['transaction_code']} are allowed",
+        )
+    return code
 
 
 def parse_camt053(data: bytes) -> ParseResult:

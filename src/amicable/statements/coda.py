@@ -26,8 +26,9 @@ cannot fail. A byte-order mark selects UTF-8/16/32.
 Integrity checks (record count and totals of the trailer, old balance plus movements equals new
 balance, account of record 8 equals that of record 1, continuation records carrying their
 movement's sequence, record length) give warnings; anything that cannot be read (a record longer
-than 128 characters, a non-numeric amount, an impossible date, records out of order) raises
-:class:`StatementError` naming the line, and nothing of the file is returned.
+than 128 characters, a non-numeric amount, an impossible date, records out of order, a NUL
+character) raises :class:`StatementError` naming the line, and nothing of the file is returned.
+Every field fits what is stored of it (``model.WIDTHS``, ``model.MAX_AMOUNT``) by its width.
 """
 
 from __future__ import annotations
@@ -668,6 +669,28 @@ class _Reader:
         )
 
 
+def _refuse_nul(lines: list[str]) -> None:
+    """Refuse a file holding a NUL character, naming its line and position.
+
+    No CODA field may hold one (records are letters, digits and blanks), no bank writes one, and
+    the database cannot store one in a text: a NUL means a damaged file, or not a CODA file (a
+    UTF-16 file without a byte-order mark), and cutting it out would import something other
+    than what the bank sent. The whole file is refused, as for any record that cannot be read.
+    """
+    for number, line in enumerate(lines, 1):
+        position = line.find("\x00")
+        if position != -1:
+            raise StatementError(
+                f"line {number}",
+                f"position {position + 1} holds a NUL character (byte 0), which no CODA record "
+                "contains: the file is damaged or not a CODA file",
+            )
+
+
 def parse_coda(data: bytes) -> ParseResult:
     """Read a CODA file (one or several statements) or raise :class:`StatementError`."""
-    return _Reader(_lines(decode(data))).read()
+    text = decode(data)
+    lines = _lines(text)
+    if "\x00" in text:  # one scan in C; the lines are searched only when it finds one
+        _refuse_nul(lines)
+    return _Reader(lines).read()

@@ -15,12 +15,17 @@ from decimal import Decimal
 from typing import Literal
 
 __all__ = [
+    "AMOUNT_DECIMALS",
+    "AMOUNT_DIGITS",
+    "MAX_AMOUNT",
+    "WIDTHS",
     "BankMovement",
     "Format",
     "ParseResult",
     "Statement",
     "StatementError",
     "Warning",
+    "amount_out_of_range",
     "movement_identity",
     "repeated_movements",
 ]
@@ -28,6 +33,35 @@ __all__ = [
 Format = Literal["coda", "camt053"]
 
 CENT = Decimal("0.01")
+MILL = Decimal("0.001")
+
+# What a statement may hold is what is stored of it (amicable.payments.models; a test compares
+# the two), so that a file the readers accept is never refused by the database: the readers
+# refuse anything larger, naming the line or element, rather than let it be cut or fail there.
+#: The largest amount, in either direction: CODA's own (12 digits before the decimal point, 3
+#: after: 999,999,999,999.999). A
+#: movement stores 13 digits and 3 decimals, a payment posted to a file's ledger 12 and 2 (only
+#: whole cents are posted); camt.053 allows more, which no collection account ever sees.
+AMOUNT_DIGITS = 12
+AMOUNT_DECIMALS = 3
+MAX_AMOUNT = Decimal(f"{'9' * AMOUNT_DIGITS}.{'9' * AMOUNT_DECIMALS}")
+#: The longest text of each field that is stored with a fixed width. Each is also the longest
+#: the formats allow: ISO 20022 Max34Text for an account, Max35Text for references and codes,
+#: Max140Text for a name, 11 characters for a BIC; CODA's fixed positions are narrower.
+WIDTHS: dict[str, int] = {
+    "account": 34,
+    "currency": 3,
+    "statement_number": 35,
+    "statement_identity": 200,
+    "structured_reference": 25,
+    "counterparty_name": 140,
+    "counterparty_account": 34,
+    "counterparty_bic": 11,
+    "end_to_end_id": 35,
+    "bank_reference": 35,
+    "transaction_code": 35,
+    "return_reason": 35,
+}
 
 
 class StatementError(Exception):
@@ -129,6 +163,23 @@ def movement_identity(*parts: str) -> str:
     ``("ab", "c")`` and ``("a", "bc")`` never collide.
     """
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def amount_out_of_range(amount: Decimal) -> str | None:
+    """Why ``amount`` cannot be stored, or None when it can (see :data:`MAX_AMOUNT`).
+
+    >>> amount_out_of_range(Decimal("999999999999.99")) is None
+    True
+    >>> amount_out_of_range(Decimal("99999999999999.99"))
+    'is beyond the largest amount a statement may hold, 999999999999.999'
+    >>> amount_out_of_range(Decimal("10.0001"))
+    'has more than three decimals'
+    """
+    if abs(amount) > MAX_AMOUNT:
+        return f"is beyond the largest amount a statement may hold, {MAX_AMOUNT}"
+    if amount != amount.quantize(MILL):
+        return "has more than three decimals"
+    return None
 
 
 def in_cents(amount: Decimal) -> Decimal:

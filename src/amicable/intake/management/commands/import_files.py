@@ -10,7 +10,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from amicable.files.models import Creditor
-from amicable.intake.importer import BATCH_CLAIMS, SheetError, import_files, read_sheet
+from amicable.intake.importer import (
+    BATCH_CLAIMS,
+    SheetError,
+    check_lines,
+    import_files,
+    read_sheet,
+)
 
 
 class Command(BaseCommand):
@@ -30,6 +36,11 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--no-progress", action="store_true", help="do not show the progress bar"
+        )
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="read and validate every line, import nothing",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -55,24 +66,35 @@ class Command(BaseCommand):
 
         try:
             with path.open("rb") as stream:
-                report = import_files(
-                    creditor=creditor,
-                    rows=read_sheet(stream, name=path.name),
-                    actor=f"import:{creditor.reference}",
-                    today=timezone.localdate(),
-                    batch_claims=max(1, options["batch_size"]),
-                    progress=progress,
-                )
+                rows = read_sheet(stream, name=path.name)
+                if options["check"]:
+                    report = check_lines(rows, today=timezone.localdate())
+                else:
+                    report = import_files(
+                        creditor=creditor,
+                        rows=rows,
+                        actor=f"import:{creditor.reference}",
+                        today=timezone.localdate(),
+                        batch_claims=max(1, options["batch_size"]),
+                        progress=progress,
+                    )
         except SheetError as exc:
             where = f"line {exc.line}: " if exc.line else ""
             raise CommandError(f"{path.name}: {where}{exc.message}") from None
         seconds = time.monotonic() - started
         for error in report.errors:
             self.stdout.write(f"{path.name}: {error}")
-        self.stdout.write(
-            f"{report.lines:,} lines read in {seconds:.1f} s: {report.files_created:,} files "
-            f"created, {report.files_existing:,} already imported, {report.claims_created:,} "
-            f"claims created, {report.lines_rejected:,} lines rejected."
-        )
+        if options["check"]:
+            self.stdout.write(
+                f"{report.lines:,} lines read in {seconds:.1f} s: {report.lines_rejected:,} "
+                "lines would be rejected; nothing was imported (--check)."
+            )
+        else:
+            self.stdout.write(
+                f"{report.lines:,} lines read in {seconds:.1f} s: {report.files_created:,} files "
+                f"created, {report.files_existing:,} already imported, "
+                f"{report.claims_created:,} claims created, {report.lines_rejected:,} lines "
+                "rejected."
+            )
         if not report.ok:
             raise CommandError(f"{report.lines_rejected:,} lines rejected.", returncode=1)
