@@ -14,7 +14,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from amicable.domain.errors import DomainError, UnknownRateError
-from amicable.domain.interest import DEFAULT_RATES, RateTable, accrued_interest
+from amicable.domain.interest import (
+    DEFAULT_RATES,
+    MissingRate,
+    RateTable,
+    accrued_interest,
+    missing_rates,
+)
 
 
 @pytest.mark.parametrize(
@@ -296,3 +302,52 @@ def test_xix4_interest_is_additive_over_a_split_within_a_cent(
     after = accrued_interest(principal, split + timedelta(days=1), last_day, rate)
     assert whole >= Decimal("0.00")
     assert Decimal("0.00") <= whole - (before + after) <= Decimal("0.01")
+
+
+# --- the rates still to add (law of 5 May 1865 art. 2; law of 2 August 2002 art. 5 al. 2) ------
+
+
+def test_no_rate_is_missing_up_to_the_last_day_of_the_table() -> None:
+    assert missing_rates(DEFAULT_RATES, today=date(2026, 6, 30)) == ()
+    assert missing_rates(DEFAULT_RATES, today=date(2019, 1, 1)) == ()
+
+
+def test_each_period_from_the_day_after_the_table_to_today_is_missing() -> None:
+    # The commercial rate is published per half-year, the civil rate per calendar year: from
+    # 1 July 2026 the second half of 2026 is missing; from 1 January 2027 also the civil rate of
+    # 2027 and the first commercial half of 2027.
+    assert missing_rates(DEFAULT_RATES, today=date(2026, 7, 1)) == (MissingRate(2026, 2),)
+    assert missing_rates(DEFAULT_RATES, today=date(2027, 3, 1)) == (
+        MissingRate(2027),
+        MissingRate(2026, 2),
+        MissingRate(2027, 1),
+    )
+
+
+def test_a_rate_added_is_no_longer_missing_and_a_gap_inside_the_table_is() -> None:
+    table = DEFAULT_RATES.with_commercial(2026, 2, Decimal("10.5"))
+    assert missing_rates(table, today=date(2026, 12, 31)) == ()
+    gap = DEFAULT_RATES.with_commercial(2027, 1, Decimal("10"))
+    assert missing_rates(gap, today=date(2027, 1, 2)) == (MissingRate(2027), MissingRate(2026, 2))
+
+
+def test_a_missing_period_knows_its_days_and_its_table() -> None:
+    half = MissingRate(2026, 2)
+    assert (half.civil, half.first_day, half.last_day) == (
+        False,
+        date(2026, 7, 1),
+        date(2026, 12, 31),
+    )
+    first = MissingRate(2027, 1)
+    assert (first.first_day, first.last_day) == (date(2027, 1, 1), date(2027, 6, 30))
+    year = MissingRate(2027)
+    assert (year.civil, year.first_day, year.last_day) == (
+        True,
+        date(2027, 1, 1),
+        date(2027, 12, 31),
+    )
+
+
+def test_an_empty_table_misses_the_period_of_today() -> None:
+    empty = RateTable(civil={}, commercial={})
+    assert missing_rates(empty, today=date(2026, 9, 1)) == (MissingRate(2026), MissingRate(2026, 2))

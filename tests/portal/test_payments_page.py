@@ -15,6 +15,7 @@ from django.test import Client
 from amicable.files import ledger
 from amicable.files.models import Document, Event, ReviewStatus, WorkItem, WorkItemKind
 from tests.factories import shown_to_debtor
+from tests.portal.account_table import read_account
 from tests.portal.conftest import Cast, sign_in
 from tests.portal.uploads import (
     MINIMAL_PDF,
@@ -25,6 +26,8 @@ from tests.portal.uploads import (
 )
 
 pytestmark = pytest.mark.usefixtures("_today")
+
+D = Decimal
 
 
 @pytest.fixture
@@ -84,9 +87,12 @@ def test_paying_only_the_principal_is_explained(client: Client, cast: Cast) -> N
     section = html.split('id="principal-heading"', 1)[1].split("</section>", 1)[0]
     # 200.00 paid: 0.92 interest, 25.00 indemnity, 174.08 principal; 25.92 principal left and
     # interest 2025-04-10..2025-05-02 on it (23 days x 8 %) = 0.13.
-    assert "<dt>Indemnité forfaitaire</dt><dd>0,00\u00a0€</dd>" in section
-    assert "<dt>Intérêts</dt><dd>0,13\u00a0€</dd>" in section
-    assert "<strong>26,05\u00a0€</strong>" in section
+    assert "Reste dû aujourd’hui\u00a0: <strong>26,05\u00a0€</strong>" in section
+    table = read_account(html)
+    assert table.lines["Indemnité forfaitaire"] == (D("25.00"), D("25.00"), D("0.00"))
+    assert table.lines["Intérêts"] == (D("1.05"), D("0.92"), D("0.13"))
+    assert table.lines["Principal"] == (D("200.00"), D("174.08"), D("25.92"))
+    assert table.total == (D("226.05"), D("200.00"), D("26.05"))
 
 
 def test_guidance_and_transfer_order_warning_come_before_the_upload(

@@ -31,7 +31,15 @@ from types import MappingProxyType
 from amicable.domain.errors import UnknownRateError
 from amicable.domain.money import as_decimal, to_cents_down
 
-__all__ = ["DEFAULT_RATES", "InterestPeriod", "RateTable", "accrued_interest", "interest_periods"]
+__all__ = [
+    "DEFAULT_RATES",
+    "InterestPeriod",
+    "MissingRate",
+    "RateTable",
+    "accrued_interest",
+    "interest_periods",
+    "missing_rates",
+]
 
 _DAYS_PER_YEAR = 365  # Policy: actual days / 365, a leap year included.
 _PERCENT = 100
@@ -143,6 +151,51 @@ DEFAULT_RATES = RateTable(
         (2026, 1): Decimal("10.5"),
     },
 )
+
+
+@dataclass(frozen=True, slots=True)
+class MissingRate:
+    """A rate period the table does not know: a year of the civil legal rate (``half`` None)
+    or a half-year (1 or 2) of the commercial rate of the law of 2 August 2002."""
+
+    year: int
+    half: int | None = None
+
+    @property
+    def civil(self) -> bool:
+        return self.half is None
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, 7 if self.half == 2 else 1, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, 6, 30) if self.half == 1 else date(self.year, 12, 31)
+
+
+def missing_rates(rates: RateTable, *, today: date) -> tuple[MissingRate, ...]:
+    """The periods up to the one holding ``today`` for which ``rates`` knows no rate, civil
+    years first, then commercial half-years, each in order.
+
+    Counted from the first period each table knows (a gap inside the table is missing too);
+    an empty table misses the period of ``today``. Interest stops at the last day with a known
+    rate (:func:`amicable.domain.charges.last_day_with_rates`): these are the rates staff must
+    add, as the Moniteur belge publishes them, for it to run again.
+
+    >>> missing_rates(DEFAULT_RATES, today=date(2026, 6, 30))
+    ()
+    >>> [(m.year, m.half) for m in missing_rates(DEFAULT_RATES, today=date(2027, 1, 4))]
+    [(2027, None), (2026, 2), (2027, 1)]
+    """
+    civil_years = range(min(rates.civil, default=today.year), today.year + 1)
+    missing = [MissingRate(year) for year in civil_years if year not in rates.civil]
+    year, half = min(rates.commercial, default=(today.year, _half_of(today)))
+    while (year, half) <= (today.year, _half_of(today)):
+        if (year, half) not in rates.commercial:
+            missing.append(MissingRate(year, half))
+        year, half = (year, 2) if half == 1 else (year + 1, 1)
+    return tuple(missing)
 
 
 def accrued_interest(

@@ -11,11 +11,14 @@ from django.db.models import QuerySet, Sum
 from django.http import Http404, HttpRequest
 
 from amicable.domain import law
+from amicable.domain.charges import last_day_with_rates
 from amicable.domain.imputation import Component
+from amicable.domain.money import ZERO
 from amicable.files.documents import list_downloadable
 from amicable.files.ledger import PAYMENT_KINDS, FileBalance, file_balance
 from amicable.files.models import Allocation, Claim, Document, EntryKind, File, LedgerEntry
 from amicable.files.numbers import normalize_file_reference
+from amicable.files.rates import rate_table
 
 SESSION_DEBTOR = "portal_debtor_id"
 SESSION_FILE = "portal_file_id"
@@ -85,14 +88,107 @@ class ClaimView:
 
 
 @dataclass(frozen=True, slots=True)
+class AccountLine:
+    """One component of the file: charged, paid of it, still owed (``charged - paid``)."""
+
+    component: Component
+    charged: Decimal
+    paid: Decimal
+    owed: Decimal
+
+
+#: The components as the portal lists them: what was bought, then what its late payment costs.
+ACCOUNT_COMPONENTS = (
+    Component.PRINCIPAL,
+    Component.INDEMNITY,
+    Component.INTEREST,
+    Component.REMINDER_COST,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """The file's account as the debtor reads it: per component, what was charged, what the
+    payments paid of it and what is still owed, and the totals of each column.
+
+    Every figure is the ledger's (:class:`~amicable.files.ledger.FileBalance`): "charged" is
+    ``owed_of`` (interest owed to the day included), "paid" ``paid_of``, "still owed"
+    ``outstanding_of``; so each line adds up, each column sums to its total, and the total owed
+    is the balance, as on the dated statement of account. Money received beyond what was used
+    is ``credit``, shown apart: never a negative amount owed.
+    """
+
+    lines: tuple[AccountLine, ...]
+    credit: Decimal
+
+    @property
+    def principal(self) -> AccountLine:
+        return self._line(Component.PRINCIPAL)
+
+    @property
+    def indemnity(self) -> AccountLine:
+        return self._line(Component.INDEMNITY)
+
+    @property
+    def interest(self) -> AccountLine:
+        return self._line(Component.INTEREST)
+
+    @property
+    def reminder_costs(self) -> AccountLine:
+        return self._line(Component.REMINDER_COST)
+
+    @property
+    def charged(self) -> Decimal:
+        return sum((line.charged for line in self.lines), ZERO)
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((line.paid for line in self.lines), ZERO)
+
+    @property
+    def owed(self) -> Decimal:
+        return sum((line.owed for line in self.lines), ZERO)
+
+    def _line(self, component: Component) -> AccountLine:
+        return next(line for line in self.lines if line.component is component)
+
+
+def account_of(balance: FileBalance) -> Account:
+    """The account of a file's balance, per component (read from it, never recomputed)."""
+    return Account(
+        lines=tuple(
+            AccountLine(
+                component=component,
+                charged=balance.owed_of(component),
+                paid=balance.paid_of(component),
+                owed=balance.outstanding_of(component),
+            )
+            for component in ACCOUNT_COMPONENTS
+        ),
+        credit=max(balance.credit, ZERO),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Breakdown:
-    """What a file owes today and why (journey 1; CEL art. XIX.2 and XIX.4)."""
+    """What a file owes today and why (journey 1; CEL art. XIX.2 and XIX.4).
+
+    ``interest_counted_to`` is the last day interest is counted when the rate table stops before
+    ``as_of`` (:func:`amicable.domain.charges.last_day_with_rates`), else None.
+    """
 
     as_of: date
     balance: FileBalance
+    account: Account
     principal_charged: Decimal
     indemnity_cap: Decimal
     claims: tuple[ClaimView, ...]
+    interest_counted_to: date | None = None
+
+    @property
+    def grace_last_days(self) -> tuple[date, ...]:
+        """The days the 14-day periods of the invoices' first reminders ended, oldest first."""
+        return tuple(sorted({c.grace_last_day for c in self.claims if c.grace_last_day}))
 
 
 def _claim_view(claim: Claim) -> ClaimView:
@@ -123,12 +219,17 @@ def get_breakdown(file: File, *, today: date) -> Breakdown:
     """
     claims = list(file.claims.order_by("due_date", "id"))
     principal_charged = sum((c.principal for c in claims), Decimal("0.00"))
+    balance = file_balance(file, as_of=today)
+    last_day = last_day_with_rates(rate_table())
+    bears_interest = any(c.interest_applies for c in claims)
     return Breakdown(
         as_of=today,
-        balance=file_balance(file, as_of=today),
+        balance=balance,
+        account=account_of(balance),
         principal_charged=principal_charged,
         indemnity_cap=law.max_indemnity(principal_charged),
         claims=tuple(_claim_view(c) for c in claims),
+        interest_counted_to=last_day if bears_interest and last_day < today else None,
     )
 
 

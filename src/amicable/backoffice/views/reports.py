@@ -15,6 +15,7 @@ from amicable.backoffice.presenters import eur
 from amicable.backoffice.roles import Perm
 from amicable.backoffice.search import search_files
 from amicable.backoffice.views.navigation import query_int
+from amicable.files.rate_gaps import count_files_past_known_rates, read_rate_gaps
 
 __all__ = ["audit", "dashboard", "refused_contacts", "search"]
 
@@ -61,7 +62,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ],
         ),
     }
-    return render(request, "backoffice/dashboard.html", {"data": data, "charts": charts})
+    gaps = read_rate_gaps(today=today)
+    rates = {
+        "rate_gaps": gaps,
+        "rates_affected": count_files_past_known_rates(
+            today=today, last_known_day=gaps.last_known_day
+        ),
+    }
+    return render(request, "backoffice/dashboard.html", {"data": data, "charts": charts, **rates})
 
 
 @require_GET

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -44,6 +45,12 @@ def bedate(value: date | None) -> str:
     if value is None:
         return ""
     return value.strftime("%d/%m/%Y")
+
+
+@register.filter
+def bedates(values: Iterable[date]) -> str:
+    """Several dates in the form of :func:`bedate`, separated by commas."""
+    return ", ".join(bedate(value) for value in values)
 
 
 @register.filter
