@@ -30,7 +30,7 @@ from amicable.backoffice.roles import Role
 from amicable.files.models import Creditor, File
 from amicable.intake import workbook
 from amicable.intake.importer import COLUMNS, SheetError, read_sheet
-from tests.backoffice.conftest import make_staff, sign_in
+from tests.staff import make_staff, sign_in
 
 SHEET = "xl/worksheets/sheet1.xml"
 STYLES = "xl/styles.xml"

@@ -21,14 +21,14 @@ from amicable.files.models import LedgerEntry
 from amicable.payments.models import (
     BankMovementRecord,
     BankStatement,
-    BankStatementFile,
     MovementAssignment,
     MovementStatus,
     Refund,
+    StatementImport,
 )
 from amicable.statements.model import MAX_AMOUNT, WIDTHS
-from tests.backoffice.conftest import make_staff, sign_in
 from tests.payments.helpers import BOOKED, coda, credit, import_bytes, movement_of, plain_file
+from tests.staff import make_staff, sign_in
 from tests.statements.builders import OUR_ACCOUNT, CodaStatement, camt_document, coda_file
 
 pytestmark = pytest.mark.django_db
@@ -197,5 +197,5 @@ def test_a_value_the_database_cannot_store_is_refused_by_the_reader(
 
     assert response.status_code == 422
     assert shown in response.content
-    assert BankStatementFile.objects.count() == 0
+    assert StatementImport.objects.count() == 0
     assert BankMovementRecord.objects.count() == 0

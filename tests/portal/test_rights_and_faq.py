@@ -1,5 +1,5 @@
 """The rights page and the FAQ say what the law says (CEL art. XIX.2, XIX.4, VI.83 17°; the old
-Civil Code on prescription) and what the agency promises (journeys.md: payments visible after 3
+Civil Code on prescription) and what the agency promises (docs/journeys.md: payments visible after 3
 or 5 working days), in each language, with the figures written the Belgian way.
 
 The cap of the lump-sum indemnity is quoted by brackets, always as a maximum, never as a range

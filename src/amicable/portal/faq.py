@@ -1,7 +1,7 @@
 """Frequently asked questions of the portal (journey 7), searched server-side in any language.
 
 The entries are translated strings, so the search runs on the text the debtor reads. They say
-what the law says (CEL Book XIX; docs/legal.md) and what the agency promises (journeys.md): the
+what the law says (CEL Book XIX; docs/legal.md) and what the agency promises (docs/journeys.md): the
 figures of the law are filled in from :mod:`amicable.domain.law` (:mod:`amicable.portal.figures`),
 in the reader's language, so an answer cannot quote a cap the ledger does not apply.
 """
