@@ -14,6 +14,7 @@ OWN_COMMANDS = (
     "statements",
     "letters",
     "run-daily",
+    "apply-retention",
     "create-staff-user",
     "compile-translations",
 )

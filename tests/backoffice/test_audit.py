@@ -67,3 +67,18 @@ def test_the_trail_pages_by_id(
     assert [e.pk for e in second.events] == [events[2].pk, events[1].pk]
     last = officer.get("/backoffice/audit/", {"before": str(events[1].pk)}).context["page"]
     assert ([e.pk for e in last.events], last.next_before) == ([events[0].pk], None)
+
+
+def test_the_trail_says_which_events_the_debtor_reads(compliance: tuple[Client, User]) -> None:
+    officer, _ = compliance
+    file = make_file(today=date(2025, 6, 1))
+    shown = record_event(file, "payment_posted", actor="bank", data={"amount": "5.00"})
+    hidden = record_event(file, "note_added", actor="staff:ann", message="a")
+
+    page = officer.get("/backoffice/audit/").content.decode()
+
+    assert f'<tr id="event-{shown.pk}">' in page
+    row = page[page.index(f'id="event-{shown.pk}"') :]
+    assert row[: row.index("</tr>")].endswith("<td>yes</td>")
+    row = page[page.index(f'id="event-{hidden.pk}"') :]
+    assert row[: row.index("</tr>")].endswith("<td>no</td>")

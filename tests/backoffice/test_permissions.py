@@ -110,6 +110,7 @@ def endpoints(world: World) -> list[Endpoint]:
             {COMPLIANCE, ADMIN},
             200,
         ),
+        Endpoint("file_reads", "get", "/backoffice/audit/file-reads/", {COMPLIANCE, ADMIN}, 200),
         # The empty forms are refused as invalid (422) once the gate lets the request through.
         Endpoint("intake_upload", "get", "/backoffice/intake/upload", IMPORTERS, 200),
         Endpoint("intake_upload_post", "post", "/backoffice/intake/upload", IMPORTERS, 422),
@@ -141,6 +142,7 @@ ENDPOINT_NAMES = [
     "dashboard",
     "audit",
     "refused_contacts",
+    "file_reads",
     "intake_upload",
     "intake_upload_post",
     "statements",
@@ -253,6 +255,7 @@ def test_every_view_but_the_sign_in_steps_names_its_permission() -> None:
         "dashboard",
         "audit",
         "refused_contacts",
+        "file_reads",
         "statements",
         "movement",
         "import_files",

@@ -129,10 +129,14 @@ def test_proof_is_stored_pending_review_and_queued(client: Client, cast: Cast) -
     )
     assert item.due_on == date(2025, 5, 7)  # Friday + 3 working days
     assert item.data == {
-        "document_id": document.pk,
-        "paid_to": "agency",
-        "paid_on": "2025-04-24",
-        "amount": "125.50",
+        "proofs": [
+            {
+                "document_id": document.pk,
+                "paid_to": "agency",
+                "paid_on": "2025-04-24",
+                "amount": "125.50",
+            }
+        ]
     }
     assert item.title == f"{cast.file.reference}: proof of 125.50 paid to the agency on 24/04/2025"
     event = Event.objects.get(file=cast.file, kind="proof_of_payment_uploaded")
@@ -269,7 +273,7 @@ def test_declared_amount_is_read_the_belgian_way(
 ) -> None:
     sign_in(client, cast)
     assert _proof(client, cast, pdf_upload(), amount=typed).status_code == 302  # type: ignore[attr-defined]
-    assert WorkItem.objects.get().data["amount"] == stored
+    assert WorkItem.objects.get().data["proofs"][0]["amount"] == stored
 
 
 @pytest.mark.parametrize(
@@ -289,13 +293,15 @@ def test_declared_communication_is_stored_as_the_bank_carries_it(
     response = _proof(client, cast, pdf_upload(), amount="122,40", structured_communication=typed)
     assert response.status_code == 302  # type: ignore[attr-defined]
     document = Document.objects.get()
-    assert WorkItem.objects.get().data == {
-        "document_id": document.pk,
-        "paid_to": "agency",
-        "paid_on": "2025-04-24",
-        "amount": "122.40",
-        "structured_communication": stored,
-    }
+    assert WorkItem.objects.get().data["proofs"] == [
+        {
+            "document_id": document.pk,
+            "paid_to": "agency",
+            "paid_on": "2025-04-24",
+            "amount": "122.40",
+            "structured_communication": stored,
+        }
+    ]
     event = Event.objects.get(file=cast.file, kind="proof_of_payment_uploaded")
     assert (event.data["amount"], event.data["structured_communication"]) == ("122.40", stored)
 
@@ -308,7 +314,7 @@ def test_amount_date_and_communication_may_be_left_out(client: Client, cast: Cas
     assert response.status_code == 302  # type: ignore[attr-defined]
     document = Document.objects.get()
     item = WorkItem.objects.get()
-    assert item.data == {"document_id": document.pk, "paid_to": "agency"}
+    assert item.data == {"proofs": [{"document_id": document.pk, "paid_to": "agency"}]}
     assert item.title == f"{cast.file.reference}: proof of payment to the agency"
     html = client.get(f"/files/{cast.file.reference}/payments/").content.decode()
     assert "Merci, nous avons bien reçu votre preuve. Un agent la vérifie" in html

@@ -3,6 +3,7 @@ debtor declared with a proof of payment."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
 from django.utils import translation
@@ -10,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from amicable.domain.money import format_eur
 from amicable.domain.references import ogm_format
-from amicable.files.models import WorkItem, WorkItemKind
 
 __all__ = ["declaration_rows", "eur"]
 
@@ -21,11 +21,11 @@ def eur(amount: Decimal) -> str:
     return format_eur(amount, language if language in {"fr", "nl", "de", "en"} else "en")
 
 
-def declaration_rows(item: WorkItem) -> list[tuple[str, str]]:
-    """What the debtor declared with a proof of payment on the portal, for the agent to compare
-    with the document: each declared part may have been left out ("—")."""
-    data = item.data if isinstance(item.data, dict) else {}
-    if item.kind != WorkItemKind.PROOF_REVIEW or not data:
+def declaration_rows(data: Mapping[str, object]) -> list[tuple[str, str]]:
+    """What the debtor declared with one proof of payment on the portal
+    (``proofs.queue.declared_proofs``), for the agent to compare with the document: each
+    declared part may have been left out ("—")."""
+    if not data:
         return []
     paid_to = {"agency": _("The agency"), "creditor": _("The creditor")}
     try:

@@ -39,6 +39,7 @@ from amicable.letters.selectors import list_contact_attempts, list_sent_letters
 from amicable.phishing.models import PhishingReport
 from amicable.plans.models import PaymentPlan
 from amicable.plans.selectors import get_open_plan
+from amicable.proofs.queue import declared_proofs
 
 __all__ = [
     "FileView",
@@ -246,9 +247,10 @@ def get_file_view(file: File, *, as_of: date) -> FileView:
         letters=list(list_sent_letters(file)[:20]),
         actions=actions_allowed(file.file_state),
         declared={
-            item.document_id: _declared_payment(item.data)
+            document_id: _declared_payment(data)
             for item in open_items
-            if item.kind == WorkItemKind.PROOF_REVIEW and item.document_id is not None
+            if item.kind == WorkItemKind.PROOF_REVIEW
+            for document_id, data in declared_proofs(item).items()
         },
         open_plan=get_open_plan(file),
     )

@@ -6,6 +6,7 @@ from django.urls import path
 
 from amicable.backoffice.views import (
     decisions,
+    file_reads,
     files,
     queues,
     reports,
@@ -49,6 +50,7 @@ urlpatterns = [
     path("dashboard/", reports.dashboard, name="dashboard"),
     path("audit/", reports.audit, name="audit"),
     path("audit/refused-contacts/", reports.refused_contacts, name="refused_contacts"),
+    path("audit/file-reads/", file_reads.file_reads, name="file_reads"),
     path("statements/", statements.statements_page, name="statements"),
     path("statements/movements/<int:movement_id>/", statements.movement_page, name="movement"),
     # The address the sheet import has always had.

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "amicable.proofs",
     "amicable.work_items",
     "amicable.backoffice",
+    "amicable.privacy",
     "amicable.workflow",
     "amicable.security",
     "amicable.demo",

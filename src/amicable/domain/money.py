@@ -38,6 +38,7 @@ __all__ = [
     "as_decimal",
     "as_money",
     "format_eur",
+    "plain_amount",
     "to_cents_down",
     "to_cents_half_up",
 ]
@@ -156,6 +157,16 @@ def as_money(value: Decimal | int | str) -> Decimal:
     if cents != parsed:
         raise ValueError(f"{value} has more than two decimals; amounts are in whole cents.")
     return cents
+
+
+def plain_amount(amount: Decimal) -> str:
+    """``amount`` as machines read it (the creditor API, a debtor's data download): two
+    decimals, a point, no thousands separator, no exponent. A whole number of cents only.
+
+    >>> plain_amount(Decimal("120.5")), plain_amount(Decimal("-3E+2"))
+    ('120.50', '-300.00')
+    """
+    return f"{as_money(amount):f}"
 
 
 def format_eur(amount: Decimal, language: str) -> str:

@@ -13,7 +13,7 @@ person looking at it. So every document is served
 
 from __future__ import annotations
 
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 
 from amicable.files.models import Document
 from amicable.files.uploads import SIGNATURES
@@ -29,7 +29,12 @@ INLINE_TYPES = frozenset({"image/png", "image/jpeg"})
 
 
 def serve_document(document: Document, *, images_inline: bool = False) -> FileResponse:
-    """``document`` as a download (or, with ``images_inline``, an image shown in a sandbox)."""
+    """``document`` as a download (or, with ``images_inline``, an image shown in a sandbox).
+
+    A document whose content was erased at the end of its retention period is not found.
+    """
+    if document.is_erased:
+        raise Http404
     inline = images_inline and document.content_type in INLINE_TYPES
     response = FileResponse(
         document.content.open("rb"),

@@ -109,6 +109,9 @@ class Debtor(models.Model):
     mediator_phone = models.CharField(max_length=40, blank=True)
     admissibility_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The day the retention period of the debtor's last file ended and their personal data was
+    # erased (amicable.privacy.retention).
+    erased_on = models.DateField(null=True, blank=True)
 
     class Meta:
         constraints: ClassVar = [
@@ -157,6 +160,9 @@ class File(models.Model):
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
     closed_reason = models.CharField(max_length=200, blank=True)
+    # The day the file's retention period ended and its personal data was erased; the amounts
+    # stay (amicable.privacy.retention).
+    erased_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -177,6 +183,13 @@ class File(models.Model):
             # The search by the creditor's reference, without the creditor: the unique
             # constraint's index starts with the creditor and cannot serve it.
             models.Index(fields=["creditor_reference"], name="file_creditor_reference_idx"),
+            # The files whose retention period may be over (amicable.privacy.retention): the
+            # closed ones not erased yet, by their closing day.
+            models.Index(
+                fields=["state", "closed_on"],
+                condition=Q(erased_on__isnull=True, state__in=["paid", "closed"]),
+                name="file_retention_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -369,6 +382,16 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} by {self.actor}"
 
+    @property
+    def visible_to_debtor(self) -> bool:
+        """Whether the debtor's portal shows this event: its kind's audience (staff pages
+        mark such events)."""
+        # Imported here: the timeline imports this module.
+        from amicable.files.timeline import Audience, EventKind, audiences_of
+
+        known = self.kind in EventKind._value2member_map_
+        return known and Audience.DEBTOR in audiences_of(self.kind)
+
 
 class DocumentKind(models.TextChoices):
     INVOICE = "invoice", _("Invoice")
@@ -419,9 +442,16 @@ class Document(models.Model):
     scan_status = models.CharField(
         max_length=20, choices=ScanStatus.choices, default=ScanStatus.NOT_SCANNED
     )
+    # When its retention period ended: the content is deleted from storage, the row stays.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.original_name}"
+
+    @property
+    def is_erased(self) -> bool:
+        """Its content left storage at the end of its retention period."""
+        return self.erased_at is not None or not self.content
 
 
 class WorkItemKind(models.TextChoices):

@@ -13,22 +13,31 @@ batch) with :func:`record_events`, through the one bulk-copy helper.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
+from functools import reduce
 from types import MappingProxyType
 from typing import Any, NamedTuple
+
+from django.db.models import Q
 
 from amicable.files.bulk import copy_rows
 from amicable.files.models import Event, File
 
 __all__ = [
+    "ERASED",
     "Audience",
     "EventKind",
     "EventRow",
     "audiences_of",
+    "has_personal_data",
+    "is_worded_for_debtor",
     "kinds_for",
+    "pseudonymise_events",
     "record_event",
     "record_events",
+    "to_pseudonymise",
 ]
 
 
@@ -101,6 +110,8 @@ class EventKind(StrEnum):
     PORTAL_SIGN_IN_FAILED = "portal_sign_in_failed"
     PORTAL_LOCKED = "portal_locked"
     STATEMENT_DOWNLOADED = "statement_downloaded"
+    PERSONAL_DATA_DOWNLOADED = "personal_data_downloaded"
+    PERSONAL_DATA_ERASED = "personal_data_erased"
     API_TOKEN_ISSUED = "api_token_issued"  # noqa: S105 (an event name, not a secret)
     API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105 (an event name, not a secret)
     STAFF_ACCOUNT_CREATED = "staff_account_created"
@@ -178,6 +189,9 @@ _AUDIENCES: Mapping[EventKind, frozenset[Audience]] = MappingProxyType(
         EventKind.PORTAL_SIGN_IN_FAILED: _STAFF,
         EventKind.PORTAL_LOCKED: _STAFF,
         EventKind.STATEMENT_DOWNLOADED: _DEBTOR,
+        EventKind.PERSONAL_DATA_DOWNLOADED: _DEBTOR,
+        # The creditor reads why the debtor's name and address are gone from the file.
+        EventKind.PERSONAL_DATA_ERASED: _CREDITOR,
         EventKind.API_TOKEN_ISSUED: _STAFF,
         EventKind.API_TOKEN_REVOKED: _STAFF,
         EventKind.STAFF_ACCOUNT_CREATED: _STAFF,
@@ -209,6 +223,121 @@ def kinds_for(audience: Audience) -> frozenset[EventKind]:
     False
     """
     return frozenset(kind for kind, readers in _AUDIENCES.items() if audience in readers)
+
+
+# The kinds whose message is written to the debtor, in the debtor's language, when the event is
+# recorded (a proof accepted, a plan refused, a dispute answered...): the portal shows it as it
+# is. Every other message is the agency's own note, in English: the portal shows the kind's
+# label in the debtor's language instead (amicable.files.history).
+_WORDED_FOR_DEBTOR = frozenset(
+    {
+        EventKind.OVERPAYMENT,
+        EventKind.PROOF_ACCEPTED,
+        EventKind.PROOF_REJECTED,
+        EventKind.PROOF_CONFIRMED,
+        EventKind.DISPUTE_RESOLVED,
+        EventKind.PAYMENT_PLAN_REQUESTED,
+        EventKind.PAYMENT_PLAN_AGREED,
+        EventKind.PAYMENT_PLAN_REFUSED,
+        EventKind.PAYMENT_PLAN_BROKEN,
+    }
+)
+
+
+def is_worded_for_debtor(kind: EventKind | str) -> bool:
+    """Whether an event of ``kind`` carries a message written to the debtor in their language.
+
+    >>> is_worded_for_debtor(EventKind.PROOF_REJECTED), is_worded_for_debtor(EventKind.NOTE_ADDED)
+    (True, False)
+    """
+    return EventKind(kind) in _WORDED_FOR_DEBTOR
+
+
+# What of an event is personal data, besides its message (free text, which may hold anything:
+# a creditor's reason, an agent's words to the debtor, the name of an upload): the keys of its
+# data that hold an address, an e-mail address or an agent's note, by kind. A failed staff
+# sign-in's actor is whatever was typed as a user name, which may be anyone's name or address.
+# The debtor acts on the timeline as the portal ("portal"), which names no one.
+_PERSONAL_KEYS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        EventKind.PORTAL_SIGN_IN: frozenset({"ip"}),
+        EventKind.PORTAL_SIGN_IN_FAILED: frozenset({"ip"}),
+        EventKind.PORTAL_LOCKED: frozenset({"ip"}),
+        EventKind.STAFF_SIGNED_IN: frozenset({"client_ip"}),
+        EventKind.STAFF_SIGN_IN_FAILED: frozenset({"client_ip"}),
+        EventKind.STAFF_SIGN_IN_LOCKED: frozenset({"client_ip"}),
+        EventKind.STAFF_TWO_FACTOR_FAILED: frozenset({"client_ip"}),
+        EventKind.EMAIL_REFUSED: frozenset({"to"}),
+        EventKind.EMAIL_FAILED: frozenset({"to"}),
+        EventKind.EMAIL_BOUNCED: frozenset({"to"}),
+        EventKind.DISPUTE_RESOLVED: frozenset({"explanation"}),
+        EventKind.PAYMENT_PLAN_AGREED: frozenset({"note"}),
+        EventKind.PAYMENT_PLAN_REFUSED: frozenset({"note"}),
+        EventKind.PROOF_ACCEPTED: frozenset({"note"}),
+        EventKind.PROOF_REJECTED: frozenset({"note"}),
+    }
+)
+_TYPED_ACTOR: frozenset[str] = frozenset(
+    {EventKind.STAFF_SIGN_IN_FAILED, EventKind.STAFF_SIGN_IN_LOCKED}
+)
+#: The actor and the message of an event once pseudonymised.
+ERASED = "erased"
+_CHUNK = 1000
+
+
+def has_personal_data(kind: EventKind | str) -> bool:
+    """Whether an event of ``kind`` has personal data beyond its message (data keys, actor).
+
+    >>> has_personal_data(EventKind.PORTAL_SIGN_IN), has_personal_data(EventKind.PAYMENT_POSTED)
+    (True, False)
+    """
+    return EventKind(kind) in _PERSONAL_KEYS or EventKind(kind) in _TYPED_ACTOR
+
+
+def to_pseudonymise() -> Q:
+    """The events :func:`pseudonymise_events` would change: a message, a personal key of their
+    data, or a typed actor left (for a dry run's counts and for finding what is left to do)."""
+    still: list[Q] = [~Q(message="")]
+    still += [
+        Q(kind=kind, data__has_key=key) for kind, keys in _PERSONAL_KEYS.items() for key in keys
+    ]
+    still.append(Q(kind__in=sorted(_TYPED_ACTOR)) & ~Q(actor=ERASED))
+    return reduce(operator.or_, still)
+
+
+def pseudonymise_events(event_ids: Sequence[int]) -> int:
+    """Take the personal data out of these events (docs/legal.md, section 7); returns how many
+    changed.
+
+    The only change ever made to a written event: its message is emptied, the personal keys of
+    its data (:data:`_PERSONAL_KEYS`) are removed and a typed actor becomes ``erased``. Its
+    kind, time, file and the rest of its data (ids, amounts, dates, states) stay, so the
+    timeline still tells what happened, and when, without saying to whom. Running it again
+    changes nothing. Set-based: one read and at most two writes per thousand events.
+    """
+    changed = 0
+    ids = sorted(set(event_ids))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        rewritten: list[Event] = []
+        for pk, kind, actor, data in Event.objects.filter(pk__in=chunk).values_list(
+            "pk", "kind", "actor", "data"
+        ):
+            # Looked up as stored: a kind this version no longer knows has no personal keys.
+            personal = _PERSONAL_KEYS.get(kind, frozenset())
+            kept = data
+            if isinstance(data, dict) and personal & data.keys():
+                kept = {key: value for key, value in data.items() if key not in personal}
+            typed = kind in _TYPED_ACTOR and actor != ERASED
+            if kept is not data or typed:
+                rewritten.append(
+                    Event(pk=pk, message="", data=kept, actor=ERASED if typed else actor)
+                )
+        Event.objects.bulk_update(rewritten, ["message", "data", "actor"])
+        # The others keep their data and actor: only a message is left to empty.
+        emptied = Event.objects.filter(pk__in=chunk).exclude(message="").update(message="")
+        changed += len(rewritten) + emptied
+    return changed
 
 
 class EventRow(NamedTuple):

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from amicable.domain.imputation import Component, Share
-from amicable.domain.money import CENT
+from amicable.domain.money import plain_amount
 from amicable.domain.references import ogm_format
 from amicable.files.ledger import ClaimBalance, FileBalance, file_balance
 from amicable.files.models import Claim, Document, File
@@ -27,7 +27,7 @@ from amicable.intake.schemas import (
 
 def money(value: Decimal) -> str:
     """An amount as the API writes it: two decimals, a point, no exponent ("120.50")."""
-    return f"{value.quantize(CENT):f}"
+    return plain_amount(value)
 
 
 def balance_out(balance: FileBalance) -> BalanceOut:

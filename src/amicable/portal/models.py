@@ -1,4 +1,5 @@
-"""The portal's own records: the attempts counted for its sign-in and check throttles."""
+"""The portal's own records: the attempts counted for its throttles (sign-in, authenticity
+check, a debtor's data downloads and uploads)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ class ThrottleScope(models.TextChoices):
     SIGN_IN_FILE = "sign_in_file", "Sign-in failure, per file number"
     SIGN_IN_IP = "sign_in_ip", "Sign-in failure, per client address"
     CHECK_IP = "check_ip", "Authenticity check, per client address"
+    DATA_DOWNLOAD = "data_download", "Download of a debtor's data, per debtor"
+    UPLOAD = "upload", "Document uploaded by the debtor, per file"
 
 
 class ThrottledAttempt(models.Model):
-    """One counted attempt (a failed sign-in, an authenticity check), for the lock-out window.
+    """One counted attempt (a failed sign-in, an authenticity check, a download of the debtor's
+    data, an uploaded document), for the limit's window.
 
     The key is the normalized file number or the client IP address: a file number that does
     not exist is counted like one that does, so the lock-out reveals nothing.

@@ -30,9 +30,10 @@ def signed_in_debtor_id(request: HttpRequest) -> int | None:
 
 
 def list_files_for_debtor(debtor_id: int) -> QuerySet[File]:
-    """All files of one debtor (same Debtor row), newest first (docs/journeys.md, "Getting in")."""
+    """All files of one debtor (same Debtor row), newest first (docs/journeys.md, "Getting in"),
+    but those whose personal data was erased at the end of their retention period."""
     return (
-        File.objects.filter(debtor_id=debtor_id)
+        File.objects.filter(debtor_id=debtor_id, erased_on__isnull=True)
         .select_related("creditor", "debtor")
         .order_by("-opened_on", "-id")
     )
@@ -49,7 +50,9 @@ def access_file_for_debtor(request: HttpRequest, reference: str) -> File:
         raise Http404
     try:
         return File.objects.select_related("creditor", "debtor").get(
-            reference=normalize_file_reference(reference), debtor_id=debtor_id
+            reference=normalize_file_reference(reference),
+            debtor_id=debtor_id,
+            erased_on__isnull=True,
         )
     except File.DoesNotExist:
         raise Http404 from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from amicable.portal.views import disagreeing, files, paying, public, sign_in
+from amicable.portal.views import disagreeing, files, my_data, paying, public, sign_in
 
 app_name = "portal"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("sign-in/", sign_in.sign_in, name="sign_in"),
     path("sign-out/", sign_in.sign_out, name="sign_out"),
     path("files/", files.file_list, name="files"),
+    path("my-data/", my_data.download_my_data, name="my_data"),
     path("files/<str:reference>/", files.file_detail, name="file"),
     path("files/<str:reference>/statement.pdf", files.statement, name="statement"),
     path("files/<str:reference>/pay/", paying.pay, name="pay"),

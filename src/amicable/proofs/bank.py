@@ -10,10 +10,11 @@ item closes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from amicable.domain.references import classify_reference
 from amicable.files.lookups import ANY_OF_CHUNK
 from amicable.files.models import Document, DocumentKind, File, ReviewStatus, WorkItem, WorkItemKind
 from amicable.files.timeline import EventKind, record_event
-from amicable.files.work_queue import close_items
+from amicable.proofs.queue import declared_proofs, settle_review_items
 
 __all__ = ["BankPayment", "confirm_proofs"]
 
@@ -41,19 +42,12 @@ class BankPayment:
     by_communication: bool
 
 
-def _declared(items: Iterable[WorkItem]) -> tuple[Decimal | None, str]:
+def _declared(data: Mapping[str, Any]) -> tuple[Decimal | None, str]:
     """The amount and structured communication a debtor gave with a proof, if any."""
-    amount: Decimal | None = None
-    communication = ""
-    for item in items:
-        data = item.data or {}
-        if amount is None and data.get("amount"):
-            amount = Decimal(str(data["amount"]))
-        raw = str(data.get("structured_communication") or data.get("communication") or "")
-        reference = classify_reference(raw) if raw else None
-        if not communication and reference is not None:
-            communication = reference.value
-    return amount, communication
+    amount = Decimal(str(data["amount"])) if data.get("amount") else None
+    raw = str(data.get("structured_communication") or data.get("communication") or "")
+    reference = classify_reference(raw) if raw else None
+    return amount, reference.value if reference is not None else ""
 
 
 def _bears_out(payment: BankPayment, *, amount: Decimal | None, communication: str) -> bool:
@@ -84,16 +78,16 @@ def confirm_proofs(
         ).order_by("id")
     if not documents:
         return 0
-    items: dict[int, list[WorkItem]] = defaultdict(list)
-    for work_item in WorkItem.objects.filter(
-        document__in=documents, kind=WorkItemKind.PROOF_REVIEW
-    ).order_by("id"):
-        assert work_item.document_id is not None
-        items[work_item.document_id].append(work_item)
+    # What the debtor declared with each proof, from the files' review items (proofs.queue).
+    declared: dict[int, dict[str, Any]] = {}
+    for item in WorkItem.objects.filter(
+        file_id__in={document.file_id for document in documents}, kind=WorkItemKind.PROOF_REVIEW
+    ).only("document_id", "data"):
+        declared.update(declared_proofs(item))
     now = timezone.now()
     count = 0
     for document in documents:
-        amount, communication = _declared(items[document.pk])
+        amount, communication = _declared(declared.get(document.pk, {}))
         proof = next(
             (
                 p
@@ -114,8 +108,8 @@ def confirm_proofs(
         )
         if updated != 1:
             continue
-        close_items(
-            WorkItem.objects.filter(pk__in=[i.pk for i in items[document.pk]]),
+        settle_review_items(
+            document.file_id,
             outcome=f"confirmed by bank movement {proof.movement_id}",
             actor=actor,
             now=now,

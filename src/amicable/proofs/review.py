@@ -29,11 +29,9 @@ from amicable.files.models import (
     Event,
     File,
     ReviewStatus,
-    WorkItem,
-    WorkItemKind,
 )
 from amicable.files.timeline import EventKind, record_event
-from amicable.files.work_queue import close_items
+from amicable.proofs.queue import settle_review_items
 
 __all__ = [
     "REJECTION_LABELS",
@@ -147,8 +145,9 @@ def review_proof(
             )
         except ledger.LedgerError as exc:
             raise ActionRefused(str(exc)) from exc
-    close_items(
-        WorkItem.objects.filter(document=document, kind=WorkItemKind.PROOF_REVIEW),
+    # The file's review item closes with its last proof reviewed (proofs.queue).
+    settle_review_items(
+        file.pk,
         outcome=f"{status}" + (f" ({reason})" if reason else ""),
         actor=actor,
         now=now,

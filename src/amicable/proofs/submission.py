@@ -16,9 +16,11 @@ from django.db import transaction
 
 from amicable.domain.calendar import add_working_days
 from amicable.files.documents import store_debtor_upload
-from amicable.files.models import Document, DocumentKind, File, WorkItem, WorkItemKind
+from amicable.files.ledger import lock_file
+from amicable.files.models import Document, DocumentKind, File
 from amicable.files.timeline import EventKind, record_event
 from amicable.files.uploads import CheckedUpload
+from amicable.proofs.queue import PROOF_REVIEW_WORKING_DAYS, queue_for_review
 
 __all__ = [
     "PROOF_REVIEW_WORKING_DAYS",
@@ -28,9 +30,6 @@ __all__ = [
     "submit_proof_of_payment",
 ]
 
-#: A proof of payment is reviewed within three working days (agency policy, docs/journeys.md,
-#: journey 3).
-PROOF_REVIEW_WORKING_DAYS = 3
 #: When a payment shows on the file (docs/journeys.md, journey 3): paid to the agency, the bank
 #: statement of the next days brings it; paid to the creditor, the creditor must report it to us
 #: first.
@@ -84,7 +83,8 @@ def submit_proof_of_payment(
     today: date,
     actor: str,
 ) -> Document:
-    """Store a proof of payment, pending review, and put it in the staff queue (3 working days).
+    """Store a proof of payment, pending review, in the file's review item (opened, due in 3
+    working days, by the first proof; :mod:`amicable.proofs.queue`).
 
     The proof changes nothing on the ledger: only a bank movement, or an agent who accepts the
     proof, registers a payment.
@@ -93,17 +93,18 @@ def submit_proof_of_payment(
         raise ValueError(f"paid_to must be 'agency' or 'creditor', not {declared.paid_to!r}.")
     if declared.amount is not None and declared.amount <= 0:
         raise ValueError(f"A declared amount is more than 0, not {declared.amount}.")
+    # Locked, so that proofs sent at once join one review item.
+    file = lock_file(file.pk)
     document = store_debtor_upload(
         file=file, upload=upload, original_name=original_name, kind=DocumentKind.PROOF_OF_PAYMENT
     )
     details = {"document_id": document.pk, **declared.as_data()}
-    WorkItem.objects.create(
-        kind=WorkItemKind.PROOF_REVIEW,
+    queue_for_review(
         file=file,
         document=document,
+        declared=declared.as_data(),
+        today=today,
         title=_proof_title(file, declared),
-        due_on=add_working_days(today, PROOF_REVIEW_WORKING_DAYS),
-        data=details,
     )
     record_event(
         file,

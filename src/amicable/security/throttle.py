@@ -1,8 +1,8 @@
 """Attempts counted against a limit in a sliding window, decided atomically.
 
-The portal's sign-in and authenticity check and the staff sign-in each keep their own record
-of attempts (a model with ``scope``, ``key`` and ``at``) and their own policy; this module is
-the one place that counts them. Rules:
+The portal's sign-in and authenticity check, a debtor's data downloads and uploads, and the
+staff sign-in each keep their own record of attempts (a model with ``scope``, ``key`` and
+``at``) and their own policy; this module is the one place that counts them. Rules:
 
 - an attempt is counted *before* what it tries is checked: :func:`claim_attempt` records it,
   and the caller checks the code or password only when the claim was not refused;
@@ -28,7 +28,7 @@ from django.db import models, transaction
 
 from amicable.security.models import ThrottleKey
 
-__all__ = ["Claim", "claim_attempt", "locked_until", "release"]
+__all__ = ["Claim", "attempts_left", "claim_attempt", "locked_until", "release"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,24 +73,51 @@ def claim_attempt(
     limit: int,
     window: timedelta,
     now: datetime,
+    count: int = 1,
 ) -> Claim:
-    """Count one attempt on every ``(scope, key)``, or refuse it if any key is locked."""
+    """Count one attempt on every ``(scope, key)``, or refuse it if any key is locked.
+
+    ``count`` attempts at once (a form that sends three documents counts three): all are
+    counted, or none when any key has fewer than ``count`` left in the window; ``retry_at`` is
+    then when ``count`` fit again.
+    """
+    if not 1 <= count <= limit:
+        raise ValueError(f"{count} attempts at once can never pass a limit of {limit}.")
     with transaction.atomic():
         _lock(sorted({f"{model._meta.label}:{scope}:{key}" for scope, key in keys}))
         locks = [
             until
             for scope, key in keys
             if (
+                # Room for ``count`` more: fewer than ``limit - count + 1`` in the window.
                 until := locked_until(
-                    model, scope=scope, key=key, limit=limit, window=window, now=now
+                    model, scope=scope, key=key, limit=limit - count + 1, window=window, now=now
                 )
             )
         ]
         if locks:
             return Claim(model=model, retry_at=max(locks))
         manager = model._default_manager
-        counted = [manager.create(scope=scope, key=key, at=now) for scope, key in keys]
+        counted = [
+            manager.create(scope=scope, key=key, at=now)
+            for scope, key in keys
+            for _ in range(count)
+        ]
     return Claim(model=model, counted=tuple(int(record.pk) for record in counted))
+
+
+def attempts_left(
+    model: type[models.Model],
+    *,
+    scope: str,
+    key: str,
+    limit: int,
+    window: timedelta,
+    now: datetime,
+) -> int:
+    """How many attempts ``key`` may still make in the window (a read, no lock taken)."""
+    used = model._default_manager.filter(scope=scope, key=key, at__gt=now - window).count()
+    return max(0, limit - used)
 
 
 def release(claim: Claim) -> None:

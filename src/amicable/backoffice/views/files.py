@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from amicable.backoffice import selectors
-from amicable.backoffice.access import may, staff_user, staff_view
+from amicable.backoffice.access import actor_name, may, staff_user, staff_view
 from amicable.backoffice.forms import (
     AsOfForm,
     CallForm,
@@ -32,9 +32,11 @@ from amicable.domain.lifecycle import AgentAction
 from amicable.domain.references import ogm_format
 from amicable.files.downloads import serve_document
 from amicable.files.ledger import FileBalance
-from amicable.files.models import File
+from amicable.files.models import File, WorkItemKind
 from amicable.plans.models import PaymentPlan, PlanStatus
 from amicable.plans.rules import Breach
+from amicable.privacy.reads import record_file_read
+from amicable.proofs.queue import declared_proofs
 
 __all__ = ["document", "file_detail", "file_page"]
 
@@ -58,12 +60,14 @@ def file_page(
     as_of = (as_of_form.cleaned_data.get("as_of") if as_of_form.is_valid() else None) or today
     view = selectors.get_file_view(file, as_of=as_of)
     user = staff_user(request)
+    record_file_read(actor=actor_name(user), file=file, at=timezone.now())
     may_work = may(user, Perm.WORK_FILES)
     proof_forms = proof_forms or {}
     declarations = {
-        item.document_id: declaration_rows(item)
+        document_id: declaration_rows(data)
         for item in view.open_items
-        if item.document_id is not None
+        if item.kind == WorkItemKind.PROOF_REVIEW
+        for document_id, data in declared_proofs(item).items()
     }
     return render(
         request,
@@ -166,4 +170,6 @@ def document(request: HttpRequest, reference: str, document_id: int) -> FileResp
     download, so that nothing in an upload runs in the agent's session (files.downloads)."""
     file = selectors.access_file_for_staff(reference)
     doc = selectors.access_document_for_staff(file, document_id)
+    actor = actor_name(staff_user(request))
+    record_file_read(actor=actor, file=file, document=doc, at=timezone.now())
     return serve_document(doc, images_inline=True)

@@ -27,6 +27,7 @@ from amicable.backoffice.views.navigation import back, query_int
 from amicable.files.actions import ActionRefused
 from amicable.files.models import WorkItemKind
 from amicable.letters.agent_contacts import requeue_refused_letter
+from amicable.proofs.queue import listed_proofs
 from amicable.work_items.assignment import assign_work_item, close_work_item, closes_by_decision
 
 __all__ = ["assign_item", "close_item", "overview", "queue", "requeue_letter", "work_item"]
@@ -89,7 +90,13 @@ def work_item(request: HttpRequest, item_id: int) -> HttpResponse:
             "item": item,
             "today": timezone.localdate(),
             "details": selectors.work_item_details(item),
-            "declaration": declaration_rows(item),
+            # Every proof of a review item, with what the debtor declared with it.
+            "proofs": [
+                (document, declaration_rows(declared))
+                for document, declared in (
+                    listed_proofs(item) if item.kind == WorkItemKind.PROOF_REVIEW else []
+                )
+            ],
             "may_work": may(user, Perm.WORK_FILES),
             "closed_by_decision": closes_by_decision(item),
             "close_form": CloseItemForm(),

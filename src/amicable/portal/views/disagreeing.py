@@ -26,7 +26,7 @@ from amicable.disputes.opening import (
 from amicable.files.documents import list_debtor_uploads, list_supporting_documents
 from amicable.files.models import DocumentKind
 from amicable.files.uploads import MAX_UPLOAD_BYTES
-from amicable.portal import paths
+from amicable.portal import limits, paths
 from amicable.portal.authentication import ACTOR
 from amicable.portal.forms import (
     CollectiveSettlementForm,
@@ -96,7 +96,8 @@ def dispute_path(request: HttpRequest, reference: str, slug: str) -> HttpRespons
     if path is None:
         raise Http404
     form = DisputeForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    gate = limits.gate_uploads(request, file, fields=("evidence",))
+    if request.method == "POST" and form.is_valid() and gate.allowed:
         open_dispute(
             file=file,
             reason=path.reason,
@@ -107,13 +108,18 @@ def dispute_path(request: HttpRequest, reference: str, slug: str) -> HttpRespons
         )
         messages.success(request, _("Your dispute is registered."))
         return redirect("portal:disagree", file.reference)
+    gate.nothing_stored()
+    # 429 when only the limit refused the documents; a form error otherwise.
+    status = 400 if form.errors else 200 if gate.allowed else 429
+    if not gate.allowed:
+        form.add_error("evidence", gate.refusal)
     context = {
         "file": file,
         "path": path,
         "form": form,
         "review_days": DISPUTE_REVIEW_WORKING_DAYS,
     }
-    return render(request, "portal/dispute.html", context, status=400 if form.errors else 200)
+    return render(request, "portal/dispute.html", context, status=status)
 
 
 def difficulties(request: HttpRequest, reference: str) -> HttpResponse:
@@ -165,7 +171,8 @@ def declare_settlement(request: HttpRequest, reference: str) -> HttpResponse:
     file = access_file_for_debtor(request, reference)
     today = timezone.localdate()
     form = CollectiveSettlementForm(request.POST or None, request.FILES or None, today=today)
-    if request.method == "POST" and form.is_valid():
+    gate = limits.gate_uploads(request, file, fields=("court_decision",))
+    if request.method == "POST" and form.is_valid() and gate.allowed:
         declare_collective_settlement(
             file=file,
             admissibility_date=form.cleaned_data["admissibility_date"],
@@ -177,5 +184,10 @@ def declare_settlement(request: HttpRequest, reference: str) -> HttpResponse:
         )
         messages.success(request, _("Your collective debt settlement is registered."))
         return redirect("portal:difficulties", file.reference)
+    gate.nothing_stored()
+    # 429 when only the limit refused the documents; a form error otherwise.
+    status = 400 if form.errors else 200 if gate.allowed else 429
+    if not gate.allowed:
+        form.add_error("court_decision", gate.refusal)
     context = {"file": file, "form": form}
-    return render(request, "portal/settlement.html", context, status=400 if form.errors else 200)
+    return render(request, "portal/settlement.html", context, status=status)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from amicable.files.documents import list_debtor_uploads
 from amicable.files.downloads import serve_document
+from amicable.files.history import debtor_history
 from amicable.files.ledger import file_balance
 from amicable.letters.downloads import record_statement_download
 from amicable.letters.rendering import LetterRefused
@@ -48,6 +49,7 @@ def file_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "file": file,
         "breakdown": get_breakdown(file, today=timezone.localdate()),
         "uploads": list_debtor_uploads(file),
+        "history": debtor_history(file),
     }
     return render(request, "portal/file_detail.html", context)
 

@@ -27,6 +27,7 @@ from amicable.plans.answers import refusal_reason
 from amicable.plans.errors import PlanError
 from amicable.plans.models import PaymentPlan
 from amicable.plans.requests import AGENT_ANSWER_WORKING_DAYS, request_payment_plan
+from amicable.portal import limits
 from amicable.portal.authentication import ACTOR
 from amicable.portal.forms import PaymentPlanForm, ProofOfPaymentForm
 from amicable.portal.selectors import (
@@ -111,7 +112,8 @@ def payments(request: HttpRequest, reference: str) -> HttpResponse:
     file = access_file_for_debtor(request, reference)
     today = timezone.localdate()
     form = ProofOfPaymentForm(request.POST or None, request.FILES or None, today=today)
-    if request.method == "POST" and form.is_valid():
+    gate = limits.gate_uploads(request, file, fields=("proof",))
+    if request.method == "POST" and form.is_valid() and gate.allowed:
         checked, name = form.cleaned_data["proof"]
         declared = DeclaredPayment(
             paid_to=form.cleaned_data["paid_to"],
@@ -134,6 +136,11 @@ def payments(request: HttpRequest, reference: str) -> HttpResponse:
             ),
         )
         return redirect("portal:payments", file.reference)
+    gate.nothing_stored()
+    # 429 when only the limit refused the documents; a form error otherwise.
+    status = 400 if form.errors else 200 if gate.allowed else 429
+    if not gate.allowed:
+        form.add_error("proof", gate.refusal)
     breakdown = get_breakdown(file, today=today)
     context = {
         "file": file,
@@ -145,7 +152,7 @@ def payments(request: HttpRequest, reference: str) -> HttpResponse:
         "visible_after": VISIBLE_AFTER_WORKING_DAYS,
         "review_days": PROOF_REVIEW_WORKING_DAYS,
     }
-    return render(request, "portal/payments.html", context, status=400 if form.errors else 200)
+    return render(request, "portal/payments.html", context, status=status)
 
 
 @dataclass(frozen=True, slots=True)

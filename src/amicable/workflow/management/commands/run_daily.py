@@ -8,15 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from amicable.files.management.arguments import day
 from amicable.files.models import File
 from amicable.workflow.services import DEFAULT_BATCH_SIZE, RunResult, run_daily
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"--date must be a date as YYYY-MM-DD, not {text!r}.") from None
 
 
 class Command(BaseCommand):
@@ -28,7 +22,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--date",
-            type=_day,
+            type=day,
             default=None,
             help="the day to run for, YYYY-MM-DD (default: today in Belgium)",
         )
