@@ -98,6 +98,8 @@ def endpoints(world: World) -> list[Endpoint]:
         Endpoint("answer_plan", "post", f"/backoffice/files/{ref}/plan/answer/", WORKERS, 400),
         Endpoint("send_letter", "post", f"/backoffice/files/{ref}/letter/", WORKERS, 400),
         Endpoint("resume", "post", f"/backoffice/files/{ref}/resume/", WORKERS, 400),
+        # Open on a file in collective settlement only: refused on this one, after the check.
+        Endpoint("declare_claim", "post", f"/backoffice/files/{ref}/declare-claim/", WORKERS, 409),
         Endpoint("search", "get", "/backoffice/search/?q=nobody", EVERYONE, 200),
         Endpoint(
             "dashboard", "get", "/backoffice/dashboard/", {SUPERVISOR, COMPLIANCE, ADMIN}, 200
@@ -138,6 +140,7 @@ ENDPOINT_NAMES = [
     "answer_plan",
     "send_letter",
     "resume",
+    "declare_claim",
     "search",
     "dashboard",
     "audit",
@@ -251,6 +254,7 @@ def test_every_view_but_the_sign_in_steps_names_its_permission() -> None:
         "answer_plan",
         "send_letter",
         "resume",
+        "declare_claim",
         "search",
         "dashboard",
         "audit",

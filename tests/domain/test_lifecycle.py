@@ -363,7 +363,7 @@ A = AgentAction
         ),
         pytest.param(
             S.COLLECTIVE_SETTLEMENT,
-            {A.ADD_NOTE, A.REVIEW_PROOF, A.RESUME, A.WITHDRAW},
+            {A.ADD_NOTE, A.REVIEW_PROOF, A.RESUME, A.WITHDRAW, A.DECLARE_CLAIM},
             id="settlement_frozen_JC_1675_7",
         ),
         pytest.param(S.PAID, {A.ADD_NOTE, A.REVIEW_PROOF}, id="paid"),

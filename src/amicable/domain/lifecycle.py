@@ -469,6 +469,7 @@ class AgentAction(StrEnum):
     RECORD_COLLECTIVE_SETTLEMENT = "record_collective_settlement"
     RESUME = "resume"
     WITHDRAW = "withdraw"
+    DECLARE_CLAIM = "declare_claim"
 
 
 # Actions that move the file into one state: allowed exactly where the move is.
@@ -517,5 +518,9 @@ def actions_allowed(state: FileState) -> frozenset[AgentAction]:
         actions.add(AgentAction.RESOLVE_DISPUTE)
     if state in _RESUMABLE:
         actions.add(AgentAction.RESUME)
+    # The creditor's claim goes to the court-appointed mediator, the one person the agency may
+    # still address (Judicial Code art. 1675/9 §2: declared within one month of notification).
+    if state == FileState.COLLECTIVE_SETTLEMENT:
+        actions.add(AgentAction.DECLARE_CLAIM)
     actions.update(action for action, target in _ACTION_TARGETS.items() if target in exits)
     return frozenset(actions)

@@ -29,7 +29,13 @@ from amicable.plans.models import PlanStatus
 from amicable.plans.selectors import get_open_plan
 from amicable.workflow.letter_queue import requeue_letter
 
-__all__ = ["AGENT_LETTERS", "log_call", "requeue_refused_letter", "send_letter"]
+__all__ = [
+    "AGENT_LETTERS",
+    "declare_claim_to_mediator",
+    "log_call",
+    "requeue_refused_letter",
+    "send_letter",
+]
 
 
 #: The letters an agent sends by hand; the others follow the collection strategy (daily run).
@@ -72,6 +78,33 @@ def send_letter(
         on=timezone.localdate(now),
         at=now,
         details=details,
+    )
+
+
+def declare_claim_to_mediator(*, file: File, actor: str, now: datetime) -> LetterOutcome:
+    """Send the creditor's claim declaration to the mediator of a collective debt settlement.
+
+    The creditor declares its claim to the court-appointed mediator within one month of the
+    admissibility decision's notification (Judicial Code art. 1675/9 §2), stated as it stood
+    the day before admissibility, when interest stopped (art. 1675/7). It goes by e-mail to
+    the mediator the debtor declared: no postal address of a mediator is held, and a letter
+    posted to nowhere would miss the deadline unseen.
+    """
+    check_action(file, AgentAction.DECLARE_CLAIM)
+    if not file.debtor.mediator_email:
+        raise ActionRefused(
+            _(
+                "No e-mail address of the mediator is known: add it to the debtor's record, "
+                "then send the declaration."
+            )
+        )
+    return produce_letter(
+        file=file,
+        kind=LetterKind.MEDIATOR_CLAIM_DECLARATION,
+        actor=actor,
+        channel=LetterChannel.EMAIL,
+        on=timezone.localdate(now),
+        at=now,
     )
 
 

@@ -170,16 +170,17 @@ def _mediator(debtor: Debtor, channel: str) -> letter.Mediator | None:
     """The debt mediator the debtor declared, addressee of the claim declaration.
 
     No postal address of the mediator is stored, only their organisation and e-mail: by e-mail
-    the address block names the organisation; on paper the letter is refused for its missing
+    the address block names the organisation and the e-mail address; on paper the letter is refused for its missing
     address (a mandatory mention), rather than posted to nowhere.
     """
     if not debtor.mediator_name:
         return None
-    by_email = channel == law.Channel.ELECTRONIC and debtor.mediator_organisation
+    by_email = channel == law.Channel.ELECTRONIC
+    lines = (debtor.mediator_organisation, debtor.mediator_email) if by_email else ()
     return letter.Mediator(
         name=debtor.mediator_name,
         address=letter.PostalAddress(
-            lines=(debtor.mediator_organisation,) if by_email else (),
+            lines=tuple(line for line in lines if line),
             postal_code="",
             city="",
         ),
@@ -295,12 +296,11 @@ def build_letter_data(
     agency = agency_for_letters()
     claims = list(file.claims.order_by("due_date", "id"))
     by_id = {c.pk: c for c in claims}
-    # A claim declaration states the debt at the admissibility date, when interest stopped
-    # (Judicial Code art. 1675/7).
-    as_of = on
-    if kind is LetterKind.MEDIATOR_CLAIM_DECLARATION and debtor.admissibility_date is not None:
-        as_of = min(on, debtor.admissibility_date)
-    balance = file_balance(file, as_of=as_of)
+    # A claim declaration states the debt with the interest of the days before admissibility
+    # only (Judicial Code art. 1675/7): the file's interest stops there (``interest_stops_on``),
+    # and the ledger's own correction of what was booked past it is dated the day it was made,
+    # so the balance is read as of the letter's date, never as of the admissibility date.
+    balance = file_balance(file, as_of=on)
 
     if kind is LetterKind.FIRST_REMINDER:
         wanted = set((request.data or {}).get("claims", [])) if request is not None else set()

@@ -252,6 +252,27 @@ def send_letter(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_POST
 @staff_view(Perm.WORK_FILES)
+def declare_claim(request: HttpRequest, reference: str) -> HttpResponse:
+    """Send the claim declaration to the mediator of a collective debt settlement."""
+    file = selectors.access_file_for_staff(reference)
+    try:
+        outcome = agent_contacts.declare_claim_to_mediator(
+            file=file, actor=actor_name(staff_user(request)), now=timezone.now()
+        )
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+        return file_page(request, file, status=409)
+    if outcome.produced:
+        messages.success(
+            request, _("Claim declaration produced, archived and sent to the mediator.")
+        )
+    else:
+        messages.error(request, _("Letter refused: %(why)s") % {"why": " ".join(outcome.errors)})
+    return redirect("backoffice:file", file.reference)
+
+
+@require_POST
+@staff_view(Perm.WORK_FILES)
 def resume(request: HttpRequest, reference: str) -> HttpResponse:
     file = selectors.access_file_for_staff(reference)
     form = ResumeForm(request.POST)
