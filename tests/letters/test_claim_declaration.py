@@ -24,7 +24,6 @@ from amicable.letters.agent_contacts import declare_claim_to_mediator
 from amicable.letters.models import OutgoingEmail, SentLetter
 from tests.factories import make_file
 from tests.portal.uploads import MINIMAL_PDF
-from tests.staff import StaffClient
 
 pytestmark = pytest.mark.django_db
 

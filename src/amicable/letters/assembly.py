@@ -170,8 +170,8 @@ def _mediator(debtor: Debtor, channel: str) -> letter.Mediator | None:
     """The debt mediator the debtor declared, addressee of the claim declaration.
 
     No postal address of the mediator is stored, only their organisation and e-mail: by e-mail
-    the address block names the organisation and the e-mail address; on paper the letter is refused for its missing
-    address (a mandatory mention), rather than posted to nowhere.
+    the address block names the organisation and the e-mail address; on paper the letter is
+    refused for its missing address (a mandatory mention), rather than posted to nowhere.
     """
     if not debtor.mediator_name:
         return None
