@@ -833,3 +833,24 @@ def test_decisions_are_frozen() -> None:
     with pytest.raises(AttributeError):
         decision.allowed = Decimal("5")  # type: ignore[misc]
     assert replace(decision, allowed=Decimal("5")).allowed == Decimal("5")
+
+
+@given(
+    cents=st.integers(min_value=0, max_value=10_000_000),
+    extra=st.sampled_from(["", "0", "00", "000"]),
+)
+def test_max_indemnity_on_whole_cents_is_the_exact_bracket_formula(cents: int, extra: str) -> None:
+    """Art. XIX.4: 20 up to 150; 30 + 10 % above 150 up to 500; 65 + 5 % above 500, at most
+    2,000; truncated to the cent. The integer path for balances in whole cents must give the
+    exact rational result, whatever the balance's written precision (12.3, 12.30, 12.300)."""
+    balance = Decimal(cents).scaleb(-2)
+    written = Decimal(f"{balance}{extra}") if "." in str(balance) else balance
+    exact = Fraction(balance)
+    if exact <= 150:
+        expected = Fraction(20)
+    elif exact <= 500:
+        expected = 30 + (exact - 150) / 10
+    else:
+        expected = min(65 + (exact - 500) / 20, Fraction(2000))
+    assert max_indemnity(written) == Decimal(int(expected * 100)).scaleb(-2)
+    assert max_indemnity(written).as_tuple().exponent == -2
