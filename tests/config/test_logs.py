@@ -77,11 +77,16 @@ def _wait_for(port: int) -> None:
     _wait_until(listening)
 
 
+# Generous: the development server starts Django and checks the project before it listens,
+# which takes well over 30 s on a machine busy with a parallel test run.
+WAIT_SECONDS = 120
+
+
 def _wait_until(condition: Callable[[], bool]) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + WAIT_SECONDS
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError("the development server did not get there in 30 s")
+            raise AssertionError(f"the development server did not get there in {WAIT_SECONDS} s")
         time.sleep(0.1)
 
 
