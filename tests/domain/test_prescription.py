@@ -39,7 +39,7 @@ def test_seeded_periods_are_the_spec_s(code: str, months: int, article: str) -> 
     (category,) = [c for c in SEEDED_PERIODS if c.code == code]
     assert category.period_months == months
     assert article in category.legal_basis
-    assert GENERAL_PERIOD_MONTHS == PERIODS["general"]
+    assert PERIODS["general"] == GENERAL_PERIOD_MONTHS
 
 
 @pytest.mark.parametrize(
@@ -63,8 +63,7 @@ def test_seeded_periods_are_the_spec_s(code: str, months: int, article: str) -> 
 )
 def test_period_runs_from_the_due_date(code: str, due: date, on: date, barred: bool) -> None:
     assert (
-        is_time_barred(due_date=due, period_months=PERIODS[code], interruptions=(), on=on)
-        is barred
+        is_time_barred(due_date=due, period_months=PERIODS[code], interruptions=(), on=on) is barred
     )
 
 
