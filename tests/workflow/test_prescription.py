@@ -9,21 +9,24 @@ a work item says which claim, and the portal says it is time-barred.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.test import Client
 
+from amicable.domain.contact import ContactChannel, ContactRefusal
 from amicable.domain.lifecycle import FileState
+from amicable.domain.mentions import LetterKind
 from amicable.files import ledger
 from amicable.files.models import Claim, File, LedgerEntry, WorkItem, WorkItemKind
 from amicable.files.services import issue_access_code
+from amicable.letters.guard import contact_of_kind, request_contact
 from amicable.plans.requests import request_payment_plan
 from amicable.workflow.models import LetterRequest
 from tests.factories import claim_input, make_creditor, make_file
-from tests.workflow.conftest import run
+from tests.workflow.conftest import produce, run
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +163,26 @@ def test_the_portal_shows_it_as_time_barred(client: Client, language: str, words
         client.cookies["django_language"] = language
         html = client.get(f"/files/{file.reference}/").content.decode()
     assert f'<p class="notice time-barred">{words}' in html
+
+
+def test_no_collection_letter_passes_the_guard_once_time_barred() -> None:
+    """A letter queued before the claim was found time-barred cannot leave after: the contact
+    guard refuses every collection contact on the held file (docs/legal.md, sections 4 and 8)."""
+    file = _sale()
+    run(date(2024, 6, 3))
+    produce("formal_notice", on=date(2024, 6, 4), file=file)
+    run(date(2024, 7, 1))
+    assert File.objects.get(pk=file.pk).state == FileState.IN_COLLECTION
+    run(date(2025, 3, 11))
+    file.refresh_from_db()
+    purpose, recipient = contact_of_kind(LetterKind.FOLLOW_UP_REMINDER)
+    decision = request_contact(
+        file=file,
+        channel=ContactChannel.LETTER,
+        purpose=purpose,
+        recipient=recipient,
+        actor="letters",
+        at=datetime(2025, 3, 12, 10, 0, tzinfo=UTC),
+        letter_kind=LetterKind.FOLLOW_UP_REMINDER,
+    )
+    assert (decision.allowed, decision.reason) == (False, ContactRefusal.FILE_SUSPENDED)
