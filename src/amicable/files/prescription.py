@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from amicable.domain.calendar import add_working_days
 from amicable.domain.prescription import Interruption, default_category
+from amicable.files.lookups import ANY_OF_CHUNK
 from amicable.files.models import Claim, ClaimCategory, WorkItem, WorkItemKind
 
 __all__ = [
@@ -48,12 +49,15 @@ def record_interruptions(events: Iterable[tuple[int, date]], *, cause: Interrupt
         by_day[day].append(file_id)
     changed = 0
     for day, file_ids in sorted(by_day.items()):
-        changed += Claim.objects.filter(
-            Q(prescription_interrupted_on__isnull=True) | Q(prescription_interrupted_on__lt=day),
-            file_id__in=file_ids,
-            time_barred_on__isnull=True,
-            due_date__lt=day,
-        ).update(prescription_interrupted_on=day, prescription_interruption=cause.value)
+        # In chunks of one array parameter each (a statement pays 100,000 files at once).
+        for start in range(0, len(file_ids), ANY_OF_CHUNK):
+            changed += Claim.objects.filter(
+                Q(prescription_interrupted_on__isnull=True)
+                | Q(prescription_interrupted_on__lt=day),
+                file_id__any_of=file_ids[start : start + ANY_OF_CHUNK],
+                time_barred_on__isnull=True,
+                due_date__lt=day,
+            ).update(prescription_interrupted_on=day, prescription_interruption=cause.value)
     return changed
 
 
@@ -81,7 +85,9 @@ def stop_collecting(found: Sequence[BarredClaims], *, on: date) -> int:
     if not found:
         return 0
     ids = [pk for item in found for pk in item.claim_ids]
-    marked = Claim.objects.filter(pk__in=ids, time_barred_on__isnull=True).update(time_barred_on=on)
+    marked = Claim.objects.filter(pk__any_of=ids, time_barred_on__isnull=True).update(
+        time_barred_on=on
+    )
     due_on = add_working_days(on, TIME_BARRED_REVIEW_WORKING_DAYS)
     WorkItem.objects.bulk_create(
         WorkItem(
