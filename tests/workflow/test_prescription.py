@@ -16,11 +16,13 @@ import pytest
 import time_machine
 from django.test import Client
 
+from amicable.disputes.holds import resume_collection
 from amicable.domain.contact import ContactChannel, ContactRefusal
 from amicable.domain.lifecycle import FileState
 from amicable.domain.mentions import LetterKind
 from amicable.files import ledger
 from amicable.files.models import Claim, File, LedgerEntry, WorkItem, WorkItemKind
+from amicable.files.prescription import record_acknowledgement
 from amicable.files.services import issue_access_code
 from amicable.letters.guard import contact_of_kind, request_contact
 from amicable.plans.requests import request_payment_plan
@@ -186,3 +188,34 @@ def test_no_collection_letter_passes_the_guard_once_time_barred() -> None:
         letter_kind=LetterKind.FOLLOW_UP_REMINDER,
     )
     assert (decision.allowed, decision.reason) == (False, ContactRefusal.FILE_SUSPENDED)
+
+
+def test_a_hold_lifted_without_a_decision_is_held_again() -> None:
+    """The agent must write the claim off or record the acknowledgement: lifting the hold alone
+    does not make the run collect a time-barred claim."""
+    file = _sale()
+    run(date(2025, 3, 11))
+    resume_collection(file=file, reason="Looked at it.", actor="agent", today=date(2025, 3, 12))
+    assert File.objects.get(pk=file.pk).state != FileState.SUSPENDED
+    run(date(2025, 3, 13))
+    assert File.objects.get(pk=file.pk).state == FileState.SUSPENDED
+    assert _claim(file).time_barred_on == date(2025, 3, 11)
+    # Written off, the claim no longer holds the file.
+    ledger.write_off_claims(
+        claims=[_claim(file)], on=date(2025, 3, 14), actor="agent", reason="Time-barred."
+    )
+    resume_collection(file=file, reason="Written off.", actor="agent", today=date(2025, 3, 14))
+    run(date(2025, 3, 17))
+    assert File.objects.get(pk=file.pk).state != FileState.SUSPENDED
+
+
+def test_an_acknowledgement_recorded_by_an_agent_makes_it_collectable_again() -> None:
+    file = _sale()
+    run(date(2025, 3, 11))
+    record_acknowledgement(claims=[_claim(file)], on=date(2025, 2, 20))
+    claim = _claim(file)
+    assert (claim.time_barred_on, claim.prescription_interruption) == (None, "acknowledgement")
+    resume_collection(file=file, reason="Acknowledged.", actor="agent", today=date(2025, 3, 12))
+    run(date(2025, 3, 13))
+    assert File.objects.get(pk=file.pk).state != FileState.SUSPENDED
+    assert _claim(file).time_barred_on is None

@@ -25,6 +25,7 @@ __all__ = [
     "BarredClaims",
     "category_ids",
     "category_periods",
+    "record_acknowledgement",
     "record_interruptions",
     "resolve_category",
     "stop_collecting",
@@ -59,6 +60,20 @@ def record_interruptions(events: Iterable[tuple[int, date]], *, cause: Interrupt
                 due_date__lt=day,
             ).update(prescription_interrupted_on=day, prescription_interruption=cause.value)
     return changed
+
+
+def record_acknowledgement(*, claims: Sequence[Claim], on: date) -> int:
+    """An agent records the debtor's written acknowledgement of these claims, dated ``on``
+    (docs/legal.md, section 8: it interrupts the prescription). Unlike the automatic events
+    above, it also clears the time-bar the daily run had found: the agent has read the
+    document, and the next run decides again from the dates (``amicable.domain.prescription``).
+    An acknowledgement written after the period ended renounces the prescription only if it
+    says so expressly: the agent records it only then."""
+    return Claim.objects.filter(pk__any_of=[c.pk for c in claims], due_date__lt=on).update(
+        prescription_interrupted_on=on,
+        prescription_interruption=Interruption.ACKNOWLEDGEMENT.value,
+        time_barred_on=None,
+    )
 
 
 #: An agent looks at a claim found time-barred within five working days (agency policy: the

@@ -42,6 +42,7 @@ from typing import Any
 
 from amicable.domain import law
 from amicable.domain.calendar import add_working_days, is_working_day
+from amicable.domain.imputation import Component
 from amicable.domain.interest import RateTable
 from amicable.domain.law import ChargeKind
 from amicable.domain.lifecycle import FileState, check_transition
@@ -330,21 +331,31 @@ class _FilePlanner:
         file is held for an agent, so that nothing is charged and no letter claims it, and a
         work item says which claims. The agent writes the claim off, or records the
         acknowledgement that interrupted the period, and lifts the hold."""
+        book = self.book
         barred = [
             claim
             for claim in self.file.claims
-            if claim.time_barred_on is None
-            and is_time_barred(
-                due_date=claim.due_date,
-                period_months=claim.prescription_months or GENERAL_PERIOD_MONTHS,
-                interruptions=(claim.prescription_interrupted_on,),
-                on=self.today,
+            if (
+                claim.time_barred_on is None
+                and is_time_barred(
+                    due_date=claim.due_date,
+                    period_months=claim.prescription_months or GENERAL_PERIOD_MONTHS,
+                    interruptions=(claim.prescription_interrupted_on,),
+                    on=self.today,
+                )
+            )
+            # Found before, and the hold lifted while it still carries its principal: the
+            # agent neither wrote it off nor recorded an interruption. Held again.
+            or (
+                claim.time_barred_on is not None
+                and book.charged[claim.pk][Component.PRINCIPAL]
+                > book.paid[claim.pk][Component.PRINCIPAL]
             )
         ]
         if not barred:
             return False
         for claim in barred:
-            claim.time_barred_on = self.today
+            claim.time_barred_on = claim.time_barred_on or self.today
         references = [claim.creditor_reference for claim in barred]
         self.plan.time_barred.append(
             TimeBarred(
