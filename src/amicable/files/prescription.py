@@ -16,7 +16,7 @@ from datetime import date
 from django.db.models import Q
 
 from amicable.domain.calendar import add_working_days
-from amicable.domain.prescription import Interruption, default_category
+from amicable.domain.prescription import SEEDED_PERIODS, Interruption, default_category
 from amicable.files.lookups import ANY_OF_CHUNK
 from amicable.files.models import Claim, ClaimCategory, WorkItem, WorkItemKind
 
@@ -122,13 +122,33 @@ def stop_collecting(found: Sequence[BarredClaims], *, on: date) -> int:
 
 
 def category_ids() -> dict[str, int]:
-    """Every category's id by its code (a table of a handful of rows, read once per call)."""
-    return dict(ClaimCategory.objects.values_list("code", "id"))
+    """Every category's id by its code, the seeded ones created if missing (a table of a handful
+    of rows, read once per call): a database emptied of its migration data (a flushed test
+    database, a restore of the tables alone) still gives every claim its category."""
+    known = dict(ClaimCategory.objects.values_list("code", "id"))
+    missing = [c for c in SEEDED_PERIODS if c.code not in known]
+    if missing:
+        ClaimCategory.objects.bulk_create(
+            [
+                ClaimCategory(
+                    code=c.code,
+                    name=c.name,
+                    period_months=c.period_months,
+                    legal_basis=c.legal_basis,
+                )
+                for c in missing
+            ],
+            ignore_conflicts=True,
+        )
+        known = dict(ClaimCategory.objects.values_list("code", "id"))
+    return known
 
 
 def category_periods() -> dict[str, int]:
-    """Every category's period in months by its code."""
-    return dict(ClaimCategory.objects.values_list("code", "period_months"))
+    """Every category's period in months by its code: the seeded periods, as the table has
+    them (an administrator may have corrected one) or as shipped if the table lacks them."""
+    seeded = {c.code: c.period_months for c in SEEDED_PERIODS}
+    return seeded | dict(ClaimCategory.objects.values_list("code", "period_months"))
 
 
 def resolve_category(code: str | None, *, sector: str, known: Mapping[str, int]) -> int | None:
