@@ -9,6 +9,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from amicable.backoffice.roles import Role
+from amicable.disputes.models import DisputeReason
+from amicable.disputes.opening import open_dispute
 from amicable.domain.lifecycle import FileState
 from amicable.domain.money import format_eur
 from amicable.files.ledger import file_balance
@@ -224,3 +226,19 @@ def test_an_empty_note_is_refused(agent: tuple[Client, User], file: File) -> Non
     response = client.post(f"/backoffice/files/{file.reference}/note/", {"text": "   "})
     assert response.status_code == 400
     assert not Event.objects.filter(kind="note_added").exists()
+
+
+def test_the_dispute_s_reason_is_shown_in_words(agent: tuple[Client, User], file: File) -> None:
+    """docs/journeys.md, journey 4: staff read why the debtor disputes, not a code."""
+    open_dispute(
+        file=file,
+        reason=DisputeReason.NOT_THE_DEBTOR,
+        explanation="Iemand heeft mijn identiteit gebruikt.",
+        evidence=[],
+        today=TODAY,
+        actor="portal",
+    )
+    client, _ = agent
+    html = client.get(f"/backoffice/files/{file.reference}/").content.decode()
+    assert '<strong class="dispute-reason">I am not the debtor (identity theft)</strong>' in html
+    assert "not_the_debtor" not in html.split('id="disputes"')[1].split("</section>")[0]

@@ -310,6 +310,8 @@ def test_interest_before_any_published_rate_is_refused(api: Client) -> None:
         first_reminder_channel="electronic",
         contract_date="2017-06-01",
         interest_rate=None,
+        # Ten years (old Civil Code art. 2262bis): not time-barred, so the rate is what fails.
+        category="general",
     )
 
     response = post(api, "/files", file_payload(claims=[claim]))

@@ -52,7 +52,9 @@ def check_sheet(content: bytes, name: str) -> None:
     """Only a SheetError may escape, and every rejected line is named with a reason."""
     failure: SheetError | None = None
     try:
-        report = check_lines(read_sheet(io.BytesIO(content), name=name), today=TODAY)
+        report = check_lines(
+            read_sheet(io.BytesIO(content), name=name), today=TODAY, sector="energy"
+        )
     except SheetError as error:
         failure = error
     if failure is not None:

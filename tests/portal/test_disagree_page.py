@@ -1,4 +1,8 @@
-"""Journey 4 through the portal: seven guided paths, a dispute that suspends, the documents."""
+"""Journey 4 through the portal: the guided paths, a dispute that suspends, the documents.
+
+The creditor here is of no particular sector, so every path is offered; which paths fit which
+sector is tested in tests/disputes/test_reasons.py.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,13 @@ from amicable.portal.paths import PATHS
 from tests.portal.conftest import Cast, sign_in
 from tests.portal.uploads import MINIMAL_PDF, fake_pdf_upload, oversized_pdf_upload, pdf_upload
 
-pytestmark = pytest.mark.usefixtures("_today")
+pytestmark = pytest.mark.usefixtures("_today", "_any_sector")
+
+
+@pytest.fixture
+def _any_sector(cast: Cast) -> None:
+    cast.file.creditor.sector = "other"
+    cast.file.creditor.save(update_fields=["sector"])
 
 
 @pytest.fixture
@@ -35,7 +45,7 @@ def _state(file: File) -> str:
     ],
     ids=["fr", "nl"],
 )
-def test_disagree_page_lists_the_seven_paths(
+def test_disagree_page_lists_every_path(
     client: Client, cast: Cast, language: str, heading: str, first_path: str
 ) -> None:
     sign_in(client, cast)

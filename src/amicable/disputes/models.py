@@ -11,20 +11,33 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from amicable.files.models import Debtor, Document, File
 
 
 class DisputeReason(models.TextChoices):
-    """The seven situations of docs/journeys.md, journey 4."""
+    """Why the debtor disagrees: the seven situations of docs/journeys.md, journey 4, and the
+    four every debtor may have whatever the sector (docs/legal.md, sections 5 and 8). Which
+    ones a file offers: :func:`amicable.disputes.reasons.reasons_for_sector`."""
 
-    RETURNED_ITEM = "returned_item", "I returned the item"
-    ITEM_NOT_RECEIVED = "item_not_received", "I never received the item"
-    CONTRACT_CANCELLED = "contract_cancelled", "I cancelled the contract"
-    INVOICES_AFTER_CANCELLATION = "invoices_after_cancellation", "Invoices after cancelling"
-    NEVER_SIGNED = "never_signed", "I never signed a contract"
-    INVOICE_NOT_RECEIVED = "invoice_not_received", "I never received the invoice"
-    SERVICE_DISPUTED = "service_disputed", "I disputed the service or quality with the seller"
+    RETURNED_ITEM = "returned_item", _("I returned the item")
+    ITEM_NOT_RECEIVED = "item_not_received", _("I never received the item")
+    CONTRACT_CANCELLED = "contract_cancelled", _("I cancelled the contract")
+    INVOICES_AFTER_CANCELLATION = (
+        "invoices_after_cancellation",
+        _("I got invoices after cancelling"),
+    )
+    NEVER_SIGNED = "never_signed", _("I never signed a contract")
+    INVOICE_NOT_RECEIVED = "invoice_not_received", _("I never received the invoice")
+    SERVICE_DISPUTED = (
+        "service_disputed",
+        _("I disputed the service or its quality with the seller"),
+    )
+    AMOUNT_WRONG = "amount_wrong", _("The amount is wrong")
+    NOT_THE_DEBTOR = "not_the_debtor", _("I am not the debtor (identity theft)")
+    TIME_BARRED = "time_barred", _("This debt is time-barred")
+    OTHER = "other", _("Another reason")
 
 
 class DisputeStatus(models.TextChoices):

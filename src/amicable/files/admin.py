@@ -86,3 +86,18 @@ class WorkItemAdmin(admin.ModelAdmin[models.WorkItem]):
 class InterestRateAdmin(admin.ModelAdmin[models.InterestRate]):
     list_display = ("kind", "year", "half", "rate", "published_on")
     list_filter = ("kind",)
+
+
+@admin.register(models.ClaimCategory)
+class ClaimCategoryAdmin(admin.ModelAdmin[models.ClaimCategory]):
+    """Prescription periods (docs/legal.md, section 8): an administrator adds a category for a
+    kind of claim the seeded ones do not cover. A category in use is never deleted."""
+
+    list_display = ("code", "name", "period_months", "legal_basis")
+    search_fields = ("code", "name")
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: models.ClaimCategory | None = None
+    ) -> tuple[str, ...]:
+        # The code is what the API and the sheet send: renaming it would break a creditor's feed.
+        return ("code",) if obj is not None else ()

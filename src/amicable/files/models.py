@@ -205,6 +205,31 @@ class File(models.Model):
         return FileState(self.state_before_hold) if self.state_before_hold else None
 
 
+class ClaimCategory(models.Model):
+    """What kind of claim it is, and so after how long it is time-barred (docs/legal.md,
+    section 8; the rule: ``amicable.domain.prescription``). Seeded by a data migration with
+    the periods of the old Civil Code; an administrator adds categories in the admin."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    period_months = models.PositiveSmallIntegerField(
+        help_text="After how many months from the due date (or the last interruption) the "
+        "claim is time-barred."
+    )
+    legal_basis = models.CharField(max_length=200, help_text="The article that sets the period.")
+
+    class Meta:
+        verbose_name_plural = "claim categories"
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(period_months__gt=0), name="claim_category_period_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.period_months} months)"
+
+
 class Claim(models.Model):
     """An invoice or obligation inside a file, with the contract terms that govern its costs."""
 
@@ -243,6 +268,18 @@ class Claim(models.Model):
     )
     grace_last_day = models.DateField(null=True, blank=True)
     first_chargeable_day = models.DateField(null=True, blank=True)
+    # Prescription (docs/legal.md, section 8): the category sets the period; the clock runs
+    # from the due date or from the last interruption (an acknowledgement, a partial payment,
+    # a plan request, or one the creditor declared at hand-over with its evidence).
+    category = models.ForeignKey(
+        ClaimCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
+    )
+    prescription_interrupted_on = models.DateField(null=True, blank=True)
+    prescription_interruption = models.CharField(max_length=30, blank=True)
+    # The creditor's evidence of an interruption declared at hand-over: a document reference.
+    prescription_evidence = models.CharField(max_length=200, blank=True)
+    # The day the daily run found the claim time-barred and stopped collecting it.
+    time_barred_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -464,6 +501,7 @@ class WorkItemKind(models.TextChoices):
     UNMATCHED_MOVEMENT = "unmatched_movement", _("Unmatched bank movement")
     PHISHING_REPORT = "phishing_report", _("Phishing report")
     LETTER_REFUSED = "letter_refused", _("Letter refused by a rule")
+    TIME_BARRED = "time_barred", _("Claim time-barred")
 
 
 class WorkItemStatus(models.TextChoices):

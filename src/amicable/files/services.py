@@ -8,7 +8,7 @@ timeline with the rule that applied.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -20,6 +20,7 @@ from amicable.domain import law
 from amicable.domain.charges import last_day_with_rates
 from amicable.domain.interest import RateTable
 from amicable.domain.lifecycle import FileState
+from amicable.domain.prescription import Interruption
 from amicable.files import ledger
 from amicable.files.access_codes import hash_access_code, new_access_code
 from amicable.files.bulk import insert_rows
@@ -34,6 +35,7 @@ from amicable.files.numbers import (
     file_reference,
     file_structured_communication,
 )
+from amicable.files.prescription import category_ids, resolve_category
 from amicable.files.rates import rate_table
 from amicable.files.timeline import EventKind, EventRow, record_event, record_events
 
@@ -70,6 +72,11 @@ class ClaimInput:
     interest_clause: bool = False
     interest_rate: Decimal | None = None
     reminder_cost_clause: bool = False
+    # Prescription (docs/legal.md, section 8): the category's code (None: the creditor's
+    # sector's default), and an interruption the creditor declares with its evidence.
+    category: str | None = None
+    prescription_interrupted_on: date | None = None
+    prescription_evidence: str = ""
 
     @property
     def has_indemnity_clause(self) -> bool:
@@ -242,9 +249,10 @@ def _create_files(
             )
         insert_rows(File, files)
         claims: list[Claim] = []
+        categories = category_ids()
         for (index, item), file in zip(to_create, files, strict=True):
             for claim_input, check in zip(item.claims, checks[index], strict=True):
-                claims.append(claim_row(file, claim_input, check))
+                claims.append(claim_row(file, claim_input, check, categories=categories))
         insert_rows(Claim, claims)
         ledger.charge_principals(claims, actor=actor)
         events: list[EventRow] = []
@@ -310,9 +318,18 @@ def _debtors_for(creditor: Creditor, inputs: Sequence[DebtorInput]) -> dict[str,
     return found
 
 
-def claim_row(file: File, item: ClaimInput, check: ClaimCheck) -> Claim:
+def claim_row(
+    file: File, item: ClaimInput, check: ClaimCheck, *, categories: Mapping[str, int] | None = None
+) -> Claim:
+    """The row of a new claim; ``categories`` (code -> id) read once by bulk callers."""
+    known = category_ids() if categories is None else categories
+    declared = item.prescription_interrupted_on
     return Claim(
         file=file,
+        category_id=resolve_category(item.category, sector=file.creditor.sector, known=known),
+        prescription_interrupted_on=declared,
+        prescription_interruption=Interruption.DECLARED_AT_HANDOVER.value if declared else "",
+        prescription_evidence=item.prescription_evidence[:200],
         creditor_reference=item.creditor_reference,
         description=item.description,
         invoice_date=item.invoice_date,

@@ -58,6 +58,7 @@ from amicable.intake.docs import OfflineSwagger
 from amicable.intake.models import ApiToken
 from amicable.intake.rules import (
     FieldError,
+    PrescriptionTerms,
     check_claim_rules,
     check_file,
     check_payment,
@@ -65,6 +66,7 @@ from amicable.intake.rules import (
     file_rule_errors,
     first_errors,
     payment_rule_errors,
+    prescription_terms,
     to_claim_input,
     to_file_input,
 )
@@ -258,7 +260,9 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
             raw = api.parser.parse_body(request)
         except (ValueError, RefusedCharacters):  # no body, or not one its rules can read
             raw = None
-        errors.extend(rules(raw, today=_today(), rates=rate_table()))
+        errors.extend(
+            rules(raw, today=_today(), rates=rate_table(), prescription=_prescription(request))
+        )
     return _errors(request, 422, first_errors(errors))
 
 
@@ -379,6 +383,13 @@ def _today() -> date:
     return timezone.localdate()
 
 
+def _prescription(request: HttpRequest) -> PrescriptionTerms:
+    """The prescription periods, and the default category of the calling creditor's sector."""
+    token = getattr(request, "auth", None)
+    sector = token.creditor.sector if isinstance(token, ApiToken) else ""
+    return prescription_terms(sector)
+
+
 def _file(request: HttpRequest, reference: str) -> File:
     return access_file_for_creditor(_creditor(request), reference)
 
@@ -432,7 +443,9 @@ def create_file(
     before collection (CEL art. XIX.2 and XIX.4); what is above a cap is trimmed and the
     trimming is on the timeline."""
     today = _today()
-    checked = check_file(payload, today=today, rates=rate_table())
+    checked = check_file(
+        payload, today=today, rates=rate_table(), prescription=_prescription(request)
+    )
     if checked.errors:
         raise RequestRefused(checked.errors)
     (created,) = handover.receive_files(
@@ -459,6 +472,7 @@ def create_files_batch(request: HttpRequest, payload: BatchIn) -> BatchOut:
     `creditor_reference`, like POST /files."""
     today = _today()
     rates = rate_table()
+    prescription = _prescription(request)
     results: dict[int, BatchItemOut] = {}
     accepted: list[tuple[int, FileIn, list[ClaimCheck]]] = []
     first_index: dict[str, int] = {}
@@ -467,10 +481,10 @@ def create_files_batch(request: HttpRequest, payload: BatchIn) -> BatchOut:
             item = FileIn.model_validate(raw)
         except pydantic.ValidationError as exc:
             errors = _pydantic_errors(exc.errors())
-            errors += file_rule_errors(raw, today=today, rates=rates)
+            errors += file_rule_errors(raw, today=today, rates=rates, prescription=prescription)
             results[index] = _rejected(index, raw, errors)
             continue
-        checked = check_file(item, today=today, rates=rates)
+        checked = check_file(item, today=today, rates=rates, prescription=prescription)
         errors = list(checked.errors)
         if item.creditor_reference in first_index:
             errors.append(
@@ -639,7 +653,9 @@ def add_claim(request: HttpRequest, reference: FileReference, payload: ClaimIn) 
     send it as a new file). Idempotent on the claim's `creditor_reference`."""
     file = _file(request, reference)
     today = _today()
-    checked = check_claim_rules(payload, today=today, rates=rate_table())
+    checked = check_claim_rules(
+        payload, today=today, rates=rate_table(), prescription=_prescription(request)
+    )
     if checked.errors:
         raise RequestRefused(checked.errors)
     added = handover.add_claim(

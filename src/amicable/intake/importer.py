@@ -40,7 +40,14 @@ from amicable.files import handover
 from amicable.files.models import Claim, Creditor
 from amicable.files.rates import rate_table
 from amicable.files.services import ClaimCheck, CreatedFile
-from amicable.intake.rules import FieldError, check_file, to_claim_input, to_file_input
+from amicable.intake.rules import (
+    FieldError,
+    PrescriptionTerms,
+    check_file,
+    prescription_terms,
+    to_claim_input,
+    to_file_input,
+)
 from amicable.intake.schemas import FileIn
 from amicable.intake.workbook import (
     SPREADSHEET_MAX_COLUMNS,
@@ -83,6 +90,9 @@ CLAIM_COLUMNS: Final = {
     "interest_clause": "interest_clause",
     "interest_rate": "interest_rate",
     "reminder_cost_clause": "reminder_cost_clause",
+    "category": "category",
+    "prescription_interrupted_on": "prescription_interrupted_on",
+    "prescription_evidence": "prescription_evidence",
 }
 COLUMNS: Final = ("file_reference", *DEBTOR_COLUMNS, *CLAIM_COLUMNS)
 REQUIRED_COLUMNS: Final = (
@@ -381,7 +391,9 @@ class _Group:
     checks: list[ClaimCheck] = field(default_factory=list)
 
 
-def _validate_group(group: _Group, *, today: date, rates: RateTable) -> list[LineError]:
+def _validate_group(
+    group: _Group, *, today: date, rates: RateTable, prescription: PrescriptionTerms
+) -> list[LineError]:
     errors = [
         LineError(line, None, values[_ROW_ERROR])
         for line, values in group.rows
@@ -400,7 +412,7 @@ def _validate_group(group: _Group, *, today: date, rates: RateTable) -> list[Lin
             )
             errors.append(_line_error(FieldError(path or None, str(problem["msg"])), group.rows))
         return errors
-    checked = check_file(item, today=today, rates=rates)
+    checked = check_file(item, today=today, rates=rates, prescription=prescription)
     errors.extend(_line_error(e, group.rows) for e in checked.errors)
     if not errors:
         group.item = item
@@ -440,8 +452,9 @@ def import_files(
     batch: list[_Group] = []
     batch_size = 0
     rates = rate_table()
+    prescription = prescription_terms(creditor.sector)
     for group in groups.values():
-        errors = _validate_group(group, today=today, rates=rates)
+        errors = _validate_group(group, today=today, rates=rates, prescription=prescription)
         if errors:
             _reject(group, errors, report)
             done += len(group.rows)
@@ -462,13 +475,15 @@ def import_files(
     return report
 
 
-def check_lines(rows: Iterable[Row], *, today: date) -> ImportReport:
-    """Read and validate every line as :func:`import_files` does, and create nothing: the report
-    names the lines that would be rejected, with their reasons (``import-files --check``)."""
+def check_lines(rows: Iterable[Row], *, today: date, sector: str) -> ImportReport:
+    """Read and validate every line as :func:`import_files` does for a creditor of ``sector``
+    (its claims' default prescription category), and create nothing: the report names the
+    lines that would be rejected, with their reasons (``import-files --check``)."""
     report = ImportReport()
     rates = rate_table()
+    prescription = prescription_terms(sector)
     for group in _group_lines(rows, report).values():
-        errors = _validate_group(group, today=today, rates=rates)
+        errors = _validate_group(group, today=today, rates=rates, prescription=prescription)
         if errors:
             _reject(group, errors, report)
     report.errors.sort(key=lambda e: e.line)

@@ -11,7 +11,7 @@ service fail is refused here with its reason, before anything is written.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,6 +22,8 @@ import pydantic
 from amicable.domain.charges import last_day_with_rates
 from amicable.domain.errors import DomainError, UnknownRateError
 from amicable.domain.interest import RateTable, accrued_interest
+from amicable.domain.prescription import default_category, is_time_barred, last_day
+from amicable.files.prescription import category_periods
 from amicable.files.services import (
     ClaimCheck,
     ClaimInput,
@@ -111,6 +113,76 @@ def check_debtor(
 
 
 @dataclass(frozen=True, slots=True)
+class PrescriptionTerms:
+    """What the prescription rule reads at hand-over: the categories' periods (the data table,
+    read once per request or import) and the category a claim of this creditor gets by
+    default (``amicable.domain.prescription.default_category``)."""
+
+    periods: Mapping[str, int]
+    default: str
+
+
+def prescription_terms(sector: str) -> PrescriptionTerms:
+    """The terms for a creditor of ``sector``, from the categories table."""
+    return PrescriptionTerms(periods=category_periods(), default=default_category(sector))
+
+
+def check_prescription(
+    claim: ClaimIn,
+    *,
+    today: date,
+    terms: PrescriptionTerms,
+    refuse: Callable[[str, str], None],
+    known: Callable[..., bool],
+) -> None:
+    """docs/legal.md, section 8: a claim past its period (old Civil Code art. 2262bis, 2272
+    al. 2, 2277 al. 2) is refused, unless the creditor declares the interruption that keeps
+    it alive, with its date and the reference of its evidence."""
+    if not known("category", "due_date", "prescription_interrupted_on", "prescription_evidence"):
+        return
+    code = claim.category or terms.default
+    months = terms.periods.get(code)
+    if months is None:
+        refuse(
+            "category",
+            f"Unknown category {code!r}: use one of {', '.join(sorted(terms.periods))}.",
+        )
+        return
+    interrupted = claim.prescription_interrupted_on
+    if interrupted is not None:
+        if interrupted > today:
+            refuse("prescription_interrupted_on", "The interruption date is in the future.")
+            return
+        if interrupted <= claim.due_date:
+            refuse(
+                "prescription_interrupted_on",
+                "An interruption comes after the due date: before it, no period ran.",
+            )
+            return
+        if not claim.prescription_evidence:
+            refuse(
+                "prescription_evidence",
+                "An interruption is declared with the reference of its evidence (the "
+                "acknowledgement, the payment or the plan request; docs/legal.md, section 8).",
+            )
+            return
+    if is_time_barred(
+        due_date=claim.due_date, period_months=months, interruptions=(interrupted,), on=today
+    ):
+        ended = last_day(
+            due_date=claim.due_date, period_months=months, interruptions=(interrupted,)
+        )
+        refuse(
+            "due_date" if interrupted is None else "prescription_interrupted_on",
+            f"This claim is time-barred: the period of its category {code!r} ({months} months, "
+            f"docs/legal.md section 8) ended on {ended.isoformat()}. It can be handed over "
+            "only with an interruption after which the period has not ended: give "
+            "prescription_interrupted_on and prescription_evidence. A collection letter does "
+            "not interrupt it.",
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class CheckedClaim:
     """The verdict on one claim: its errors, or the intake service's check of it."""
 
@@ -123,6 +195,7 @@ def check_claim_rules(
     *,
     today: date,
     rates: RateTable,
+    prescription: PrescriptionTerms,
     prefix: str = "",
     malformed: frozenset[str] = NOTHING_MALFORMED,
 ) -> CheckedClaim:
@@ -195,6 +268,7 @@ def check_claim_rules(
             "charged without a clause (CEL art. XIX.4). Set interest_clause if the contract "
             "provides late interest.",
         )
+    check_prescription(claim, today=today, terms=prescription, refuse=refuse, known=known)
     if errors or malformed:
         return CheckedClaim(errors=errors, check=None)
     try:
@@ -222,15 +296,23 @@ class CheckedFile:
     checks: list[ClaimCheck]
 
 
-def check_file(item: FileIn, *, today: date, rates: RateTable) -> CheckedFile:
+def check_file(
+    item: FileIn, *, today: date, rates: RateTable, prescription: PrescriptionTerms
+) -> CheckedFile:
     """Every rule of a file, its debtor and its claims; no errors means acceptable."""
     whole = [WellFormed(part=claim, malformed=NOTHING_MALFORMED) for claim in item.claims]
     return _check_parts(
-        WellFormed(part=item.debtor, malformed=NOTHING_MALFORMED), whole, today=today, rates=rates
+        WellFormed(part=item.debtor, malformed=NOTHING_MALFORMED),
+        whole,
+        today=today,
+        rates=rates,
+        prescription=prescription,
     )
 
 
-def file_rule_errors(raw: object, *, today: date, rates: RateTable) -> list[FieldError]:
+def file_rule_errors(
+    raw: object, *, today: date, rates: RateTable, prescription: PrescriptionTerms
+) -> list[FieldError]:
     """The rule errors of a file as sent whose format is wrong somewhere: every rule whose
     fields are well formed (the format errors are the validation's to report)."""
     if not isinstance(raw, dict):
@@ -240,7 +322,7 @@ def file_rule_errors(raw: object, *, today: date, rates: RateTable) -> list[Fiel
     sent = claims[:MAX_CLAIMS_PER_FILE] if isinstance(claims, list) else []
     parts = [well_formed(ClaimIn, claim) for claim in sent]
     debtor = well_formed(DebtorIn, raw.get("debtor"))
-    return _check_parts(debtor, parts, today=today, rates=rates).errors
+    return _check_parts(debtor, parts, today=today, rates=rates, prescription=prescription).errors
 
 
 def _check_parts(
@@ -249,6 +331,7 @@ def _check_parts(
     *,
     today: date,
     rates: RateTable,
+    prescription: PrescriptionTerms,
 ) -> CheckedFile:
     errors = []
     if debtor is not None:
@@ -272,7 +355,12 @@ def _check_parts(
                 continue
             first_index[reference] = index
         checked = check_claim_rules(
-            claim.part, today=today, rates=rates, prefix=prefix, malformed=claim.malformed
+            claim.part,
+            today=today,
+            rates=rates,
+            prescription=prescription,
+            prefix=prefix,
+            malformed=claim.malformed,
         )
         errors.extend(checked.errors)
         if checked.check is not None:
@@ -280,17 +368,24 @@ def _check_parts(
     return CheckedFile(errors=errors, checks=checks if not errors else [])
 
 
-def claim_rule_errors(raw: object, *, today: date, rates: RateTable) -> list[FieldError]:
+def claim_rule_errors(
+    raw: object, *, today: date, rates: RateTable, prescription: PrescriptionTerms
+) -> list[FieldError]:
     """The rule errors of a claim as sent whose format is wrong somewhere (see
     ``file_rule_errors``)."""
     claim = well_formed(ClaimIn, raw)
     if claim is None:
         return []
-    return check_claim_rules(claim.part, today=today, rates=rates, malformed=claim.malformed).errors
+    return check_claim_rules(
+        claim.part, today=today, rates=rates, prescription=prescription, malformed=claim.malformed
+    ).errors
 
 
-def payment_rule_errors(raw: object, *, today: date, rates: RateTable) -> list[FieldError]:
-    """The rule errors of a payment as sent whose format is wrong somewhere."""
+def payment_rule_errors(
+    raw: object, *, today: date, rates: RateTable, prescription: PrescriptionTerms
+) -> list[FieldError]:
+    """The rule errors of a payment as sent whose format is wrong somewhere (``rates`` and
+    ``prescription`` are the terms every body rule receives; a payment reads neither)."""
     payment = well_formed(PaymentIn, raw)
     if payment is None:
         return []
@@ -324,6 +419,9 @@ def to_claim_input(claim: ClaimIn) -> ClaimInput:
         interest_clause=claim.interest_clause,
         interest_rate=claim.interest_rate,
         reminder_cost_clause=claim.reminder_cost_clause,
+        category=claim.category,
+        prescription_interrupted_on=claim.prescription_interrupted_on,
+        prescription_evidence=claim.prescription_evidence or "",
     )
 
 

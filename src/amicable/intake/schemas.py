@@ -142,6 +142,24 @@ class ClaimIn(_Input):
     reminder_cost_clause: bool = Field(
         default=False, description="The contract provides costs for further reminders."
     )
+    category: Reference | None = Field(
+        default=None,
+        description="The claim's prescription category (consumer_goods, network_supply, "
+        "medical_care, hotel_restaurant, general, or one the agency added); by default the "
+        "one of the creditor's sector. A claim past its period is refused (docs/legal.md, "
+        "section 8).",
+    )
+    prescription_interrupted_on: IsoDate | None = Field(
+        default=None,
+        description="The day the debtor last interrupted the prescription (a written "
+        "acknowledgement, a partial payment, a payment plan request); needed only for a "
+        "claim that would otherwise be time-barred. Never the day of a collection letter.",
+    )
+    prescription_evidence: Reference | None = Field(
+        default=None,
+        description="The reference of the document that proves that interruption (upload it "
+        'with POST /files/{reference}/documents, kind "other", for this claim).',
+    )
 
 
 class FileIn(_Input):

@@ -362,6 +362,7 @@ def build_letter_data(
                 invoice_date=c.invoice_date,
                 due_date=c.due_date,
                 amount=c.principal,
+                time_barred=c.time_barred_on is not None,
             )
             for c in shown_claims
         ),

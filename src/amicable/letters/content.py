@@ -117,6 +117,9 @@ class Claim:
     invoice_date: dt.date
     due_date: dt.date
     amount: Decimal
+    # Found time-barred (docs/legal.md, section 8): the letter says so next to it and never
+    # presents it as owed.
+    time_barred: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -151,6 +151,7 @@ def letter_view(data: LetterData) -> dict[str, Any]:
                 "invoice_date": day(claim.invoice_date),
                 "due_date": day(claim.due_date),
                 "amount": eur(claim.amount),
+                "time_barred": claim.time_barred,
             }
             for claim in data.claims
         ],

@@ -27,9 +27,11 @@ from django.utils.translation import gettext as _
 
 from amicable.domain.calendar import add_working_days
 from amicable.domain.lifecycle import AgentAction
+from amicable.domain.prescription import Interruption
 from amicable.files.actions import check_action
 from amicable.files.ledger import file_balance, lock_file
 from amicable.files.models import File, WorkItem, WorkItemKind
+from amicable.files.prescription import record_interruptions
 from amicable.files.timeline import EventKind, record_event
 from amicable.plans import rules as plan_rules
 from amicable.plans.agreement import (
@@ -108,6 +110,9 @@ def request_payment_plan(
         note=note[:1000],
         requested_by=actor,
     )
+    # Asking for time to pay acknowledges the debt: the file's prescription clocks restart
+    # (docs/legal.md, section 8).
+    record_interruptions([(file.pk, today)], cause=Interruption.PLAN_REQUEST)
     if breaches:
         _send_to_agent(plan, today=today, actor=actor)
     else:

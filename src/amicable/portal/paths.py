@@ -1,4 +1,7 @@
-"""The seven ways to disagree (docs/journeys.md, journey 4), as guided pages of the portal.
+"""The ways to disagree (docs/journeys.md, journey 4), as guided pages of the portal.
+
+A file offers only those that fit its creditor's sector
+(:func:`amicable.disputes.reasons.reasons_for_sector`, the one home of that rule).
 
 Each path says what the consumer should have done, what evidence to upload, and, for the two
 paths that are mostly information, what the law and the sector regulators say. The texts are
@@ -13,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from amicable.disputes.models import DisputeReason
+from amicable.disputes.reasons import reasons_for_sector
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +144,74 @@ PATHS: tuple[DisputePath, ...] = (
             "with its transmission report."
         ),
     ),
+    DisputePath(
+        reason=DisputeReason.AMOUNT_WRONG,
+        slug="amount-wrong",
+        title=_("The amount is wrong"),
+        should_have=None,
+        evidence=_(
+            "The invoices, receipts or account statements that show the amount you think is right."
+        ),
+        information=(
+            _(
+                "Say which amount is wrong and why: an agent checks every line of the "
+                "breakdown against the invoices and your payments."
+            ),
+        ),
+        proof_expected=False,
+    ),
+    DisputePath(
+        reason=DisputeReason.NOT_THE_DEBTOR,
+        slug="not-the-debtor",
+        title=_("I am not the debtor (identity theft)"),
+        should_have=None,
+        evidence=_(
+            "The police report if someone used your identity, or any document that shows you "
+            "are not the person this debt is about."
+        ),
+        information=(
+            _(
+                "If someone used your identity, report it to the police and send us the "
+                "report: collection stops while an agent checks."
+            ),
+        ),
+        proof_expected=False,
+    ),
+    DisputePath(
+        reason=DisputeReason.TIME_BARRED,
+        slug="time-barred",
+        title=_("This debt is time-barred"),
+        should_have=None,
+        evidence=_(
+            "None is needed; a document that shows when you last paid or acknowledged this "
+            "debt helps."
+        ),
+        information=(
+            _(
+                "After a period set by law a debt can no longer be claimed: 1 year for goods a "
+                "merchant sold you, 5 years for energy and telecom invoices, 10 years for most "
+                "other debts. It counts from the due date, or from your last payment, written "
+                "acknowledgement or request for a payment plan. A collection agency's letter "
+                "does not restart it."
+            ),
+        ),
+        proof_expected=False,
+    ),
+    DisputePath(
+        reason=DisputeReason.OTHER,
+        slug="other-reason",
+        title=_("Another reason"),
+        should_have=None,
+        evidence=_("Any document that supports what you say."),
+        proof_expected=False,
+    ),
 )
 
 BY_SLUG = {path.slug: path for path in PATHS}
 BY_REASON = {path.reason.value: path for path in PATHS}
+
+
+def paths_for_sector(sector: str) -> tuple[DisputePath, ...]:
+    """The paths a file of a creditor in ``sector`` offers, in the order of :data:`PATHS`."""
+    offered = set(reasons_for_sector(sector))
+    return tuple(path for path in PATHS if path.reason in offered)

@@ -88,6 +88,9 @@ class ClaimView:
     grace_last_day: date | None
     interest_applies: bool
     interest_rate: Decimal | None  # None with interest_applies: the civil legal rate
+    # The day the daily run found the invoice time-barred (docs/legal.md, section 8): from
+    # then on the portal never presents it as owed.
+    time_barred_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +214,7 @@ def _claim_view(claim: Claim) -> ClaimView:
         grace_last_day=claim.grace_last_day,
         interest_applies=claim.interest_applies,
         interest_rate=claim.applied_interest_rate,
+        time_barred_on=claim.time_barred_on,
     )
 
 

@@ -42,10 +42,12 @@ from typing import Any
 
 from amicable.domain import law
 from amicable.domain.calendar import add_working_days, is_working_day
+from amicable.domain.imputation import Component
 from amicable.domain.interest import RateTable
 from amicable.domain.law import ChargeKind
 from amicable.domain.lifecycle import FileState, check_transition
 from amicable.domain.money import ZERO
+from amicable.domain.prescription import GENERAL_PERIOD_MONTHS, is_time_barred
 from amicable.domain.resumption import HOLD_STATES, ClaimStage, resume_state
 from amicable.files.ledger import (
     Charged,
@@ -70,6 +72,7 @@ __all__ = [
     "ClaimUpdate",
     "NewLetter",
     "RunContext",
+    "TimeBarred",
     "interest_cutoff",
     "last_working_day_of_month",
     "plan_batch",
@@ -164,6 +167,16 @@ class NewLetter:
     data: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class TimeBarred:
+    """Claims of one file found time-barred by this run (docs/legal.md, section 8)."""
+
+    file_id: int
+    reference: str
+    claim_ids: tuple[int, ...]
+    claim_references: tuple[str, ...]
+
+
 @dataclass(slots=True)
 class BatchPlan:
     """Everything a batch writes, or, in a dry run, describes."""
@@ -176,6 +189,8 @@ class BatchPlan:
     applied_letter_ids: list[int] = field(default_factory=list)
     # Written by plans.services.mark_plans_broken, with their events.
     broken_plans: list[PlanBreak] = field(default_factory=list)
+    # Written by files.prescription.stop_collecting, with the agents' work items.
+    time_barred: list[TimeBarred] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
     amounts: defaultdict[str, Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
     describe: bool = False  # keep a line per action (dry runs, verbose runs)
@@ -236,6 +251,8 @@ class _FilePlanner:
         if file.state in HOLD_STATES:
             return
         if self.close_if_paid():
+            return
+        if self.stop_time_barred():
             return
         if file.state in (FileState.FIRST_REMINDER_PENDING, FileState.GRACE_PERIOD):
             self.send_first_reminders()
@@ -306,6 +323,57 @@ class _FilePlanner:
             on=self.today,
         )
         self.plan.counts["files_paid"] += 1
+        return True
+
+    def stop_time_barred(self) -> bool:
+        """A claim that reaches the end of its prescription period is no longer collected
+        (docs/legal.md, section 8; old Civil Code art. 2262bis, 2272 al. 2, 2277 al. 2): the
+        file is held for an agent, so that nothing is charged and no letter claims it, and a
+        work item says which claims. The agent writes the claim off, or records the
+        acknowledgement that interrupted the period, and lifts the hold."""
+        book = self.book
+        barred = [
+            claim
+            for claim in self.file.claims
+            if (
+                claim.time_barred_on is None
+                and is_time_barred(
+                    due_date=claim.due_date,
+                    period_months=claim.prescription_months or GENERAL_PERIOD_MONTHS,
+                    interruptions=(claim.prescription_interrupted_on,),
+                    on=self.today,
+                )
+            )
+            # Found before, and the hold lifted while it still carries its principal: the
+            # agent neither wrote it off nor recorded an interruption. Held again.
+            or (
+                claim.time_barred_on is not None
+                and book.charged[claim.pk][Component.PRINCIPAL]
+                > book.paid[claim.pk][Component.PRINCIPAL]
+            )
+        ]
+        if not barred:
+            return False
+        for claim in barred:
+            claim.time_barred_on = claim.time_barred_on or self.today
+        references = [claim.creditor_reference for claim in barred]
+        self.plan.time_barred.append(
+            TimeBarred(
+                file_id=self.file.id,
+                reference=self.file.reference,
+                claim_ids=tuple(claim.pk for claim in barred),
+                claim_references=tuple(references),
+            )
+        )
+        self.move(
+            FileState.SUSPENDED,
+            reason=f"Time-barred: {', '.join(references)} (docs/legal.md, section 8); held "
+            "for an agent.",
+            suspension_reason="Claim time-barred: agent review",
+            suspended_since=self.today,
+            suspended_until=None,
+        )
+        self.plan.counts["claims_time_barred"] += len(barred)
         return True
 
     def send_first_reminders(self) -> None:

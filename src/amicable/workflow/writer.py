@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from amicable.files.lifecycle import apply_state_changes
+from amicable.files.prescription import BarredClaims, stop_collecting
 from amicable.files.services import date_first_reminders
 from amicable.plans.services import mark_plans_broken
 from amicable.workflow.letter_queue import QueuedLetter, mark_letters_applied, queue_letters
@@ -28,6 +29,18 @@ def write_plan(plan: BatchPlan, *, run_id: int | None, run_date: date) -> None:
     for update in plan.claim_updates:
         date_first_reminders(update.claim_ids, sent_on=update.sent_on, channel=update.channel)
     plan.money.flush(keys=False)
+    stop_collecting(
+        [
+            BarredClaims(
+                file_id=x.file_id,
+                file_reference=x.reference,
+                claim_ids=x.claim_ids,
+                claim_references=x.claim_references,
+            )
+            for x in plan.time_barred
+        ],
+        on=run_date,
+    )
     # After the batch's own events, so that the timeline orders the file's move back to
     # collection and the plan's end alike by time and by id.
     if plan.broken_plans:

@@ -28,6 +28,7 @@ from amicable.backoffice.forms import (
 from amicable.backoffice.presenters import declaration_rows, eur
 from amicable.backoffice.roles import Perm
 from amicable.disputes.holds import resumption
+from amicable.disputes.selectors import list_disputes
 from amicable.domain.lifecycle import AgentAction
 from amicable.domain.references import ogm_format
 from amicable.files.downloads import serve_document
@@ -84,6 +85,7 @@ def file_page(
             "note_form": note_form or NoteForm(),
             "call_form": call_form or CallForm(),
             "dispute_form": dispute_form or DisputeForm(file=file),
+            "disputes": list_disputes(file),
             "plan_form": plan_form or PlanForm(),
             "letter_form": letter_form or LetterForm(),
             "resume_form": resume_form or ResumeForm(),

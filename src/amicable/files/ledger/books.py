@@ -90,6 +90,11 @@ class ClaimTerms:
     first_reminder_channel: str
     grace_last_day: date | None
     first_chargeable_day: date | None
+    # Prescription (docs/legal.md, section 8): the category's period (None: no category, the
+    # general period applies), the last interruption, the day it was found time-barred.
+    prescription_months: int | None = None
+    prescription_interrupted_on: date | None = None
+    time_barred_on: date | None = None
 
     @property
     def clause(self) -> IndemnityClause | None:
@@ -104,7 +109,8 @@ class ClaimTerms:
 
 
 CLAIM_FIELDS = tuple(ClaimTerms.__dataclass_fields__)
-CLAIM_COLUMNS = tuple("id" if name == "pk" else name for name in CLAIM_FIELDS)
+_COLUMN_OF = {"pk": "id", "prescription_months": "category__period_months"}
+CLAIM_COLUMNS = tuple(_COLUMN_OF.get(name, name) for name in CLAIM_FIELDS)
 FILE_FIELDS = ("id", "state", "interest_stops_on")
 
 

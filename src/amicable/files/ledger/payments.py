@@ -21,6 +21,7 @@ from django.db import transaction
 from amicable.domain.imputation import Imputation, Share, impute
 from amicable.domain.interest import RateTable
 from amicable.domain.money import ZERO
+from amicable.domain.prescription import Interruption
 from amicable.files.ledger.books import (
     BOOK_CHUNK,
     PAYMENT_KINDS,
@@ -33,6 +34,7 @@ from amicable.files.ledger.corrections import release_overpaid
 from amicable.files.ledger.locks import LedgerError, lock_file, lock_files
 from amicable.files.ledger.writes import LedgerWrites, new_entry
 from amicable.files.models import Allocation, Claim, EntryKind, EntrySource, File, LedgerEntry
+from amicable.files.prescription import record_interruptions
 from amicable.files.rates import rate_table
 from amicable.files.timeline import EventKind, record_event
 
@@ -144,6 +146,16 @@ def post_payments(orders: Sequence[PaymentOrder], *, actor: str) -> list[Posting
             posted.add(key)
         results.append(_post(books[order.file_id], order, writes, actor=actor, rates=rates))
     writes.flush()
+    # Paying part of a debt acknowledges it: each paid file's prescription clock restarts on
+    # the payment's value date (docs/legal.md, section 8).
+    record_interruptions(
+        (
+            (order.file_id, order.value_date)
+            for order, result in zip(orders, results, strict=True)
+            if isinstance(result, Posting)
+        ),
+        cause=Interruption.PARTIAL_PAYMENT,
+    )
     return results
 
 

@@ -23,6 +23,7 @@ from amicable.disputes.opening import (
     open_dispute,
     request_documents,
 )
+from amicable.disputes.reasons import reasons_for_sector
 from amicable.files.documents import list_debtor_uploads, list_supporting_documents
 from amicable.files.models import DocumentKind
 from amicable.files.uploads import MAX_UPLOAD_BYTES
@@ -49,7 +50,8 @@ __all__ = [
 
 @require_http_methods(["GET", "POST"])
 def disagree(request: HttpRequest, reference: str) -> HttpResponse:
-    """Journey 4: the seven ways to disagree, the disputes' status, the supporting documents."""
+    """Journey 4: the ways to disagree that fit the creditor's sector, the disputes' status,
+    the supporting documents."""
     if (response := require_sign_in(request)) is not None:
         return response
     file = access_file_for_debtor(request, reference)
@@ -65,7 +67,7 @@ def disagree(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect("portal:disagree", file.reference)
     context = {
         "file": file,
-        "paths": paths.PATHS,
+        "paths": paths.paths_for_sector(file.creditor.sector),
         "by_reason": paths.BY_REASON,
         "disputes": dispute_selectors.list_disputes(file),
         "requests": dispute_selectors.list_document_requests(file),
@@ -93,7 +95,8 @@ def dispute_path(request: HttpRequest, reference: str, slug: str) -> HttpRespons
         return response
     file = access_file_for_debtor(request, reference)
     path = paths.BY_SLUG.get(slug)
-    if path is None:
+    # A reason that does not fit the creditor's sector is not offered, nor reachable by URL.
+    if path is None or path.reason not in reasons_for_sector(file.creditor.sector):
         raise Http404
     form = DisputeForm(request.POST or None, request.FILES or None)
     gate = limits.gate_uploads(request, file, fields=("evidence",))

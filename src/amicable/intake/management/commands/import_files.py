@@ -68,7 +68,7 @@ class Command(BaseCommand):
             with path.open("rb") as stream:
                 rows = read_sheet(stream, name=path.name)
                 if options["check"]:
-                    report = check_lines(rows, today=timezone.localdate())
+                    report = check_lines(rows, today=timezone.localdate(), sector=creditor.sector)
                 else:
                     report = import_files(
                         creditor=creditor,
