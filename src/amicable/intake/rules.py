@@ -324,6 +324,7 @@ def to_claim_input(claim: ClaimIn) -> ClaimInput:
         interest_clause=claim.interest_clause,
         interest_rate=claim.interest_rate,
         reminder_cost_clause=claim.reminder_cost_clause,
+        indemnity_reciprocity=claim.indemnity_reciprocity,
     )
 
 

@@ -79,6 +79,10 @@ def closes_by_decision(item: WorkItem) -> bool:
         return item.document.review_status == ReviewStatus.PENDING
     if item.kind == WorkItemKind.DISPUTE and item.file is not None:
         return item.file.file_state == FileState.DISPUTED
+    if item.kind == WorkItemKind.RECIPROCITY_REVIEW:
+        # Closed by confirming or denying the clause (work_items.reciprocity), so that the
+        # indemnity booked is kept or reversed with it.
+        return item.status == WorkItemStatus.OPEN
     plan_id = item.data.get("plan_id") if isinstance(item.data, dict) else None
     if item.kind == WorkItemKind.PAYMENT_PLAN_REQUEST and isinstance(plan_id, int):
         return PaymentPlan.objects.filter(pk=plan_id, status=PlanStatus.REQUESTED).exists()
