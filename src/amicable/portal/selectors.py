@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 from django.http import Http404, HttpRequest
+from django.utils.translation import get_language
 
 from amicable.domain import law
 from amicable.domain.charges import last_day_with_rates
@@ -19,6 +20,7 @@ from amicable.files.ledger import PAYMENT_KINDS, FileBalance, file_balance
 from amicable.files.models import Allocation, Claim, Document, EntryKind, File, LedgerEntry
 from amicable.files.numbers import normalize_file_reference
 from amicable.files.rates import rate_table
+from amicable.letters.amounts import reciprocity_reason
 
 SESSION_DEBTOR = "portal_debtor_id"
 SESSION_FILE = "portal_file_id"
@@ -88,6 +90,9 @@ class ClaimView:
     grace_last_day: date | None
     interest_applies: bool
     interest_rate: Decimal | None  # None with interest_applies: the civil legal rate
+    # Why the damages clause gives no indemnity (CEL art. VI.83, 17°), in the debtor's
+    # language; None when it is declared reciprocal or there is no clause.
+    indemnity_withheld: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +199,7 @@ class Breakdown:
         return tuple(sorted({c.grace_last_day for c in self.claims if c.grace_last_day}))
 
 
-def _claim_view(claim: Claim) -> ClaimView:
+def _claim_view(claim: Claim, *, booked: bool = False) -> ClaimView:
     starts_on = None
     if claim.first_reminder_sent_on is not None and claim.first_reminder_channel:
         starts_on = law.grace_period(
@@ -211,6 +216,13 @@ def _claim_view(claim: Claim) -> ClaimView:
         grace_last_day=claim.grace_last_day,
         interest_applies=claim.interest_applies,
         interest_rate=claim.applied_interest_rate,
+        indemnity_withheld=(
+            reciprocity_reason(
+                claim.indemnity_reciprocity, booked=booked, language=get_language() or "fr"
+            )
+            if claim.indemnity_clause
+            else None
+        ),
     )
 
 
@@ -223,6 +235,7 @@ def get_breakdown(file: File, *, today: date) -> Breakdown:
     claims = list(file.claims.order_by("due_date", "id"))
     principal_charged = sum((c.principal for c in claims), Decimal("0.00"))
     balance = file_balance(file, as_of=today)
+    booked = {c.claim_id: c.charged[Component.INDEMNITY] for c in balance.claims}
     last_day = last_day_with_rates(rate_table())
     bears_interest = any(c.interest_applies for c in claims)
     return Breakdown(
@@ -231,7 +244,9 @@ def get_breakdown(file: File, *, today: date) -> Breakdown:
         account=account_of(balance),
         principal_charged=principal_charged,
         indemnity_cap=law.max_indemnity(principal_charged),
-        claims=tuple(_claim_view(c) for c in claims),
+        claims=tuple(
+            _claim_view(c, booked=booked.get(c.pk, ZERO) != ZERO) for c in claims
+        ),
         interest_counted_to=last_day if bears_interest and last_day < today else None,
     )
 
