@@ -228,9 +228,7 @@ def _declared(decision: IndemnityDecision) -> str:
 def _indemnity_basis(decision: IndemnityDecision, *, charged: Decimal, language: str) -> str:
     """How the indemnity was computed: the clause, then each limit that applied."""
     if decision.clause is not None and decision.rule in RECIPROCITY_RULES:
-        reason = reciprocity_reason(
-            _declared(decision), booked=charged != ZERO, language=language
-        )
+        reason = reciprocity_reason(_declared(decision), booked=charged != ZERO, language=language)
         assert reason is not None
         return reason
     if decision.clause is None:

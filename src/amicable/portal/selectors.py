@@ -244,9 +244,7 @@ def get_breakdown(file: File, *, today: date) -> Breakdown:
         account=account_of(balance),
         principal_charged=principal_charged,
         indemnity_cap=law.max_indemnity(principal_charged),
-        claims=tuple(
-            _claim_view(c, booked=booked.get(c.pk, ZERO) != ZERO) for c in claims
-        ),
+        claims=tuple(_claim_view(c, booked=booked.get(c.pk, ZERO) != ZERO) for c in claims),
         interest_counted_to=last_day if bears_interest and last_day < today else None,
     )
 

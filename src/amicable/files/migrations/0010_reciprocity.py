@@ -33,7 +33,7 @@ def open_reviews(apps, schema_editor):
         .filter(total__gt=0)
         .values_list("file_id", "claim_id")
     )
-    claims_by_file = {}
+    claims_by_file: dict[int, list[int]] = {}
     for file_id, claim_id in held.iterator(chunk_size=5000):
         claims_by_file.setdefault(file_id, []).append(claim_id)
     if not claims_by_file:
