@@ -90,7 +90,9 @@ def _booked_before_the_declaration(*, paid: Decimal = Decimal("0.00")) -> File:
             source_reference="p1",
         )
     Claim.objects.filter(pk=claim.pk).update(
-        indemnity_reciprocity="not_declared", reciprocity_declared_by="", reciprocity_declared_at=None
+        indemnity_reciprocity="not_declared",
+        reciprocity_declared_by="",
+        reciprocity_declared_at=None,
     )
     return file
 

@@ -40,9 +40,7 @@ def test_vi83_17_the_daily_run_charges_no_indemnity_without_reciprocity(declared
     assert not Event.objects.filter(file=undeclared, kind="charge_refused").exists()
     # The single path decides the same with the same function.
     with pytest.raises(ChargeRefused) as refused:
-        ledger.charge_indemnity(
-            claim=undeclared.claims.get(), on=date(2025, 3, 20), actor="agent"
-        )
+        ledger.charge_indemnity(claim=undeclared.claims.get(), on=date(2025, 3, 20), actor="agent")
     assert refused.value.refusal.article == "CEL art. VI.83, 17°"
     assert refused.value.refusal.reason in {
         RefusalReason.RECIPROCITY_NOT_DECLARED,
