@@ -52,6 +52,9 @@ def test_vi83_17_the_page_asks_and_a_denial_reverses(agent: tuple[Client, User])
         Decimal("-25.00"),
         f"staff:{user.username}",
     )
+    # The file's page tells staff why the claim carries no indemnity any more.
+    file_page = client.get(f"/backoffice/files/{file.reference}/").content.decode()
+    assert "clause not reciprocal: no indemnity (CEL art. VI.83, 17°)" in file_page
     claim = file.claims.get()
     assert (claim.indemnity_reciprocity, claim.reciprocity_declared_by) == (
         "not_reciprocal",
