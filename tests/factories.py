@@ -46,6 +46,9 @@ def claim_input(**overrides: Any) -> ClaimInput:
         "first_reminder_channel": "paper",
         "indemnity_percent": Decimal("10"),
         "indemnity_minimum": Decimal("25.00"),
+        # Declared reciprocal (CEL art. VI.83, 17°), so that the tests about the caps keep
+        # their meaning; the tests of reciprocity say otherwise.
+        "indemnity_reciprocity": "reciprocal",
         "interest_clause": True,
         "interest_rate": Decimal("8"),
         "reminder_cost_clause": True,

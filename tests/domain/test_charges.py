@@ -23,7 +23,13 @@ from amicable.domain.charges import (
     reminders_earlier_this_year,
 )
 from amicable.domain.interest import DEFAULT_RATES, accrued_interest
-from amicable.domain.law import IndemnityClause, RefusalReason, max_indemnity
+from amicable.domain.law import (
+    ARTICLE_RECIPROCITY,
+    IndemnityClause,
+    Reciprocity,
+    RefusalReason,
+    max_indemnity,
+)
 from amicable.domain.money import to_cents_down
 
 FAST = settings(max_examples=80, deadline=None, database=None)
@@ -160,9 +166,91 @@ def indemnity(n: int, balance: str, **terms: object) -> ClaimIndemnity:
         "contract_date": date(2024, 1, 10),
         "allowed_at_intake": D("99999"),
         "first_chargeable_day": START,
+        # Reciprocal unless a test says otherwise: these tests are about the caps of XIX.4.
+        "reciprocity": Reciprocity.RECIPROCAL,
     }
     values.update(terms)
     return ClaimIndemnity(**values)  # type: ignore[arg-type]
+
+
+# --- reciprocity of the damages clause (CEL art. VI.83, 17°; docs/legal.md, section 2) ---------
+
+
+@pytest.mark.parametrize(
+    ("declared", "reason"),
+    [
+        (Reciprocity.NOT_DECLARED, RefusalReason.RECIPROCITY_NOT_DECLARED),
+        (Reciprocity.NOT_RECIPROCAL, RefusalReason.CLAUSE_NOT_RECIPROCAL),
+    ],
+)
+def test_vi83_17_a_clause_not_declared_reciprocal_gives_no_indemnity(
+    declared: Reciprocity, reason: RefusalReason
+) -> None:
+    # CEL art. VI.83, 17°: a damages clause with no indemnity of the same order for the
+    # enterprise's own failure is abusive and has no effect; without a declaration, nothing.
+    (decision,) = decide_file_indemnities(
+        [indemnity(1, "215.00", reciprocity=declared)], on=date(2025, 4, 1), charging_allowed=True
+    )
+    assert decision.amount == D("0.00")
+    assert decision.rule == reason.value
+    assert decision.article == ARTICLE_RECIPROCITY == "CEL art. VI.83, 17°"
+    assert decision.refusal is not None
+    assert decision.refusal.reason is reason
+    assert decision.refusal.article == "CEL art. VI.83, 17°"
+
+
+def test_vi83_17_a_reciprocal_clause_is_applied_within_the_cap() -> None:
+    # Declared reciprocal: the clause of 25.00 on 215.00 stays within the cap of 36.50 (XIX.4).
+    (decision,) = decide_file_indemnities(
+        [indemnity(1, "215.00")], on=date(2025, 4, 1), charging_allowed=True
+    )
+    assert (decision.amount, decision.rule, decision.refusal) == (D("25.00"), "within_cap", None)
+
+
+def test_vi83_17_the_domain_default_is_not_declared() -> None:
+    # A path that forgets to say what was declared charges nothing (CEL art. VI.83, 17°).
+    terms = indemnity(1, "215.00")
+    bare = ClaimIndemnity(
+        claim_id=1,
+        balance=terms.balance,
+        clause=terms.clause,
+        requested=None,
+        contract_date=terms.contract_date,
+        allowed_at_intake=terms.allowed_at_intake,
+        first_chargeable_day=START,
+    )
+    (decision,) = decide_file_indemnities([bare], on=date(2025, 4, 1), charging_allowed=True)
+    assert decision.amount == D("0.00")
+    assert decision.rule == "reciprocity_not_declared"
+
+
+def test_vi83_17_a_booked_indemnity_on_a_clause_not_reciprocal_may_carry_nothing() -> None:
+    # Booked before the declaration existed: the claim may carry 0.00, no new refusal is told
+    # (the charge exists), and the file's cap is left whole to the reciprocal claim next to it.
+    decisions = decide_file_indemnities(
+        [
+            indemnity(1, "100.00", booked=D("20.00"), reciprocity=Reciprocity.NOT_RECIPROCAL),
+            indemnity(2, "100.00", clause=IndemnityClause(fixed=D("20.00"))),
+        ],
+        on=date(2025, 4, 1),
+        charging_allowed=True,
+    )
+    # The cap on the file's 200.00 is 30.00: had the 20.00 booked counted, 10.00 would be left.
+    assert [d.amount for d in decisions] == [D("0.00"), D("20.00")]
+    assert decisions[0].refusal is None
+    assert decisions[0].rule == "clause_not_reciprocal"
+
+
+def test_vi83_17_no_clause_stays_no_clause_whatever_is_declared() -> None:
+    # Without a damages clause there is nothing to be reciprocal: the reason stays XIX.4's.
+    (decision,) = decide_file_indemnities(
+        [indemnity(1, "100.00", clause=None, reciprocity=Reciprocity.NOT_DECLARED)],
+        on=date(2025, 4, 1),
+        charging_allowed=True,
+    )
+    assert decision.rule == "no_clause"
+    assert decision.refusal is not None
+    assert decision.refusal.reason is RefusalReason.NO_CONTRACT_CLAUSE
 
 
 def test_xix4_the_indemnities_of_a_file_share_one_cap() -> None:

@@ -816,6 +816,8 @@ def test_refusal_reason_values_are_stable() -> None:
         "grace_period_running",
         "above_cap",
         "reminder_not_chargeable",
+        "clause_not_reciprocal",
+        "reciprocity_not_declared",
     ]
     assert [str(member) for member in ChargeKind] == ["indemnity", "interest", "reminder_cost"]
     assert [str(member) for member in Channel] == ["paper", "electronic"]

@@ -66,6 +66,8 @@ CLAIM: dict[str, Any] = {
     "first_reminder_channel": "paper",
     "indemnity_percent": "10",
     "indemnity_minimum": "25.00",
+    # Declared reciprocal (CEL art. VI.83, 17°): the other tests are about other rules.
+    "indemnity_reciprocity": "reciprocal",
     "interest_clause": True,
     "interest_rate": "8",
     "reminder_cost_clause": True,

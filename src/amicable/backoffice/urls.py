@@ -28,6 +28,7 @@ urlpatterns = [
     path("items/<int:item_id>/assign/", queues.assign_item, name="item_assign"),
     path("items/<int:item_id>/close/", queues.close_item, name="item_close"),
     path("items/<int:item_id>/requeue-letter/", queues.requeue_letter, name="item_requeue_letter"),
+    path("items/<int:item_id>/reciprocity/", queues.decide_clause, name="item_reciprocity"),
     path("files/<str:reference>/", files.file_detail, name="file"),
     path(
         "files/<str:reference>/documents/<int:document_id>/",

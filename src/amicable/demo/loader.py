@@ -272,6 +272,9 @@ def _claim(
         # 5 % stays under the XIX.4 cap at every balance; a clause above it would be void.
         indemnity_percent=Decimal("5"),
         indemnity_minimum=None,
+        # The demo creditors' general terms give the consumer the same 5 % when they fail in
+        # their own obligations: the clause is declared reciprocal (CEL art. VI.83, 17°).
+        indemnity_reciprocity="reciprocal",
         interest_clause=True,
         interest_rate=Decimal("8"),
         reminder_cost_clause=sector is not Sector.RETAIL,

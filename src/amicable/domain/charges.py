@@ -8,7 +8,8 @@ books. Each function applies the rules of :mod:`amicable.domain.law` and
 - :func:`interest_lines`, :func:`interest_due`: the late interest a claim owes through a day,
   each day on the principal still due that day (CEL art. XIX.4);
 - :func:`decide_file_indemnities`: the lump-sum indemnities of a file's claims, together never
-  above the cap on the file's outstanding balance (CEL art. XIX.4; policy in ``docs/legal.md``);
+  above the cap on the file's outstanding balance (CEL art. XIX.4; policy in ``docs/legal.md``),
+  and none on a damages clause not declared reciprocal (CEL art. VI.83, 17°);
 - :func:`reminders_earlier_this_year`, :func:`decide_reminder_cost`: the cost of a further
   reminder and the free ones (CEL art. XIX.2).
 
@@ -24,7 +25,14 @@ from decimal import Decimal
 
 from amicable.domain import law
 from amicable.domain.interest import RateTable, interest_periods
-from amicable.domain.law import Channel, ChargeKind, IndemnityClause, Refusal, RefusalReason
+from amicable.domain.law import (
+    Channel,
+    ChargeKind,
+    IndemnityClause,
+    Reciprocity,
+    Refusal,
+    RefusalReason,
+)
 from amicable.domain.money import ZERO
 
 __all__ = [
@@ -276,7 +284,9 @@ class ClaimIndemnity:
     ``balance`` is the claim's principal still due on the day its indemnity is charged (today,
     for a claim that has none yet). ``allowed_at_intake`` is the indemnity the hand-over checks
     allowed (the creditor never gets more than it asked). ``booked`` is the indemnity the
-    ledger holds on the claim, net of reductions.
+    ledger holds on the claim, net of reductions. ``reciprocity`` is what the creditor (or an
+    agent, from the general terms) declared of the clause (CEL art. VI.83, 17°); not declared
+    unless said, so that no path can forget it and charge.
     """
 
     claim_id: int
@@ -287,6 +297,7 @@ class ClaimIndemnity:
     allowed_at_intake: Decimal
     first_chargeable_day: date | None
     booked: Decimal = ZERO
+    reciprocity: Reciprocity = Reciprocity.NOT_DECLARED
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,6 +339,13 @@ def decide_file_indemnities(
     claims' balances; the oldest claims take their share first, the next is trimmed to what
     is left.
 
+    A damages clause counts only if it is reciprocal (CEL art. VI.83, 17°: a clause fixing what
+    the consumer owes for not paying, with no indemnity of the same order owed by the
+    enterprise for its own failure, is abusive and has no effect). Policy: a clause declared
+    not reciprocal, or not declared at all, gives 0.00 (rule ``clause_not_reciprocal`` or
+    ``reciprocity_not_declared``, article VI.83, 17°); an indemnity already booked on it is then
+    above what the claim may carry, and only a correction of the ledger takes it back.
+
     A claim that has no indemnity yet is also checked against :func:`law.refusal_for` on ``on``
     (state of the file, clause, first reminder and its 14 days): ``refusal`` says why it may not
     be charged now. ``claims`` come in the order of imputation (oldest due date first).
@@ -338,7 +356,8 @@ def decide_file_indemnities(
 
     >>> claims = [ClaimIndemnity(claim_id=n, balance=Decimal(b), requested=None,
     ...     clause=IndemnityClause(percent=Decimal("10")), contract_date=date(2022, 1, 1),
-    ...     allowed_at_intake=Decimal("99999"), first_chargeable_day=date(2025, 1, 1))
+    ...     allowed_at_intake=Decimal("99999"), first_chargeable_day=date(2025, 1, 1),
+    ...     reciprocity=Reciprocity.RECIPROCAL)
     ...     for n, b in ((1, "800.00"), (2, "39000.00"))]
     >>> [(d.amount, d.rule) for d in decide_file_indemnities(
     ...     claims, on=date(2025, 3, 1), charging_allowed=True)]
@@ -357,8 +376,16 @@ def decide_file_indemnities(
             contract_date=claim.contract_date,
         )
         amount = min(decision.allowed, max(claim.allowed_at_intake, ZERO))
-        rule, explanation = decision.rule, decision.explanation
-        if amount < decision.allowed:
+        rule, explanation, article = decision.rule, decision.explanation, decision.article
+        not_reciprocal = (
+            law.reciprocity_refusal(claim.reciprocity) if claim.clause is not None else None
+        )
+        if not_reciprocal is not None:
+            amount = ZERO
+            rule = not_reciprocal.reason.value
+            explanation = not_reciprocal.message
+            article = not_reciprocal.article
+        elif amount < decision.allowed:
             rule = "trimmed_to_intake"
             explanation += f" Limited to the {amount} allowed when the claim was handed over."
         if amount > left:
@@ -372,7 +399,9 @@ def decide_file_indemnities(
         left -= min(amount, claim.booked) if claim.booked > 0 else amount
         cap = law.max_indemnity(balance)
         refusal = None
-        if claim.booked <= 0:
+        if claim.booked <= 0 and not_reciprocal is not None:
+            refusal = not_reciprocal
+        elif claim.booked <= 0:
             refusal = _indemnity_refusal(
                 claim, amount, decision, cap=cap, on=on, allowed=charging_allowed
             )
@@ -384,7 +413,7 @@ def decide_file_indemnities(
                 balance=balance,
                 rule=rule,
                 explanation=explanation,
-                article=decision.article,
+                article=article,
                 refusal=refusal,
                 clause=claim.clause,
                 file_balance=file_balance,

@@ -43,6 +43,7 @@ __all__ = [
     "IndemnityBracket",
     "IndemnityClause",
     "RateDecision",
+    "Reciprocity",
     "Refusal",
     "RefusalReason",
     "check_charge",
@@ -53,6 +54,7 @@ __all__ = [
     "max_indemnity",
     "max_reminder_cost",
     "may_charge_reminder",
+    "reciprocity_refusal",
     "refusal_for",
     "reminder_refusal",
 ]
@@ -60,6 +62,7 @@ __all__ = [
 ARTICLE_FIRST_REMINDER = "CEL art. XIX.2"
 ARTICLE_CHARGES = "CEL art. XIX.4"
 ARTICLE_SUSPENSION = "CEL Book XIX; Judicial Code art. 1675/7"
+ARTICLE_RECIPROCITY = "CEL art. VI.83, 17°"
 
 # Contracts concluded from this day fall fully under Book XIX: a clause above a cap is deemed
 # unwritten instead of being reduced to the cap (law of 4 May 2023).
@@ -292,6 +295,54 @@ class IndemnityClause:
             raise ValueError(
                 "A minimum needs a percentage; for a single amount, enter it as the fixed amount."
             )
+
+
+class Reciprocity(StrEnum):
+    """What the creditor declared of a damages clause (CEL art. VI.83, 17°): whether the
+    contract also gives the consumer an indemnity of the same order when the enterprise fails."""
+
+    RECIPROCAL = "reciprocal"
+    NOT_RECIPROCAL = "not_reciprocal"
+    NOT_DECLARED = "not_declared"
+
+
+def reciprocity_refusal(reciprocity: Reciprocity | str) -> Refusal | None:
+    """Why a damages clause gives no lump-sum indemnity for want of reciprocity, or None.
+
+    CEL art. VI.83, 17° makes abusive, and so without effect, a clause that fixes what the
+    consumer owes for not performing when the contract gives the consumer no indemnity of the
+    same order for the enterprise's own failure. Policy (``docs/legal.md``, section 2): the
+    creditor declares at hand-over whether each damages clause is reciprocal; a clause declared
+    not reciprocal, or one with no declaration, gives no lump-sum indemnity. Only "reciprocal"
+    lets the clause be applied (within the caps of art. XIX.4).
+
+    >>> reciprocity_refusal("not_declared").reason
+    <RefusalReason.RECIPROCITY_NOT_DECLARED: 'reciprocity_not_declared'>
+    >>> reciprocity_refusal(Reciprocity.RECIPROCAL) is None
+    True
+    """
+    declared = Reciprocity(reciprocity)
+    if declared is Reciprocity.RECIPROCAL:
+        return None
+    if declared is Reciprocity.NOT_RECIPROCAL:
+        return Refusal(
+            reason=RefusalReason.CLAUSE_NOT_RECIPROCAL,
+            message=(
+                "The damages clause gives the consumer no indemnity of the same order when the "
+                "enterprise fails in its own obligations: it is abusive and has no effect, so no "
+                "lump-sum indemnity may be charged."
+            ),
+            article=ARTICLE_RECIPROCITY,
+        )
+    return Refusal(
+        reason=RefusalReason.RECIPROCITY_NOT_DECLARED,
+        message=(
+            "The creditor has not declared the damages clause reciprocal (an indemnity of the "
+            "same order owed to the consumer when the enterprise fails); without that "
+            "declaration no lump-sum indemnity is charged."
+        ),
+        article=ARTICLE_RECIPROCITY,
+    )
 
 
 def _check_non_negative(value: Decimal, *, what: str) -> Decimal:
@@ -566,6 +617,8 @@ class RefusalReason(StrEnum):
     GRACE_PERIOD_RUNNING = "grace_period_running"
     ABOVE_CAP = "above_cap"
     REMINDER_NOT_CHARGEABLE = "reminder_not_chargeable"
+    CLAUSE_NOT_RECIPROCAL = "clause_not_reciprocal"
+    RECIPROCITY_NOT_DECLARED = "reciprocity_not_declared"
 
 
 @dataclass(frozen=True, slots=True)

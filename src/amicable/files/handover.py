@@ -137,7 +137,7 @@ def add_claim(*, file: File, claim: ClaimInput, actor: str, today: date) -> Adde
             f"'{state}', and a file never goes back: send the claim as a new file.",
             field="first_reminder_sent_on",
         )
-    row = claim_row(file, claim, check)
+    row = claim_row(file, claim, check, actor=actor, now=timezone.now())
     row.save()
     ledger.charge_principals([row], actor=actor, source=EntrySource.INTAKE)
     record_event(

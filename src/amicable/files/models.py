@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from amicable.domain.imputation import Component
-from amicable.domain.law import Channel
+from amicable.domain.law import Channel, Reciprocity
 from amicable.domain.lifecycle import FileState
 from amicable.domain.mentions import CreditorCapacity
 
@@ -250,6 +250,16 @@ class Claim(models.Model):
     requested_indemnity = models.DecimalField(
         max_digits=14, decimal_places=2, null=True, blank=True
     )
+    # Whether the clause is reciprocal (CEL art. VI.83, 17°): declared by the creditor at
+    # hand-over, or by an agent from the general terms; who declared it and when. Without a
+    # "reciprocal" declaration the clause gives no lump-sum indemnity (docs/legal.md, section 2).
+    indemnity_reciprocity = models.CharField(
+        max_length=16,
+        choices=[(r.value, r.value) for r in Reciprocity],
+        default=Reciprocity.NOT_DECLARED.value,
+    )
+    reciprocity_declared_by = models.CharField(max_length=100, blank=True)
+    reciprocity_declared_at = models.DateTimeField(null=True, blank=True)
     # The indemnity that may be charged once the grace period has ended (after intake checks).
     allowed_indemnity = models.DecimalField(
         max_digits=14, decimal_places=2, default=Decimal("0.00")
@@ -502,6 +512,7 @@ class WorkItemKind(models.TextChoices):
     PHISHING_REPORT = "phishing_report", _("Phishing report")
     LETTER_REFUSED = "letter_refused", _("Letter refused by a rule")
     TIME_BARRED = "time_barred", _("Claim time-barred")
+    RECIPROCITY_REVIEW = "reciprocity_review", _("Damages clause to confirm as reciprocal")
 
 
 class WorkItemStatus(models.TextChoices):

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from amicable.domain import law
 from amicable.domain.charges import last_day_with_rates
@@ -77,6 +78,8 @@ class ClaimInput:
     category: str | None = None
     prescription_interrupted_on: date | None = None
     prescription_evidence: str = ""
+    # What the creditor declares of the damages clause (CEL art. VI.83, 17°).
+    indemnity_reciprocity: str = law.Reciprocity.NOT_DECLARED.value
 
     @property
     def has_indemnity_clause(self) -> bool:
@@ -248,11 +251,14 @@ def _create_files(
                 )
             )
         insert_rows(File, files)
+        now = timezone.now()
         claims: list[Claim] = []
         categories = category_ids()
         for (index, item), file in zip(to_create, files, strict=True):
             for claim_input, check in zip(item.claims, checks[index], strict=True):
-                claims.append(claim_row(file, claim_input, check, categories=categories))
+                claims.append(
+                    claim_row(file, claim_input, check, actor=actor, now=now, categories=categories)
+                )
         insert_rows(Claim, claims)
         ledger.charge_principals(claims, actor=actor)
         events: list[EventRow] = []
@@ -319,16 +325,28 @@ def _debtors_for(creditor: Creditor, inputs: Sequence[DebtorInput]) -> dict[str,
 
 
 def claim_row(
-    file: File, item: ClaimInput, check: ClaimCheck, *, categories: Mapping[str, int] | None = None
+    file: File,
+    item: ClaimInput,
+    check: ClaimCheck,
+    *,
+    actor: str,
+    now: datetime,
+    categories: Mapping[str, int] | None = None,
 ) -> Claim:
     """The row of a new claim; ``categories`` (code -> id) read once by bulk callers."""
     known = category_ids() if categories is None else categories
-    declared = item.prescription_interrupted_on
+    interrupted_on = item.prescription_interrupted_on
+    # A declaration is recorded with who made it and when; "not declared" is no declaration.
+    declared = item.has_indemnity_clause and item.indemnity_reciprocity != (
+        law.Reciprocity.NOT_DECLARED
+    )
     return Claim(
         file=file,
         category_id=resolve_category(item.category, sector=file.creditor.sector, known=known),
-        prescription_interrupted_on=declared,
-        prescription_interruption=Interruption.DECLARED_AT_HANDOVER.value if declared else "",
+        prescription_interrupted_on=interrupted_on,
+        prescription_interruption=(
+            Interruption.DECLARED_AT_HANDOVER.value if interrupted_on else ""
+        ),
         prescription_evidence=item.prescription_evidence[:200],
         creditor_reference=item.creditor_reference,
         description=item.description,
@@ -343,6 +361,11 @@ def claim_row(
         indemnity_fixed=item.indemnity_fixed,
         requested_indemnity=check.indemnity.requested,
         allowed_indemnity=check.indemnity.allowed,
+        indemnity_reciprocity=(
+            item.indemnity_reciprocity if declared else law.Reciprocity.NOT_DECLARED.value
+        ),
+        reciprocity_declared_by=actor if declared else "",
+        reciprocity_declared_at=now if declared else None,
         interest_clause=item.interest_clause,
         interest_rate=item.interest_rate,
         interest_applies=check.interest.applies,
@@ -373,6 +396,27 @@ def adjustment_events(
                         "allowed": str(check.indemnity.allowed),
                         "rule": check.indemnity.rule,
                         "article": check.indemnity.article,
+                    },
+                )
+            )
+        refused = (
+            law.reciprocity_refusal(claim_input.indemnity_reciprocity)
+            if claim_input.has_indemnity_clause
+            else None
+        )
+        if refused is not None:
+            # Told to the creditor at hand-over: this clause will give no indemnity.
+            events.append(
+                EventRow(
+                    file_id=file.pk,
+                    kind=EventKind.RECIPROCITY_DECLARED,
+                    actor=actor,
+                    message=refused.message[:500],
+                    data={
+                        "claim": claim_input.creditor_reference,
+                        "reciprocity": claim_input.indemnity_reciprocity,
+                        "reason": refused.reason.value,
+                        "article": refused.article,
                     },
                 )
             )

@@ -60,6 +60,7 @@ class EventKind(StrEnum):
     FIRST_REMINDER_MISSING = "first_reminder_missing"
     INDEMNITY_TRIMMED = "indemnity_trimmed"
     INTEREST_RATE_ADJUSTED = "interest_rate_adjusted"
+    RECIPROCITY_DECLARED = "reciprocity_declared"
     # Money.
     INDEMNITY_CHARGED = "indemnity_charged"
     INTEREST_BOOKED = "interest_booked"
@@ -149,6 +150,7 @@ _AUDIENCES: Mapping[EventKind, frozenset[Audience]] = MappingProxyType(
         EventKind.INTEREST_RECALCULATED: _EVERYONE,
         EventKind.REMINDER_COST_CHARGED: _EVERYONE,
         EventKind.CHARGE_REFUSED: _CREDITOR,
+        EventKind.RECIPROCITY_DECLARED: _CREDITOR,
         EventKind.CHARGE_REDUCED: _EVERYONE,
         EventKind.PAYMENT_POSTED: _EVERYONE,
         EventKind.PAYMENT_REVERSED: _EVERYONE,

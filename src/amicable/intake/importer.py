@@ -87,6 +87,7 @@ CLAIM_COLUMNS: Final = {
     "indemnity_minimum": "indemnity_minimum",
     "indemnity_fixed": "indemnity_fixed",
     "requested_indemnity": "requested_indemnity",
+    "indemnity_reciprocity": "indemnity_reciprocity",
     "interest_clause": "interest_clause",
     "interest_rate": "interest_rate",
     "reminder_cost_clause": "reminder_cost_clause",
@@ -321,6 +322,15 @@ def _value(column: str, text: str) -> Any:
     if column in _DECIMAL_COLUMNS and "," in value and "." not in value:
         # Belgian spreadsheets write a decimal comma: 120,50.
         value = value.replace(",", ".")
+    if column == "indemnity_reciprocity":
+        # A yes/no column reads as a declaration; anything else is left for the schema to
+        # refuse with the accepted values.
+        word = value.lower().replace(" ", "_")
+        if word in _TRUE:
+            return "reciprocal"
+        if word in _FALSE:
+            return "not_reciprocal"
+        return word
     if column in _BOOLEAN_COLUMNS:
         word = value.lower()
         if word in _TRUE:

@@ -69,6 +69,7 @@ def claim_out(claim: Claim, balance: ClaimBalance) -> ClaimOut:
         grace_last_day=claim.grace_last_day,
         first_chargeable_day=claim.first_chargeable_day,
         allowed_indemnity=money(claim.allowed_indemnity),
+        indemnity_reciprocity=claim.indemnity_reciprocity,
         interest_applies=claim.interest_applies,
         applied_interest_rate=(
             None if claim.applied_interest_rate is None else f"{claim.applied_interest_rate:f}"

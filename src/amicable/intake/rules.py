@@ -422,6 +422,7 @@ def to_claim_input(claim: ClaimIn) -> ClaimInput:
         category=claim.category,
         prescription_interrupted_on=claim.prescription_interrupted_on,
         prescription_evidence=claim.prescription_evidence or "",
+        indemnity_reciprocity=claim.indemnity_reciprocity,
     )
 
 

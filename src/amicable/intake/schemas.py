@@ -37,6 +37,7 @@ from amicable.intake.validation import (
     PostalCode,
     Rate,
     Reason,
+    ReciprocityIn,
     Reference,
     ReminderChannel,
 )
@@ -132,6 +133,14 @@ class ClaimIn(_Input):
         default=None,
         description="The indemnity the creditor asks; by default what the clause gives. "
         "Trimmed to the clause and to the legal cap (CEL art. XIX.4).",
+    )
+    indemnity_reciprocity: ReciprocityIn = Field(
+        default="not_declared",
+        description="Whether the damages clause is reciprocal: the contract gives the consumer "
+        "an indemnity of the same order when the creditor fails in its own obligations (CEL "
+        "art. VI.83, 17°). 'reciprocal', 'not_reciprocal' or 'not_declared' (the default). "
+        "Only a clause declared 'reciprocal' gives a lump-sum indemnity; attach the general "
+        "terms with POST /api/v1/files/{reference}/documents (kind 'general_terms').",
     )
     interest_clause: bool = Field(default=False, description="The contract provides late interest.")
     interest_rate: Rate | None = Field(
@@ -232,6 +241,10 @@ class ClaimOut(BaseModel):
     first_chargeable_day: date | None
     allowed_indemnity: Money = Field(
         description="The indemnity the law allows once the grace period is over."
+    )
+    indemnity_reciprocity: str = Field(
+        description="What was declared of the damages clause (CEL art. VI.83, 17°): "
+        "'reciprocal', 'not_reciprocal' or 'not_declared'; only 'reciprocal' gives an indemnity."
     )
     interest_applies: bool
     applied_interest_rate: str | None = Field(

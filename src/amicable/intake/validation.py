@@ -49,6 +49,7 @@ MAX_PERCENT: Final = Decimal("100")
 
 LanguageCode = Literal["fr", "nl", "de", "en"]
 ReminderChannel = Literal["paper", "electronic"]
+ReciprocityIn = Literal["reciprocal", "not_reciprocal", "not_declared"]
 
 _BIDI_CONTROLS: Final = frozenset(
     chr(code) for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F)

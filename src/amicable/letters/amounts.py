@@ -12,6 +12,8 @@ every figure again:
 - the lump-sum indemnity, claim by claim, with the clause (a percentage with its minimum, or
   a fixed amount), the legal cap on the balance, and the file's cap when it limited the amount
   (:func:`amicable.domain.charges.decide_file_indemnities`);
+- a damages clause not declared reciprocal (CEL art. VI.83, 17°): a line of 0.00 that says why
+  no indemnity is claimed (:func:`reciprocity_reason`, the one wording the portal uses too);
 - reminder costs: at most EUR 7.50 plus the postage, the postage named only when there is some
   (CEL art. XIX.2);
 - what was paid, or waived, of these charges, as lines that lower the total: the column adds up.
@@ -46,6 +48,7 @@ __all__ = [
     "outstanding_items",
     "payment_item",
     "principal_item",
+    "reciprocity_reason",
     "reminder_costs_item",
     "statement_items",
     "this_reminder_item",
@@ -180,8 +183,54 @@ def _clause_sentence(decision: IndemnityDecision, *, language: str) -> str:
     ) % {**figures, "percent": percent}
 
 
+#: The decision rules of a damages clause that counts for nothing for want of reciprocity.
+RECIPROCITY_RULES = frozenset(
+    {law.RefusalReason.CLAUSE_NOT_RECIPROCAL.value, law.RefusalReason.RECIPROCITY_NOT_DECLARED}
+)
+
+
+def reciprocity_reason(reciprocity: str, *, booked: bool, language: str) -> str | None:
+    """Why a damages clause gives no lump-sum indemnity, in the debtor's language, or None when
+    it is declared reciprocal (CEL art. VI.83, 17°).
+
+    ``booked``: an indemnity booked before the declaration existed, which stays only if an
+    agent confirms reciprocity from the general terms; the debtor is told it is being checked.
+    """
+    declared = law.Reciprocity(reciprocity)
+    if declared is law.Reciprocity.RECIPROCAL:
+        return None
+    with translation.override(language):
+        if declared is law.Reciprocity.NOT_RECIPROCAL:
+            return _(
+                "No lump-sum indemnity is claimed: the contract gives you no indemnity of the "
+                "same order when the creditor itself fails in its obligations, so its damages "
+                "clause has no effect (art. VI.83, 17° CEL)."
+            )
+        if booked:
+            return _(
+                "We are checking in the general terms that the contract also gives you an "
+                "indemnity of the same order when the creditor fails in its obligations (art. "
+                "VI.83, 17° CEL); if it does not, this indemnity will be cancelled."
+            )
+        return _(
+            "No lump-sum indemnity is claimed: the creditor has not declared that the contract "
+            "gives you an indemnity of the same order when the creditor itself fails in its "
+            "obligations (art. VI.83, 17° CEL)."
+        )
+
+
+def _declared(decision: IndemnityDecision) -> str:
+    if decision.rule == law.RefusalReason.CLAUSE_NOT_RECIPROCAL.value:
+        return law.Reciprocity.NOT_RECIPROCAL.value
+    return law.Reciprocity.NOT_DECLARED.value
+
+
 def _indemnity_basis(decision: IndemnityDecision, *, charged: Decimal, language: str) -> str:
     """How the indemnity was computed: the clause, then each limit that applied."""
+    if decision.clause is not None and decision.rule in RECIPROCITY_RULES:
+        reason = reciprocity_reason(_declared(decision), booked=charged != ZERO, language=language)
+        assert reason is not None
+        return reason
     if decision.clause is None:
         return _("Lump-sum indemnity provided by the contract (art. XIX.4 CEL).")
     sentences = [_clause_sentence(decision, language=language)]
@@ -335,8 +384,16 @@ def _charges(
         items.append(_waived_item(waived, language=language))
     for claim in balance.claims:
         charged = claim.charged[Component.INDEMNITY]
-        if charged != ZERO:
-            explanation = explained[claim.claim_id]
+        explanation = explained[claim.claim_id]
+        decision = explanation.indemnity
+        withheld = (
+            decision is not None
+            and decision.clause is not None
+            and decision.rule in RECIPROCITY_RULES
+        )
+        if charged != ZERO or withheld:
+            # A clause not declared reciprocal shows as 0.00 with the reason: the debtor who
+            # reads the clause in the general terms learns why nothing is claimed under it.
             items.append(
                 indemnity_item(
                     explanation.indemnity,

@@ -27,7 +27,7 @@ from amicable.domain.charges import (
     interest_lines,
 )
 from amicable.domain.interest import DEFAULT_RATES
-from amicable.domain.law import Channel, IndemnityClause, grace_period
+from amicable.domain.law import Channel, IndemnityClause, Reciprocity, grace_period
 from amicable.domain.mentions import AmountItem, CreditorCapacity, LetterKind
 from amicable.domain.money import CENT
 from amicable.letters import amounts
@@ -172,6 +172,9 @@ def _indemnity_decision(on: date) -> IndemnityDecision:
                 contract_date=_CONTRACT_DATE,
                 allowed_at_intake=_PRINCIPAL,
                 first_chargeable_day=_CHARGEABLE_FROM,
+                # The sample contract's general terms give the consumer the same indemnity
+                # when the enterprise fails (CEL art. VI.83, 17°).
+                reciprocity=Reciprocity.RECIPROCAL,
             )
         ],
         on=on,

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 from django.http import Http404, HttpRequest
+from django.utils.translation import get_language
 
 from amicable.domain import law
 from amicable.domain.charges import last_day_with_rates
@@ -19,6 +20,7 @@ from amicable.files.ledger import PAYMENT_KINDS, FileBalance, file_balance
 from amicable.files.models import Allocation, Claim, Document, EntryKind, File, LedgerEntry
 from amicable.files.numbers import normalize_file_reference
 from amicable.files.rates import rate_table
+from amicable.letters.amounts import reciprocity_reason
 
 SESSION_DEBTOR = "portal_debtor_id"
 SESSION_FILE = "portal_file_id"
@@ -91,6 +93,9 @@ class ClaimView:
     # The day the daily run found the invoice time-barred (docs/legal.md, section 8): from
     # then on the portal never presents it as owed.
     time_barred_on: date | None = None
+    # Why the damages clause gives no indemnity (CEL art. VI.83, 17°), in the debtor's
+    # language; None when it is declared reciprocal or there is no clause.
+    indemnity_withheld: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +202,7 @@ class Breakdown:
         return tuple(sorted({c.grace_last_day for c in self.claims if c.grace_last_day}))
 
 
-def _claim_view(claim: Claim) -> ClaimView:
+def _claim_view(claim: Claim, *, booked: bool = False) -> ClaimView:
     starts_on = None
     if claim.first_reminder_sent_on is not None and claim.first_reminder_channel:
         starts_on = law.grace_period(
@@ -215,6 +220,13 @@ def _claim_view(claim: Claim) -> ClaimView:
         interest_applies=claim.interest_applies,
         interest_rate=claim.applied_interest_rate,
         time_barred_on=claim.time_barred_on,
+        indemnity_withheld=(
+            reciprocity_reason(
+                claim.indemnity_reciprocity, booked=booked, language=get_language() or "fr"
+            )
+            if claim.indemnity_clause
+            else None
+        ),
     )
 
 
@@ -227,6 +239,7 @@ def get_breakdown(file: File, *, today: date) -> Breakdown:
     claims = list(file.claims.order_by("due_date", "id"))
     principal_charged = sum((c.principal for c in claims), Decimal("0.00"))
     balance = file_balance(file, as_of=today)
+    booked = {c.claim_id: c.charged[Component.INDEMNITY] for c in balance.claims}
     last_day = last_day_with_rates(rate_table())
     bears_interest = any(c.interest_applies for c in claims)
     return Breakdown(
@@ -235,7 +248,7 @@ def get_breakdown(file: File, *, today: date) -> Breakdown:
         account=account_of(balance),
         principal_charged=principal_charged,
         indemnity_cap=law.max_indemnity(principal_charged),
-        claims=tuple(_claim_view(c) for c in claims),
+        claims=tuple(_claim_view(c, booked=booked.get(c.pk, ZERO) != ZERO) for c in claims),
         interest_counted_to=last_day if bears_interest and last_day < today else None,
     )
 

@@ -73,12 +73,18 @@ def closes_by_decision(item: WorkItem) -> bool:
     (``disputes.resolution.resolve_dispute``): that way the debtor is always told the outcome.
     A proof that a bank movement confirmed, or a dispute raised on a file that did not move
     (paid, or in a debt mediation), is closed by hand with what was done. A payment plan request
-    closes by agreeing or refusing it (``plans.answers``).
+    closes by agreeing or refusing it (``plans.answers``). A damages clause to confirm as
+    reciprocal closes by deciding on it (``work_items.reciprocity``).
     """
     if item.kind == WorkItemKind.PROOF_REVIEW and item.document is not None:
         return item.document.review_status == ReviewStatus.PENDING
     if item.kind == WorkItemKind.DISPUTE and item.file is not None:
         return item.file.file_state == FileState.DISPUTED
+    claims = item.data.get("claims") if isinstance(item.data, dict) else None
+    if item.kind == WorkItemKind.RECIPROCITY_REVIEW and claims:
+        # Closed by confirming or denying the clauses it lists (work_items.reciprocity), so
+        # that the indemnity booked is kept or reversed with it.
+        return item.status == WorkItemStatus.OPEN
     plan_id = item.data.get("plan_id") if isinstance(item.data, dict) else None
     if item.kind == WorkItemKind.PAYMENT_PLAN_REQUEST and isinstance(plan_id, int):
         return PaymentPlan.objects.filter(pk=plan_id, status=PlanStatus.REQUESTED).exists()

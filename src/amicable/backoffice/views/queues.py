@@ -29,8 +29,17 @@ from amicable.files.models import WorkItemKind
 from amicable.letters.agent_contacts import requeue_refused_letter
 from amicable.proofs.queue import listed_proofs
 from amicable.work_items.assignment import assign_work_item, close_work_item, closes_by_decision
+from amicable.work_items.reciprocity import decide_reciprocity, review_claims
 
-__all__ = ["assign_item", "close_item", "overview", "queue", "requeue_letter", "work_item"]
+__all__ = [
+    "assign_item",
+    "close_item",
+    "decide_clause",
+    "overview",
+    "queue",
+    "requeue_letter",
+    "work_item",
+]
 
 
 @require_GET
@@ -98,6 +107,10 @@ def work_item(request: HttpRequest, item_id: int) -> HttpResponse:
                 )
             ],
             "may_work": may(user, Perm.WORK_FILES),
+            # The clauses an agent confirms or denies as reciprocal (CEL art. VI.83, 17°).
+            "review_claims": (
+                review_claims(item) if item.kind == WorkItemKind.RECIPROCITY_REVIEW else []
+            ),
             "closed_by_decision": closes_by_decision(item),
             "close_form": CloseItemForm(),
             "assign_form": AssignForm(staff=staff_who_may(Perm.WORK_FILES)) if may_assign else None,
@@ -172,4 +185,34 @@ def requeue_letter(request: HttpRequest, item_id: int) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("backoffice:item", item.pk)
     messages.success(request, _("The letter is queued again; the letters batch checks it anew."))
+    return redirect("backoffice:queue", item.kind)
+
+
+@require_POST
+@staff_view(Perm.WORK_FILES)
+def decide_clause(request: HttpRequest, item_id: int) -> HttpResponse:
+    """The agent's reading of the general terms: the damages clause is reciprocal (the
+    indemnity booked stays) or not (the ledger reverses it), CEL art. VI.83, 17°."""
+    item = selectors.get_work_item(item_id)
+    decision = request.POST.get("decision")
+    if decision not in ("reciprocal", "not_reciprocal"):
+        messages.error(request, _("Say whether the clause is reciprocal."))
+        return redirect("backoffice:item", item.pk)
+    try:
+        decide_reciprocity(
+            item=item,
+            reciprocal=decision == "reciprocal",
+            actor=actor_name(staff_user(request)),
+            now=timezone.now(),
+            today=timezone.localdate(),
+        )
+    except ActionRefused as exc:
+        messages.error(request, exc.message)
+        return redirect("backoffice:item", item.pk)
+    messages.success(
+        request,
+        _("Clause confirmed reciprocal: the indemnity stays.")
+        if decision == "reciprocal"
+        else _("Clause not reciprocal: the indemnity is reversed."),
+    )
     return redirect("backoffice:queue", item.kind)

@@ -31,7 +31,12 @@ from amicable.files.ledger.charges import (
     charge_reminder_cost,
     correct_after_cancellation,
 )
-from amicable.files.ledger.corrections import reduce_charge, release_overpaid, write_off_claims
+from amicable.files.ledger.corrections import (
+    reduce_charge,
+    release_overpaid,
+    reverse_indemnities,
+    write_off_claims,
+)
 from amicable.files.ledger.locks import LedgerError, lock_file, lock_files
 from amicable.files.ledger.payments import (
     PaymentOrder,
@@ -90,6 +95,7 @@ __all__ = [
     "reduce_charge",
     "refund_credit",
     "release_overpaid",
+    "reverse_indemnities",
     "reverse_payment",
     "stop_interest_at",
     "write_off_claims",

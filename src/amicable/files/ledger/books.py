@@ -29,7 +29,7 @@ from amicable.domain.charges import (
 )
 from amicable.domain.imputation import Component, OpenItem
 from amicable.domain.interest import RateTable
-from amicable.domain.law import IndemnityClause
+from amicable.domain.law import IndemnityClause, Reciprocity
 from amicable.domain.lifecycle import FileState, rules_for
 from amicable.domain.money import CENT, ZERO
 from amicable.domain.settlement import is_settled
@@ -83,6 +83,7 @@ class ClaimTerms:
     indemnity_fixed: Decimal | None
     requested_indemnity: Decimal | None
     allowed_indemnity: Decimal
+    indemnity_reciprocity: str
     interest_applies: bool
     applied_interest_rate: Decimal | None
     reminder_cost_clause: bool
@@ -295,6 +296,7 @@ class Book:
             allowed_at_intake=claim.allowed_indemnity,
             first_chargeable_day=claim.first_chargeable_day,
             booked=self.charged[claim.pk][Component.INDEMNITY],
+            reciprocity=Reciprocity(claim.indemnity_reciprocity),
         )
 
     def open_items(self, *, interest_through: date | None, rates: RateTable) -> list[OpenItem]:

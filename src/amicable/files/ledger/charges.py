@@ -223,6 +223,11 @@ def bring_interest(
 
 # --- lump-sum indemnity (CEL art. XIX.4) --------------------------------------------------------
 
+#: Refusals that hold until a declaration changes them (CEL art. VI.83, 17°).
+_STANDING_REFUSALS = frozenset(
+    {RefusalReason.CLAUSE_NOT_RECIPROCAL, RefusalReason.RECIPROCITY_NOT_DECLARED}
+)
+
 
 def charge_indemnities(
     book: Book,
@@ -256,8 +261,13 @@ def charge_indemnities(
             continue
         if only is None and claim.allowed_indemnity <= 0:
             continue
-        wanted = decision.amount if amount is None else amount
         refusal = decision.refusal
+        if only is None and refusal is not None and refusal.reason in _STANDING_REFUSALS:
+            # A clause not declared reciprocal stays so until someone declares it: the file's
+            # page, the letters and the portal say why; a refusal on the timeline every day
+            # would tell nothing new.
+            continue
+        wanted = decision.amount if amount is None else amount
         if refusal is None and wanted > decision.amount:
             refusal = Refusal(
                 reason=RefusalReason.ABOVE_CAP,

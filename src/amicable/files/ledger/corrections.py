@@ -33,7 +33,7 @@ from amicable.files.models import Claim, EntryKind, EntrySource, LedgerEntry
 from amicable.files.rates import rate_table
 from amicable.files.timeline import EventKind
 
-__all__ = ["reduce_charge", "release_overpaid", "write_off_claims"]
+__all__ = ["reduce_charge", "release_overpaid", "reverse_indemnities", "write_off_claims"]
 
 
 def release_overpaid(book: Book, writes: LedgerWrites, *, on: date, rates: RateTable) -> None:
@@ -127,6 +127,68 @@ def write_off_claims(
                     "amount": str(held),
                 },
             )
+    release_overpaid(book, writes, on=on, rates=rate_table())
+    return writes.flush()
+
+
+@transaction.atomic
+def reverse_indemnities(
+    *, claims: Sequence[Claim], on: date, actor: str, reason: str
+) -> list[LedgerEntry]:
+    """Reverse the lump-sum indemnity the claims hold: a clause found not reciprocal had no
+    effect (CEL art. VI.83, 17°), so what was booked on it was never due.
+
+    Each claim's indemnity still held is cancelled by a REVERSAL entry that points to the
+    charge it cancels (the ledger keeps both, nothing is deleted); what the debtor had paid on
+    it is applied again to what is open, and what nothing needs stays a credit to refund.
+    """
+    if not claims:
+        return []
+    file = lock_file(claims[0].file_id)
+    book = read_books([file_terms(file)])[file.pk]
+    charges = dict(
+        LedgerEntry.objects.filter(
+            claim_id__in=[claim.pk for claim in claims],
+            component=Component.INDEMNITY,
+            kind=EntryKind.CHARGE,
+            reversed_by__isnull=True,
+        )
+        .order_by("value_date", "pk")
+        .values_list("claim_id", "pk")
+    )
+    writes = LedgerWrites()
+    wanted = {claim.pk for claim in claims}
+    for terms in book.claims:
+        held = book.charged[terms.pk][Component.INDEMNITY]
+        if terms.pk not in wanted or held <= 0:
+            continue
+        writes.add_entry(
+            book,
+            new_entry(
+                file_id=file.pk,
+                claim_id=terms.pk,
+                kind=EntryKind.REVERSAL,
+                component=Component.INDEMNITY,
+                amount=-held,
+                value_date=on,
+                source=EntrySource.AGENT,
+                actor=actor,
+                note=reason[:300],
+                reverses_id=charges.get(terms.pk),
+            ),
+        )
+        writes.event(
+            file.pk,
+            EventKind.CHARGE_REDUCED,
+            actor=actor,
+            message=reason,
+            data={
+                "claim": terms.creditor_reference,
+                "component": Component.INDEMNITY.value,
+                "amount": str(held),
+                "article": "CEL art. VI.83, 17°",
+            },
+        )
     release_overpaid(book, writes, on=on, rates=rate_table())
     return writes.flush()
 
