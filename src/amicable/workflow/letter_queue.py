@@ -20,13 +20,14 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from amicable.domain.law import Channel
 from amicable.domain.lifecycle import FileState
 from amicable.files.bulk import copy_rows
 from amicable.files.ledger import lock_files
+from amicable.files.lifecycle import StateChange, apply_state_changes
 from amicable.files.models import Claim, File, WorkItem, WorkItemKind
 from amicable.files.services import date_first_reminders, undate_first_reminders
 from amicable.files.timeline import EventKind, EventRow, record_event, record_events
@@ -167,6 +168,7 @@ def _date_first_reminders(
         ):
             file_id, reference = reference_of[pk]
             moved[file_id].append(reference)
+    _start_grace_periods(set(moved), actor=actor)
     record_events(
         EventRow(
             file_id,
@@ -177,6 +179,36 @@ def _date_first_reminders(
             {"claims": sorted(references), "sent_on": produced_on.isoformat()},
         )
         for file_id, references in moved.items()
+    )
+
+
+def _start_grace_periods(file_ids: set[int], *, actor: str) -> None:
+    """FIRST_REMINDER_PENDING -> GRACE_PERIOD for the files whose every claim now has its
+    first reminder's sending day (CEL art. XIX.2), in one read and one write: the period runs
+    from the dispatch, and the debtor's history says so from that day. (The daily run makes the
+    same move for files whose claims were dated otherwise, on its next visit.)"""
+    if not file_ids:
+        return
+    undated = Claim.objects.filter(file=OuterRef("pk"), first_reminder_sent_on__isnull=True)
+    ready = (
+        File.objects.filter(pk__any_of=sorted(file_ids), state=FileState.FIRST_REMINDER_PENDING)
+        .filter(~Exists(undated))
+        .annotate(last_day=Max("claims__grace_last_day"))
+        .values_list("pk", "state_before_hold", "last_day")
+    )
+    apply_state_changes(
+        [
+            StateChange(
+                file_id=file_id,
+                old=FileState.FIRST_REMINDER_PENDING,
+                new=FileState.GRACE_PERIOD,
+                reason=f"First reminder sent; its 14-day period ends on {last_day.isoformat()} "
+                "(CEL art. XIX.2).",
+                remembered=FileState(before) if before else None,
+            )
+            for file_id, before, last_day in ready
+        ],
+        actor=actor,
     )
 
 
