@@ -71,6 +71,7 @@ __all__ = [
     "mark_bounced",
     "mark_bounced_address",
     "queue_letter_email",
+    "record_bounces",
     "retry_delay",
     "send_due_emails",
 ]
@@ -517,12 +518,9 @@ def mark_bounced(
     agent gets a work item to send it another way). Marking the same bounce twice changes
     nothing.
     """
-    wanted = message_id.strip()
-    if not wanted.startswith("<"):
-        wanted = f"<{wanted}>"
     email = (
         OutgoingEmail.objects.select_related("file", "letter__request")
-        .filter(message_id=wanted)
+        .filter(message_id=_angled(message_id))
         .first()
     )
     if email is None:
@@ -565,6 +563,55 @@ def _bounced(
     )
     email.refresh_from_db()
     return email
+
+
+@dataclass(slots=True)
+class BounceReport:
+    """What :func:`record_bounces` did: bounces recorded now, letters sent again on paper, and
+    the values that matched no e-mail the server accepted."""
+
+    recorded: int = 0
+    to_paper: int = 0
+    unknown: list[str] = field(default_factory=list)
+
+
+def record_bounces(
+    values: list[str], reason: str, *, at: datetime | None = None, actor: str = "mail-bounce"
+) -> BounceReport:
+    """Record the bounces a report names, each by Message-ID or by address.
+
+    A value is first looked up as a Message-ID (with or without its angle brackets), then as
+    the address of the last e-mail the server accepted. A bounce already recorded is not
+    recorded again.
+    """
+    report = BounceReport()
+    for value in values:
+        email = OutgoingEmail.objects.filter(message_id=_angled(value)).first()
+        if email is None:
+            email = (
+                OutgoingEmail.objects.filter(
+                    to__iexact=value.strip(), status__in=[EmailStatus.SENT, EmailStatus.BOUNCED]
+                )
+                .order_by("-sent_at", "-pk")
+                .first()
+            )
+        if email is None or email.status not in (EmailStatus.SENT, EmailStatus.QUEUED):
+            if email is None:
+                report.unknown.append(value)
+            continue
+        _bounced(email, reason, at=at, actor=actor)
+        report.recorded += 1
+        if (
+            email.letter_id is not None
+            and SentLetter.objects.filter(pk=email.letter_id, undelivered_at__isnull=False).exists()
+        ):
+            report.to_paper += 1
+    return report
+
+
+def _angled(message_id: str) -> str:
+    wanted = message_id.strip()
+    return wanted if wanted.startswith("<") else f"<{wanted}>"
 
 
 def count_waiting() -> int:

@@ -297,11 +297,27 @@ def record_letter_undelivered(*, request_id: int, on: date, actor: str) -> Undel
             ).exists()
         )
         if not late:
-            undate_first_reminders(
+            undated = undate_first_reminders(
                 file_id=letter.file_id,
                 references=(letter.data or {}).get("claims", []),
                 sent_on=was_sent_on,
             )
+            in_grace = File.objects.filter(pk=letter.file_id, state=FileState.GRACE_PERIOD)
+            if undated and in_grace.exists():
+                # The period the e-mail started never ran: the file waits for the paper one.
+                apply_state_changes(
+                    [
+                        StateChange(
+                            file_id=letter.file_id,
+                            old=FileState.GRACE_PERIOD,
+                            new=FileState.FIRST_REMINDER_PENDING,
+                            reason="The first reminder's e-mail did not reach the debtor: it "
+                            "goes by post, and its 14-day period counts from that dispatch "
+                            "(CEL art. XIX.2).",
+                        )
+                    ],
+                    actor=actor,
+                )
     letter.status = LetterStatus.PENDING
     letter.channel = Channel.PAPER.value
     letter.due_on = on
