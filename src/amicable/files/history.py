@@ -54,7 +54,7 @@ SENTENCES: dict[str, Promise] = {
     EventKind.LETTER_PRODUCED: _("We sent you a letter."),
     EventKind.EMAIL_SENT: _("We sent you an e-mail."),
     EventKind.LETTER_DISPATCHED: _(
-        "A letter left for you today: the periods it gives you count from this sending."
+        "A letter was sent to you: the periods it gives you count from the day it was sent."
     ),
     EventKind.LETTER_SENT_BY_POST_INSTEAD: _(
         "Our e-mail could not be delivered to you: the letter is sent to you by post instead."
