@@ -14,12 +14,14 @@ E-mails go through Django's locmem backend (accepted) or through the small backe
 
 from __future__ import annotations
 
+import importlib
 import io
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import LazySettings
 from django.core import mail
 from django.core.management import call_command
@@ -320,3 +322,31 @@ def test_the_bounced_command_reads_message_ids_and_a_file_and_says_what_it_did(
     # Reported twice, recorded once.
     call_command("letters", "bounced", first.message_id, stdout=io.StringIO())
     assert Event.objects.filter(kind="letter_sent_by_post_instead").count() == 2
+
+
+def test_the_migration_gives_letters_already_out_their_dispatch_day(
+    settings: LazySettings,
+) -> None:
+    # docs/decisions.md, 33: letters already posted left on their post batch's date, e-mails on
+    # the day the server accepted them; a letter still waiting has no dispatch day yet.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    sent, waiting = queued_reminder(), queued_reminder()
+    OutgoingEmail.objects.filter(pk=waiting.pk).update(next_attempt_at=brussels(2025, 3, 4, 9, 0))
+    send_due_emails(now=SENT_AT)
+    paper_file = make_file(
+        claims=[claim_input(first_reminder_sent_on=None, first_reminder_channel=None)],
+        today=TUESDAY,
+        email="",
+    )
+    run(TUESDAY)
+    run_letters_batch(run_date=TUESDAY, at=brussels(2025, 3, 4, 9, 0))
+    SentLetter.objects.update(dispatched_on=None)
+    migration = importlib.import_module("amicable.letters.migrations.0002_sent_letter_dispatch")
+
+    migration.backfill(django_apps, None)
+
+    assert dict(SentLetter.objects.values_list("file_id", "dispatched_on")) == {
+        sent.file_id: MONDAY,
+        waiting.file_id: None,
+        paper_file.pk: TUESDAY,
+    }

@@ -296,8 +296,9 @@ class _FilePlanner:
 
         Queuing it starts nothing: its claims get their sending day, and the 14-day period its
         start, only when the letter leaves (the post batch's date, the day the e-mail server
-        accepted it: ``amicable.letters.dispatch``; docs/legal.md, section 1). The file moves to
-        GRACE_PERIOD on the first run after every claim has its sending day.
+        accepted it: ``amicable.letters.dispatch``; docs/legal.md, section 1), and the file
+        moves to GRACE_PERIOD then (``amicable.workflow.letter_queue``); the run makes the move
+        itself for a file whose claims were all dated otherwise (a hold lifted, say).
         """
         file = self.file
         if not file.claims:
