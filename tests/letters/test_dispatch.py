@@ -350,3 +350,36 @@ def test_the_migration_gives_letters_already_out_their_dispatch_day(
         waiting.file_id: None,
         paper_file.pk: TUESDAY,
     }
+
+
+def test_a_notice_bounced_after_its_waiting_period_started_goes_to_an_agent(
+    settings: LazySettings,
+) -> None:
+    # docs/legal.md, section 1: a bounce reported after the run acted on the e-mail undoes
+    # nothing by itself (and no collection step may be taken during the waiting period, section
+    # 3): an agent reviews the file and sends the notice again.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    creditor = make_creditor()
+    own_strategy(
+        creditor,
+        (1, "first_reminder", 0, "paper", False),
+        (2, "formal_notice", 0, "electronic", False),
+    )
+    file = make_file(creditor=creditor, today=date(2025, 3, 10), email=ADDRESS)
+    run(date(2025, 3, 21))
+    run_letters_batch(run_date=date(2025, 3, 21), at=brussels(2025, 3, 21, 9, 0))
+    email = OutgoingEmail.objects.get(file=file)
+    send_due_emails(now=brussels(2025, 3, 21, 10, 0))
+    run(date(2025, 3, 24))
+    assert state_of(file) is FileState.WAITING_PERIOD
+
+    mark_bounced(email.message_id, "550 5.1.1", at=brussels(2025, 3, 24, 11, 0))
+
+    notice = LetterRequest.objects.get(file=file, kind="formal_notice")
+    assert (notice.status, notice.channel) == (LetterStatus.PRODUCED, "electronic")
+    item = WorkItem.objects.get(file=file)
+    assert item.title == "Formal notice e-mail bounced: 550 5.1.1"
+    assert SentLetter.objects.get(file=file).undelivered_at is not None
+    assert not Event.objects.filter(file=file, kind="letter_sent_by_post_instead").exists()
+    assert state_of(file) is FileState.WAITING_PERIOD
+    assert run_letters_batch(run_date=date(2025, 3, 25)).posted == 0

@@ -74,10 +74,11 @@ def fall_back_to_paper(
 ) -> bool:
     """The e-mail carrying ``letter`` failed for good or bounced: send the letter on paper.
 
-    Returns False when the letter answers no queued request (an agent's letter): an agent then
-    decides how to send it again (``amicable.letters.refusals``). Otherwise the e-mail's letter
-    is marked undelivered (its dispatch day, if any, no longer counts) and the request waits for
-    the next post run; the debtor reads on their history that the letter comes by post.
+    The e-mail's letter is marked undelivered (its dispatch day, if any, no longer counts) and
+    its request waits for the next post run; the debtor reads on their history that the letter
+    comes by post. Returns False when nothing was queued: the letter answers no queued request
+    (an agent's letter), or the daily run already acted on the e-mail (docs/legal.md, section 1);
+    the caller then hands it to an agent (``amicable.letters.refusals``).
     """
     if letter.request_id is None:
         return False
@@ -97,7 +98,6 @@ def fall_back_to_paper(
             "kind": letter.kind,
             "to": to,
             "letter_request": letter.request_id,
-            "late": outcome.late,
         },
     )
     return True

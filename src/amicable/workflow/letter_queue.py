@@ -279,60 +279,55 @@ def record_letter_undelivered(*, request_id: int, on: date, actor: str) -> Undel
     posts it, and its periods count from that dispatch (CEL art. XIX.2, XIX.7 §3; docs/legal.md,
     section 1). A first reminder's claims lose the sending day the e-mail gave them, so that no
     period runs on a letter nobody received. When the run already acted on the e-mail (the
-    waiting period started, a cost charged, the 14 days over) nothing it did is undone here:
-    the letter still goes on paper, and an agent gets a work item to review the file.
+    waiting period started, a cost charged, the 14 days counted as over), nothing is queued
+    (``requeued`` False, ``late`` True): the caller hands the file to an agent, who reviews what
+    the run did and sends the letter again.
     """
     letter = LetterRequest.objects.select_for_update().get(pk=request_id)
     if letter.status == LetterStatus.REFUSED:
         return Undelivered(requeued=False, late=False)
     lock_files({letter.file_id})
     was_sent_on = letter.produced_on or letter.due_on
-    late = letter.applied_on is not None
+    # The run already acted on it (a waiting period started, a cost charged), or the first
+    # reminder's 14 days were counted as over and the run moved on (a hold remembers where it
+    # was): sending it again now would not undo that, and the law may bar it (no step during a
+    # waiting period). The caller hands the file to an agent.
+    late = letter.applied_on is not None or (
+        letter.kind == StepKind.FIRST_REMINDER
+        and File.objects.filter(
+            Q(state__in=_PAST_GRACE) | Q(state_before_hold__in=_PAST_GRACE), pk=letter.file_id
+        ).exists()
+    )
+    if late:
+        return Undelivered(requeued=False, late=True)
     if letter.kind == StepKind.FIRST_REMINDER:
-        # The 14 days already ended and the run moved on (a hold remembers where it was).
-        late = (
-            late
-            or File.objects.filter(
-                Q(state__in=_PAST_GRACE) | Q(state_before_hold__in=_PAST_GRACE), pk=letter.file_id
-            ).exists()
+        undated = undate_first_reminders(
+            file_id=letter.file_id,
+            references=(letter.data or {}).get("claims", []),
+            sent_on=was_sent_on,
         )
-        if not late:
-            undated = undate_first_reminders(
-                file_id=letter.file_id,
-                references=(letter.data or {}).get("claims", []),
-                sent_on=was_sent_on,
+        in_grace = File.objects.filter(pk=letter.file_id, state=FileState.GRACE_PERIOD)
+        if undated and in_grace.exists():
+            # The period the e-mail started never ran: the file waits for the paper one.
+            apply_state_changes(
+                [
+                    StateChange(
+                        file_id=letter.file_id,
+                        old=FileState.GRACE_PERIOD,
+                        new=FileState.FIRST_REMINDER_PENDING,
+                        reason="The first reminder's e-mail did not reach the debtor: it "
+                        "goes by post, and its 14-day period counts from that dispatch "
+                        "(CEL art. XIX.2).",
+                    )
+                ],
+                actor=actor,
             )
-            in_grace = File.objects.filter(pk=letter.file_id, state=FileState.GRACE_PERIOD)
-            if undated and in_grace.exists():
-                # The period the e-mail started never ran: the file waits for the paper one.
-                apply_state_changes(
-                    [
-                        StateChange(
-                            file_id=letter.file_id,
-                            old=FileState.GRACE_PERIOD,
-                            new=FileState.FIRST_REMINDER_PENDING,
-                            reason="The first reminder's e-mail did not reach the debtor: it "
-                            "goes by post, and its 14-day period counts from that dispatch "
-                            "(CEL art. XIX.2).",
-                        )
-                    ],
-                    actor=actor,
-                )
     letter.status = LetterStatus.PENDING
     letter.channel = Channel.PAPER.value
     letter.due_on = on
     letter.produced_on = None
     letter.save(update_fields=["status", "channel", "due_on", "produced_on"])
-    if late:
-        WorkItem.objects.create(
-            kind=WorkItemKind.LETTER_REFUSED,
-            file_id=letter.file_id,
-            title=f"{letter.get_kind_display()}: the e-mail came back after the daily run "
-            "counted from it; the letter goes by post, review the periods and costs."[:200],
-            due_on=on,
-            data={"letter_request": letter.pk, "sent_on": was_sent_on.isoformat()},
-        )
-    return Undelivered(requeued=True, late=late)
+    return Undelivered(requeued=True, late=False)
 
 
 @transaction.atomic
