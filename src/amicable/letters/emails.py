@@ -595,10 +595,11 @@ def record_bounces(
                 .order_by("-sent_at", "-pk")
                 .first()
             )
-        if email is None or email.status not in (EmailStatus.SENT, EmailStatus.QUEUED):
-            if email is None:
-                report.unknown.append(value)
+        if email is None:
+            report.unknown.append(value)
             continue
+        if email.status != EmailStatus.SENT:
+            continue  # reported already, or never accepted (then it failed, not bounced)
         _bounced(email, reason, at=at, actor=actor)
         report.recorded += 1
         if (
