@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from amicable.domain.lifecycle import FileState
 from amicable.files.models import Claim, Event, WorkItem, WorkItemKind
@@ -115,3 +117,19 @@ def test_only_pending_letters_are_produced_and_only_refused_ones_requeued() -> N
     refused = record_letter_refused(request_id=letter.pk, reason="late", actor="x", on=MONDAY)
     assert refused.status == LetterStatus.PRODUCED
     assert not WorkItem.objects.exists()
+
+
+def test_dispatching_many_reminders_costs_the_same_statements_as_a_few() -> None:
+    # Set-based (docs/architecture.md): a post batch of a day's letters dates every claim and
+    # starts every grace period in a fixed number of statements, whatever its size.
+    files = [pending_file() for _ in range(12)]
+    run(MONDAY)
+    ids = list(LetterRequest.objects.order_by("pk").values_list("pk", flat=True))
+
+    with CaptureQueriesContext(connection) as few:
+        assert record_letters_produced(request_ids=ids[:2], produced_on=MONDAY, actor="x") == 2
+    with CaptureQueriesContext(connection) as many:
+        assert record_letters_produced(request_ids=ids[2:], produced_on=MONDAY, actor="x") == 10
+
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert {state_of(file) for file in files} == {FileState.GRACE_PERIOD}
