@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.conf import LazySettings
 from django.contrib.auth.models import User
 from django.test import Client
 
@@ -16,8 +17,11 @@ from amicable.domain.money import format_eur
 from amicable.files.ledger import file_balance
 from amicable.files.lifecycle import change_file_state
 from amicable.files.models import DocumentKind, Event, File
-from tests.factories import make_creditor, make_file, shown_to_debtor
+from amicable.letters.post import run_letters_batch
+from tests.factories import claim_input, make_creditor, make_file, shown_to_debtor
+from tests.letters.conftest import AGENCY, brussels
 from tests.staff import TODAY, make_document, make_staff, sign_in
+from tests.workflow.conftest import MONDAY, run
 
 pytestmark = pytest.mark.django_db
 
@@ -242,3 +246,20 @@ def test_the_dispute_s_reason_is_shown_in_words(agent: tuple[Client, User], file
     html = client.get(f"/backoffice/files/{file.reference}/").content.decode()
     assert '<strong class="dispute-reason">I am not the debtor (identity theft)</strong>' in html
     assert "not_the_debtor" not in html.split('id="disputes"')[1].split("</section>")[0]
+def test_the_letters_show_the_day_each_left_or_that_it_waits(
+    agent: tuple[Client, User], settings: LazySettings
+) -> None:
+    # docs/legal.md, section 1: a letter counts as sent on the day it left; staff see that day.
+    settings.AMICABLE_AGENCY = AGENCY
+    no_reminder = {"first_reminder_sent_on": None, "first_reminder_channel": None}
+    posted = make_file(claims=[claim_input(**no_reminder)], today=MONDAY, email="")
+    waiting = make_file(claims=[claim_input(**no_reminder)], today=MONDAY, email="m@example.be")
+    run(MONDAY)
+    run_letters_batch(run_date=MONDAY, at=brussels(2025, 3, 3, 9, 0))
+    client, _ = agent
+
+    posted_page = client.get(f"/backoffice/files/{posted.reference}/").content.decode()
+    waiting_page = client.get(f"/backoffice/files/{waiting.reference}/").content.decode()
+
+    assert '<td class="dispatch">2025-03-03</td>' in posted_page
+    assert '<td class="dispatch">Not sent yet</td>' in waiting_page

@@ -182,7 +182,7 @@ def test_a_failing_server_is_recorded_and_a_later_attempt_succeeds(
     assert len(smtp_server.inbox.messages) == 1
 
 
-def test_an_email_failing_every_time_is_handed_to_an_agent(smtp_settings: LazySettings) -> None:
+def test_an_email_failing_every_time_goes_on_paper(smtp_settings: LazySettings) -> None:
     email = queued_email()
     smtp_settings.EMAIL_PORT = free_port()
     now, tried = SENT_AT, []
@@ -217,13 +217,12 @@ def test_an_email_failing_every_time_is_handed_to_an_agent(smtp_settings: LazySe
         "Tue 08:00",
     ]
     assert email.last_error.startswith("ConnectionRefusedError: ")
+    # The letter goes on paper in the next post run (docs/legal.md, section 1), by itself.
     request = LetterRequest.objects.get(file=email.file)
-    assert request.status == LetterStatus.REFUSED
-    item = WorkItem.objects.get(file=email.file)
-    assert item.kind == WorkItemKind.LETTER_REFUSED
-    assert item.data["email"] == email.pk
-    assert item.data["errors"] == [email.last_error]
+    assert (request.status, request.channel) == (LetterStatus.PENDING, "paper")
+    assert not WorkItem.objects.filter(file=email.file).exists()
     assert Event.objects.filter(file=email.file, kind="email_failed").count() == 1
+    assert Event.objects.filter(file=email.file, kind="letter_sent_by_post_instead").count() == 1
     # The reminder never reached the debtor: no period runs on it (CEL art. XIX.2).
     assert Claim.objects.get(file=email.file).first_reminder_sent_on is None
 
@@ -278,7 +277,7 @@ def test_a_dispute_arriving_before_the_email_goes_stops_it(smtp_server: SmtpServ
     assert WorkItem.objects.get(file=email.file).kind == WorkItemKind.LETTER_REFUSED
 
 
-def test_a_bounce_is_recorded_and_handed_to_an_agent(smtp_server: SmtpServer) -> None:
+def test_a_bounce_is_recorded_and_the_letter_goes_on_paper(smtp_server: SmtpServer) -> None:
     email = queued_email()
     send_due_emails(now=SENT_AT)
     bounced_at = SENT_AT + timedelta(minutes=3)
@@ -296,12 +295,17 @@ def test_a_bounce_is_recorded_and_handed_to_an_agent(smtp_server: SmtpServer) ->
     )
     event = Event.objects.get(file=email.file, kind="email_bounced")
     assert event.message == "550 5.1.1 mailbox unavailable"
-    item = WorkItem.objects.get(file=email.file)
-    assert item.title == "Free first reminder e-mail bounced: 550 5.1.1 mailbox unavailable"
-    assert item.data["letter_request"] == LetterRequest.objects.get(file=email.file).pk
+    # Nothing for an agent to do: the letter goes on paper in the next post run.
+    request = LetterRequest.objects.get(file=email.file)
+    assert (request.status, request.channel, request.produced_on) == (
+        LetterStatus.PENDING,
+        "paper",
+        None,
+    )
+    assert not WorkItem.objects.exists()
     # Marking it again changes nothing; an unknown Message-ID finds nothing.
     assert mark_bounced(email.message_id, "again", at=bounced_at) == marked
-    assert WorkItem.objects.count() == 1
+    assert Event.objects.filter(kind="letter_sent_by_post_instead").count() == 1
     assert mark_bounced("<nobody@clairval.example>", "550") is None
 
 

@@ -99,11 +99,14 @@ def pending_file(**claim: object) -> File:
 def collection_files(count: int = 1, **claim: object) -> list[File]:
     """Files brought to IN_COLLECTION on Tue 8 April 2025 by the run itself.
 
-    Their debtors have an e-mail: first reminder on Mon 3 March (grace to 17 March), notice
+    Their debtors have an e-mail: first reminder queued and sent on Mon 3 March (grace to
+    17 March: it counts from the dispatch, docs/legal.md section 1), notice
     queued on 18 March and sent on paper on 19 March, waiting period to Mon 7 April.
     """
     files = [pending_file(**claim) for _ in range(count)]
     run(MONDAY)
+    for file in files:
+        produce("first_reminder", on=MONDAY, file=file)
     run(date(2025, 3, 18))
     for file in files:
         produce("formal_notice", on=date(2025, 3, 19), file=file)

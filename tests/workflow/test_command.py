@@ -29,7 +29,9 @@ def test_command_runs_in_batches_and_reports_progress_on_stderr() -> None:
 
     out, err = command("--date", "2025-03-03", "--batch-size", "2")
 
-    assert [state_of(file) for file in files] == [FileState.GRACE_PERIOD] * 5
+    # Queued, not yet sent: no period runs (docs/legal.md, section 1).
+    assert [state_of(file) for file in files] == [FileState.FIRST_REMINDER_PENDING] * 5
+    assert LetterRequest.objects.filter(kind="first_reminder").count() == 5
     lines = err.splitlines()
     assert lines[0].startswith("daily run 2025-03-03: 2/5 files (40.0 %), ")
     assert lines[0].endswith(tuple(f"ETA {s}s" for s in range(60)))
@@ -59,16 +61,15 @@ def test_dry_run_prints_each_action_and_writes_nothing() -> None:
     assert snapshot() == before
     assert not LetterRequest.objects.exists()
     assert not DailyRun.objects.exists()
-    assert out.splitlines()[:3] == [
+    assert out.splitlines()[:2] == [
         f"{file.reference}: queue first_reminder (electronic) due 2025-03-03",
-        f"{file.reference}: first_reminder_pending -> grace_period",
         f"Dry run (nothing written) for 2025-03-03: 1 of 1 files in {run_seconds_dry(out)}s "
         "(1 batches).",
     ]
 
 
 def run_seconds_dry(out: str) -> str:
-    return out.splitlines()[2].split(" files in ")[1].split("s (")[0]
+    return out.splitlines()[1].split(" files in ")[1].split("s (")[0]
 
 
 @pytest.mark.django_db

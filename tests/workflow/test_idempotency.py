@@ -16,11 +16,12 @@ pytestmark = pytest.mark.django_db
 EXPECTED_STATES = {
     "in_collection": FileState.IN_COLLECTION,
     "paid": FileState.PAID,
-    "pending": FileState.GRACE_PERIOD,
+    # Its first reminder is queued, not sent: no period runs yet (docs/legal.md, section 1).
+    "pending": FileState.FIRST_REMINDER_PENDING,
     "grace_over": FileState.FORMAL_NOTICE,
     "grace_running": FileState.GRACE_PERIOD,
     "notice_due": FileState.FORMAL_NOTICE,
-    "suspension_over": FileState.GRACE_PERIOD,
+    "suspension_over": FileState.FIRST_REMINDER_PENDING,
     "suspended": FileState.SUSPENDED,
     "disputed": FileState.DISPUTED,
 }
@@ -34,11 +35,10 @@ STEP_COUNTS = {
     "queued_first_reminder": 2,
     "queued_formal_notice": 2,
     "queued_follow_up_reminder": 1,
-    "state_changes": 5,
+    "state_changes": 3,
     "suspensions_ended": 1,
     "to_first_reminder_pending": 1,
     "to_formal_notice": 1,
-    "to_grace_period": 2,
     "to_paid": 1,
 }
 
@@ -91,7 +91,6 @@ def test_dry_run_writes_nothing_and_tells_what_the_run_does() -> None:
         ("in_collection", "interest 1.31 through 2025-04-30"),
         ("paid", "in_collection -> paid"),
         ("pending", "queue first_reminder (electronic) due 2025-04-30"),
-        ("pending", "first_reminder_pending -> grace_period"),
         ("grace_over", "grace_period -> formal_notice"),
         ("grace_over", f"indemnity 25.00 on {claims['grace_over']}"),
         ("grace_over", "queue formal_notice (paper) due 2025-04-30"),
@@ -102,7 +101,6 @@ def test_dry_run_writes_nothing_and_tells_what_the_run_does() -> None:
         ("notice_due", "interest 1.84 through 2025-04-30"),
         ("suspension_over", "suspended -> first_reminder_pending"),
         ("suspension_over", "queue first_reminder (electronic) due 2025-04-30"),
-        ("suspension_over", "first_reminder_pending -> grace_period"),
     ]
     # The real run then does exactly that.
     real_lines: list[str] = []

@@ -141,7 +141,8 @@ def test_killed_run_is_completed_by_the_next_without_doubles(tmp_path: Path) -> 
     assert (
         LetterRequest.objects.filter(run__run_date=MONTH_END).count() == expected["letters_queued"]
     )
-    assert [state_of(file) for file in more] == [FileState.GRACE_PERIOD] * 6
+    # Their reminders are queued, not sent: no period runs yet (docs/legal.md, section 1).
+    assert [state_of(file) for file in more] == [FileState.FIRST_REMINDER_PENDING] * 6
     # And a third run finds nothing left to do.
     after = snapshot()
     third = run(MONTH_END)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from amicable.domain.lifecycle import FileState
 from amicable.files.models import Claim, Event, WorkItem, WorkItemKind
@@ -25,11 +27,13 @@ def grace(claim: Claim) -> tuple[date | None, date | None, date | None]:
     return (claim.first_reminder_sent_on, claim.grace_last_day, claim.first_chargeable_day)
 
 
-def test_first_reminder_sent_late_moves_its_period_xix2() -> None:
+def test_first_reminder_counts_from_its_dispatch_not_its_queuing_xix2() -> None:
+    # docs/legal.md, section 1: the 14 days run from the sending, never from the queuing.
     file = pending_file()
     run(MONDAY)
     claim = file.claims.get()
-    assert grace(claim) == (MONDAY, date(2025, 3, 17), date(2025, 3, 18))
+    assert grace(claim) == (None, None, None)
+    assert state_of(file) is FileState.FIRST_REMINDER_PENDING
 
     # Sent on Wednesday 5 March by e-mail: from the 6th, 14 days end on Wednesday 19 March.
     assert produce("first_reminder", on=date(2025, 3, 5)) == 1
@@ -37,18 +41,22 @@ def test_first_reminder_sent_late_moves_its_period_xix2() -> None:
     assert grace(claim) == (date(2025, 3, 5), date(2025, 3, 19), date(2025, 3, 20))
     event = Event.objects.get(file=file, kind="first_reminder_dated")
     assert event.data == {"claims": [claim.creditor_reference], "sent_on": "2025-03-05"}
+    # The period runs from the dispatch: the file says so at once.
+    assert state_of(file) is FileState.GRACE_PERIOD
     run(date(2025, 3, 19))
     assert state_of(file) is FileState.GRACE_PERIOD
     run(date(2025, 3, 20))
     assert state_of(file) is FileState.FORMAL_NOTICE
 
 
-def test_first_reminder_sent_the_day_it_was_due_changes_no_date() -> None:
+def test_first_reminder_sent_the_day_it_was_queued_counts_from_that_day() -> None:
     file = pending_file()
     run(MONDAY)
     produce("first_reminder", on=MONDAY)
     assert grace(file.claims.get()) == (MONDAY, date(2025, 3, 17), date(2025, 3, 18))
-    assert not Event.objects.filter(file=file, kind="first_reminder_dated").exists()
+    assert Event.objects.get(file=file, kind="first_reminder_dated").data["sent_on"] == (
+        MONDAY.isoformat()
+    )
     assert LetterRequest.objects.get(file=file).status == LetterStatus.PRODUCED
 
 
@@ -57,6 +65,7 @@ def test_refused_first_reminder_starts_no_period_until_sent_xix2() -> None:
     run(MONDAY)
     letter = LetterRequest.objects.get(file=file)
     claim = file.claims.get()
+    assert grace(claim) == (None, None, None)
 
     record_letter_refused(
         request_id=letter.pk, reason="Creditor address missing", actor="letters", on=MONDAY
@@ -74,7 +83,7 @@ def test_refused_first_reminder_starts_no_period_until_sent_xix2() -> None:
     run(date(2025, 3, 4))
     run(date(2025, 3, 31))
     assert LetterRequest.objects.filter(file=file).count() == 1
-    assert state_of(file) is FileState.GRACE_PERIOD
+    assert state_of(file) is FileState.FIRST_REMINDER_PENDING
 
     requeue_letter(request_id=letter.pk, due_on=date(2025, 4, 1), actor="agent")
     run(date(2025, 4, 1))
@@ -108,3 +117,19 @@ def test_only_pending_letters_are_produced_and_only_refused_ones_requeued() -> N
     refused = record_letter_refused(request_id=letter.pk, reason="late", actor="x", on=MONDAY)
     assert refused.status == LetterStatus.PRODUCED
     assert not WorkItem.objects.exists()
+
+
+def test_dispatching_many_reminders_costs_the_same_statements_as_a_few() -> None:
+    # Set-based (docs/architecture.md): a post batch of a day's letters dates every claim and
+    # starts every grace period in a fixed number of statements, whatever its size.
+    files = [pending_file() for _ in range(12)]
+    run(MONDAY)
+    ids = list(LetterRequest.objects.order_by("pk").values_list("pk", flat=True))
+
+    with CaptureQueriesContext(connection) as few:
+        assert record_letters_produced(request_ids=ids[:2], produced_on=MONDAY, actor="x") == 2
+    with CaptureQueriesContext(connection) as many:
+        assert record_letters_produced(request_ids=ids[2:], produced_on=MONDAY, actor="x") == 10
+
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert {state_of(file) for file in files} == {FileState.GRACE_PERIOD}

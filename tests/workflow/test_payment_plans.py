@@ -136,6 +136,7 @@ def test_a_plan_request_waiting_for_an_agent_holds_collection_xix7() -> None:
     into collection while an agent has not answered, and does once the request is refused."""
     file = pending_file(regular_supply=False)
     run(MONDAY)
+    produce("first_reminder", on=MONDAY)
     run(date(2025, 3, 18))
     produce("formal_notice", on=date(2025, 3, 19), file=file)
     run(date(2025, 3, 20))

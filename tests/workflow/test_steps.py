@@ -34,20 +34,16 @@ def entries(file: File, component: Component) -> list[tuple[Decimal, date]]:
     )
 
 
-def test_first_reminder_is_queued_and_starts_the_grace_period_xix2() -> None:
+def test_first_reminder_is_queued_and_its_dispatch_starts_the_grace_period_xix2() -> None:
     file = pending_file()
     assert state_of(file) is FileState.FIRST_REMINDER_PENDING
 
     result = run(MONDAY)
 
-    assert state_of(file) is FileState.GRACE_PERIOD
+    # Queued, not sent: no period runs yet (docs/legal.md, section 1).
+    assert state_of(file) is FileState.FIRST_REMINDER_PENDING
     claim = file.claims.get()
-    # The debtor gave an e-mail: electronic, period from the next day, last day Mon 17 March.
-    assert (claim.first_reminder_sent_on, claim.first_reminder_channel) == (MONDAY, "electronic")
-    assert (claim.grace_last_day, claim.first_chargeable_day) == (
-        date(2025, 3, 17),
-        date(2025, 3, 18),
-    )
+    assert (claim.first_reminder_sent_on, claim.grace_last_day) == (None, None)
     letter = LetterRequest.objects.get(file=file)
     assert (letter.kind, letter.cycle, letter.step, letter.channel, letter.due_on) == (
         "first_reminder",
@@ -57,10 +53,21 @@ def test_first_reminder_is_queued_and_starts_the_grace_period_xix2() -> None:
         MONDAY,
     )
     assert letter.status == LetterStatus.PENDING
-    assert letter.data == {"claims": [claim.creditor_reference], "grace_last_day": "2025-03-17"}
-    assert kinds(file) == ["letter_queued", "state_changed"]
+    assert letter.data == {"claims": [claim.creditor_reference]}
+    assert kinds(file) == ["letter_queued"]
     assert result.counts["queued_first_reminder"] == 1
     assert LedgerEntry.objects.filter(file=file).count() == 1  # the principal, nothing charged
+
+    produce("first_reminder", on=MONDAY)
+
+    assert state_of(file) is FileState.GRACE_PERIOD
+    claim.refresh_from_db()
+    # The debtor gave an e-mail: electronic, period from the next day, last day Mon 17 March.
+    assert (claim.first_reminder_sent_on, claim.first_reminder_channel) == (MONDAY, "electronic")
+    assert (claim.grace_last_day, claim.first_chargeable_day) == (
+        date(2025, 3, 17),
+        date(2025, 3, 18),
+    )
 
 
 def test_first_reminder_goes_on_paper_without_an_email_xix2() -> None:
@@ -70,6 +77,7 @@ def test_first_reminder_goes_on_paper_without_an_email_xix2() -> None:
         email="",
     )
     run(MONDAY)
+    produce("first_reminder", on=MONDAY)
     claim = file.claims.get()
     # Paper: the period starts on the 3rd working day after sending (docs/legal.md, section 1).
     assert (claim.first_reminder_channel, claim.grace_last_day) == ("paper", date(2025, 3, 19))
@@ -79,6 +87,7 @@ def test_first_reminder_goes_on_paper_without_an_email_xix2() -> None:
 def test_nothing_is_charged_while_the_grace_period_runs_xix2() -> None:
     file = pending_file()
     run(MONDAY)
+    produce("first_reminder", on=MONDAY)
     result = run(date(2025, 3, 17))
     assert state_of(file) is FileState.GRACE_PERIOD
     assert result.counts["state_changes"] == 0
@@ -88,6 +97,7 @@ def test_nothing_is_charged_while_the_grace_period_runs_xix2() -> None:
 def test_grace_period_over_moves_to_formal_notice_with_indemnity_xix4() -> None:
     file = pending_file()
     run(MONDAY)
+    produce("first_reminder", on=MONDAY)
 
     result = run(date(2025, 3, 18))
 
@@ -106,7 +116,7 @@ def test_grace_period_over_moves_to_formal_notice_with_indemnity_xix4() -> None:
         "paper",
         date(2025, 3, 18),
     )
-    assert kinds(file)[2:] == [
+    assert kinds(file)[1:] == [
         "state_changed",
         "indemnity_charged",
         "letter_queued",
@@ -132,6 +142,7 @@ def test_indemnity_is_recapped_on_the_principal_still_outstanding_xix4() -> None
     claim = file.claims.get()
     assert claim.allowed_indemnity == Decimal("70.00")  # cap on 600: 65 + 5 % of 100
     run(MONDAY)
+    produce("first_reminder", on=MONDAY)
     # 500 paid before the notice: the cap on the 100.00 left is 20.00.
     ledger.post_payment(
         file=file,
@@ -150,6 +161,7 @@ def test_indemnity_refused_is_recorded_never_forced_xix4() -> None:
     # records the refusal of art. XIX.4 and charges nothing.
     file = pending_file()
     run(MONDAY)
+    produce("first_reminder", on=MONDAY)
     claim = file.claims.get()
     Claim.objects.filter(pk=claim.pk).update(indemnity_clause=False)
     run(date(2025, 3, 18))
@@ -163,6 +175,7 @@ def test_indemnity_refused_is_recorded_never_forced_xix4() -> None:
 def test_produced_notice_starts_the_waiting_period_xix7() -> None:
     file = pending_file()
     run(MONDAY)
+    produce("first_reminder", on=MONDAY)
     run(date(2025, 3, 18))
     # No notice produced yet: the file waits in FORMAL_NOTICE, and no second notice is queued.
     run(date(2025, 3, 19))
@@ -185,6 +198,7 @@ def test_produced_notice_starts_the_waiting_period_xix7() -> None:
 def test_waiting_period_over_moves_to_collection_xix7() -> None:
     file = pending_file()
     run(MONDAY)
+    produce("first_reminder", on=MONDAY)
     run(date(2025, 3, 18))
     produce("formal_notice", on=date(2025, 3, 19))
     run(date(2025, 3, 20))

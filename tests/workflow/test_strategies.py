@@ -65,10 +65,13 @@ def test_creditor_strategy_sets_the_delays_and_channels() -> None:
         today=MONDAY,
     )
     run(MONDAY)
+    produce("first_reminder", on=MONDAY)
     # The default strategy sends the other file's reminder at once; this one waits 3 days.
     assert state_of(other) is FileState.GRACE_PERIOD
     assert state_of(file) is FileState.FIRST_REMINDER_PENDING
+    assert not LetterRequest.objects.filter(file=file).exists()
     run(date(2025, 3, 6))
+    produce("first_reminder", on=date(2025, 3, 6))
     claim = file.claims.get()
     # Paper, Thursday 6 March: starts Tue 11 March, last day Mon 24 March.
     assert (claim.first_reminder_channel, claim.grace_last_day) == ("paper", date(2025, 3, 24))

@@ -71,19 +71,20 @@ def test_suspension_before_the_first_reminder_resumes_there_xix2() -> None:
     result = run(date(2025, 3, 10))
 
     file.refresh_from_db()
-    assert file.file_state is FileState.GRACE_PERIOD
+    # Resumed where it was; the reminder is queued, and its period waits for its dispatch.
+    assert file.file_state is FileState.FIRST_REMINDER_PENDING
     assert (file.suspension_reason, file.suspended_since, file.suspended_until) == ("", None, None)
     changes = list(
         Event.objects.filter(file=file, actor="daily-run", kind="state_changed")
         .order_by("id")
         .values_list("data", flat=True)
     )
-    assert changes == [
-        {"from": "suspended", "to": "first_reminder_pending"},
-        {"from": "first_reminder_pending", "to": "grace_period"},
-    ]
-    assert file.claims.get().first_reminder_sent_on == date(2025, 3, 10)
+    assert changes == [{"from": "suspended", "to": "first_reminder_pending"}]
+    assert file.claims.get().first_reminder_sent_on is None
     assert result.counts["suspensions_ended"] == 1
+    produce("first_reminder", on=date(2025, 3, 10))
+    assert state_of(file) is FileState.GRACE_PERIOD
+    assert file.claims.get().first_reminder_sent_on == date(2025, 3, 10)
 
 
 def test_suspension_in_collection_resumes_with_a_new_formal_notice_xix7() -> None:
@@ -135,13 +136,15 @@ def test_suspension_with_no_history_resumes_where_the_claims_stand() -> None:
         state=FileState.SUSPENDED, suspended_until=date(2025, 3, 9)
     )
     run(date(2025, 3, 10))
-    assert state_of(file) is FileState.GRACE_PERIOD
-    assert kinds(file)[0] == "state_changed"
+    # No reminder was ever sent: back to the first reminder, which is queued now.
+    assert state_of(file) is FileState.FIRST_REMINDER_PENDING
+    assert kinds(file) == ["state_changed", "letter_queued"]
 
 
 def test_notice_sent_before_a_dispute_does_not_restart_collection_xix7() -> None:
     file = pending_file()
     run(MONDAY)
+    produce("first_reminder", on=MONDAY)
     run(date(2025, 3, 18))
     produce("formal_notice", on=date(2025, 3, 19))
     # The debtor disputes before the run acts on the notice; nothing happens while disputed.

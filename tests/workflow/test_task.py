@@ -18,7 +18,7 @@ def test_task_runs_the_day_and_is_safe_to_enqueue_twice() -> None:
     first = run_daily_task.enqueue(run_date="2025-03-03", batch_size=10)
     second = run_daily_task.enqueue(run_date="2025-03-03", batch_size=10)
 
-    assert state_of(file) is FileState.GRACE_PERIOD
+    assert state_of(file) is FileState.FIRST_REMINDER_PENDING  # queued, not yet sent
     value = first.return_value
     assert value is not None
     assert (value["run_date"], value["files"]) == ("2025-03-03", 1)

@@ -331,7 +331,11 @@ ALLOWED_TRANSITIONS: Mapping[FileState, frozenset[FileState]] = MappingProxyType
         ),
         # The period is over: the claim is chargeable and the formal notice is due
         # (CEL art. XIX.2 and XIX.7 §1). Nothing else: no plan carrying charges, no collection.
-        FileState.GRACE_PERIOD: _open_exits(FileState.GRACE_PERIOD, FileState.FORMAL_NOTICE),
+        # A first reminder returned undelivered (its e-mail bounced) was never sent: back to
+        # the reminder, whose period starts again when it leaves by post.
+        FileState.GRACE_PERIOD: _open_exits(
+            FileState.GRACE_PERIOD, FileState.FORMAL_NOTICE, FileState.FIRST_REMINDER_PENDING
+        ),
         # The notice is sent: the 14-day waiting period starts (CEL art. XIX.7 §3). The consumer
         # may ask for a payment plan even before it is sent.
         FileState.FORMAL_NOTICE: _open_exits(

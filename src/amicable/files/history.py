@@ -53,6 +53,12 @@ SENTENCES: dict[str, Promise] = {
     EventKind.PAYMENT_PLAN_BROKEN: _("Your payment plan has ended: instalments were unpaid."),
     EventKind.LETTER_PRODUCED: _("We sent you a letter."),
     EventKind.EMAIL_SENT: _("We sent you an e-mail."),
+    EventKind.LETTER_DISPATCHED: _(
+        "A letter was sent to you: the periods it gives you count from the day it was sent."
+    ),
+    EventKind.LETTER_SENT_BY_POST_INSTEAD: _(
+        "Our e-mail could not be delivered to you: the letter is sent to you by post instead."
+    ),
     EventKind.STATEMENT_DOWNLOADED: _("You downloaded a statement of account."),
     EventKind.PERSONAL_DATA_DOWNLOADED: _("You downloaded the data we hold about you."),
 }

@@ -93,6 +93,8 @@ class EventKind(StrEnum):
     LETTER_REFUSED = "letter_refused"
     LETTER_REQUEUED = "letter_requeued"
     LETTER_NOT_DELIVERED = "letter_not_delivered"
+    LETTER_DISPATCHED = "letter_dispatched"
+    LETTER_SENT_BY_POST_INSTEAD = "letter_sent_by_post_instead"
     EMAIL_QUEUED = "email_queued"
     EMAIL_SENT = "email_sent"
     EMAIL_REFUSED = "email_refused"
@@ -175,6 +177,10 @@ _AUDIENCES: Mapping[EventKind, frozenset[Audience]] = MappingProxyType(
         EventKind.LETTER_REFUSED: _STAFF,
         EventKind.LETTER_REQUEUED: _STAFF,
         EventKind.LETTER_NOT_DELIVERED: _STAFF,
+        # The day a letter left is the day its periods count from: the debtor and the
+        # creditor both read it, and the debtor learns why a letter comes by post instead.
+        EventKind.LETTER_DISPATCHED: _EVERYONE,
+        EventKind.LETTER_SENT_BY_POST_INSTEAD: _DEBTOR,
         EventKind.EMAIL_QUEUED: _STAFF,
         EventKind.EMAIL_SENT: _DEBTOR,
         EventKind.EMAIL_REFUSED: _STAFF,
@@ -272,6 +278,7 @@ _PERSONAL_KEYS: Mapping[str, frozenset[str]] = MappingProxyType(
         EventKind.EMAIL_REFUSED: frozenset({"to"}),
         EventKind.EMAIL_FAILED: frozenset({"to"}),
         EventKind.EMAIL_BOUNCED: frozenset({"to"}),
+        EventKind.LETTER_SENT_BY_POST_INSTEAD: frozenset({"to"}),
         EventKind.DISPUTE_RESOLVED: frozenset({"explanation"}),
         EventKind.PAYMENT_PLAN_AGREED: frozenset({"note"}),
         EventKind.PAYMENT_PLAN_REFUSED: frozenset({"note"}),

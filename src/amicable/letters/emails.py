@@ -9,14 +9,19 @@ contact guard (:func:`amicable.letters.guard.request_contact`), since an e-mail 
 with hours (docs/legal.md, section 4: Monday to Saturday, 08:00 to 20:00, never on a Sunday or a
 legal holiday) and a dispute may have arrived since the letter was produced.
 
-- Sent: the letter's request counts as produced on the day it went out, so a first reminder's
-  14-day period starts the day after the e-mail (CEL art. XIX.2), never earlier.
+- Sent (the server accepted it): the letter is dispatched that day
+  (:func:`amicable.letters.dispatch.record_dispatched`), so a first reminder's 14-day period
+  starts the day after the e-mail (CEL art. XIX.2), never earlier; a queued e-mail starts
+  nothing.
 - Not now (hours, Sunday, holiday, frequency): tried again when the guard allows it.
 - Refused for good (a suspended or disputed file...): the e-mail is ``refused``, the letter
   request too, and an agent gets a work item.
 - The server failed: tried again after 5 minutes, then 10, 20... at most 6 hours apart; after
-  :data:`MAX_ATTEMPTS` the e-mail is ``failed`` and an agent gets a work item.
-- Bounced later (:func:`mark_bounced`): ``bounced``, on the timeline, and a work item.
+  :data:`MAX_ATTEMPTS`, or at once when the server refused the address for good (an SMTP 5xx
+  answer), the e-mail is ``failed`` and the letter goes on paper in the next post run
+  (:func:`amicable.letters.dispatch.fall_back_to_paper`).
+- Bounced later (:func:`mark_bounced`, :func:`mark_bounced_address`, ``amicable letters
+  bounced``): ``bounced``, on the timeline, and the letter goes on paper likewise.
 
 Policy where the law is silent: the subject line does not say that the e-mail concerns a debt
 ("a letter about your file"), as no mark on an envelope may (Book VI CEL; former law of
@@ -26,6 +31,7 @@ Policy where the law is silent: the subject line does not say that the e-mail co
 from __future__ import annotations
 
 import logging
+import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import make_msgid, parseaddr
@@ -43,6 +49,7 @@ from amicable.domain.contact import ContactChannel, ContactPurpose, Recipient
 from amicable.domain.mentions import LetterKind
 from amicable.files.models import File
 from amicable.files.timeline import EventKind, record_event
+from amicable.letters.dispatch import fall_back_to_paper, record_dispatched
 from amicable.letters.guard import (
     TIME_REFUSALS,
     contact_of_kind,
@@ -51,7 +58,6 @@ from amicable.letters.guard import (
 )
 from amicable.letters.models import ContactAttempt, EmailStatus, OutgoingEmail, SentLetter
 from amicable.letters.refusals import record_letter_not_sent
-from amicable.workflow.letter_queue import record_letters_produced
 
 __all__ = [
     "EMAIL_ACTOR",
@@ -63,7 +69,9 @@ __all__ = [
     "count_waiting",
     "letter_email_address",
     "mark_bounced",
+    "mark_bounced_address",
     "queue_letter_email",
+    "record_bounces",
     "retry_delay",
     "send_due_emails",
 ]
@@ -417,12 +425,10 @@ def _sent(email: OutgoingEmail, *, now: datetime, actor: str) -> None:
             "sha256": letter.sha256 if letter else None,
         },
     )
-    if letter is not None and letter.request_id is not None:
-        # Sent today: the request counts as produced today, whatever day it was printed
+    if letter is not None:
+        # Accepted by the server today: the letter left today, whatever day it was printed
         # (CEL art. XIX.2: an electronic reminder's period starts the day after sending).
-        record_letters_produced(
-            request_ids=[letter.request_id], produced_on=timezone.localdate(now), actor=actor
-        )
+        record_dispatched([letter.pk], on=timezone.localdate(now), actor=actor)
 
 
 def _failed(
@@ -433,7 +439,7 @@ def _failed(
     logger.warning(
         "E-mail %s to file %s failed (attempt %s): %s", email.pk, email.file_id, attempts, text
     )
-    if attempts >= MAX_ATTEMPTS:
+    if attempts >= MAX_ATTEMPTS or is_permanent_failure(error):
         OutgoingEmail.objects.filter(pk=email.pk).update(attempts=attempts)
         email.attempts = attempts
         _give_up(
@@ -452,6 +458,17 @@ def _failed(
         data={"email": email.pk, "attempt": attempts},
     )
     report.retried.append(email.pk)
+
+
+def is_permanent_failure(error: Exception) -> bool:
+    """Whether the server refused the e-mail for good: every recipient refused, or a 5xx answer
+    (RFC 5321, section 4.2.1: a permanent negative completion). Trying again would only be
+    refused again; the letter goes on paper at once."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return True
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 500 <= error.smtp_code < 600
+    return False
 
 
 @transaction.atomic
@@ -475,6 +492,10 @@ def _give_up(
     letter = email.letter
     if letter is None:
         return
+    if status in (EmailStatus.FAILED, EmailStatus.BOUNCED) and fall_back_to_paper(
+        letter=letter, to=email.to, reason=error, at=now, actor=actor
+    ):
+        return
     record_letter_not_sent(
         file=email.file,
         kind=LetterKind(letter.kind),
@@ -492,19 +513,44 @@ def mark_bounced(
 ) -> OutgoingEmail | None:
     """Record that the e-mail with this Message-ID came back; None when no e-mail has it.
 
-    The letter it carried did not reach the debtor: the bounce is on the timeline and an agent
-    gets a work item to send it another way. Marking the same bounce twice changes nothing.
+    The letter it carried did not reach the debtor: the bounce is on the timeline and the
+    letter goes on paper in the next post run (an agent's letter, with no queued request: an
+    agent gets a work item to send it another way). Marking the same bounce twice changes
+    nothing.
     """
-    wanted = message_id.strip()
-    if not wanted.startswith("<"):
-        wanted = f"<{wanted}>"
     email = (
         OutgoingEmail.objects.select_related("file", "letter__request")
-        .filter(message_id=wanted)
+        .filter(message_id=_angled(message_id))
         .first()
     )
     if email is None:
         return None
+    return _bounced(email, reason, at=at, actor=actor)
+
+
+def mark_bounced_address(
+    address: str, reason: str, *, at: datetime | None = None, actor: str = "mail-bounce"
+) -> OutgoingEmail | None:
+    """Record that the last e-mail accepted for ``address`` came back; None when there is none.
+
+    For bounce reports that name the address but not the Message-ID: the most recent e-mail
+    the server accepted for that address is the one returned (an earlier one was either
+    delivered, or reported already).
+    """
+    email = (
+        OutgoingEmail.objects.select_related("file", "letter__request")
+        .filter(to__iexact=address.strip(), status=EmailStatus.SENT)
+        .order_by("-sent_at", "-pk")
+        .first()
+    )
+    if email is None:
+        return None
+    return _bounced(email, reason, at=at, actor=actor)
+
+
+def _bounced(
+    email: OutgoingEmail, reason: str, *, at: datetime | None, actor: str
+) -> OutgoingEmail:
     if email.status == EmailStatus.BOUNCED:
         return email
     _give_up(
@@ -517,6 +563,56 @@ def mark_bounced(
     )
     email.refresh_from_db()
     return email
+
+
+@dataclass(slots=True)
+class BounceReport:
+    """What :func:`record_bounces` did: bounces recorded now, letters sent again on paper, and
+    the values that matched no e-mail the server accepted."""
+
+    recorded: int = 0
+    to_paper: int = 0
+    unknown: list[str] = field(default_factory=list)
+
+
+def record_bounces(
+    values: list[str], reason: str, *, at: datetime | None = None, actor: str = "mail-bounce"
+) -> BounceReport:
+    """Record the bounces a report names, each by Message-ID or by address.
+
+    A value is first looked up as a Message-ID (with or without its angle brackets), then as
+    the address of the last e-mail the server accepted. A bounce already recorded is not
+    recorded again.
+    """
+    report = BounceReport()
+    for value in values:
+        email = OutgoingEmail.objects.filter(message_id=_angled(value)).first()
+        if email is None:
+            email = (
+                OutgoingEmail.objects.filter(
+                    to__iexact=value.strip(), status__in=[EmailStatus.SENT, EmailStatus.BOUNCED]
+                )
+                .order_by("-sent_at", "-pk")
+                .first()
+            )
+        if email is None:
+            report.unknown.append(value)
+            continue
+        if email.status != EmailStatus.SENT:
+            continue  # reported already, or never accepted (then it failed, not bounced)
+        _bounced(email, reason, at=at, actor=actor)
+        report.recorded += 1
+        if (
+            email.letter_id is not None
+            and SentLetter.objects.filter(pk=email.letter_id, undelivered_at__isnull=False).exists()
+        ):
+            report.to_paper += 1
+    return report
+
+
+def _angled(message_id: str) -> str:
+    wanted = message_id.strip()
+    return wanted if wanted.startswith("<") else f"<{wanted}>"
 
 
 def count_waiting() -> int:

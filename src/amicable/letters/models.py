@@ -1,9 +1,10 @@
 """What went out, and every contact the contact guard was asked about.
 
-- :class:`SentLetter`: one letter as it was produced. Its PDF is kept as a
-  :class:`~amicable.files.models.Document` of kind ``letter``, byte for byte, with its sha256:
-  a reprint gives the archived bytes, never a new rendering (the letter a debtor received is
-  the one the file holds, also when the templates or the data change later).
+- :class:`SentLetter`: one letter as it was produced, and the day it left (``dispatched_on``).
+  Its PDF is kept as a :class:`~amicable.files.models.Document` of kind ``letter``, byte for
+  byte, with its sha256: a reprint gives the archived bytes, never a new rendering (the letter
+  a debtor received is the one the file holds, also when the templates or the data change
+  later).
 - :class:`PostBatch`: one post run, every paper letter of the run in one PDF for the printer,
   with a CSV manifest for the envelopes.
 - :class:`OutgoingEmail`: one e-mail, from queued to sent (or failed, bounced, refused), with
@@ -14,7 +15,8 @@
   (docs/legal.md, section 4); refused ones are kept so that a compliance officer sees what the rules
   stopped.
 
-Only ``amicable.letters.services`` and ``amicable.letters.emails`` write these tables.
+Only ``amicable.letters.services``, ``amicable.letters.emails`` and ``amicable.letters.dispatch``
+write these tables.
 """
 
 from __future__ import annotations
@@ -103,13 +105,21 @@ class SentLetter(models.Model):
     )
     address = models.TextField()
     content = models.JSONField(default=dict, blank=True)
+    #: The day the letter left: the post batch's date (the post run hands the batch to the
+    #: post), or the day the e-mail server accepted the e-mail. Empty while it waits. Written
+    #: only by :mod:`amicable.letters.dispatch`; every period and cost counts from it.
+    dispatched_on = models.DateField(null=True, blank=True)
+    #: The e-mail carrying it failed for good or bounced: it reached nobody, and the letter
+    #: goes again on paper (a new letter of the same request, in the next post run).
+    undelivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints: ClassVar = [
-            # A queued letter is produced once, even when two post runs race.
+            # A queued letter is produced once, even when two post runs race; an undelivered
+            # e-mail's letter leaves room for its paper replacement.
             models.UniqueConstraint(
                 fields=["request"],
-                condition=Q(request__isnull=False),
+                condition=Q(request__isnull=False, undelivered_at__isnull=True),
                 name="sent_letter_once_per_request",
             ),
             # Only a paper letter is printed in a post run.

@@ -9,8 +9,12 @@ put together as one PDF for the printer with a CSV manifest for the envelopes.
    e-mail one is queued for ``letters send-emails``;
 2. every paper letter not yet in a post run (this run's, and those of a run stopped half-way)
    goes into one :class:`~amicable.letters.models.PostBatch`: the PDFs concatenated in order
-   (pypdf), the manifest, both archived with their sha256; their requests are marked produced
-   on the run's date (``record_letters_produced``), the day the letters are posted.
+   (pypdf), the manifest, both archived with their sha256; the letters are dispatched on the
+   run's date, the day the run hands the batch to the post
+   (:func:`amicable.letters.dispatch.record_dispatched`): their periods count from it.
+
+A letter request whose e-mail failed for good or bounced is pending again, on paper: step 1
+produces its paper letter like any other.
 
 A second run on the same day finds nothing to do and makes no batch.
 """
@@ -33,11 +37,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from amicable.domain.mentions import LetterKind
+from amicable.letters.dispatch import record_dispatched
 from amicable.letters.models import LetterChannel, PostBatch, SentLetter
 from amicable.letters.refusals import record_letter_not_sent
+from amicable.letters.selectors import without_delivered_letter
 from amicable.letters.services import letter_channel, produce_letter, reprint_letter
 from amicable.security.spreadsheets import safe_row
-from amicable.workflow.letter_queue import record_letters_produced
 from amicable.workflow.models import LetterRequest, LetterStatus
 from amicable.workflow.selectors import list_letters_due
 
@@ -86,9 +91,7 @@ def run_letters_batch(
     """
     at = at or timezone.now()
     result = BatchResult(run_date=run_date)
-    requests = list(
-        list_letters_due(on=run_date).filter(sent_letters__isnull=True).select_related("file")
-    )
+    requests = list(without_delivered_letter(list_letters_due(on=run_date)).select_related("file"))
     for request in requests:
         _produce(request, run_date=run_date, actor=actor, at=at, result=result)
     result.batch = _post_batch(run_date=run_date, actor=actor)
@@ -190,10 +193,9 @@ def _post_batch(*, run_date: date, actor: str) -> PostBatch | None:
     batch.pdf.save(f"{name}.pdf", ContentFile(pdf_bytes), save=False)
     batch.manifest.save(f"{name}.csv", ContentFile(manifest_bytes), save=False)
     batch.save()
-    SentLetter.objects.filter(pk__in=[letter.pk for letter in letters]).update(batch=batch)
-    request_ids = [letter.request_id for letter in letters if letter.request_id is not None]
-    if request_ids:
-        record_letters_produced(request_ids=request_ids, produced_on=run_date, actor=actor)
+    letter_ids = [letter.pk for letter in letters]
+    SentLetter.objects.filter(pk__any_of=letter_ids).update(batch=batch)
+    record_dispatched(letter_ids, on=run_date, actor=actor)
     return batch
 
 
@@ -211,6 +213,6 @@ def _copy_out(batch: PostBatch, out_dir: Path) -> tuple[Path, ...]:
 
 def pending_count(*, run_date: date) -> int:
     """Letters due on ``run_date`` that no run has produced yet."""
-    return LetterRequest.objects.filter(
-        status=LetterStatus.PENDING, due_on__lte=run_date, sent_letters__isnull=True
+    return without_delivered_letter(
+        LetterRequest.objects.filter(status=LetterStatus.PENDING, due_on__lte=run_date)
     ).count()

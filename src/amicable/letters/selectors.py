@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from amicable.files.models import File
 from amicable.letters.models import ContactAttempt, OutgoingEmail, PostBatch, SentLetter
+from amicable.workflow.models import LetterRequest
 
 __all__ = [
     "list_contact_attempts",
@@ -13,7 +14,15 @@ __all__ = [
     "list_post_batches",
     "list_refused_contacts",
     "list_sent_letters",
+    "without_delivered_letter",
 ]
+
+
+def without_delivered_letter(requests: QuerySet[LetterRequest]) -> QuerySet[LetterRequest]:
+    """The requests with no letter yet, or only the letter of an e-mail that never arrived
+    (failed for good or bounced): those are produced again, on paper."""
+    delivered = SentLetter.objects.filter(request=OuterRef("pk"), undelivered_at__isnull=True)
+    return requests.filter(~Exists(delivered))
 
 
 def list_sent_letters(file: File) -> QuerySet[SentLetter]:

@@ -132,7 +132,9 @@ def produce_letter(
         file = lock_file(file.pk)
         if request is not None:
             request = LetterRequest.objects.select_for_update().get(pk=request.pk)
-            existing = SentLetter.objects.filter(request=request).first()
+            existing = SentLetter.objects.filter(
+                request=request, undelivered_at__isnull=True
+            ).first()
             if existing is not None:
                 return LetterOutcome(letter=existing, decision=None)
             if request.status != LetterStatus.PENDING:
@@ -195,7 +197,10 @@ def produce_letter(
         except IntegrityError:
             # Another post run archived this request a moment ago (the unique constraint).
             return LetterOutcome(
-                letter=SentLetter.objects.filter(request=request).first(), decision=None
+                letter=SentLetter.objects.filter(
+                    request=request, undelivered_at__isnull=True
+                ).first(),
+                decision=None,
             )
         email = None
         if channel == LetterChannel.EMAIL:

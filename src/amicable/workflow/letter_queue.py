@@ -1,9 +1,14 @@
 """The letter queue: the one writer of letter requests, between the daily run and the letters.
 
 The daily run queues the letters its strategies call for (:func:`queue_letters`, in one
-statement per batch) and marks those it acted on; the letters batch reports what it produced
-(:func:`record_letters_produced`) or refused (:func:`record_letter_refused`), and an agent
-queues a refused letter again once its cause is corrected (:func:`requeue_letter`).
+statement per batch) and marks those it acted on; the letters app reports what left
+(:func:`record_letters_produced`, called only by :mod:`amicable.letters.dispatch` with the day
+the letter was dispatched), what it refused (:func:`record_letter_refused`) and what an e-mail
+could not deliver (:func:`record_letter_undelivered`: the letter goes again on paper), and an
+agent queues a refused letter again once its cause is corrected (:func:`requeue_letter`).
+
+A letter request counts as ``produced`` only once its letter left: a letter printed but not
+yet handed to the post, or an e-mail still queued, starts no period and costs nothing.
 """
 
 from __future__ import annotations
@@ -15,12 +20,15 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
+from amicable.domain.law import Channel
 from amicable.domain.lifecycle import FileState
 from amicable.files.bulk import copy_rows
 from amicable.files.ledger import lock_files
-from amicable.files.models import Claim, WorkItem, WorkItemKind
+from amicable.files.lifecycle import StateChange, apply_state_changes
+from amicable.files.models import Claim, File, WorkItem, WorkItemKind
 from amicable.files.services import date_first_reminders, undate_first_reminders
 from amicable.files.timeline import EventKind, EventRow, record_event, record_events
 from amicable.workflow.models import LetterRequest, LetterStatus, StepKind
@@ -30,6 +38,7 @@ __all__ = [
     "mark_letters_applied",
     "queue_letters",
     "record_letter_refused",
+    "record_letter_undelivered",
     "record_letters_produced",
     "requeue_letter",
 ]
@@ -103,12 +112,13 @@ def mark_letters_applied(request_ids: Sequence[int], *, on: date) -> None:
 
 @transaction.atomic
 def record_letters_produced(*, request_ids: Sequence[int], produced_on: date, actor: str) -> int:
-    """Mark pending letters as produced (sent) on ``produced_on``; returns how many.
+    """Mark pending letters as dispatched on ``produced_on``; returns how many.
 
-    The run acts on them the next day (the notice's waiting period, a reminder's cost). A first
-    reminder sent later than the day the run counted moves its claims' 14-day period with it,
-    and one that was refused and queued again gets its claims' dates now (CEL art. XIX.2: the
-    period runs from the real sending day, never from an earlier one).
+    ``produced_on`` is the day the letter left (the post batch's date, the day the e-mail
+    server accepted it), as :mod:`amicable.letters.dispatch` recorded it. The run acts on them
+    the next day (the notice's waiting period, a reminder's cost). A first reminder's claims
+    get their sending day now, and their 14-day period counts from it (CEL art. XIX.2: the
+    period runs from the real sending day, never from an earlier one; docs/legal.md, section 1).
     """
     letters = list(
         LetterRequest.objects.filter(pk__in=request_ids, status=LetterStatus.PENDING).values_list(
@@ -158,6 +168,7 @@ def _date_first_reminders(
         ):
             file_id, reference = reference_of[pk]
             moved[file_id].append(reference)
+    _start_grace_periods(set(moved), actor=actor)
     record_events(
         EventRow(
             file_id,
@@ -168,6 +179,36 @@ def _date_first_reminders(
             {"claims": sorted(references), "sent_on": produced_on.isoformat()},
         )
         for file_id, references in moved.items()
+    )
+
+
+def _start_grace_periods(file_ids: set[int], *, actor: str) -> None:
+    """FIRST_REMINDER_PENDING -> GRACE_PERIOD for the files whose every claim now has its
+    first reminder's sending day (CEL art. XIX.2), in one read and one write: the period runs
+    from the dispatch, and the debtor's history says so from that day. (The daily run makes the
+    same move for files whose claims were dated otherwise, on its next visit.)"""
+    if not file_ids:
+        return
+    undated = Claim.objects.filter(file=OuterRef("pk"), first_reminder_sent_on__isnull=True)
+    ready = (
+        File.objects.filter(pk__any_of=sorted(file_ids), state=FileState.FIRST_REMINDER_PENDING)
+        .filter(~Exists(undated))
+        .annotate(last_day=Max("claims__grace_last_day"))
+        .values_list("pk", "state_before_hold", "last_day")
+    )
+    apply_state_changes(
+        [
+            StateChange(
+                file_id=file_id,
+                old=FileState.FIRST_REMINDER_PENDING,
+                new=FileState.GRACE_PERIOD,
+                reason=f"First reminder sent; its 14-day period ends on {last_day.isoformat()} "
+                "(CEL art. XIX.2).",
+                remembered=FileState(before) if before else None,
+            )
+            for file_id, before, last_day in ready
+        ],
+        actor=actor,
     )
 
 
@@ -190,7 +231,7 @@ def record_letter_refused(*, request_id: int, reason: str, actor: str, on: date)
         undate_first_reminders(
             file_id=letter.file_id,
             references=(letter.data or {}).get("claims", []),
-            sent_on=letter.due_on,
+            sent_on=letter.produced_on or letter.due_on,
         )
     record_event(
         letter.file,
@@ -207,6 +248,86 @@ def record_letter_refused(*, request_id: int, reason: str, actor: str, on: date)
         data={"letter_request": letter.pk},
     )
     return letter
+
+
+_PAST_GRACE = sorted(
+    {
+        FileState.FORMAL_NOTICE,
+        FileState.WAITING_PERIOD,
+        FileState.IN_COLLECTION,
+        FileState.PAYMENT_PLAN,
+        FileState.PAID,
+        FileState.CLOSED,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Undelivered:
+    """What :func:`record_letter_undelivered` did: whether the letter goes again on paper, and
+    whether the run had already counted from the e-mail (then an agent reviews the file)."""
+
+    requeued: bool
+    late: bool
+
+
+@transaction.atomic
+def record_letter_undelivered(*, request_id: int, on: date, actor: str) -> Undelivered:
+    """The e-mail that carried this letter failed for good or bounced: it reached nobody.
+
+    The request goes back to the queue on paper, due ``on``: the next post run produces and
+    posts it, and its periods count from that dispatch (CEL art. XIX.2, XIX.7 §3; docs/legal.md,
+    section 1). A first reminder's claims lose the sending day the e-mail gave them, so that no
+    period runs on a letter nobody received. When the run already acted on the e-mail (the
+    waiting period started, a cost charged, the 14 days counted as over), nothing is queued
+    (``requeued`` False, ``late`` True): the caller hands the file to an agent, who reviews what
+    the run did and sends the letter again.
+    """
+    letter = LetterRequest.objects.select_for_update().get(pk=request_id)
+    if letter.status == LetterStatus.REFUSED:
+        return Undelivered(requeued=False, late=False)
+    lock_files({letter.file_id})
+    was_sent_on = letter.produced_on or letter.due_on
+    # The run already acted on it (a waiting period started, a cost charged), or the first
+    # reminder's 14 days were counted as over and the run moved on (a hold remembers where it
+    # was): sending it again now would not undo that, and the law may bar it (no step during a
+    # waiting period). The caller hands the file to an agent.
+    late = letter.applied_on is not None or (
+        letter.kind == StepKind.FIRST_REMINDER
+        and File.objects.filter(
+            Q(state__in=_PAST_GRACE) | Q(state_before_hold__in=_PAST_GRACE), pk=letter.file_id
+        ).exists()
+    )
+    if late:
+        return Undelivered(requeued=False, late=True)
+    if letter.kind == StepKind.FIRST_REMINDER:
+        undated = undate_first_reminders(
+            file_id=letter.file_id,
+            references=(letter.data or {}).get("claims", []),
+            sent_on=was_sent_on,
+        )
+        in_grace = File.objects.filter(pk=letter.file_id, state=FileState.GRACE_PERIOD)
+        if undated and in_grace.exists():
+            # The period the e-mail started never ran: the file waits for the paper one.
+            apply_state_changes(
+                [
+                    StateChange(
+                        file_id=letter.file_id,
+                        old=FileState.GRACE_PERIOD,
+                        new=FileState.FIRST_REMINDER_PENDING,
+                        reason="The first reminder's e-mail did not reach the debtor: it "
+                        "goes by post, and its 14-day period counts from that dispatch "
+                        "(CEL art. XIX.2).",
+                    )
+                ],
+                actor=actor,
+            )
+    letter.status = LetterStatus.PENDING
+    letter.channel = Channel.PAPER.value
+    letter.due_on = on
+    letter.produced_on = None
+    letter.save(update_fields=["status", "channel", "due_on", "produced_on"])
+    return Undelivered(requeued=True, late=False)
 
 
 @transaction.atomic

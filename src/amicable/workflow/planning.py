@@ -15,12 +15,13 @@ of a file are taken:
    debt settlement: CEL art. XIX.7 §3, Book XIX Title 3, Judicial Code art. 1675/7);
 2. a file whose debt is settled, interest to the day included, is closed (PAID; old Civil
    Code art. 1234);
-3. the free first reminder is queued for the claims without one, and the 14-day period starts
-   (CEL art. XIX.2): FIRST_REMINDER_PENDING -> GRACE_PERIOD;
+3. the free first reminder is queued for the claims without one; once it has left (its claims
+   dated by the letters app at dispatch), the 14-day period runs (CEL art. XIX.2):
+   FIRST_REMINDER_PENDING -> GRACE_PERIOD;
 4. when every claim's period is over: GRACE_PERIOD -> FORMAL_NOTICE, the indemnity is charged
    once per claim and the formal notice queued (art. XIX.4, XIX.7 §1);
-5. the notice produced: its 14-day waiting period starts (art. XIX.7 §3), WAITING_PERIOD; once
-   over: IN_COLLECTION;
+5. the notice dispatched (never merely queued or printed): its 14-day waiting period starts
+   (art. XIX.7 §3), WAITING_PERIOD; once over: IN_COLLECTION;
 6. a payment plan with an instalment unpaid past :data:`PLAN_TOLERANCE_DAYS` is broken:
    PAYMENT_PLAN -> IN_COLLECTION;
 7. the strategy's follow-up reminders, with their cost where the law allows it (art. XIX.2);
@@ -69,7 +70,6 @@ __all__ = [
     "ACTOR",
     "PLAN_TOLERANCE_DAYS",
     "BatchPlan",
-    "ClaimUpdate",
     "NewLetter",
     "RunContext",
     "TimeBarred",
@@ -144,15 +144,6 @@ class RunContext:
     interest_through: date
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimUpdate:
-    """Claims that receive their first reminder: the same day and channel for all of them."""
-
-    claim_ids: tuple[int, ...]
-    sent_on: date
-    channel: str
-
-
 @dataclass(slots=True)
 class NewLetter:
     """A letter request to write (``LetterRequest``)."""
@@ -182,7 +173,6 @@ class BatchPlan:
     """Everything a batch writes, or, in a dry run, describes."""
 
     moves: list[StateChange] = field(default_factory=list)
-    claim_updates: list[ClaimUpdate] = field(default_factory=list)
     # The ledger's writes; its list of events is the batch's one stream of events, in order.
     money: LedgerWrites = field(default_factory=LedgerWrites)
     letters: list[NewLetter] = field(default_factory=list)
@@ -202,16 +192,11 @@ def plan_batch(
 ) -> BatchPlan:
     """The plan of one batch; each file is decided on its own rows only."""
     plan = BatchPlan(describe=describe)
-    first_reminders: dict[tuple[date, str], list[int]] = defaultdict(list)
     for file in files:
-        _FilePlanner(context, plan, file, first_reminders).run()
+        _FilePlanner(context, plan, file).run()
     plan.counts["events"] += len(plan.money.events) + len(plan.broken_plans)
     plan.counts["ledger_entries"] += len(plan.money.entries)
     plan.counts["letters_queued"] += len(plan.letters)
-    for (sent_on, channel), claim_ids in first_reminders.items():
-        plan.claim_updates.append(
-            ClaimUpdate(claim_ids=tuple(claim_ids), sent_on=sent_on, channel=channel)
-        )
     return plan
 
 
@@ -230,14 +215,12 @@ class _FilePlanner:
         context: RunContext,
         plan: BatchPlan,
         file: FileRow,
-        first_reminders: dict[tuple[date, str], list[int]],
     ) -> None:
         self.context = context
         self.today = context.run_date
         self.plan = plan
         self.file = file
         self.book = file.book
-        self.first_reminders = first_reminders
         self.strategy = context.strategies.for_creditor(file.creditor_id)
         self.book_interest_through = context.interest_through
 
@@ -379,8 +362,11 @@ class _FilePlanner:
     def send_first_reminders(self) -> None:
         """The agency's free first reminder for the claims without one (CEL art. XIX.2, XIX.6).
 
-        The reminder counts as sent on the run date (the letters batch sends it that day; if it
-        goes out later, ``record_letters_produced`` moves the period with it).
+        Queuing it starts nothing: its claims get their sending day, and the 14-day period its
+        start, only when the letter leaves (the post batch's date, the day the e-mail server
+        accepted it: ``amicable.letters.dispatch``; docs/legal.md, section 1), and the file
+        moves to GRACE_PERIOD then (``amicable.workflow.letter_queue``); the run makes the move
+        itself for a file whose claims were all dated otherwise (a hold lifted, say).
         """
         file = self.file
         if not file.claims:
@@ -388,31 +374,20 @@ class _FilePlanner:
         missing = [c for c in file.claims if c.first_reminder_sent_on is None]
         step = self.strategy.first_reminder
         firsts = [x for x in file.letters if x.kind == StepKind.FIRST_REMINDER]
-        # Not while one is on its way (its claims get their day when it is produced), nor
-        # after the letters batch refused the last one: an agent corrects the file and queues
-        # it again, since queuing another every day would only repeat the refusal.
+        # Not while one is on its way (its claims get their day when it leaves), nor after
+        # the letters batch refused the last one: an agent corrects the file and queues it
+        # again, since queuing another every day would only repeat the refusal.
         waiting = any(x.status == LetterStatus.PENDING for x in firsts) or (
             bool(firsts) and firsts[-1].status == LetterStatus.REFUSED
         )
         due = _add_working_days(file.opened_on, step.delay_working_days) <= self.today
         if missing and due and not waiting:
-            channel = self.channel(step)
-            grace = _grace_period(self.today, channel)
-            for claim in missing:
-                claim.first_reminder_sent_on = self.today
-                claim.first_reminder_channel = channel
-                claim.grace_last_day = grace.last_day
-                claim.first_chargeable_day = grace.first_chargeable_day
-            self.first_reminders[(self.today, channel)].extend(c.pk for c in missing)
             self.queue(
                 step,
                 cycle=self.next_cycle(StepKind.FIRST_REMINDER),
                 due_on=self.today,
-                channel=channel,
-                data={
-                    "claims": [c.creditor_reference for c in missing],
-                    "grace_last_day": grace.last_day.isoformat(),
-                },
+                channel=self.channel(step),
+                data={"claims": [c.creditor_reference for c in missing]},
             )
         if file.state == FileState.FIRST_REMINDER_PENDING and all(
             c.first_reminder_sent_on is not None for c in file.claims

@@ -1,10 +1,10 @@
 """Write a batch's plan through the one writer of each table, a few statements per batch.
 
-The states through :func:`amicable.files.lifecycle.apply_state_changes`, the claims' first
-reminders through :func:`amicable.files.services.date_first_reminders`, the money through the
+The states through :func:`amicable.files.lifecycle.apply_state_changes`, the money through the
 ledger's :class:`~amicable.files.ledger.LedgerWrites`, the events through the timeline, the
 letters through the letter queue. Each writes its rows in one statement (a PostgreSQL ``COPY``
-where it inserts), whatever the number of files in the batch.
+where it inserts), whatever the number of files in the batch. The claims' first reminders are
+dated when the letter leaves (:mod:`amicable.letters.dispatch`), never here.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from datetime import date
 
 from amicable.files.lifecycle import apply_state_changes
 from amicable.files.prescription import BarredClaims, stop_collecting
-from amicable.files.services import date_first_reminders
 from amicable.plans.services import mark_plans_broken
 from amicable.workflow.letter_queue import QueuedLetter, mark_letters_applied, queue_letters
 from amicable.workflow.planning import ACTOR, BatchPlan
@@ -26,8 +25,6 @@ def write_plan(plan: BatchPlan, *, run_id: int | None, run_date: date) -> None:
     # (the planner compares them when it looks for the current formal notice).
     # The moves' events are in the batch's one stream of events, in the order things happened.
     apply_state_changes(plan.moves, actor=ACTOR, record=False)
-    for update in plan.claim_updates:
-        date_first_reminders(update.claim_ids, sent_on=update.sent_on, channel=update.channel)
     plan.money.flush(keys=False)
     stop_collecting(
         [

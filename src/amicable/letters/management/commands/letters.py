@@ -12,6 +12,10 @@ Subcommands:
 - ``send-emails [--limit N]`` sends the queued e-mails that are due, through the contact
   guard, and reschedules the failed ones (:func:`amicable.letters.emails.send_due_emails`).
   Run it every few minutes (or the ``send_emails_task`` task).
+- ``bounced [VALUE ...] [--file PATH] [--reason TEXT]`` records the e-mails that came back,
+  each named by its Message-ID or by its address (the last e-mail accepted for it), from the
+  command line or from a file (one per line, ``#`` comments); their letters go on paper in the
+  next post run (:func:`amicable.letters.emails.record_bounces`).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from django.utils import timezone
 
 from amicable.domain.mentions import LetterKind
 from amicable.letters.content import LANGUAGES, Language
-from amicable.letters.emails import count_waiting, send_due_emails
+from amicable.letters.emails import count_waiting, record_bounces, send_due_emails
 from amicable.letters.post import run_letters_batch
 from amicable.letters.rendering import LetterRefused, render_letter
 from amicable.letters.samples import sample_letter_data
@@ -37,7 +41,7 @@ ALL = "all"
 class Command(BaseCommand):
     help = (
         "Letters: 'sample' writes demonstration letters, 'batch' produces the day's letters, "
-        "'send-emails' sends the e-mails due."
+        "'send-emails' sends the e-mails due, 'bounced' records e-mails that came back."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -89,10 +93,32 @@ class Command(BaseCommand):
             "--limit", type=int, default=500, help="at most this many e-mails (default 500)"
         )
 
+        bounced = subcommands.add_parser(
+            "bounced",
+            help="record e-mails that came back; their letters go by post",
+            description="Record the e-mails that bounced, each named by its Message-ID or by "
+            "its address; their letters go on paper in the next post run, and their periods "
+            "count from that dispatch.",
+        )
+        bounced.add_argument(
+            "values", nargs="*", metavar="ADDRESS|MESSAGE-ID", help="what the bounce names"
+        )
+        bounced.add_argument(
+            "--file", type=Path, help="a text file with one address or Message-ID a line"
+        )
+        bounced.add_argument(
+            "--reason", default="bounced", help="the server's answer, kept with the e-mail"
+        )
+
     @property
     def handlers(self) -> dict[str, Callable[[dict[str, Any]], None]]:
         """The function that runs each subcommand, by name."""
-        return {"sample": self._sample, "batch": self._batch, "send-emails": self._send_emails}
+        return {
+            "sample": self._sample,
+            "batch": self._batch,
+            "send-emails": self._send_emails,
+            "bounced": self._bounced,
+        }
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.handlers[options["subcommand"]](options)
@@ -146,4 +172,24 @@ class Command(BaseCommand):
             f"Sent {len(report.sent)}, to retry {len(report.retried)}, failed "
             f"{len(report.failed)}, postponed {len(report.postponed)}, refused "
             f"{len(report.refused)}. Still queued: {count_waiting()}."
+        )
+
+    def _bounced(self, options: dict[str, Any]) -> None:
+        values: list[str] = list(options["values"])
+        path: Path | None = options["file"]
+        if path is not None:
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as error:
+                raise CommandError(f"--file {path}: {error}") from None
+            values += [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+        if not values:
+            raise CommandError("Name at least one address or Message-ID, or give --file.")
+        report = record_bounces(values, options["reason"])
+        for value in report.unknown:
+            self.stderr.write(f"No sent e-mail for {value}.")
+        bounces = "bounce" if report.recorded == 1 else "bounces"
+        letters = "letter goes" if report.to_paper == 1 else "letters go"
+        self.stdout.write(
+            f"{report.recorded} {bounces} recorded, {report.to_paper} {letters} by post."
         )
