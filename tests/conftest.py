@@ -26,6 +26,30 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _flush_opens_the_books() -> Iterator[None]:
+    """Let the flush between transactional tests empty the books on SQLite.
+
+    SQLite has no TRUNCATE: ``flush`` deletes row by row, which the books' triggers refuse
+    (docs/architecture.md, invariant 9) unless the connection opened them; PostgreSQL's flush
+    truncates and fires no row trigger. Only this flush opens them: the tests' own statements
+    meet the triggers as production does.
+    """
+    from django.db.backends.sqlite3.operations import DatabaseOperations
+
+    from amicable.files.append_only import opened_books
+
+    plain = DatabaseOperations.execute_sql_flush
+
+    def flush(self: DatabaseOperations, sql_list: list[str]) -> None:
+        with opened_books(self.connection):
+            plain(self, sql_list)
+
+    DatabaseOperations.execute_sql_flush = flush  # type: ignore[method-assign]
+    yield
+    DatabaseOperations.execute_sql_flush = plain  # type: ignore[method-assign]
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings: LazySettings, tmp_path: Path) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
