@@ -45,6 +45,7 @@ from amicable.files.models import Allocation, Event, File, LedgerEntry
 __all__ = [
     "CHAINED",
     "Break",
+    "chain_row",
     "event_parts",
     "seal",
     "verify",
@@ -199,17 +200,25 @@ def seal(model: type[models.Model], rows: Sequence[MutableMapping[str, Any]]) ->
             row[stamp] = now
         if model is Event:
             row["message"] = row["message"][:500]
-            row["seal"] = secrets.token_hex(16)
-            _actor, _kept, personal = event_parts(
-                row["kind"], row["actor"], row["message"], row["data"]
-            )
-            row["personal_digest"] = _personal_digest(row["seal"], personal)
         file_id = row["file_id"]
         # Events of no file (staff sign-ins) belong to no file's history: each is sealed alone.
         previous = heads.get(file_id, "") if file_id is not None else ""
-        row["chain_hash"] = _link(previous, _content(model, row))
+        chain_row(model, row, previous)
         if file_id is not None:
             heads[file_id] = row["chain_hash"]
+
+
+def chain_row(model: type[models.Model], row: MutableMapping[str, Any], previous: str) -> str:
+    """Set ``row``'s ``chain_hash`` after ``previous`` (and an event's seal and personal
+    digest); returns the hash. For :func:`seal`, and for loaders that write rows themselves."""
+    if model is Event:
+        row["seal"] = secrets.token_hex(16)
+        _actor, _kept, personal = event_parts(
+            row["kind"], row["actor"], row["message"], row["data"]
+        )
+        row["personal_digest"] = _personal_digest(row["seal"], personal)
+    row["chain_hash"] = _link(previous, _content(model, row))
+    return str(row["chain_hash"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,12 +337,6 @@ def _backfill_rows(
         file_id = row["file_id"]
         if file_id is None or file_id != current:
             current, previous = file_id, ""
-        if model is Event:
-            row["seal"] = secrets.token_hex(16)
-            _actor, _kept, personal = event_parts(
-                row["kind"], row["actor"], row["message"], row["data"]
-            )
-            row["personal_digest"] = _personal_digest(row["seal"], personal)
-        previous = row["chain_hash"] = _link(previous, _content(model, row))
+        previous = chain_row(model, row, previous)
         pending.append(historical(**{"pk": row["pk"], **{name: row[name] for name in fields}}))
     historical._default_manager.bulk_update(pending, fields, batch_size=2000)

@@ -7,6 +7,11 @@ few bulk statements. It is idempotent: every step is conditioned on what is alre
 state, a letter already queued, an indemnity already charged, interest already booked through
 the cutoff), and the letter queue has a unique constraint, so a second run on the same day
 changes nothing and a run stopped half-way is completed by running it again.
+
+Each batch then verifies the hash chains of the files it visited (``files.chain``), in its
+transaction, after its writes: a broken row is counted (``broken_books``), listed in the
+result, and makes ``amicable run-daily`` end with an error once every batch is done. So are
+the append-only triggers, if any is missing.
 """
 
 from __future__ import annotations
@@ -21,11 +26,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from amicable.domain.money import ZERO
+from amicable.files.append_only import missing_triggers
+from amicable.files.chain import Break, verify
 from amicable.files.models import (
     File,
 )
@@ -62,6 +69,10 @@ class RunResult:
     run_id: int | None = None
     counts: Counter[str] = field(default_factory=Counter)
     amounts: dict[str, Decimal] = field(default_factory=dict)
+    #: The rows of the visited files' books that disagree with their hash chain.
+    breaks: list[Break] = field(default_factory=list)
+    #: The append-only triggers missing from the database.
+    missing_triggers: list[str] = field(default_factory=list)
 
     @property
     def files_done(self) -> int:
@@ -104,6 +115,7 @@ def run_daily(
         scan &= Q(pk__in=list(only))
     total = File.objects.filter(scan).count()
     result = RunResult(run_date=run_date, dry_run=dry_run, files_total=total)
+    result.missing_triggers = missing_triggers(connection)
     amounts: defaultdict[str, Decimal] = defaultdict(lambda: ZERO)
     run = None
     if not dry_run:
@@ -121,6 +133,11 @@ def run_daily(
                 transaction.set_rollback(True)
             else:
                 write_plan(plan, run_id=result.run_id, run_date=run_date)
+            # The books of the files visited, with what this batch wrote on them.
+            breaks = verify([file.id for file in files])
+            if breaks:
+                result.breaks += breaks
+                result.counts["broken_books"] += len({b.file_id for b in breaks})
             result.counts.update(plan.counts)
             for name, amount in plan.amounts.items():
                 amounts[name] += amount
