@@ -35,7 +35,8 @@ def _flush_opens_the_books() -> Iterator[None]:
     truncates and fires no row trigger. Only this flush opens them: the tests' own statements
     meet the triggers as production does.
     """
-    from django.db.backends.sqlite3.operations import DatabaseOperations
+    # Through the backend's module: importing its operations first is a circular import.
+    from django.db.backends.sqlite3.base import DatabaseOperations
 
     from amicable.files.append_only import opened_books
 

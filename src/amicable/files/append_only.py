@@ -122,7 +122,8 @@ def install(schema_editor: BaseDatabaseSchemaEditor) -> None:
     if vendor == "sqlite":
         register_sqlite_function(schema_editor.connection)
     for statement in {"postgresql": _POSTGRESQL, "sqlite": _SQLITE}.get(vendor, []):
-        schema_editor.execute(statement)
+        # No parameters: the "%" of PL/pgSQL's RAISE is not a placeholder.
+        schema_editor.execute(statement, params=None)
 
 
 def uninstall(schema_editor: BaseDatabaseSchemaEditor) -> None:
