@@ -240,7 +240,7 @@ def _columns(model: type[models.Model]) -> tuple[str, ...]:
 
 
 def _rows(
-    model: type[models.Model], file_ids: Sequence[int] | None, after: int
+    model: type[models.Model], file_ids: Sequence[int] | None, after: int, through: int | None
 ) -> Iterator[dict[str, Any]]:
     names = ("pk", "file_id", "chain_hash", *_columns(model))
     if file_ids is None:
@@ -250,9 +250,17 @@ def _rows(
         chunks = [ids[start : start + _CHUNK] for start in range(0, len(ids), _CHUNK)]
     for chunk in chunks:
         rows = model._default_manager.filter(pk__gt=after)
+        if through is not None:
+            rows = rows.filter(pk__lte=through)
         if chunk is not None:
+            # A few thousand files' rows: fetched at once (no server-side cursor).
             rows = rows.filter(file_id__in=chunk)
-        for values in rows.order_by("file_id", "pk").values_list(*names).iterator(5000):
+            selected: Iterable[tuple[Any, ...]] = list(
+                rows.order_by("file_id", "pk").values_list(*names)
+            )
+        else:
+            selected = rows.order_by("file_id", "pk").values_list(*names).iterator(5000)
+        for values in selected:
             yield dict(zip(names, values, strict=True))
 
 
@@ -266,7 +274,10 @@ def last_ids() -> dict[str, int]:
 
 
 def verify(
-    file_ids: Sequence[int] | None = None, *, after: Mapping[str, int] | None = None
+    file_ids: Sequence[int] | None = None,
+    *,
+    after: Mapping[str, int] | None = None,
+    through: Mapping[str, int] | None = None,
 ) -> list[Break]:
     """Recompute the chains of these files (every file's, and every event of no file, if
     None); returns each row that disagrees, in table, file and id order.
@@ -276,8 +287,9 @@ def verify(
     the row after it). Streams the rows in file and id order, 5,000 at a time.
 
     With ``after`` (a :func:`last_ids` taken earlier), only the rows written since are
-    recomputed, each file's first one against the hash of the row before it: what the daily
-    run checks every day, at the cost of the day's rows rather than of every file's history.
+    recomputed, each file's first one against the hash of the row before it, and with
+    ``through`` only those up to another :func:`last_ids`: what the daily run checks every
+    day, at the cost of a day's rows rather than of every file's history.
     """
     breaks: list[Break] = []
     for model in CHAINED:
@@ -290,7 +302,8 @@ def verify(
             raise ValueError("Verifying from a row on needs the files.")
         current: int | None = None
         previous = ""
-        for row in _rows(model, file_ids, since):
+        last = through.get(table) if through is not None else None
+        for row in _rows(model, file_ids, since, last):
             file_id = row["file_id"]
             if file_id is None or file_id != current:
                 current = file_id

@@ -8,11 +8,11 @@ state, a letter already queued, an indemnity already charged, interest already b
 the cutoff), and the letter queue has a unique constraint, so a second run on the same day
 changes nothing and a run stopped half-way is completed by running it again.
 
-Each batch then verifies the hash chains of the files it visited (``files.chain``), in its
-transaction, after its writes: every row written on them since the last finished run started
-(the first run: every row), each file's first one against the row before it. Reading each
-file's whole history every day would cost more than the run itself at a million files; the
-whole history is ``amicable verify-books``'s (weekly, README). A broken row is counted
+Each batch also verifies the hash chains of the files it visited (``files.chain``), in its
+transaction: every row written on them from the start of the last finished run to the start of
+this one (the first run: every row before it), each file's first one against the row before
+it. Reading each file's whole history every day would cost more than the run itself at a
+million files; the whole history is ``amicable verify-books``'s (weekly, README). A broken row is counted
 (``broken_books``), listed in the result, and makes ``amicable run-daily`` end with an error
 once every batch is done, that day and every day after (a run that found a break is not where
 the next one starts); so does a missing append-only trigger.
@@ -131,9 +131,12 @@ def run_daily(
     ) or {}
     amounts: defaultdict[str, Decimal] = defaultdict(lambda: ZERO)
     run = None
+    # The books as they were when the run started: the rows it verifies end there (what the
+    # run writes itself is the next run's to verify), and the next run starts there.
+    books_now = last_ids()
     if not dry_run:
         run = DailyRun.objects.create(
-            run_date=run_date, batch_size=batch_size, files_total=total, books_from=last_ids()
+            run_date=run_date, batch_size=batch_size, files_total=total, books_from=books_now
         )
         result.run_id = run.pk
     label = f"daily run {run_date.isoformat()}" + (" (dry run)" if dry_run else "")
@@ -148,8 +151,8 @@ def run_daily(
                 transaction.set_rollback(True)
             else:
                 write_plan(plan, run_id=result.run_id, run_date=run_date)
-            # The books of the files visited, with what this batch wrote on them.
-            breaks = verify([file.id for file in files], after=verified_from)
+            # The rows of the visited files written since the last run that found them whole.
+            breaks = verify([file.id for file in files], after=verified_from, through=books_now)
             if breaks:
                 result.breaks += breaks
                 result.counts["broken_books"] += len({b.file_id for b in breaks})
