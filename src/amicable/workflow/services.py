@@ -12,10 +12,10 @@ Each batch also verifies the hash chains of the files it visited (``files.chain`
 transaction: every row written on them from the start of the last finished run to the start of
 this one (the first run: every row before it), each file's first one against the row before
 it. Reading each file's whole history every day would cost more than the run itself at a
-million files; the whole history is ``amicable verify-books``'s (weekly, README). A broken row is counted
-(``broken_books``), listed in the result, and makes ``amicable run-daily`` end with an error
-once every batch is done, that day and every day after (a run that found a break is not where
-the next one starts); so does a missing append-only trigger.
+million files; the whole history is ``amicable verify-books``'s (weekly, README). A broken
+row is counted (``broken_books``), listed in the result, and makes ``amicable run-daily`` end
+with an error once every batch is done, that day and every day after (a run that found a break
+is not where the next one starts); so does a missing append-only trigger.
 """
 
 from __future__ import annotations
