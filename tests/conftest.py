@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,14 +35,16 @@ def _flush_opens_the_books() -> Iterator[None]:
     truncates and fires no row trigger. Only this flush opens them: the tests' own statements
     meet the triggers as production does.
     """
-    # Through the backend's module: importing its operations first is a circular import.
-    from django.db.backends.sqlite3.base import DatabaseOperations
+    # The backend's module first: importing its operations alone is a circular import.
+    import django.db.backends.sqlite3.base  # noqa: F401
+    from django.db.backends.base.operations import BaseDatabaseOperations
+    from django.db.backends.sqlite3.operations import DatabaseOperations
 
     from amicable.files.append_only import opened_books
 
     plain = DatabaseOperations.execute_sql_flush
 
-    def flush(self: DatabaseOperations, sql_list: list[str]) -> None:
+    def flush(self: BaseDatabaseOperations, sql_list: Iterable[str]) -> None:
         with opened_books(self.connection):
             plain(self, sql_list)
 

@@ -15,6 +15,7 @@ import io
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import time_machine
@@ -54,7 +55,7 @@ def books() -> File:
     return file
 
 
-def _execute(sql: str, params: list[object] | None = None) -> None:
+def _execute(sql: str, params: list[Any] | None = None) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params or [])
 

@@ -91,12 +91,12 @@ TABLE_NAMES: Mapping[type[models.Model], str] = {
 
 def _plain(name: str, value: Any) -> Any:
     """``value`` as it reads back from either database, in a form JSON writes one way."""
-    if value is None:
-        return None
+    if value is None or type(value) is int:
+        return value
     if isinstance(value, Enum):
         value = value.value
     if name == "amount":
-        return f"{Decimal(str(value)):.2f}"
+        return f"{value if isinstance(value, Decimal) else Decimal(str(value)):.2f}"
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat(timespec="microseconds")
     if isinstance(value, date):
@@ -155,7 +155,7 @@ def _heads(
     heads: dict[int, str] = {}
     for start in range(0, len(file_ids), _CHUNK):
         chunk = file_ids[start : start + _CHUNK]
-        rows = model._default_manager.filter(file_id__in=chunk)
+        rows = model._default_manager.filter(file_id__any_of=chunk)
         if through is not None:
             rows = rows.filter(pk__lte=through)
         last = rows.values("file_id").annotate(last=Max("pk")).values("last")
@@ -177,7 +177,7 @@ def _lock(file_ids: Sequence[int]) -> None:
     for start in range(0, len(file_ids), _CHUNK):
         list(
             File.objects.select_for_update()
-            .filter(pk__in=file_ids[start : start + _CHUNK])
+            .filter(pk__any_of=file_ids[start : start + _CHUNK])
             .order_by("pk")
             .values_list("pk", flat=True)
         )
@@ -254,7 +254,7 @@ def _rows(
             rows = rows.filter(pk__lte=through)
         if chunk is not None:
             # A few thousand files' rows: fetched at once (no server-side cursor).
-            rows = rows.filter(file_id__in=chunk)
+            rows = rows.filter(file_id__any_of=chunk)
             selected: Iterable[tuple[Any, ...]] = list(
                 rows.order_by("file_id", "pk").values_list(*names)
             )
