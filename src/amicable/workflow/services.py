@@ -147,15 +147,16 @@ def run_daily(
         with transaction.atomic():
             files = load_batch(batch, run_date=run_date, lock=not dry_run)
             plan = plan_batch(context, files, describe=describe is not None)
-            if dry_run:
-                transaction.set_rollback(True)
-            else:
-                write_plan(plan, run_id=result.run_id, run_date=run_date)
-            # The rows of the visited files written since the last run that found them whole.
+            # The rows of the visited files written since the last run that found them whole
+            # (read before a dry run's rollback is set: no query passes after it).
             breaks = verify([file.id for file in files], after=verified_from, through=books_now)
             if breaks:
                 result.breaks += breaks
                 result.counts["broken_books"] += len({b.file_id for b in breaks})
+            if dry_run:
+                transaction.set_rollback(True)
+            else:
+                write_plan(plan, run_id=result.run_id, run_date=run_date)
             result.counts.update(plan.counts)
             for name, amount in plan.amounts.items():
                 amounts[name] += amount
