@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,33 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_opens_the_books() -> Iterator[None]:
+    """Let the flush between transactional tests empty the books on SQLite.
+
+    SQLite has no TRUNCATE: ``flush`` deletes row by row, which the books' triggers refuse
+    (docs/architecture.md, invariant 9) unless the connection opened them; PostgreSQL's flush
+    truncates and fires no row trigger. Only this flush opens them: the tests' own statements
+    meet the triggers as production does.
+    """
+    # The backend's module first: importing its operations alone is a circular import.
+    import django.db.backends.sqlite3.base  # noqa: F401
+    from django.db.backends.base.operations import BaseDatabaseOperations
+    from django.db.backends.sqlite3.operations import DatabaseOperations
+
+    from amicable.files.append_only import opened_books
+
+    plain = DatabaseOperations.execute_sql_flush
+
+    def flush(self: BaseDatabaseOperations, sql_list: Iterable[str]) -> None:
+        with opened_books(self.connection):
+            plain(self, sql_list)
+
+    DatabaseOperations.execute_sql_flush = flush  # type: ignore[method-assign]
+    yield
+    DatabaseOperations.execute_sql_flush = plain  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)

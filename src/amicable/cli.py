@@ -15,6 +15,7 @@ OWN_COMMANDS = (
     "letters",
     "run-daily",
     "apply-retention",
+    "verify-books",
     "create-staff-user",
     "compile-translations",
 )

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from amicable.domain.lifecycle import FileState
 from amicable.files import ledger
+from amicable.files.chain import verify
 from amicable.files.ledger import PAYMENT_KINDS, PaymentOrder
 from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Allocation, Claim, Event, File, LedgerEntry
@@ -286,6 +287,9 @@ def test_the_batch_paths_and_the_single_paths_write_the_same(specs: list[dict[st
         for twin in single:
             run_daily(run_date=day, progress_stream=io.StringIO(), only=[twin.pk])
         _send_letters(batch_ids + [f.pk for f in single], on=day)
+    # Both paths chain what they write (docs/architecture.md, invariant 9): every twin's books
+    # verify, the batch paths' as the single paths'.
+    assert verify(batch_ids + [f.pk for f in single]) == []
     for one, other in zip(batch, single, strict=True):
         assert _normalised(one) == _normalised(other)
         entries = LedgerEntry.objects.filter(file=one).exclude(kind__in=PAYMENT_KINDS)

@@ -351,7 +351,8 @@ class LedgerEntry(models.Model):
     component = models.CharField(max_length=20, choices=COMPONENT_CHOICES, blank=True)
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     value_date = models.DateField()
-    booked_at = models.DateTimeField(auto_now_add=True)
+    # The moment of writing, set by the writer (amicable.files.chain): it is hashed.
+    booked_at = models.DateTimeField(default=timezone.now)
     source = models.CharField(max_length=20, choices=EntrySource.choices)
     source_reference = models.CharField(max_length=128, blank=True)
     actor = models.CharField(max_length=100)
@@ -362,10 +363,14 @@ class LedgerEntry(models.Model):
     reverses = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
     )
+    # The file's ledger as a hash chain (amicable.files.chain).
+    chain_hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         indexes: ClassVar = [
             models.Index(fields=["file", "value_date"], name="ledger_file_date_idx"),
+            # The last row of each file's chain, read by every write (amicable.files.chain).
+            models.Index(fields=["file", "id"], name="ledger_file_chain_idx"),
             models.Index(fields=["source", "source_reference"], name="ledger_source_idx"),
         ]
         constraints: ClassVar = [
@@ -397,9 +402,14 @@ class Allocation(models.Model):
     # The day the split takes effect: the payment's value date, or the day of a correction
     # that released a part of it (negative amount) or applied a credit.
     value_date = models.DateField()
+    # The file's allocations as a hash chain (amicable.files.chain).
+    chain_hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
-        indexes: ClassVar = [models.Index(fields=["file", "claim"], name="allocation_file_idx")]
+        indexes: ClassVar = [
+            models.Index(fields=["file", "claim"], name="allocation_file_idx"),
+            models.Index(fields=["file", "id"], name="allocation_file_chain_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.component} {self.amount}"
@@ -418,13 +428,22 @@ class Event(models.Model):
         db_index=False,
     )
     kind = models.CharField(max_length=40)
-    at = models.DateTimeField(auto_now_add=True)
+    # The moment of writing, set by the timeline (amicable.files.chain): it is hashed.
+    at = models.DateTimeField(default=timezone.now)
     actor = models.CharField(max_length=100)
     message = models.CharField(max_length=500, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # The file's timeline as a hash chain; the personal fields enter it through their digest,
+    # checkable while the seal is kept, which pseudonymisation erases (amicable.files.chain).
+    chain_hash = models.CharField(max_length=64, blank=True, default="")
+    seal = models.CharField(max_length=32, blank=True, default="")
+    personal_digest = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
-        indexes: ClassVar = [models.Index(fields=["file", "at"], name="event_file_at_idx")]
+        indexes: ClassVar = [
+            models.Index(fields=["file", "at"], name="event_file_at_idx"),
+            models.Index(fields=["file", "id"], name="event_file_chain_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} by {self.actor}"

@@ -20,9 +20,11 @@ from functools import reduce
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from django.db import transaction
 from django.db.models import Q
 
 from amicable.files.bulk import copy_rows
+from amicable.files.chain import seal
 from amicable.files.models import Event, File
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "has_personal_data",
     "is_worded_for_debtor",
     "kinds_for",
+    "personal_part",
     "pseudonymise_events",
     "record_event",
     "record_events",
@@ -303,6 +306,18 @@ def has_personal_data(kind: EventKind | str) -> bool:
     return EventKind(kind) in _PERSONAL_KEYS or EventKind(kind) in _TYPED_ACTOR
 
 
+def personal_part(kind: str) -> tuple[frozenset[str], bool]:
+    """The personal keys of the data of an event of ``kind`` (as stored), and whether its
+    actor is typed by anyone: what :func:`pseudonymise_events` takes out, and what the hash
+    chain covers through a digest (``files.chain``).
+
+    >>> personal_part("portal_sign_in"), personal_part("payment_posted")
+    ((frozenset({'ip'}), False), (frozenset(), False))
+    """
+    # Looked up as stored: a kind this version no longer knows has no personal keys.
+    return _PERSONAL_KEYS.get(kind, frozenset()), kind in _TYPED_ACTOR
+
+
 def to_pseudonymise() -> Q:
     """The events :func:`pseudonymise_events` would change: a message, a personal key of their
     data, or a typed actor left (for a dry run's counts and for finding what is left to do)."""
@@ -318,11 +333,14 @@ def pseudonymise_events(event_ids: Sequence[int]) -> int:
     """Take the personal data out of these events (docs/legal.md, section 7); returns how many
     changed.
 
-    The only change ever made to a written event: its message is emptied, the personal keys of
-    its data (:data:`_PERSONAL_KEYS`) are removed and a typed actor becomes ``erased``. Its
+    The only change ever made to a written event (the database's triggers refuse any other):
+    its message is emptied, the personal keys of its data (:data:`_PERSONAL_KEYS`) are removed,
+    a typed actor becomes ``erased`` and the seal of its personal digest is erased, so the
+    digest the hash chain keeps can no longer be tied to what was erased (``files.chain``). Its
     kind, time, file and the rest of its data (ids, amounts, dates, states) stay, so the
-    timeline still tells what happened, and when, without saying to whom. Running it again
-    changes nothing. Set-based: one read and at most two writes per thousand events.
+    timeline still tells what happened, and when, without saying to whom, and its chain still
+    verifies. Running it again changes nothing. Set-based: one read and at most two writes per
+    thousand events.
     """
     changed = 0
     ids = sorted(set(event_ids))
@@ -332,19 +350,18 @@ def pseudonymise_events(event_ids: Sequence[int]) -> int:
         for pk, kind, actor, data in Event.objects.filter(pk__in=chunk).values_list(
             "pk", "kind", "actor", "data"
         ):
-            # Looked up as stored: a kind this version no longer knows has no personal keys.
-            personal = _PERSONAL_KEYS.get(kind, frozenset())
+            personal, _typed = personal_part(kind)
             kept = data
             if isinstance(data, dict) and personal & data.keys():
                 kept = {key: value for key, value in data.items() if key not in personal}
             typed = kind in _TYPED_ACTOR and actor != ERASED
             if kept is not data or typed:
                 rewritten.append(
-                    Event(pk=pk, message="", data=kept, actor=ERASED if typed else actor)
+                    Event(pk=pk, message="", data=kept, actor=ERASED if typed else actor, seal="")
                 )
-        Event.objects.bulk_update(rewritten, ["message", "data", "actor"])
+        Event.objects.bulk_update(rewritten, ["message", "data", "actor", "seal"])
         # The others keep their data and actor: only a message is left to empty.
-        emptied = Event.objects.filter(pk__in=chunk).exclude(message="").update(message="")
+        emptied = Event.objects.filter(pk__in=chunk).exclude(message="").update(message="", seal="")
         changed += len(rewritten) + emptied
     return changed
 
@@ -359,7 +376,17 @@ class EventRow(NamedTuple):
     data: dict[str, Any] = {}
 
 
-_ROW_FIELDS = ("file_id", "kind", "actor", "message", "data")
+_ROW_FIELDS = (
+    "file_id",
+    "kind",
+    "actor",
+    "message",
+    "data",
+    "at",
+    "seal",
+    "personal_digest",
+    "chain_hash",
+)
 
 
 def record_event(
@@ -371,23 +398,35 @@ def record_event(
     data: dict[str, Any] | None = None,
 ) -> Event:
     """Write one event of ``kind`` on ``file`` (None: an event of no file, such as a staff
-    sign-in), by ``actor``."""
-    return Event.objects.create(
+    sign-in), by ``actor``, chained to the file's timeline."""
+    event = Event(
         file=file,
         kind=EventKind(kind).value,
         actor=actor,
         message=message[:500],
         data=data or {},
     )
+    with transaction.atomic():
+        seal(Event, [event.__dict__])
+        event.save(force_insert=True)
+    return event
 
 
 def record_events(rows: Iterable[EventRow]) -> None:
-    """Write many events at once (a bank statement's, a daily-run batch's), in their order."""
-    copy_rows(
-        Event,
-        _ROW_FIELDS,
-        (
-            (row.file_id, EventKind(row.kind).value, row.actor, row.message[:500], row.data)
-            for row in rows
-        ),
-    )
+    """Write many events at once (a bank statement's, a daily-run batch's), in their order,
+    chained to their files' timelines (the last hash of each file read in one query)."""
+    values = [
+        {
+            "file_id": row.file_id,
+            "kind": EventKind(row.kind).value,
+            "actor": row.actor,
+            "message": row.message[:500],
+            "data": row.data,
+        }
+        for row in rows
+    ]
+    if not values:
+        return
+    with transaction.atomic():
+        seal(Event, values)
+        copy_rows(Event, _ROW_FIELDS, ([row[name] for name in _ROW_FIELDS] for row in values))

@@ -175,6 +175,9 @@ class DailyRun(models.Model):
     last_file_id = models.BigIntegerField(default=0)
     counts = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # The last row id of each chained table of the books when the run started ("ledger",
+    # "allocations", "events"): the next run verifies the chains from there on.
+    books_from = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering: ClassVar = ["-started_at"]

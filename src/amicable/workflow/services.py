@@ -7,6 +7,15 @@ few bulk statements. It is idempotent: every step is conditioned on what is alre
 state, a letter already queued, an indemnity already charged, interest already booked through
 the cutoff), and the letter queue has a unique constraint, so a second run on the same day
 changes nothing and a run stopped half-way is completed by running it again.
+
+Each batch also verifies the hash chains of the files it visited (``files.chain``), in its
+transaction: every row written on them from the start of the last finished run to the start of
+this one (the first run: every row before it), each file's first one against the row before
+it. Reading each file's whole history every day would cost more than the run itself at a
+million files; the whole history is ``amicable verify-books``'s (weekly, README). A broken
+row is counted (``broken_books``), listed in the result, and makes ``amicable run-daily`` end
+with an error once every batch is done, that day and every day after (a run that found a break
+is not where the next one starts); so does a missing append-only trigger.
 """
 
 from __future__ import annotations
@@ -21,11 +30,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from amicable.domain.money import ZERO
+from amicable.files.append_only import missing_triggers
+from amicable.files.chain import Break, last_ids, verify
 from amicable.files.models import (
     File,
 )
@@ -62,6 +73,10 @@ class RunResult:
     run_id: int | None = None
     counts: Counter[str] = field(default_factory=Counter)
     amounts: dict[str, Decimal] = field(default_factory=dict)
+    #: The rows of the visited files' books that disagree with their hash chain.
+    breaks: list[Break] = field(default_factory=list)
+    #: The append-only triggers missing from the database.
+    missing_triggers: list[str] = field(default_factory=list)
 
     @property
     def files_done(self) -> int:
@@ -104,10 +119,25 @@ def run_daily(
         scan &= Q(pk__in=list(only))
     total = File.objects.filter(scan).count()
     result = RunResult(run_date=run_date, dry_run=dry_run, files_total=total)
+    result.missing_triggers = missing_triggers(connection)
+    # Where the last finished run that found the books whole started: the rows since are
+    # verified. A run that found a break is no reference, so the break is told every day.
+    verified_from: dict[str, int] = (
+        DailyRun.objects.filter(status=RunStatus.FINISHED)
+        .exclude(counts__has_key="broken_books")
+        .order_by("-pk")
+        .values_list("books_from", flat=True)
+        .first()
+    ) or {}
     amounts: defaultdict[str, Decimal] = defaultdict(lambda: ZERO)
     run = None
+    # The books as they were when the run started: the rows it verifies end there (what the
+    # run writes itself is the next run's to verify), and the next run starts there.
+    books_now = last_ids()
     if not dry_run:
-        run = DailyRun.objects.create(run_date=run_date, batch_size=batch_size, files_total=total)
+        run = DailyRun.objects.create(
+            run_date=run_date, batch_size=batch_size, files_total=total, books_from=books_now
+        )
         result.run_id = run.pk
     label = f"daily run {run_date.isoformat()}" + (" (dry run)" if dry_run else "")
     progress = Progress(total=total, label=label, stream=progress_stream or sys.stderr)
@@ -117,6 +147,12 @@ def run_daily(
         with transaction.atomic():
             files = load_batch(batch, run_date=run_date, lock=not dry_run)
             plan = plan_batch(context, files, describe=describe is not None)
+            # The rows of the visited files written since the last run that found them whole
+            # (read before a dry run's rollback is set: no query passes after it).
+            breaks = verify([file.id for file in files], after=verified_from, through=books_now)
+            if breaks:
+                result.breaks += breaks
+                result.counts["broken_books"] += len({b.file_id for b in breaks})
             if dry_run:
                 transaction.set_rollback(True)
             else:

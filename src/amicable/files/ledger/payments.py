@@ -32,7 +32,12 @@ from amicable.files.ledger.books import (
 from amicable.files.ledger.charges import bring_interest
 from amicable.files.ledger.corrections import release_overpaid
 from amicable.files.ledger.locks import LedgerError, lock_file, lock_files
-from amicable.files.ledger.writes import LedgerWrites, new_entry
+from amicable.files.ledger.writes import (
+    LedgerWrites,
+    new_entry,
+    write_allocations,
+    write_entries,
+)
 from amicable.files.models import Allocation, Claim, EntryKind, EntrySource, File, LedgerEntry
 from amicable.files.prescription import record_interruptions
 from amicable.files.rates import rate_table
@@ -278,7 +283,7 @@ def reverse_payment(*, entry: LedgerEntry, on: date, actor: str, reason: str) ->
     file = lock_file(entry.file_id)
     if LedgerEntry.objects.filter(reverses=entry).exists():
         raise LedgerError("This payment is already reversed.")
-    reversal = LedgerEntry.objects.create(
+    reversal = LedgerEntry(
         file=file,
         kind=EntryKind.REVERSAL,
         amount=-entry.amount,
@@ -288,22 +293,25 @@ def reverse_payment(*, entry: LedgerEntry, on: date, actor: str, reason: str) ->
         note=reason[:300],
         reverses=entry,
     )
+    write_entries([reversal])
     net: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
     for claim_id, component, amount in Allocation.objects.filter(entry=entry).values_list(
         "claim_id", "component", "amount"
     ):
         net[(claim_id, component)] += amount
-    Allocation.objects.bulk_create(
-        Allocation(
-            entry=reversal,
-            file=file,
-            claim_id=claim_id,
-            component=component,
-            amount=-amount,
-            value_date=on,
-        )
-        for (claim_id, component), amount in net.items()
-        if amount != 0
+    write_allocations(
+        [
+            Allocation(
+                entry=reversal,
+                file=file,
+                claim_id=claim_id,
+                component=component,
+                amount=-amount,
+                value_date=on,
+            )
+            for (claim_id, component), amount in net.items()
+            if amount != 0
+        ]
     )
     record_event(
         file,
@@ -336,7 +344,7 @@ def refund_credit(*, file: File, amount: Decimal, on: date, actor: str, reason: 
     credit = book.balance(as_of=date.max, rates=None).credit
     if amount <= 0 or amount > credit:
         raise LedgerError(f"The refund must be positive and at most the credit of {credit}.")
-    entry = LedgerEntry.objects.create(
+    entry = LedgerEntry(
         file=file,
         kind=EntryKind.REFUND,
         amount=amount,
@@ -345,6 +353,7 @@ def refund_credit(*, file: File, amount: Decimal, on: date, actor: str, reason: 
         actor=actor,
         note=reason[:300],
     )
+    write_entries([entry])
     record_event(
         file, EventKind.CREDIT_REFUNDED, actor=actor, message=reason, data={"amount": str(amount)}
     )

@@ -22,7 +22,6 @@ from amicable.domain.charges import (
 )
 from amicable.domain.imputation import Component
 from amicable.domain.law import Channel, ChargeRefused
-from amicable.files.bulk import insert_rows
 from amicable.files.ledger.books import FileBalance, file_terms, read_books
 from amicable.files.ledger.charges import (
     bring_interest,
@@ -32,7 +31,7 @@ from amicable.files.ledger.charges import (
 )
 from amicable.files.ledger.corrections import release_overpaid
 from amicable.files.ledger.locks import LedgerError, lock_file
-from amicable.files.ledger.writes import LedgerWrites, new_entry
+from amicable.files.ledger.writes import LedgerWrites, new_entry, write_entries
 from amicable.files.models import Claim, EntryKind, EntrySource, File, LedgerEntry
 from amicable.files.rates import rate_table
 
@@ -79,7 +78,7 @@ def charge_principals(
         )
         for claim in claims
     ]
-    insert_rows(LedgerEntry, entries)
+    write_entries(entries)
     return entries
 
 

@@ -3,7 +3,9 @@
 The single path (an agent's action on one file) and the batch path (a bank statement, a
 daily-run batch) write through the same :class:`LedgerWrites`: entries, then the allocations that
 point to them, then the events, each table in one statement (a PostgreSQL ``COPY`` through
-``files.bulk``). Nothing else writes the ledger and allocation tables.
+``files.bulk``), each row chained to its file's history first (``files.chain``). Nothing else
+writes the ledger and allocation tables: :func:`write_entries` and :func:`write_allocations`
+are the two doors for the few operations that write one entry outside a book.
 """
 
 from __future__ import annotations
@@ -13,24 +15,52 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.db import transaction
 from django.db.models.base import ModelState
 
 from amicable.domain.imputation import Component
 from amicable.files.bulk import copy_rows, insert_rows
+from amicable.files.chain import seal
 from amicable.files.ledger.books import Book, EntryKey
 from amicable.files.models import Allocation, LedgerEntry
 from amicable.files.timeline import EventKind, EventRow, record_events
 
-__all__ = ["LedgerWrites", "new_entry"]
+__all__ = ["LedgerWrites", "new_entry", "write_allocations", "write_entries"]
 
-_ENTRY_DEFAULTS = {f.attname: f.get_default() for f in LedgerEntry._meta.concrete_fields}
-# The columns of an entry written as a plain row (the key comes from the table; the booking
-# time is the moment of writing).
-_ROW_FIELDS = tuple(
-    f.attname
+# The booking moment is set when the entry is written (``chain.seal``), not at import.
+_ENTRY_DEFAULTS = {
+    f.attname: None if f.attname == "booked_at" else f.get_default()
     for f in LedgerEntry._meta.concrete_fields
-    if not f.primary_key and f.attname != "booked_at"
+}
+# The columns of an entry written as a plain row (the key comes from the table).
+_ROW_FIELDS = tuple(f.attname for f in LedgerEntry._meta.concrete_fields if not f.primary_key)
+_ALLOCATION_FIELDS = (
+    "entry_id",
+    "file_id",
+    "claim_id",
+    "component",
+    "amount",
+    "value_date",
+    "chain_hash",
 )
+
+
+@transaction.atomic
+def write_entries(entries: list[LedgerEntry]) -> None:
+    """Chain and insert ``entries`` (unsaved), each given its key."""
+    seal(LedgerEntry, [entry.__dict__ for entry in entries])
+    insert_rows(LedgerEntry, entries)
+
+
+@transaction.atomic
+def write_allocations(allocations: list[Allocation]) -> None:
+    """Chain and insert ``allocations`` (unsaved)."""
+    seal(Allocation, [allocation.__dict__ for allocation in allocations])
+    copy_rows(
+        Allocation,
+        _ALLOCATION_FIELDS,
+        ([row.__dict__[name] for name in _ALLOCATION_FIELDS] for row in allocations),
+    )
 
 
 def new_entry(**values: Any) -> LedgerEntry:
@@ -99,10 +129,13 @@ class LedgerWrites:
     ) -> None:
         self.events.append(EventRow(file_id, kind, actor, message, data or {}))
 
+    @transaction.atomic
     def flush(self, *, keys: bool = True) -> list[LedgerEntry]:
         """Write everything gathered; returns the entries, with their keys unless ``keys`` is
         false and no allocation points to them (the daily run's thousands of charges are then
-        written as plain rows: nobody reads their keys, and fetching them costs a query)."""
+        written as plain rows: nobody reads their keys, and fetching them costs a query).
+        Each table's rows are chained to their files' histories first (``files.chain``)."""
+        seal(LedgerEntry, [entry.__dict__ for entry in self.entries])
         if keys or any(entry[0] == 1 for entry, *_rest in self.allocations):
             insert_rows(LedgerEntry, self.entries)
         else:
@@ -111,13 +144,22 @@ class LedgerWrites:
                 _ROW_FIELDS,
                 ([entry.__dict__[name] for name in _ROW_FIELDS] for entry in self.entries),
             )
+        allocations = [
+            {
+                "entry_id": self._pk(entry),
+                "file_id": file_id,
+                "claim_id": claim_id,
+                "component": component,
+                "amount": amount,
+                "value_date": on,
+            }
+            for entry, file_id, claim_id, component, amount, on in self.allocations
+        ]
+        seal(Allocation, allocations)
         copy_rows(
             Allocation,
-            ("entry_id", "file_id", "claim_id", "component", "amount", "value_date"),
-            (
-                (self._pk(entry), file_id, claim_id, component, amount, on)
-                for entry, file_id, claim_id, component, amount, on in self.allocations
-            ),
+            _ALLOCATION_FIELDS,
+            ([row[name] for name in _ALLOCATION_FIELDS] for row in allocations),
         )
         record_events(self.events)
         written = self.entries

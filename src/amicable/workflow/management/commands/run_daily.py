@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from amicable.files.management.arguments import day
+from amicable.files.management.commands.verify_books import describe as describe_breaks
 from amicable.files.models import File
 from amicable.workflow.services import DEFAULT_BATCH_SIZE, RunResult, run_daily
 
@@ -75,6 +76,18 @@ class Command(BaseCommand):
         )
         if verbosity > 0:
             self.stdout.write(summary(result))
+        # A rewritten book is an incident, told loudly whatever the verbosity: every broken
+        # row on standard error, and the command fails (cron mails it to the operator).
+        for line in describe_breaks(result.breaks):
+            self.stderr.write(f"BROKEN BOOKS: {line}")
+        for name in result.missing_triggers:
+            self.stderr.write(f"BROKEN BOOKS: trigger {name} is missing")
+        if result.breaks or result.missing_triggers:
+            raise CommandError(
+                f"The books of {result.counts['broken_books']} file(s) are broken; "
+                f"{len(result.missing_triggers)} trigger(s) missing. "
+                "See amicable verify-books."
+            )
 
 
 class _Silent:

@@ -1,0 +1,381 @@
+"""Each file's books as hash chains: tamper-evident history (docs/architecture.md, invariant 9).
+
+Three chains per file, one per table: its ledger entries, its allocations and its events, each
+in id order. Every row stores ``chain_hash = SHA-256(previous row's chain_hash + "\\n" +
+canonical content of the row)``; the first row of a file's chain starts from "". Changing,
+removing or inserting a row anywhere in a chain (with the database's triggers dropped, or in a
+copy of the database) makes that row, or the one after it, disagree with its hash:
+:func:`verify` finds it (``amicable verify-books`` and the daily run).
+
+The canonical content is a JSON array of the row's values in a fixed order: amounts with two
+decimals, dates in ISO form, moments in UTC to the microsecond, JSON with sorted keys; the id
+is left out (on the batch path the table gives it after the hash is computed) and the order of
+the chain stands for it. An event's personal data (its message, the personal keys of its data,
+a typed actor; ``files.timeline``) is not hashed into the chain itself but through a digest,
+``personal_digest = SHA-256(seal + "\\n" + personal content)``, with ``seal`` a random value
+kept on the row: while the row is whole the digest is checked too; the retention task's
+pseudonymisation erases the personal fields and the seal together, and the digest left is
+then a random-looking value from which nothing personal can be recovered, while the chain,
+which hashed the digest, still verifies.
+
+Every writer of these tables seals its rows here, in memory, right before its one insert:
+:func:`seal` locks the files touched (PostgreSQL; SQLite serialises writers), reads the last
+hash of each of their chains in one query per 5,000 files, and chains the new rows in their
+order. The caller inserts them in that order, in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Final
+
+from django.db import connection, models
+from django.db.models import Max, Subquery
+from django.utils import timezone
+
+from amicable.files.models import Allocation, Event, File, LedgerEntry
+
+__all__ = [
+    "CHAINED",
+    "Break",
+    "chain_row",
+    "event_parts",
+    "last_ids",
+    "seal",
+    "verify",
+]
+
+#: The format of the canonical content; a change of format is a new version, never an edit.
+VERSION: Final = "v1"
+_CHUNK = 5000
+
+#: What each chained table hashes, in order (attribute names). Events are hashed by
+#: :func:`_event_content`.
+_FIELDS: Mapping[type[models.Model], tuple[str, ...]] = {
+    LedgerEntry: (
+        "file_id",
+        "claim_id",
+        "kind",
+        "component",
+        "amount",
+        "value_date",
+        "booked_at",
+        "source",
+        "source_reference",
+        "actor",
+        "note",
+        "period_start",
+        "period_end",
+        "reverses_id",
+    ),
+    Allocation: ("entry_id", "file_id", "claim_id", "component", "amount", "value_date"),
+}
+#: The chained tables, in the order :func:`verify` reports them.
+CHAINED: tuple[type[models.Model], ...] = (LedgerEntry, Allocation, Event)
+#: The moment each table stamps on its rows when they are written (part of the content).
+_STAMP: Mapping[type[models.Model], str] = {LedgerEntry: "booked_at", Event: "at"}
+#: How the report names each table.
+TABLE_NAMES: Mapping[type[models.Model], str] = {
+    LedgerEntry: "ledger",
+    Allocation: "allocations",
+    Event: "events",
+}
+
+
+def _plain(name: str, value: Any) -> Any:
+    """``value`` as it reads back from either database, in a form JSON writes one way."""
+    if value is None or type(value) is int:
+        return value
+    if isinstance(value, Enum):
+        value = value.value
+    if name == "amount":
+        return f"{value if isinstance(value, Decimal) else Decimal(str(value)):.2f}"
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _canonical(values: Sequence[Any]) -> str:
+    return json.dumps([VERSION, *values], ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _link(previous: str, content: str) -> str:
+    return hashlib.sha256(f"{previous}\n{content}".encode()).hexdigest()
+
+
+def event_parts(kind: str, actor: str, message: str, data: Any) -> tuple[str, Any, Any]:
+    """An event's actor as hashed, its data without the personal keys, and its personal
+    content (message, personal keys, typed actor), as :mod:`files.timeline` defines them."""
+    # Imported here: the timeline imports this module to seal what it writes.
+    from amicable.files.timeline import personal_part
+
+    keys, typed = personal_part(kind)
+    if isinstance(data, dict) and keys & data.keys():
+        kept = {key: value for key, value in data.items() if key not in keys}
+        personal = {key: data[key] for key in sorted(keys & data.keys())}
+    else:
+        kept, personal = data, {}
+    return ("" if typed else actor), kept, [message, personal, actor if typed else ""]
+
+
+def _personal_digest(seal_value: str, personal: Any) -> str:
+    return _link(seal_value, _canonical([personal]))
+
+
+def _content(model: type[models.Model], row: Mapping[str, Any]) -> str:
+    if model is Event:
+        actor, kept, _personal = event_parts(row["kind"], row["actor"], row["message"], row["data"])
+        return _canonical(
+            [
+                row["file_id"],
+                _plain("kind", row["kind"]),
+                _plain("at", row["at"]),
+                actor,
+                kept,
+                row["personal_digest"],
+            ]
+        )
+    return _canonical([_plain(name, row[name]) for name in _FIELDS[model]])
+
+
+def _heads(
+    model: type[models.Model], file_ids: Sequence[int], *, through: int | None = None
+) -> dict[int, str]:
+    """The last hash of each file's chain in ``model`` (up to the row ``through``), in one
+    query per 5,000 files."""
+    heads: dict[int, str] = {}
+    for start in range(0, len(file_ids), _CHUNK):
+        chunk = file_ids[start : start + _CHUNK]
+        rows = model._default_manager.filter(file_id__any_of=chunk)
+        if through is not None:
+            rows = rows.filter(pk__lte=through)
+        last = rows.values("file_id").annotate(last=Max("pk")).values("last")
+        heads.update(
+            model._default_manager.filter(pk__in=Subquery(last)).values_list(
+                "file_id", "chain_hash"
+            )
+        )
+    return heads
+
+
+def _lock(file_ids: Sequence[int]) -> None:
+    """Lock the files (id order, no deadlock) until the end of the transaction, so that two
+    writers never chain on the same last row. SQLite serialises writers itself."""
+    if connection.vendor != "postgresql":
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("Chained rows are sealed and written in one transaction.")
+    for start in range(0, len(file_ids), _CHUNK):
+        list(
+            File.objects.select_for_update()
+            .filter(pk__any_of=file_ids[start : start + _CHUNK])
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+
+def seal(model: type[models.Model], rows: Sequence[MutableMapping[str, Any]]) -> None:
+    """Chain ``rows`` of ``model`` (values by attribute name, in the order they will be
+    inserted; a model instance's ``__dict__`` will do), setting ``chain_hash``, the moment of
+    writing, and for events their seal and personal digest.
+
+    Must run in the transaction that inserts them (PostgreSQL: the files stay locked).
+    """
+    if not rows:
+        return
+    now = timezone.now()
+    stamp = _STAMP.get(model)
+    file_ids = sorted({row["file_id"] for row in rows if row["file_id"] is not None})
+    _lock(file_ids)
+    heads = _heads(model, file_ids)
+    for row in rows:
+        if stamp:
+            row[stamp] = now
+        if model is Event:
+            row["message"] = row["message"][:500]
+        file_id = row["file_id"]
+        # Events of no file (staff sign-ins) belong to no file's history: each is sealed alone.
+        previous = heads.get(file_id, "") if file_id is not None else ""
+        chain_row(model, row, previous)
+        if file_id is not None:
+            heads[file_id] = row["chain_hash"]
+
+
+def chain_row(model: type[models.Model], row: MutableMapping[str, Any], previous: str) -> str:
+    """Set ``row``'s ``chain_hash`` after ``previous`` (and an event's seal and personal
+    digest); returns the hash. For :func:`seal`, and for loaders that write rows themselves."""
+    if model is Event:
+        row["seal"] = secrets.token_hex(16)
+        _actor, _kept, personal = event_parts(
+            row["kind"], row["actor"], row["message"], row["data"]
+        )
+        row["personal_digest"] = _personal_digest(row["seal"], personal)
+    row["chain_hash"] = _link(previous, _content(model, row))
+    return str(row["chain_hash"])
+
+
+@dataclass(frozen=True, slots=True)
+class Break:
+    """A row that disagrees with its chain."""
+
+    table: str
+    file_id: int | None
+    row_id: int
+    reason: str
+
+
+def _columns(model: type[models.Model]) -> tuple[str, ...]:
+    if model is Event:
+        return ("kind", "at", "actor", "message", "data", "seal", "personal_digest")
+    return tuple(name for name in _FIELDS[model] if name != "file_id")
+
+
+def _rows(
+    model: type[models.Model], file_ids: Sequence[int] | None, after: int, through: int | None
+) -> Iterator[dict[str, Any]]:
+    names = ("pk", "file_id", "chain_hash", *_columns(model))
+    if file_ids is None:
+        chunks: Iterable[Sequence[int] | None] = [None]
+    else:
+        ids = sorted(set(file_ids))
+        chunks = [ids[start : start + _CHUNK] for start in range(0, len(ids), _CHUNK)]
+    for chunk in chunks:
+        rows = model._default_manager.filter(pk__gt=after)
+        if through is not None:
+            rows = rows.filter(pk__lte=through)
+        if chunk is not None:
+            # A few thousand files' rows: fetched at once (no server-side cursor).
+            rows = rows.filter(file_id__any_of=chunk)
+            selected: Iterable[tuple[Any, ...]] = list(
+                rows.order_by("file_id", "pk").values_list(*names)
+            )
+        else:
+            selected = rows.order_by("file_id", "pk").values_list(*names).iterator(5000)
+        for values in selected:
+            yield dict(zip(names, values, strict=True))
+
+
+def last_ids() -> dict[str, int]:
+    """The last row id of each chained table, by its name in reports (0 when empty): where a
+    later :func:`verify` with ``after`` starts."""
+    return {
+        TABLE_NAMES[model]: model._default_manager.aggregate(last=Max("pk"))["last"] or 0
+        for model in CHAINED
+    }
+
+
+def verify(
+    file_ids: Sequence[int] | None = None,
+    *,
+    after: Mapping[str, int] | None = None,
+    through: Mapping[str, int] | None = None,
+) -> list[Break]:
+    """Recompute the chains of these files (every file's, and every event of no file, if
+    None); returns each row that disagrees, in table, file and id order.
+
+    Each row is checked against the hash stored on the row before it: a row changed is
+    reported alone, a row removed through the row after it, a row slipped in by itself (and
+    the row after it). Streams the rows in file and id order, 5,000 at a time.
+
+    With ``after`` (a :func:`last_ids` taken earlier), only the rows written since are
+    recomputed, each file's first one against the hash of the row before it, and with
+    ``through`` only those up to another :func:`last_ids`: what the daily run checks every
+    day, at the cost of a day's rows rather than of every file's history.
+    """
+    breaks: list[Break] = []
+    for model in CHAINED:
+        table = TABLE_NAMES[model]
+        since = (after or {}).get(table, 0)
+        before: dict[int, str] = {}
+        if since and file_ids is not None:
+            before = _heads(model, sorted(set(file_ids)), through=since)
+        elif since:
+            raise ValueError("Verifying from a row on needs the files.")
+        current: int | None = None
+        previous = ""
+        last = through.get(table) if through is not None else None
+        for row in _rows(model, file_ids, since, last):
+            file_id = row["file_id"]
+            if file_id is None or file_id != current:
+                current = file_id
+                previous = before.get(file_id, "") if file_id is not None else ""
+            if model is Event and row["seal"]:
+                _actor, _kept, personal = event_parts(
+                    row["kind"], row["actor"], row["message"], row["data"]
+                )
+                if _personal_digest(row["seal"], personal) != row["personal_digest"]:
+                    breaks.append(
+                        Break(table, file_id, row["pk"], "its personal fields were changed")
+                    )
+            if _link(previous, _content(model, row)) != row["chain_hash"]:
+                reason = (
+                    "no hash: written outside the ledger's writer"
+                    if not row["chain_hash"]
+                    else "its content or the row before it was changed or removed"
+                )
+                breaks.append(Break(table, file_id, row["pk"], reason))
+            previous = row["chain_hash"]
+    return breaks
+
+
+def backfill(
+    tables: Mapping[type[models.Model], type[models.Model]], files: type[models.Model]
+) -> None:
+    """Chain the rows written before the chains existed (a migration's step, before the
+    triggers): for each chained model, the table's model as the migration knows it, and the
+    files' model.
+
+    Reads a thousand files' rows at a time (in file and id order; events of no file by id) and
+    writes the hashes back 2,000 rows per statement; events get a seal and the digest of their
+    personal fields as they are.
+    """
+    for model in CHAINED:
+        historical = tables[model]
+        names = ("pk", "file_id", *_columns(model))
+        fields = ["chain_hash", "seal", "personal_digest"] if model is Event else ["chain_hash"]
+        rows = historical._default_manager.order_by("file_id", "pk")
+        last = 0
+        while file_ids := list(
+            files._default_manager.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:1000]
+        ):
+            last = file_ids[-1]
+            chunk = rows.filter(file_id__gte=file_ids[0], file_id__lte=last)
+            _backfill_rows(model, historical, fields, list(chunk.values_list(*names)), names)
+        if model is Event:
+            last = 0
+            while values := list(
+                rows.filter(file_id__isnull=True, pk__gt=last).values_list(*names)[:5000]
+            ):
+                last = values[-1][0]
+                _backfill_rows(model, historical, fields, values, names)
+
+
+def _backfill_rows(
+    model: type[models.Model],
+    historical: type[models.Model],
+    fields: list[str],
+    rows: list[tuple[Any, ...]],
+    names: tuple[str, ...],
+) -> None:
+    current: int | None = None
+    previous = ""
+    pending: list[models.Model] = []
+    for values in rows:
+        row = dict(zip(names, values, strict=True))
+        file_id = row["file_id"]
+        if file_id is None or file_id != current:
+            current, previous = file_id, ""
+        previous = chain_row(model, row, previous)
+        pending.append(historical(**{"pk": row["pk"], **{name: row[name] for name in fields}}))
+    historical._default_manager.bulk_update(pending, fields, batch_size=2000)

@@ -1,0 +1,337 @@
+"""The books cannot be rewritten (docs/architecture.md, invariant 9; docs/legal.md, section 6:
+the ledger is the account the debtor is owed an explanation of, and section 7: retention
+pseudonymises, never deletes).
+
+The database refuses any UPDATE or DELETE of a ledger entry or an allocation, and of an event
+anything but the retention task's pseudonymisation, whatever sends it (raw SQL here, on SQLite
+and PostgreSQL alike). Each file's history is a hash chain: a row slipped in past the writer,
+or changed with the triggers dropped, is reported by ``amicable verify-books`` (exit status 1)
+and by the daily run. The batch path and the one-file path chain the same hashes.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+
+from amicable import cli
+from amicable.files import ledger
+from amicable.files.append_only import TRIGGERS, missing_triggers
+from amicable.files.chain import verify
+from amicable.files.models import Allocation, Event, File, LedgerEntry
+from amicable.files.timeline import EventKind, pseudonymise_events, record_event
+from amicable.workflow.services import run_daily
+from tests.factories import claim_input, make_creditor, make_file
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def books() -> File:
+    """A file with a ledger (principal, a payment), allocations and events."""
+    file = make_file()
+    ledger.post_payment(
+        file=file,
+        amount=Decimal("50.00"),
+        value_date=date(2025, 4, 10),
+        actor="bank",
+        source="statement",
+        source_reference="SEAL-1",
+    )
+    record_event(
+        file, EventKind.PORTAL_SIGN_IN, actor="portal", message="", data={"ip": "192.0.2.7"}
+    )
+    assert Allocation.objects.filter(file=file).exists()
+    return file
+
+
+def _execute(sql: str, params: list[Any] | None = None) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+
+
+def _drop_trigger(name: str, table: str) -> None:
+    """Drop a trigger inside the test's transaction (rolled back with it, on both vendors)."""
+    on = f" ON {table}" if connection.vendor == "postgresql" else ""
+    _execute(f"DROP TRIGGER {name}{on}")
+
+
+REFUSED = [
+    ("files_ledgerentry", "UPDATE files_ledgerentry SET amount = amount + 1"),
+    ("files_ledgerentry", "UPDATE files_ledgerentry SET note = 'rewritten'"),
+    ("files_ledgerentry", "DELETE FROM files_ledgerentry"),
+    ("files_ledgerentry", "DELETE FROM files_ledgerentry WHERE kind = 'payment'"),
+    ("files_allocation", "UPDATE files_allocation SET amount = 0"),
+    ("files_allocation", "DELETE FROM files_allocation"),
+    ("files_event", "DELETE FROM files_event"),
+    ("files_event", "UPDATE files_event SET kind = 'note_added'"),
+    ("files_event", "UPDATE files_event SET message = 'rewritten'"),
+    ("files_event", "UPDATE files_event SET actor = 'someone else'"),
+    ("files_event", "UPDATE files_event SET chain_hash = ''"),
+    ("files_event", "UPDATE files_event SET file_id = NULL"),
+]
+
+
+@pytest.mark.parametrize(("table", "sql"), REFUSED)
+def test_raw_sql_cannot_rewrite_the_books(books: File, table: str, sql: str) -> None:
+    """No UPDATE or DELETE of a money row, ever; no event changed but by pseudonymisation."""
+    before = _snapshot(table)
+    with pytest.raises(IntegrityError, match="append-only"):
+        _execute(sql)
+    assert _snapshot(table) == before
+
+
+def _snapshot(table: str) -> list[tuple[object, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {table} ORDER BY id")
+        return list(cursor.fetchall())
+
+
+def test_only_the_retention_pseudonymisation_changes_an_event(books: File) -> None:
+    """docs/legal.md, section 7: the personal fields go, the event and its chain stay."""
+    sign_in = Event.objects.get(file=books, kind=EventKind.PORTAL_SIGN_IN)
+    assert pseudonymise_events(list(Event.objects.filter(file=books).values_list("pk", flat=True)))
+    sign_in.refresh_from_db()
+    assert sign_in.data == {}
+    assert sign_in.seal == ""
+    assert verify([books.pk]) == []
+    if connection.vendor == "postgresql":
+        # Data may only lose keys: adding one is refused there.
+        with pytest.raises(IntegrityError, match="personal data"):
+            _execute(
+                'UPDATE files_event SET data = \'{"ip": "198.51.100.1"}\' WHERE id = %s',
+                [sign_in.pk],
+            )
+
+
+def test_the_books_are_sealed_on_every_path(books: File) -> None:
+    """The writers chain every row: the file's books verify."""
+    assert verify([books.pk]) == []
+    assert not LedgerEntry.objects.filter(chain_hash="").exists()
+    assert not Allocation.objects.filter(chain_hash="").exists()
+    assert not Event.objects.filter(chain_hash="").exists()
+    assert missing_triggers(connection) == []
+    assert len(TRIGGERS) == 6
+
+
+def _verify_books(*args: str) -> tuple[int, str]:
+    """``amicable verify-books`` as run from a shell: its exit status and its output."""
+    out = io.StringIO()
+    try:
+        call_command("verify_books", *args, stdout=out)
+    except CommandError:
+        status = 1
+    else:
+        status = 0
+    return status, out.getvalue()
+
+
+def test_a_forged_entry_slipped_past_the_writer_is_reported(books: File) -> None:
+    claim = books.claims.get()
+    _execute(
+        "INSERT INTO files_ledgerentry (file_id, claim_id, kind, component, amount, value_date,"
+        " booked_at, source, source_reference, actor, note, chain_hash)"
+        " VALUES (%s, %s, 'charge', 'indemnity', 500, %s, %s, 'agent', '', 'forger', '', %s)",
+        [books.pk, claim.pk, date(2025, 5, 1), datetime(2025, 5, 1, tzinfo=UTC), "f" * 64],
+    )
+    forged = LedgerEntry.objects.filter(file=books).latest("pk")
+    status, output = _verify_books("--file", books.reference)
+    assert status == 1
+    assert f"{books.reference} ledger row {forged.pk}" in output
+    # Another file's books are not affected.
+    other = make_file()
+    assert _verify_books("--file", other.reference) == (
+        0,
+        "The books of 1 file(s) verify: no broken row.\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "trigger", "sql"),
+    [
+        (
+            "files_ledgerentry",
+            "files_ledgerentry_no_update",
+            "UPDATE files_ledgerentry SET amount = 1 WHERE id = %s",
+        ),
+        (
+            "files_allocation",
+            "files_allocation_no_update",
+            "UPDATE files_allocation SET amount = amount + 1 WHERE id = %s",
+        ),
+        (
+            "files_event",
+            "files_event_pseudonymise_only",
+            "UPDATE files_event SET message = 'rewritten' WHERE id = %s",
+        ),
+        (
+            "files_event",
+            "files_event_pseudonymise_only",
+            "UPDATE files_event SET data = '{}' WHERE id = %s",
+        ),
+        (
+            "files_ledgerentry",
+            "files_ledgerentry_no_delete",
+            "DELETE FROM files_ledgerentry WHERE id = %s",
+        ),
+        ("files_event", "files_event_no_delete", "DELETE FROM files_event WHERE id = %s"),
+    ],
+)
+def test_a_row_rewritten_with_the_triggers_dropped_is_reported(
+    books: File, table: str, trigger: str, sql: str
+) -> None:
+    """Whoever drops the triggers still cannot rewrite the history unseen."""
+    model = {"files_ledgerentry": LedgerEntry, "files_allocation": Allocation}.get(table, Event)
+    # The first row of the file's chain: a deletion shows on the row after it.
+    target = model._default_manager.filter(file=books).order_by("pk").first()
+    assert target is not None
+    _drop_trigger(trigger, table)
+    _execute(sql, [target.pk])
+    breaks = verify([books.pk])
+    assert breaks
+    assert {b.file_id for b in breaks} == {books.pk}
+    status, output = _verify_books()
+    assert status == 1
+    assert f"trigger {trigger} is missing" in output
+
+
+def test_the_command_fails_with_exit_status_1(books: File) -> None:
+    _drop_trigger("files_ledgerentry_no_update", "files_ledgerentry")
+    _execute("UPDATE files_ledgerentry SET note = 'x' WHERE file_id = %s", [books.pk])
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["verify-books", "--file", books.reference])
+    assert exited.value.code == 1
+
+
+def test_the_daily_run_reports_a_broken_file_loudly(books: File) -> None:
+    _drop_trigger("files_ledgerentry_no_update", "files_ledgerentry")
+    _execute("UPDATE files_ledgerentry SET note = 'x' WHERE file_id = %s", [books.pk])
+    result = run_daily(run_date=date(2025, 4, 14), progress_stream=io.StringIO())
+    assert result.counts["broken_books"] == 1
+    assert {b.file_id for b in result.breaks} == {books.pk}
+    assert result.missing_triggers == ["files_ledgerentry_no_update"]
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="broken"):
+        call_command("run_daily", "--date", "2025-04-15", stdout=io.StringIO(), stderr=err)
+    assert f"BROKEN BOOKS: {books.reference} ledger row" in err.getvalue()
+
+
+def test_each_daily_run_verifies_what_was_written_since_the_last_one(books: File) -> None:
+    """The run reads the day's rows, not every file's history: the rows since the last
+    finished run started, each file's first one against the row before it."""
+    first = run_daily(run_date=date(2025, 4, 14), progress_stream=io.StringIO())
+    assert first.breaks == []
+    record_event(books, EventKind.NOTE_ADDED, actor="agent", message="Called, will pay Friday")
+    note = Event.objects.filter(file=books).latest("pk")
+    _drop_trigger("files_event_pseudonymise_only", "files_event")
+    _execute("UPDATE files_event SET message = 'Refused to pay' WHERE id = %s", [note.pk])
+    second = run_daily(run_date=date(2025, 4, 15), progress_stream=io.StringIO())
+    assert [(b.table, b.file_id, b.row_id) for b in second.breaks] == [
+        ("events", books.pk, note.pk)
+    ]
+    assert "personal fields" in second.breaks[0].reason
+
+
+def _file_with_work(n: int) -> File:
+    return make_file(
+        creditor=make_creditor(),
+        claims=[
+            claim_input(
+                creditor_reference=f"SEAL-{n}",
+                principal=Decimal("480.00"),
+                due_date=date(2025, 1, 10),
+                first_reminder_sent_on=date(2025, 2, 3),
+            )
+        ],
+        today=date(2025, 2, 20),
+    )
+
+
+@pytest.fixture
+def frozen() -> Iterator[None]:
+    with time_machine.travel(datetime(2025, 7, 31, 4, 0, tzinfo=UTC), tick=False):
+        yield
+
+
+def test_the_batch_path_and_the_single_path_chain_the_same_hashes(frozen: None) -> None:
+    """One rule, one home: the daily run over every file (its batch path) and over one file,
+    and a statement's payments posted together or one by one, write the same ledger rows, so
+    the same hashes (at one frozen moment, on the same file)."""
+    files = [_file_with_work(n) for n in range(3)]
+    target = files[1]
+    chains = []
+    for single in (False, True):
+        with transaction.atomic():
+            for day in (date(2025, 3, 3), date(2025, 3, 31), date(2025, 4, 30)):
+                run_daily(
+                    run_date=day,
+                    progress_stream=io.StringIO(),
+                    only=[target.pk] if single else None,
+                )
+            if single:
+                ledger.post_payment(
+                    file=target,
+                    amount=Decimal("100.00"),
+                    value_date=date(2025, 5, 2),
+                    actor="bank",
+                    source="statement",
+                    source_reference="SAME",
+                )
+            else:
+                orders = [
+                    ledger.PaymentOrder(f.pk, Decimal("100.00"), date(2025, 5, 2), "statement", r)
+                    for f, r in zip(files, ("OTHER-0", "SAME", "OTHER-2"), strict=True)
+                ]
+                ledger.post_payments(orders, actor="bank")
+            run_daily(
+                run_date=date(2025, 5, 30),
+                progress_stream=io.StringIO(),
+                only=None if not single else [target.pk],
+            )
+            assert verify([f.pk for f in files]) == []
+            chains.append(
+                list(
+                    LedgerEntry.objects.filter(file=target)
+                    .order_by("pk")
+                    .values_list("kind", "component", "amount", "chain_hash")
+                )
+            )
+            transaction.set_rollback(True)
+    batch, single_path = chains
+    assert len(batch) > 3
+    assert {kind for kind, *_ in batch} >= {"charge", "payment"}
+    assert batch == single_path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_seals_the_books_written_before() -> None:
+    """Rows written before the chains existed are chained by the migration: a migrated
+    database verifies, and its triggers are in place."""
+    file = make_file()
+    ledger.post_payment(
+        file=file,
+        amount=Decimal("20.00"),
+        value_date=date(2025, 4, 10),
+        actor="bank",
+        source="statement",
+        source_reference="OLD-1",
+    )
+    record_event(None, EventKind.STAFF_SIGN_IN_FAILED, actor="typed", data={"client_ip": "x"})
+    executor = MigrationExecutor(connection)
+    executor.migrate([("files", "0009_personal_data_erasure")])
+    assert len(missing_triggers(connection)) == len(TRIGGERS)
+    MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    assert missing_triggers(connection) == []
+    assert not Event.objects.filter(chain_hash="").exists()
+    assert not LedgerEntry.objects.filter(chain_hash="").exists()
+    assert verify() == []
