@@ -35,7 +35,7 @@ def uninstall(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('files', '0009_personal_data_erasure'),
+        ('files', '0013_work_item_kinds'),
     ]
 
     operations = [
