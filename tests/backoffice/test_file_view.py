@@ -246,6 +246,8 @@ def test_the_dispute_s_reason_is_shown_in_words(agent: tuple[Client, User], file
     html = client.get(f"/backoffice/files/{file.reference}/").content.decode()
     assert '<strong class="dispute-reason">I am not the debtor (identity theft)</strong>' in html
     assert "not_the_debtor" not in html.split('id="disputes"')[1].split("</section>")[0]
+
+
 def test_the_letters_show_the_day_each_left_or_that_it_waits(
     agent: tuple[Client, User], settings: LazySettings
 ) -> None:
