@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 # paper reminder sent Mon 2025-03-03: chargeable from 2025-03-20 (docs/legal.md, section 1)
 CHARGEABLE = date(2025, 3, 20)
 NOW = timezone.make_aware(datetime(2025, 6, 2, 10, 0))
-migration = importlib.import_module("amicable.files.migrations.0010_reciprocity")
+migration = importlib.import_module("amicable.files.migrations.0012_reciprocity")
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from amicable.files.models import Claim, EntryKind, File, LedgerEntry, WorkItem,
 from tests.factories import make_file
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_day")]
-migration = importlib.import_module("amicable.files.migrations.0010_reciprocity")
+migration = importlib.import_module("amicable.files.migrations.0012_reciprocity")
 
 
 def _review() -> tuple[File, WorkItem]:
