@@ -328,7 +328,7 @@ def test_the_migration_seals_the_books_written_before() -> None:
     )
     record_event(None, EventKind.STAFF_SIGN_IN_FAILED, actor="typed", data={"client_ip": "x"})
     executor = MigrationExecutor(connection)
-    executor.migrate([("files", "0009_personal_data_erasure")])
+    executor.migrate([("files", "0013_work_item_kinds")])
     assert len(missing_triggers(connection)) == len(TRIGGERS)
     MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
     assert missing_triggers(connection) == []
