@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from amicable.files.models import Debtor, Document, File
 
@@ -18,20 +19,20 @@ from amicable.files.models import Debtor, Document, File
 class DisputeReason(models.TextChoices):
     """The seven situations of docs/journeys.md, journey 4."""
 
-    RETURNED_ITEM = "returned_item", "I returned the item"
-    ITEM_NOT_RECEIVED = "item_not_received", "I never received the item"
-    CONTRACT_CANCELLED = "contract_cancelled", "I cancelled the contract"
-    INVOICES_AFTER_CANCELLATION = "invoices_after_cancellation", "Invoices after cancelling"
-    NEVER_SIGNED = "never_signed", "I never signed a contract"
-    INVOICE_NOT_RECEIVED = "invoice_not_received", "I never received the invoice"
-    SERVICE_DISPUTED = "service_disputed", "I disputed the service or quality with the seller"
+    RETURNED_ITEM = "returned_item", _("I returned the item")
+    ITEM_NOT_RECEIVED = "item_not_received", _("I never received the item")
+    CONTRACT_CANCELLED = "contract_cancelled", _("I cancelled the contract")
+    INVOICES_AFTER_CANCELLATION = "invoices_after_cancellation", _("Invoices after cancelling")
+    NEVER_SIGNED = "never_signed", _("I never signed a contract")
+    INVOICE_NOT_RECEIVED = "invoice_not_received", _("I never received the invoice")
+    SERVICE_DISPUTED = "service_disputed", _("I disputed the service or quality with the seller")
 
 
 class DisputeStatus(models.TextChoices):
-    OPEN = "open", "Under review: collection suspended"
-    UPHELD = "upheld", "Upheld"
-    REJECTED = "rejected", "Not upheld: evidence given to the debtor"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    OPEN = "open", _("Under review: collection suspended")
+    UPHELD = "upheld", _("Upheld")
+    REJECTED = "rejected", _("Not upheld: evidence given to the debtor")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Dispute(models.Model):
@@ -59,8 +60,8 @@ class Dispute(models.Model):
 
 
 class DocumentRequestStatus(models.TextChoices):
-    OPEN = "open", "Awaited from the creditor"
-    ANSWERED = "answered", "Documents given"
+    OPEN = "open", _("Awaited from the creditor")
+    ANSWERED = "answered", _("Documents given")
 
 
 class DocumentRequest(models.Model):
@@ -83,8 +84,8 @@ class DocumentRequest(models.Model):
 
 
 class DeclarationKind(models.TextChoices):
-    DEBT_MEDIATION = "debt_mediation", "Amicable debt mediation"
-    COLLECTIVE_SETTLEMENT = "collective_settlement", "Collective debt settlement"
+    DEBT_MEDIATION = "debt_mediation", _("Amicable debt mediation")
+    COLLECTIVE_SETTLEMENT = "collective_settlement", _("Collective debt settlement")
 
 
 class Declaration(models.Model):

@@ -20,20 +20,21 @@ from amicable.domain.imputation import Component
 from amicable.domain.law import Channel
 from amicable.domain.lifecycle import FileState
 from amicable.domain.mentions import CreditorCapacity
+from amicable.files.labels import COMPONENT_LABELS, STATE_LABELS
 
 
 class Language(models.TextChoices):
-    FRENCH = "fr", "Français"
-    DUTCH = "nl", "Nederlands"
-    GERMAN = "de", "Deutsch"
-    ENGLISH = "en", "English"
+    FRENCH = "fr", _("Français")
+    DUTCH = "nl", _("Nederlands")
+    GERMAN = "de", _("Deutsch")
+    ENGLISH = "en", _("English")
 
 
 class Sector(models.TextChoices):
-    ENERGY = "energy", "Energy"
-    TELECOM = "telecom", "Telecom"
-    RETAIL = "retail", "Retail and web shop"
-    OTHER = "other", "Other"
+    ENERGY = "energy", _("Energy")
+    TELECOM = "telecom", _("Telecom")
+    RETAIL = "retail", _("Retail and web shop")
+    OTHER = "other", _("Other")
 
 
 #: The creditor's capacity, as staff choose it; letters print it in the debtor's language.
@@ -129,6 +130,9 @@ class Debtor(models.Model):
         return self.name
 
 
+STATE_CHOICES = [(s.value, STATE_LABELS[s]) for s in FileState]
+
+
 class File(models.Model):
     """A dossier: one debtor's unpaid claims handed over by one creditor."""
 
@@ -139,9 +143,7 @@ class File(models.Model):
     creditor_reference = models.CharField(max_length=64)
     # NULL, not "", when absent: the partial unique constraint below needs it.
     idempotency_key = models.CharField(max_length=128, null=True, blank=True)  # noqa: DJ001
-    state = models.CharField(
-        max_length=30, choices=[(s.value, s.value) for s in FileState], default=FileState.NEW
-    )
+    state = models.CharField(max_length=30, choices=STATE_CHOICES, default=FileState.NEW)
     structured_communication = models.CharField(max_length=12, unique=True)
     access_code_hash = models.CharField(max_length=64, blank=True)
     suspension_reason = models.CharField(max_length=200, blank=True)
@@ -152,9 +154,7 @@ class File(models.Model):
     state_since = models.DateTimeField(null=True, blank=True, default=timezone.now)
     # The working state the file left when it entered a hold (dispute, suspension, mediation,
     # collective settlement) or PAID: where it resumes (amicable.domain.resumption).
-    state_before_hold = models.CharField(
-        max_length=30, choices=[(s.value, s.value) for s in FileState], blank=True
-    )
+    state_before_hold = models.CharField(max_length=30, choices=STATE_CHOICES, blank=True)
     formal_notice_sent_on = models.DateField(null=True, blank=True)
     waiting_period_last_day = models.DateField(null=True, blank=True)
     opened_on = models.DateField()
@@ -283,7 +283,7 @@ class EntrySource(models.TextChoices):
     SYSTEM = "system", _("System")
 
 
-COMPONENT_CHOICES = [(c.value, c.value) for c in Component]
+COMPONENT_CHOICES = [(c.value, COMPONENT_LABELS[c]) for c in Component]
 
 
 class LedgerEntry(models.Model):
@@ -415,9 +415,9 @@ class ReviewStatus(models.TextChoices):
 
 
 class ScanStatus(models.TextChoices):
-    NOT_SCANNED = "not_scanned", "Not scanned"
-    CLEAN = "clean", "Clean"
-    INFECTED = "infected", "Infected"
+    NOT_SCANNED = "not_scanned", _("Not scanned")
+    CLEAN = "clean", _("Clean")
+    INFECTED = "infected", _("Infected")
 
 
 class Document(models.Model):
@@ -505,8 +505,8 @@ class WorkItem(models.Model):
 
 
 class RateKind(models.TextChoices):
-    CIVIL = "civil", "Civil legal interest rate (per year)"
-    COMMERCIAL = "commercial", "Commercial late-payment rate, law of 2 August 2002 art. 5 al. 2"
+    CIVIL = "civil", _("Civil legal interest rate (per year)")
+    COMMERCIAL = "commercial", _("Commercial late-payment rate, law of 2 August 2002 art. 5 al. 2")
 
 
 class InterestRate(models.Model):

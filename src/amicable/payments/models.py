@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from amicable.files.models import Debtor, File, LedgerEntry
 
@@ -57,28 +58,28 @@ class BankStatement(models.Model):
 
 
 class MovementStatus(models.TextChoices):
-    NEW = "new", "Being imported"
-    MATCHED = "matched", "Matched and posted to a file"
-    ASSIGNED = "assigned", "Posted by an agent"
-    UNMATCHED = "unmatched", "Waiting for an agent"
-    TO_REFUND = "to_refund", "To be paid back to the sender"
-    REFUNDED = "refunded", "Paid back to the sender"
-    RETURNED = "returned", "Returned by the bank; its posting is reversed"
-    RETURN = "return", "Outgoing: a payment returned by the bank"
-    REFUND = "refund", "Outgoing: a refund we paid"
-    IGNORED = "ignored", "Not a payment on a file"
+    NEW = "new", _("Being imported")
+    MATCHED = "matched", _("Matched and posted to a file")
+    ASSIGNED = "assigned", _("Posted by an agent")
+    UNMATCHED = "unmatched", _("Waiting for an agent")
+    TO_REFUND = "to_refund", _("To be paid back to the sender")
+    REFUNDED = "refunded", _("Paid back to the sender")
+    RETURNED = "returned", _("Returned by the bank; its posting is reversed")
+    RETURN = "return", _("Outgoing: a payment returned by the bank")
+    REFUND = "refund", _("Outgoing: a refund we paid")
+    IGNORED = "ignored", _("Not a payment on a file")
 
 
 class MatchMethod(models.TextChoices):
-    NONE = "", "None"
-    STRUCTURED_REFERENCE = "structured_reference", "Structured communication of the file"
-    FREE_TEXT_REFERENCE = "free_text_reference", "Structured communication in the free text"
-    FILE_REFERENCE = "file_reference", "File reference in the free text"
-    COUNTERPARTY_ACCOUNT = "counterparty_account", "Known account of the debtor, amount due"
-    AGENT = "agent", "Assigned by an agent"
-    AGENT_SPLIT = "agent_split", "Split over several files by an agent"
-    ORIGINAL_PAYMENT = "original_payment", "Return of a payment we received"
-    REFUND = "refund", "Refund we ordered"
+    NONE = "", _("None")
+    STRUCTURED_REFERENCE = "structured_reference", _("Structured communication of the file")
+    FREE_TEXT_REFERENCE = "free_text_reference", _("Structured communication in the free text")
+    FILE_REFERENCE = "file_reference", _("File reference in the free text")
+    COUNTERPARTY_ACCOUNT = "counterparty_account", _("Known account of the debtor, amount due")
+    AGENT = "agent", _("Assigned by an agent")
+    AGENT_SPLIT = "agent_split", _("Split over several files by an agent")
+    ORIGINAL_PAYMENT = "original_payment", _("Return of a payment we received")
+    REFUND = "refund", _("Refund we ordered")
 
 
 class BankMovementRecord(models.Model):
@@ -204,9 +205,9 @@ class DebtorAccount(models.Model):
 
 
 class RefundStatus(models.TextChoices):
-    PENDING = "pending", "To pay"
-    PAID = "paid", "Paid (seen on a statement)"
-    CANCELLED = "cancelled", "Cancelled"
+    PENDING = "pending", _("To pay")
+    PAID = "paid", _("Paid (seen on a statement)")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Refund(models.Model):

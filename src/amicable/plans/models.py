@@ -19,12 +19,12 @@ from amicable.files.models import File
 
 
 class PlanStatus(models.TextChoices):
-    REQUESTED = "requested", "Requested outside the rules: an agent answers"
-    ACTIVE = "active", "Agreed and running"
-    COMPLETED = "completed", "Paid in full"
-    BROKEN = "broken", "Broken (instalments not paid)"
-    CANCELLED = "cancelled", "Cancelled"
-    REFUSED = "refused", "Refused by an agent"
+    REQUESTED = "requested", _("Requested outside the rules: an agent answers")
+    ACTIVE = "active", _("Agreed and running")
+    COMPLETED = "completed", _("Paid in full")
+    BROKEN = "broken", _("Broken (instalments not paid)")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUSED = "refused", _("Refused by an agent")
 
 
 #: A plan in one of these statuses blocks a new request on the same file.

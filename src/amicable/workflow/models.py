@@ -19,6 +19,7 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from amicable.domain.law import Channel
 from amicable.domain.mentions import LetterKind
@@ -36,7 +37,7 @@ class StepKind(models.TextChoices):
 class StepChannel(models.TextChoices):
     """How a letter goes out. ``auto``: by e-mail when the debtor gave one, else on paper."""
 
-    AUTO = "auto", "E-mail if the debtor has one, else paper"
+    AUTO = "auto", _("E-mail if the debtor has one, else paper")
     PAPER = Channel.PAPER.value, "Paper"
     ELECTRONIC = Channel.ELECTRONIC.value, "E-mail"
 
@@ -156,9 +157,9 @@ class Postage(models.Model):
 
 
 class RunStatus(models.TextChoices):
-    RUNNING = "running", "Running"
-    FINISHED = "finished", "Finished"
-    FAILED = "failed", "Failed"
+    RUNNING = "running", _("Running")
+    FINISHED = "finished", _("Finished")
+    FAILED = "failed", _("Failed")
 
 
 class DailyRun(models.Model):
@@ -184,9 +185,9 @@ class DailyRun(models.Model):
 
 
 class LetterStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    PRODUCED = "produced", "Produced"
-    REFUSED = "refused", "Refused"
+    PENDING = "pending", _("Pending")
+    PRODUCED = "produced", _("Produced")
+    REFUSED = "refused", _("Refused")
 
 
 class LetterRequest(models.Model):

@@ -16,6 +16,7 @@ from amicable.backoffice.roles import Perm
 from amicable.backoffice.search import search_files
 from amicable.backoffice.views.navigation import query_int
 from amicable.files.rate_gaps import count_files_past_known_rates, read_rate_gaps
+from amicable.files.timeline import EventKind
 
 __all__ = ["audit", "dashboard", "refused_contacts", "search"]
 
@@ -82,7 +83,12 @@ def audit(request: HttpRequest) -> HttpResponse:
         "file_reference": request.GET.get("file", "").strip()[:20],
     }
     page = oversight.list_audit_events(**filters, before=query_int(request.GET.get("before")))
-    return render(request, "backoffice/audit.html", {"page": page, "filters": filters})
+    kinds = sorted(((kind.value, kind.label) for kind in EventKind), key=lambda pair: pair[1])
+    return render(
+        request,
+        "backoffice/audit.html",
+        {"page": page, "filters": filters, "event_kinds": kinds},
+    )
 
 
 @require_GET
