@@ -24,10 +24,10 @@ from amicable.files.labels import COMPONENT_LABELS, STATE_LABELS
 
 
 class Language(models.TextChoices):
-    FRENCH = "fr", _("Français")
-    DUTCH = "nl", _("Nederlands")
-    GERMAN = "de", _("Deutsch")
-    ENGLISH = "en", _("English")
+    FRENCH = "fr", "Français"
+    DUTCH = "nl", "Nederlands"
+    GERMAN = "de", "Deutsch"
+    ENGLISH = "en", "English"
 
 
 class Sector(models.TextChoices):
