@@ -111,7 +111,9 @@ def event_detail(event: Event) -> str:
             "old": state_label(str(data.get("from", ""))),
             "new": state_label(str(data["to"])),
         }
-        if _written_by_a_person(event) and event.message:
+        # A staff member's reason (resuming a file) is theirs; a program's is said by the
+        # change itself and the events around it.
+        if event.actor.startswith("staff:") and event.message:
             return f"{words}{colon()}{event.message}"
         return words
     if kind == EventKind.INDEMNITY_TRIMMED and "allowed" in data:
