@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -158,13 +157,13 @@ def _french_typography(page: Page) -> None:
 
 
 @pytest.fixture
-def staff_cookie(transactional_db: None) -> Iterator[dict[str, str]]:
+def staff_cookie(transactional_db: None) -> dict[str, str]:
     """The session cookie of a fully signed-in administrator (password and authenticator),
     made with the test client instead of typing the codes again (tests/backoffice/
     test_browser.py signs in through the pages)."""
     user = make_staff(Role.ADMINISTRATOR)
     client = sign_in(Client(), user)
-    yield {
+    return {
         "name": settings.SESSION_COOKIE_NAME,
         "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
     }

@@ -178,7 +178,8 @@ def work_item_details(item: WorkItem) -> WorkItemDetails:
 
 
 def _dispute_details(item: WorkItem, data: dict[str, Any]) -> WorkItemDetails:
-    dispute = Dispute.objects.filter(pk=data.get("dispute_id")).first()
+    dispute_id = data.get("dispute_id")
+    dispute = Dispute.objects.filter(pk=dispute_id).first() if isinstance(dispute_id, int) else None
     if dispute is None or item.file_id is None or dispute.file_id != item.file_id:
         return WorkItemDetails(
             facts=work_item_facts(item.kind, data), phishing_report=None, decided_at=None
@@ -212,7 +213,8 @@ def work_item_facts(kind: str, data: dict[str, Any]) -> list[tuple[str, str]]:
         facts.append((_("Documents asked for"), ", ".join(kinds) or "—"))
         facts.append((_("Not on file yet"), ", ".join(missing) or _("none")))
     elif kind in {WorkItemKind.DEBT_MEDIATION, WorkItemKind.COLLECTIVE_SETTLEMENT}:
-        mediator = data.get("mediator") if isinstance(data.get("mediator"), dict) else {}
+        found = data.get("mediator")
+        mediator: dict[str, Any] = found if isinstance(found, dict) else {}
         files = data.get("files") or []
         facts.append((_("Files concerned"), ", ".join(str(f) for f in files) or "—"))
         for label, key in (
