@@ -111,7 +111,7 @@ def test_each_chart_is_a_table_with_its_figures_and_bars_hidden_from_screen_read
     html = client.get("/backoffice/dashboard/").content.decode()
     for chart in CHARTS:
         body = chart_html(html, chart)
-        assert '<table class="chart-data">' in body
+        assert '<table class="chart-data" tabindex="0">' in body
         assert "<caption>" in body
         # The bars repeat the table: hidden from screen readers, no text inside them.
         for svg in re.findall(r"<svg[^>]*>.*?</svg>", body, re.S):

@@ -53,6 +53,8 @@ class Dispute(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
         indexes: ClassVar = [models.Index(fields=["file", "status"], name="dispute_file_idx")]
 
     def __str__(self) -> str:
@@ -78,6 +80,10 @@ class DocumentRequest(models.Model):
     requested_by = models.CharField(max_length=100)
     answered_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("request for documents")
+        verbose_name_plural = _("requests for documents")
 
     def __str__(self) -> str:
         return f"Documents {', '.join(self.kinds)} for {self.file_id} ({self.status})"
@@ -115,6 +121,8 @@ class Declaration(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("over-indebtedness declaration")
+        verbose_name_plural = _("over-indebtedness declarations")
         constraints: ClassVar = [
             models.CheckConstraint(
                 condition=~models.Q(kind="collective_settlement")

@@ -73,6 +73,10 @@ class Creditor(models.Model):
     commission_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0"))
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = _("creditor")
+        verbose_name_plural = _("creditors")
+
     def __str__(self) -> str:
         return self.name
 
@@ -115,6 +119,8 @@ class Debtor(models.Model):
     erased_on = models.DateField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("debtor")
+        verbose_name_plural = _("debtors")
         constraints: ClassVar = [
             models.UniqueConstraint(
                 fields=["creditor", "customer_reference"], name="debtor_unique_per_creditor"
@@ -167,6 +173,8 @@ class File(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
+        verbose_name = _("file")
+        verbose_name_plural = _("files")
         constraints: ClassVar = [
             models.UniqueConstraint(
                 fields=["creditor", "creditor_reference"], name="file_unique_creditor_reference"
@@ -317,6 +325,8 @@ class LedgerEntry(models.Model):
     )
 
     class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
         indexes: ClassVar = [
             models.Index(fields=["file", "value_date"], name="ledger_file_date_idx"),
             models.Index(fields=["source", "source_reference"], name="ledger_source_idx"),
@@ -377,6 +387,8 @@ class Event(models.Model):
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
         indexes: ClassVar = [models.Index(fields=["file", "at"], name="event_file_at_idx")]
 
     def __str__(self) -> str:
@@ -445,6 +457,10 @@ class Document(models.Model):
     # When its retention period ended: the content is deleted from storage, the row stays.
     erased_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
     def __str__(self) -> str:
         return f"{self.kind}: {self.original_name}"
 
@@ -496,6 +512,8 @@ class WorkItem(models.Model):
     outcome = models.CharField(max_length=500, blank=True)
 
     class Meta:
+        verbose_name = _("work item")
+        verbose_name_plural = _("work items")
         indexes: ClassVar = [
             models.Index(fields=["status", "kind", "due_on"], name="workitem_queue_idx")
         ]
@@ -525,6 +543,8 @@ class InterestRate(models.Model):
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("interest rate")
+        verbose_name_plural = _("interest rates")
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["kind", "year", "half"], name="rate_unique_period"),
         ]

@@ -33,6 +33,10 @@ class StatementImport(models.Model):
     summary = models.JSONField(default=dict, blank=True)
     warnings = models.JSONField(default=list, blank=True)
 
+    class Meta:
+        verbose_name = _("statement import")
+        verbose_name_plural = _("statement imports")
+
     def __str__(self) -> str:
         return f"{self.name} ({self.format})"
 
@@ -52,6 +56,10 @@ class BankStatement(models.Model):
     opening_date = models.DateField(null=True)
     closing_date = models.DateField(null=True)
     is_duplicate = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("bank statement")
+        verbose_name_plural = _("bank statements")
 
     def __str__(self) -> str:
         return f"{self.account} {self.number}"
@@ -135,6 +143,8 @@ class BankMovementRecord(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("bank movement")
+        verbose_name_plural = _("bank movements")
         # Declared here rather than with unique=True/db_index=True, which on PostgreSQL add a
         # second, LIKE-pattern index to each column: a cost on every one of a statement's
         # 100,000 inserts, for searches that never happen.
@@ -196,6 +206,8 @@ class DebtorAccount(models.Model):
     first_seen_on = models.DateField()
 
     class Meta:
+        verbose_name = _("debtor's bank account")
+        verbose_name_plural = _("debtors' bank accounts")
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["debtor", "iban"], name="debtor_account_unique"),
         ]
@@ -241,6 +253,8 @@ class Refund(models.Model):
     )
 
     class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
         constraints: ClassVar = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
         ]

@@ -66,6 +66,8 @@ class PaymentPlan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("payment plan")
+        verbose_name_plural = _("payment plans")
         constraints: ClassVar = [
             # One plan at a time: a second request waits for the first to be answered or ended.
             models.UniqueConstraint(

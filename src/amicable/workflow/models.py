@@ -58,6 +58,8 @@ class Strategy(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("collection strategy")
+        verbose_name_plural = _("collection strategies")
         verbose_name_plural = "strategies"
         constraints: ClassVar = [
             models.UniqueConstraint(
@@ -146,6 +148,8 @@ class Postage(models.Model):
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("postage rate")
+        verbose_name_plural = _("postage rates")
         verbose_name_plural = "postage"
         ordering: ClassVar = ["-valid_from"]
         constraints: ClassVar = [
@@ -178,6 +182,8 @@ class DailyRun(models.Model):
     error = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("daily run")
+        verbose_name_plural = _("daily runs")
         ordering: ClassVar = ["-started_at"]
 
     def __str__(self) -> str:
@@ -221,6 +227,8 @@ class LetterRequest(models.Model):
     applied_on = models.DateField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("letter to send")
+        verbose_name_plural = _("letters to send")
         constraints: ClassVar = [
             models.UniqueConstraint(
                 fields=["file", "kind", "cycle", "step"], name="letter_request_once"
