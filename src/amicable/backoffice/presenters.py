@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
 from amicable.disputes.models import DisputeReason
@@ -62,14 +62,14 @@ def declaration_rows(data: Mapping[str, object]) -> list[tuple[str, str]]:
 #: The programs that act on files, as a staff member names them (``staff:<username>`` is a
 #: person and shows as the username).
 _ACTORS = {
-    "portal": _lazy("Debtor (portal)"),
-    "daily-run": _lazy("Daily run"),
-    "letters-batch": _lazy("Letters batch"),
-    "letters-emails": _lazy("E-mail sending"),
-    "retention": _lazy("Retention"),
-    "demo": _lazy("Demo data"),
-    "command": _lazy("Command line"),
-    "api": _lazy("Creditor API"),
+    "portal": gettext_lazy("Debtor (portal)"),
+    "daily-run": gettext_lazy("Daily run"),
+    "letters-batch": gettext_lazy("Letters batch"),
+    "letters-emails": gettext_lazy("E-mail sending"),
+    "retention": gettext_lazy("Retention"),
+    "demo": gettext_lazy("Demo data"),
+    "command": gettext_lazy("Command line"),
+    "api": gettext_lazy("Creditor API"),
 }
 
 
@@ -145,11 +145,11 @@ def event_detail(event: Event) -> str:
 
 
 _INDEMNITY_RULES = {
-    "no_clause": _lazy("the contract has no damages clause"),
-    "within_cap": _lazy("within the legal cap"),
-    "trimmed_to_clause": _lazy("more than the clause gives"),
-    "trimmed_to_cap": _lazy("reduced to the legal cap"),
-    "clause_void_above_cap": _lazy("a clause above the legal cap is deemed unwritten"),
+    "no_clause": gettext_lazy("the contract has no damages clause"),
+    "within_cap": gettext_lazy("within the legal cap"),
+    "trimmed_to_clause": gettext_lazy("more than the clause gives"),
+    "trimmed_to_cap": gettext_lazy("reduced to the legal cap"),
+    "clause_void_above_cap": gettext_lazy("a clause above the legal cap is deemed unwritten"),
 }
 
 _AMOUNT_KINDS = frozenset(
