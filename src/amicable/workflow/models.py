@@ -60,7 +60,6 @@ class Strategy(models.Model):
     class Meta:
         verbose_name = _("collection strategy")
         verbose_name_plural = _("collection strategies")
-        verbose_name_plural = "strategies"
         constraints: ClassVar = [
             models.UniqueConstraint(
                 fields=["is_default"], condition=Q(is_default=True), name="strategy_one_default"
@@ -150,7 +149,6 @@ class Postage(models.Model):
     class Meta:
         verbose_name = _("postage rate")
         verbose_name_plural = _("postage rates")
-        verbose_name_plural = "postage"
         ordering: ClassVar = ["-valid_from"]
         constraints: ClassVar = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="postage_not_negative"),
