@@ -13,6 +13,7 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import translation
 
 from amicable.disputes.opening import request_documents
 from amicable.domain.lifecycle import FileState
@@ -68,7 +69,8 @@ def test_collection_resumes_where_the_law_allows(
     client, user = agent
     file = file_through(*path)
     page = client.get(f"/backoffice/files/{file.reference}/").content.decode()
-    assert f"it goes back to {state_label(expected.value)}" in page
+    with translation.override("en"):  # the page's language
+        assert f"it goes back to {state_label(expected.value)}" in page
     assert resume(client, file) == 302
     file.refresh_from_db()
     assert file.state == expected
