@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from amicable.backoffice.charts import BAR_AREA, bar_chart
+from amicable.backoffice.charts import bar_chart
 from amicable.backoffice.oversight import Collected
 from amicable.domain.lifecycle import FileState
 from amicable.files.ledger import post_payment, reverse_payment
@@ -68,56 +68,126 @@ def test_the_figures_are_aggregated_per_state_and_creditor(
     assert FileState.PAID not in counts  # only open states
     assert data.collected == [
         Collected(
-            creditor="Alpha Énergie", this_week=Decimal("80.00"), this_month=Decimal("120.00")
+            creditor="Alpha Énergie",
+            this_week=Decimal("80.00"),
+            this_month=Decimal("120.00"),
+            last_month=Decimal("30.00"),
         ),
-        Collected(creditor="Beta Télécom", this_week=Decimal("10.00"), this_month=Decimal("10.00")),
+        Collected(
+            creditor="Beta Télécom",
+            this_week=Decimal("10.00"),
+            this_month=Decimal("10.00"),
+            last_month=Decimal("0.00"),
+        ),
     ]
+    assert (data.collected_this_month, data.collected_last_month) == (
+        Decimal("130.00"),
+        Decimal("30.00"),
+    )
     dispute = next(q for q in data.queues if q.kind == WorkItemKind.DISPUTE)
     assert (dispute.open_items, dispute.overdue) == (1, 1)
+    # Every file was handed over in May 2025: one month, three files, and what came in since.
+    [may] = data.handovers
+    principal = sum(c.principal for f in File.objects.all() for c in f.claims.all())
+    assert (may.month, may.files, may.handed_over) == (date(2025, 5, 1), 3, principal)
+    assert may.collected == Decimal("160.00")  # 30 + 100 + 20 (40 returned) + 10
+    assert may.rate == (Decimal("160.00") * 100 / principal).quantize(Decimal("0.1"))
 
 
-def test_each_chart_is_an_svg_with_a_table_of_the_same_figures(
+CHARTS = ["collected", "recovery", "queues", "states"]
+
+
+def chart_html(html: str, chart: str) -> str:
+    figure = re.search(rf'<figure class="chart" id="chart-{chart}">(.*?)</figure>', html, re.S)
+    assert figure is not None, chart
+    return figure.group(1)
+
+
+def test_each_chart_is_a_table_with_its_figures_and_bars_hidden_from_screen_readers(
     supervisor: tuple[Client, User], activity: tuple[File, File]
 ) -> None:
     client, _ = supervisor
+    client.cookies["django_language"] = "fr"
     html = client.get("/backoffice/dashboard/").content.decode()
-    for chart in ["states", "queues", "week", "month", "ages"]:
-        figure = re.search(rf'<figure class="chart" id="chart-{chart}">(.*?)</figure>', html, re.S)
-        assert figure is not None, chart
-        body = figure.group(1)
-        assert f'role="img" aria-labelledby="chart-{chart}-title chart-{chart}-desc"' in body
-        assert '<table class="chart-data">' in body
-    week = re.search(r'id="chart-week">(.*?)</figure>', html, re.S)
-    assert week is not None
-    assert '<th scope="row">Alpha Énergie</th><td class="num">€80.00</td>' in week.group(1)
-    assert '<th scope="row">Beta Télécom</th><td class="num">€10.00</td>' in week.group(1)
-    # The bars are drawn to scale: the largest fills the bar area.
-    assert f'width="{BAR_AREA}" height="16"' in week.group(1)
-    assert f'width="{BAR_AREA * 10 // 80}" height="16"' in week.group(1)
+    for chart in CHARTS:
+        body = chart_html(html, chart)
+        assert '<table class="chart-data" tabindex="0">' in body
+        assert "<caption>" in body
+        # The bars repeat the table: hidden from screen readers, no text inside them.
+        for svg in re.findall(r"<svg[^>]*>.*?</svg>", body, re.S):
+            assert 'aria-hidden="true"' in svg
+            assert "<text" not in svg
+    collected = chart_html(html, "collected")
+    assert (
+        '<th scope="row">Alpha Énergie</th><td class="num">120,00\u00a0€</td>'
+        '<td class="num">30,00\u00a0€</td>'
+    ) in collected
+    # Drawn to scale: the largest figure fills the cell, the others in proportion.
+    assert 'width="100.0" height="14"' in collected
+    assert 'width="25.0" height="14"' in collected
+    states = chart_html(html, "states")
+    assert '<th scope="row">Contesté</th>' in states
+    assert "disputed" not in states
+    assert "formal_notice" not in states
+    queues = chart_html(html, "queues")
+    assert 'class="alert"' in queues  # the dispute queue has an item past its due date
+    assert 'class="overdue-part"' in queues
+    assert "Taux de recouvrement" in html
+
+
+def test_the_dashboard_has_no_inline_style_or_script(
+    supervisor: tuple[Client, User], activity: tuple[File, File]
+) -> None:
+    """The Content-Security-Policy allows no inline style or script (config/settings.py)."""
+    client, _ = supervisor
+    html = client.get("/backoffice/dashboard/").content.decode()
+    assert "style=" not in html
+    assert "<style" not in html
+    assert "<script" not in html
 
 
 def test_an_empty_chart_says_so(supervisor: tuple[Client, User]) -> None:
     client, _ = supervisor
     html = client.get("/backoffice/dashboard/").content.decode()
-    week = re.search(r'id="chart-week">(.*?)</figure>', html, re.S)
-    assert week is not None
-    assert "Nothing to show yet." in week.group(1)
-    assert "<svg" not in week.group(1)
+    body = chart_html(html, "collected")
+    assert "Nothing to show yet." in body
+    assert "<svg" not in body
 
 
 @pytest.mark.parametrize(
     ("values", "widths"),
     [
-        ([Decimal("80.00"), Decimal("10.00")], [360, 45]),
-        ([3, 0], [360, 0]),
-        ([Decimal("-5.00"), Decimal("5.00")], [0, 360]),
-        ([1, 1000], [1, 360]),
-        ([0, 0], [0, 0]),
+        ([Decimal("80.00"), Decimal("10.00")], [100.0, 12.5]),
+        ([3, 0], [100.0, 0.0]),
+        ([Decimal("-5.00"), Decimal("5.00")], [0.0, 100.0]),
+        ([1, 1000], [0.5, 100.0]),
+        ([0, 0], [0.0, 0.0]),
     ],
     ids=["scaled", "zero", "negative", "tiny_still_visible", "all_zero"],
 )
-def test_bar_widths(values: list[Decimal | int], widths: list[int]) -> None:
-    chart = bar_chart(title="t", rows=[(str(i), v, str(v)) for i, v in enumerate(values)])
-    assert [bar.width for bar in chart.bars] == widths
-    assert [bar.y for bar in chart.bars] == [6 + 24 * i for i in range(len(values))]
-    assert chart.height == 24 * len(values) + 12
+def test_bar_widths(values: list[Decimal | int], widths: list[float]) -> None:
+    chart = bar_chart(
+        title="t",
+        heading="h",
+        columns=["v"],
+        rows=[(str(i), [v], [str(v)]) for i, v in enumerate(values)],
+    )
+    assert [row.bars[0].percent for row in chart.rows] == widths
+
+
+def test_stacked_bars_start_where_the_previous_part_ends() -> None:
+    chart = bar_chart(
+        title="t", heading="h", columns=["open"], rows=[("q", [3, 1], ["4"])], stacked=True
+    )
+    [row] = chart.rows
+    assert [(bar.offset, bar.percent, bar.y) for bar in row.bars] == [
+        (0.0, 75.0, 0),
+        (75.0, 25.0, 0),
+    ]
+
+
+def test_a_rate_is_drawn_against_a_hundred_percent() -> None:
+    chart = bar_chart(
+        title="t", heading="h", columns=["%"], rows=[("m", [40], ["40 %"])], scale=100
+    )
+    assert chart.rows[0].bars[0].percent == 40.0

@@ -13,9 +13,11 @@ from datetime import date
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import translation
 
 from amicable.disputes.opening import request_documents
 from amicable.domain.lifecycle import FileState
+from amicable.files.labels import state_label
 from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Event, File
 from amicable.plans.requests import request_payment_plan
@@ -67,7 +69,8 @@ def test_collection_resumes_where_the_law_allows(
     client, user = agent
     file = file_through(*path)
     page = client.get(f"/backoffice/files/{file.reference}/").content.decode()
-    assert f"it goes back to {expected.value}" in page
+    with translation.override("en"):  # the page's language
+        assert f"it goes back to {state_label(expected.value)}" in page
     assert resume(client, file) == 302
     file.refresh_from_db()
     assert file.state == expected

@@ -14,6 +14,7 @@ from amicable.disputes.resolution import DisputeOutcome, Reduction
 from amicable.domain.contact import ContactPurpose, Recipient
 from amicable.domain.imputation import Component
 from amicable.domain.mentions import LetterKind
+from amicable.files.labels import COMPONENT_LABELS
 from amicable.files.models import Claim, File
 from amicable.letters.models import LetterChannel
 from amicable.plans.models import PlanRefusal
@@ -171,15 +172,6 @@ class ProofReviewForm(forms.Form):
     def rejection_reason(self) -> RejectionReason | None:
         reason = self.cleaned_data.get("reason")
         return RejectionReason(reason) if reason else None
-
-
-#: The charges a dispute may reduce, named as the debtor's statement names them.
-COMPONENT_LABELS = {
-    Component.INTEREST: _("Interest"),
-    Component.INDEMNITY: _("Lump-sum indemnity"),
-    Component.REMINDER_COST: _("Reminder costs"),
-    Component.PRINCIPAL: _("Principal"),
-}
 
 
 class DisputeForm(forms.Form):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class StaffAccess(models.Model):
@@ -31,8 +32,8 @@ class StaffAccess(models.Model):
 
 
 class SignInScope(models.TextChoices):
-    USERNAME = "username", "Per user name"
-    ADDRESS = "address", "Per client address"
+    USERNAME = "username", _("Per user name")
+    ADDRESS = "address", _("Per client address")
 
 
 class SignInFailure(models.Model):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -18,13 +19,17 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Min, Q
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
+from amicable.backoffice.presenters import eur
+from amicable.disputes.models import Dispute
 from amicable.domain.lifecycle import AgentAction, FileState, actions_allowed
 from amicable.files.ledger import FileBalance, file_balance
 from amicable.files.models import (
     Allocation,
     Claim,
     Document,
+    DocumentKind,
     Event,
     File,
     LedgerEntry,
@@ -139,12 +144,17 @@ def get_work_item(item_id: int) -> WorkItem:
 
 @dataclass(frozen=True, slots=True)
 class WorkItemDetails:
-    """What an item carries beyond its file: its data, and a phishing report's content."""
+    """What an item carries beyond its file, in the staff member's words: the debtor's own
+    words and documents for a dispute, what was declared or asked for, a phishing report's
+    content. Stored codes and record ids are never shown as such."""
 
     facts: list[tuple[str, str]]
     phishing_report: PhishingReport | None
     # Where the item is decided when that is not the file page: the bank movement's page.
     decided_at: str | None
+    # The debtor's own words (a dispute's explanation) and the documents they sent with them.
+    debtor_words: str = ""
+    documents: tuple[Document, ...] = ()
 
 
 def work_item_details(item: WorkItem) -> WorkItemDetails:
@@ -160,16 +170,95 @@ def work_item_details(item: WorkItem) -> WorkItemDetails:
             decided_at = reverse("backoffice:movement", args=[movement_id])
         except NoReverseMatch:
             decided_at = None
-    facts = [(str(key).replace("_", " "), _fact(value)) for key, value in sorted(data.items())]
-    return WorkItemDetails(facts=facts, phishing_report=report, decided_at=decided_at)
+    if item.kind == WorkItemKind.DISPUTE:
+        return _dispute_details(item, data)
+    return WorkItemDetails(
+        facts=work_item_facts(item.kind, data), phishing_report=report, decided_at=decided_at
+    )
 
 
-def _fact(value: object) -> str:
-    if isinstance(value, list | tuple):
-        return ", ".join(_fact(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {_fact(v)}" for k, v in value.items())
-    return "—" if value is None else str(value)
+def _dispute_details(item: WorkItem, data: dict[str, Any]) -> WorkItemDetails:
+    dispute_id = data.get("dispute_id")
+    dispute = Dispute.objects.filter(pk=dispute_id).first() if isinstance(dispute_id, int) else None
+    if dispute is None or item.file_id is None or dispute.file_id != item.file_id:
+        return WorkItemDetails(
+            facts=work_item_facts(item.kind, data), phishing_report=None, decided_at=None
+        )
+    facts = [(_("Reason given"), dispute.get_reason_display())]
+    facts.append(
+        (
+            _("Collection"),
+            _("suspended while the dispute is checked")
+            if dispute.suspended_file
+            else _("not suspended (the file was already on hold)"),
+        )
+    )
+    facts.append((_("Dispute"), dispute.get_status_display()))
+    return WorkItemDetails(
+        facts=facts,
+        phishing_report=None,
+        decided_at=None,
+        debtor_words=dispute.explanation,
+        documents=tuple(dispute.evidence.order_by("uploaded_at", "id")),
+    )
+
+
+def work_item_facts(kind: str, data: dict[str, Any]) -> list[tuple[str, str]]:
+    """The facts of an item's data that a person reads, labelled in the staff member's
+    language; record ids (reached through the page's links instead) are left out."""
+    facts: list[tuple[str, str]] = []
+    if kind == WorkItemKind.DOCUMENT_REQUEST:
+        kinds = [_document_kind(k) for k in data.get("kinds", [])]
+        missing = [_document_kind(k) for k in data.get("missing", [])]
+        facts.append((_("Documents asked for"), ", ".join(kinds) or "—"))
+        facts.append((_("Not on file yet"), ", ".join(missing) or _("none")))
+    elif kind in {WorkItemKind.DEBT_MEDIATION, WorkItemKind.COLLECTIVE_SETTLEMENT}:
+        found = data.get("mediator")
+        mediator: dict[str, Any] = found if isinstance(found, dict) else {}
+        files = data.get("files") or []
+        facts.append((_("Files concerned"), ", ".join(str(f) for f in files) or "—"))
+        for label, key in (
+            (_("Mediator"), "name"),
+            (_("Organisation"), "organisation"),
+            (_("E-mail"), "email"),
+            (_("Phone"), "phone"),
+        ):
+            facts.append((label, str(mediator.get(key) or "—")))
+    elif kind == WorkItemKind.PAYMENT_PLAN_REQUEST:
+        facts.append((_("Instalments asked for"), str(data.get("instalments", "—"))))
+        facts.append((_("First instalment asked for"), _day(data.get("first_due_on"))))
+        facts.append((_("Balance on the day of the request"), _amount(data.get("total"))))
+        facts.append(
+            (
+                _("Mentions difficulties"),
+                _("yes") if data.get("mentions_difficulties") else _("no"),
+            )
+        )
+    elif kind == WorkItemKind.UNMATCHED_MOVEMENT:
+        facts.append((_("Amount"), _amount(data.get("amount"))))
+        facts.append((_("Booked on"), _day(data.get("booking_date"))))
+    return facts
+
+
+def _document_kind(code: object) -> str:
+    try:
+        return str(DocumentKind(str(code)).label)
+    except ValueError:
+        return str(code)
+
+
+def _amount(value: object) -> str:
+    try:
+        return eur(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return "—"
+
+
+def _day(value: object) -> str:
+    try:
+        return date.fromisoformat(str(value)).strftime("%d/%m/%Y")
+    except ValueError:
+        return "—"
 
 
 # --- files --------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ class UploadSheetForm(forms.Form):
     )
     sheet = forms.FileField(
         label=_("CSV or XLSX file"),
-        help_text=_("One line per claim; the columns are described in docs/intake.md."),
+        help_text=_("One line per claim; the columns are described below."),
     )
 
     def clean_sheet(self) -> object:

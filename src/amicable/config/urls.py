@@ -11,6 +11,8 @@ from amicable.intake.api import urls_with_trailing_slashes as intake_api_urls
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers that ask for /favicon.ico before reading a page's <link rel="icon">.
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     # admin.site is amicable.config.admin_site.StaffAdminSite: TOTP-verified staff only.
     path("admin/", admin.site.urls),

@@ -10,10 +10,12 @@ and on the timeline of every file it concerns.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.utils import translation
 
 from amicable.disputes.errors import DisputeError
 from amicable.disputes.models import Declaration, DeclarationKind
@@ -266,7 +268,9 @@ def _queue_and_record(
         kind=kind,
         file=files[0] if files else None,
         document=document,
-        title=f"{declaration.get_kind_display()}: {', '.join(references) or 'no open file'}",
+        title=(
+            f"{_english(declaration.get_kind_display)}: {', '.join(references) or 'no open file'}"
+        ),
         due_on=add_working_days(today, DECLARATION_WORKING_DAYS),
         data=data,
     )
@@ -278,3 +282,10 @@ def _queue_and_record(
             message=f"Mediator: {declaration.mediator_name}",
             data={"declaration": declaration.pk, **(extra or {})},
         )
+
+
+def _english(label: Callable[[], object]) -> str:
+    """A choice's label in English: the notes and titles stored for the audit record are
+    written in English whatever the language of the request that writes them."""
+    with translation.override("en"):
+        return str(label())

@@ -41,10 +41,10 @@ class DisputeReason(models.TextChoices):
 
 
 class DisputeStatus(models.TextChoices):
-    OPEN = "open", "Under review: collection suspended"
-    UPHELD = "upheld", "Upheld"
-    REJECTED = "rejected", "Not upheld: evidence given to the debtor"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    OPEN = "open", _("Under review: collection suspended")
+    UPHELD = "upheld", _("Upheld")
+    REJECTED = "rejected", _("Not upheld: evidence given to the debtor")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Dispute(models.Model):
@@ -65,6 +65,8 @@ class Dispute(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
         indexes: ClassVar = [models.Index(fields=["file", "status"], name="dispute_file_idx")]
 
     def __str__(self) -> str:
@@ -72,8 +74,8 @@ class Dispute(models.Model):
 
 
 class DocumentRequestStatus(models.TextChoices):
-    OPEN = "open", "Awaited from the creditor"
-    ANSWERED = "answered", "Documents given"
+    OPEN = "open", _("Awaited from the creditor")
+    ANSWERED = "answered", _("Documents given")
 
 
 class DocumentRequest(models.Model):
@@ -91,13 +93,17 @@ class DocumentRequest(models.Model):
     answered_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name = _("request for documents")
+        verbose_name_plural = _("requests for documents")
+
     def __str__(self) -> str:
         return f"Documents {', '.join(self.kinds)} for {self.file_id} ({self.status})"
 
 
 class DeclarationKind(models.TextChoices):
-    DEBT_MEDIATION = "debt_mediation", "Amicable debt mediation"
-    COLLECTIVE_SETTLEMENT = "collective_settlement", "Collective debt settlement"
+    DEBT_MEDIATION = "debt_mediation", _("Amicable debt mediation")
+    COLLECTIVE_SETTLEMENT = "collective_settlement", _("Collective debt settlement")
 
 
 class Declaration(models.Model):
@@ -127,6 +133,8 @@ class Declaration(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("over-indebtedness declaration")
+        verbose_name_plural = _("over-indebtedness declarations")
         constraints: ClassVar = [
             models.CheckConstraint(
                 condition=~models.Q(kind="collective_settlement")

@@ -20,6 +20,7 @@ from amicable.domain.imputation import Component
 from amicable.domain.law import Channel, Reciprocity
 from amicable.domain.lifecycle import FileState
 from amicable.domain.mentions import CreditorCapacity
+from amicable.files.labels import COMPONENT_LABELS, STATE_LABELS
 
 
 class Language(models.TextChoices):
@@ -30,10 +31,10 @@ class Language(models.TextChoices):
 
 
 class Sector(models.TextChoices):
-    ENERGY = "energy", "Energy"
-    TELECOM = "telecom", "Telecom"
-    RETAIL = "retail", "Retail and web shop"
-    OTHER = "other", "Other"
+    ENERGY = "energy", _("Energy")
+    TELECOM = "telecom", _("Telecom")
+    RETAIL = "retail", _("Retail and web shop")
+    OTHER = "other", _("Other")
 
 
 #: The creditor's capacity, as staff choose it; letters print it in the debtor's language.
@@ -71,6 +72,10 @@ class Creditor(models.Model):
     sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.OTHER)
     commission_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0"))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("creditor")
+        verbose_name_plural = _("creditors")
 
     def __str__(self) -> str:
         return self.name
@@ -114,6 +119,8 @@ class Debtor(models.Model):
     erased_on = models.DateField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("debtor")
+        verbose_name_plural = _("debtors")
         constraints: ClassVar = [
             models.UniqueConstraint(
                 fields=["creditor", "customer_reference"], name="debtor_unique_per_creditor"
@@ -129,6 +136,9 @@ class Debtor(models.Model):
         return self.name
 
 
+STATE_CHOICES = [(s.value, STATE_LABELS[s]) for s in FileState]
+
+
 class File(models.Model):
     """A dossier: one debtor's unpaid claims handed over by one creditor."""
 
@@ -139,9 +149,7 @@ class File(models.Model):
     creditor_reference = models.CharField(max_length=64)
     # NULL, not "", when absent: the partial unique constraint below needs it.
     idempotency_key = models.CharField(max_length=128, null=True, blank=True)  # noqa: DJ001
-    state = models.CharField(
-        max_length=30, choices=[(s.value, s.value) for s in FileState], default=FileState.NEW
-    )
+    state = models.CharField(max_length=30, choices=STATE_CHOICES, default=FileState.NEW)
     structured_communication = models.CharField(max_length=12, unique=True)
     access_code_hash = models.CharField(max_length=64, blank=True)
     suspension_reason = models.CharField(max_length=200, blank=True)
@@ -152,9 +160,7 @@ class File(models.Model):
     state_since = models.DateTimeField(null=True, blank=True, default=timezone.now)
     # The working state the file left when it entered a hold (dispute, suspension, mediation,
     # collective settlement) or PAID: where it resumes (amicable.domain.resumption).
-    state_before_hold = models.CharField(
-        max_length=30, choices=[(s.value, s.value) for s in FileState], blank=True
-    )
+    state_before_hold = models.CharField(max_length=30, choices=STATE_CHOICES, blank=True)
     formal_notice_sent_on = models.DateField(null=True, blank=True)
     waiting_period_last_day = models.DateField(null=True, blank=True)
     opened_on = models.DateField()
@@ -167,6 +173,8 @@ class File(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
+        verbose_name = _("file")
+        verbose_name_plural = _("files")
         constraints: ClassVar = [
             models.UniqueConstraint(
                 fields=["creditor", "creditor_reference"], name="file_unique_creditor_reference"
@@ -330,7 +338,7 @@ class EntrySource(models.TextChoices):
     SYSTEM = "system", _("System")
 
 
-COMPONENT_CHOICES = [(c.value, c.value) for c in Component]
+COMPONENT_CHOICES = [(c.value, COMPONENT_LABELS[c]) for c in Component]
 
 
 class LedgerEntry(models.Model):
@@ -367,6 +375,8 @@ class LedgerEntry(models.Model):
     chain_hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
         indexes: ClassVar = [
             models.Index(fields=["file", "value_date"], name="ledger_file_date_idx"),
             # The last row of each file's chain, read by every write (amicable.files.chain).
@@ -440,6 +450,8 @@ class Event(models.Model):
     personal_digest = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
         indexes: ClassVar = [
             models.Index(fields=["file", "at"], name="event_file_at_idx"),
             models.Index(fields=["file", "id"], name="event_file_chain_idx"),
@@ -481,9 +493,9 @@ class ReviewStatus(models.TextChoices):
 
 
 class ScanStatus(models.TextChoices):
-    NOT_SCANNED = "not_scanned", "Not scanned"
-    CLEAN = "clean", "Clean"
-    INFECTED = "infected", "Infected"
+    NOT_SCANNED = "not_scanned", _("Not scanned")
+    CLEAN = "clean", _("Clean")
+    INFECTED = "infected", _("Infected")
 
 
 class Document(models.Model):
@@ -510,6 +522,10 @@ class Document(models.Model):
     )
     # When its retention period ended: the content is deleted from storage, the row stays.
     erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.original_name}"
@@ -564,6 +580,8 @@ class WorkItem(models.Model):
     outcome = models.CharField(max_length=500, blank=True)
 
     class Meta:
+        verbose_name = _("work item")
+        verbose_name_plural = _("work items")
         indexes: ClassVar = [
             models.Index(fields=["status", "kind", "due_on"], name="workitem_queue_idx")
         ]
@@ -573,8 +591,8 @@ class WorkItem(models.Model):
 
 
 class RateKind(models.TextChoices):
-    CIVIL = "civil", "Civil legal interest rate (per year)"
-    COMMERCIAL = "commercial", "Commercial late-payment rate, law of 2 August 2002 art. 5 al. 2"
+    CIVIL = "civil", _("Civil legal interest rate (per year)")
+    COMMERCIAL = "commercial", _("Commercial late-payment rate, law of 2 August 2002 art. 5 al. 2")
 
 
 class InterestRate(models.Model):
@@ -593,6 +611,8 @@ class InterestRate(models.Model):
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("interest rate")
+        verbose_name_plural = _("interest rates")
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["kind", "year", "half"], name="rate_unique_period"),
         ]

@@ -22,6 +22,8 @@ from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from amicable.files.bulk import copy_rows
 from amicable.files.chain import seal
@@ -29,10 +31,12 @@ from amicable.files.models import Event, File
 
 __all__ = [
     "ERASED",
+    "EVENT_LABELS",
     "Audience",
     "EventKind",
     "EventRow",
     "audiences_of",
+    "event_label",
     "has_personal_data",
     "is_worded_for_debtor",
     "kinds_for",
@@ -53,7 +57,11 @@ class Audience(StrEnum):
 
 
 class EventKind(StrEnum):
-    """What happened; the values are stored."""
+    """What happened; the values are stored, a person reads :attr:`label`."""
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS[self])
 
     # The file and its claims.
     FILE_CREATED = "file_created"
@@ -129,6 +137,88 @@ class EventKind(StrEnum):
     STAFF_TWO_FACTOR_SET_UP = "staff_two_factor_set_up"
     STAFF_TWO_FACTOR_FAILED = "staff_two_factor_failed"
     STAFF_TWO_FACTOR_RESET = "staff_two_factor_reset"
+
+
+#: What a person reads for each kind, in the reader's language (the back office's timeline and
+#: audit trail, the admin). One label per kind: ``tests/files/test_timeline_labels.py`` checks
+#: that no kind is left without one.
+EVENT_LABELS: Mapping[EventKind, Promise] = MappingProxyType(
+    {
+        EventKind.FILE_CREATED: _("File received"),
+        EventKind.CLAIM_ADDED: _("Invoice added"),
+        EventKind.STATE_CHANGED: _("Stage changed"),
+        EventKind.FIRST_REMINDER_DATED: _("First reminder dated"),
+        EventKind.FIRST_REMINDER_MISSING: _("No first reminder given"),
+        EventKind.INDEMNITY_TRIMMED: _("Indemnity reduced to what the law allows"),
+        EventKind.INTEREST_RATE_ADJUSTED: _("Interest rate adjusted to the legal cap"),
+        EventKind.INDEMNITY_CHARGED: _("Lump-sum indemnity charged"),
+        EventKind.INTEREST_BOOKED: _("Interest booked"),
+        EventKind.INTEREST_RECALCULATED: _("Interest counted again"),
+        EventKind.REMINDER_COST_CHARGED: _("Reminder cost charged"),
+        EventKind.CHARGE_REFUSED: _("Charge refused by the rules"),
+        EventKind.CHARGE_REDUCED: _("Charge reduced"),
+        EventKind.PAYMENT_POSTED: _("Payment posted"),
+        EventKind.PAYMENT_REVERSED: _("Payment returned by the bank"),
+        EventKind.OVERPAYMENT: _("Overpayment"),
+        EventKind.CREDIT_REFUNDED: _("Credit paid back"),
+        EventKind.DOCUMENT_UPLOADED: _("Document added"),
+        EventKind.PROOF_OF_PAYMENT_UPLOADED: _("Proof of payment received"),
+        EventKind.PROOF_ACCEPTED: _("Proof of payment accepted"),
+        EventKind.PROOF_REJECTED: _("Proof of payment refused"),
+        EventKind.PROOF_CONFIRMED: _("Proof of payment confirmed by the bank"),
+        EventKind.DISPUTE_OPENED: _("Dispute received"),
+        EventKind.DISPUTE_RESOLVED: _("Dispute decided"),
+        EventKind.DOCUMENTS_REQUESTED: _("Supporting documents requested"),
+        EventKind.DEBT_MEDIATION_DECLARED: _("Debt mediation declared"),
+        EventKind.COLLECTIVE_SETTLEMENT_DECLARED: _("Collective debt settlement declared"),
+        EventKind.PAYMENT_PLAN_REQUESTED: _("Payment plan requested"),
+        EventKind.PAYMENT_PLAN_AGREED: _("Payment plan agreed"),
+        EventKind.PAYMENT_PLAN_REFUSED: _("Payment plan refused"),
+        EventKind.PAYMENT_PLAN_BROKEN: _("Payment plan ended unpaid"),
+        EventKind.LETTER_QUEUED: _("Letter queued"),
+        EventKind.LETTER_PRODUCED: _("Letter sent"),
+        EventKind.LETTER_REFUSED: _("Letter refused by a rule"),
+        EventKind.LETTER_REQUEUED: _("Letter queued again"),
+        EventKind.LETTER_NOT_DELIVERED: _("Letter not delivered"),
+        EventKind.EMAIL_QUEUED: _("E-mail queued"),
+        EventKind.EMAIL_SENT: _("E-mail sent"),
+        EventKind.EMAIL_REFUSED: _("E-mail refused by a rule"),
+        EventKind.EMAIL_ATTEMPT_FAILED: _("E-mail attempt failed"),
+        EventKind.EMAIL_FAILED: _("E-mail failed"),
+        EventKind.EMAIL_BOUNCED: _("E-mail bounced"),
+        EventKind.CALL_LOGGED: _("Call logged"),
+        EventKind.CONTACT_REFUSED: _("Contact refused by the rules"),
+        EventKind.NOTE_ADDED: _("Note"),
+        EventKind.WORK_ITEM_ASSIGNED: _("Work item assigned"),
+        EventKind.WORK_ITEM_CLOSED: _("Work item closed"),
+        EventKind.ACCESS_CODE_ISSUED: _("Portal access code issued"),
+        EventKind.PORTAL_SIGN_IN: _("Debtor signed in"),
+        EventKind.PORTAL_SIGN_IN_FAILED: _("Debtor sign-in failed"),
+        EventKind.PORTAL_LOCKED: _("Portal sign-in locked"),
+        EventKind.STATEMENT_DOWNLOADED: _("Statement downloaded"),
+        EventKind.PERSONAL_DATA_DOWNLOADED: _("Personal data downloaded"),
+        EventKind.PERSONAL_DATA_ERASED: _("Personal data erased"),
+        EventKind.API_TOKEN_ISSUED: _("API token issued"),
+        EventKind.API_TOKEN_REVOKED: _("API token revoked"),
+        EventKind.STAFF_ACCOUNT_CREATED: _("Staff account created"),
+        EventKind.STAFF_ACCOUNT_CHANGED: _("Staff account changed"),
+        EventKind.STAFF_SIGNED_IN: _("Staff member signed in"),
+        EventKind.STAFF_SIGNED_OUT: _("Staff member signed out"),
+        EventKind.STAFF_SIGN_IN_FAILED: _("Staff sign-in failed"),
+        EventKind.STAFF_SIGN_IN_LOCKED: _("Staff sign-in locked"),
+        EventKind.STAFF_TWO_FACTOR_SET_UP: _("Two-step sign-in set up"),
+        EventKind.STAFF_TWO_FACTOR_FAILED: _("Two-step sign-in code refused"),
+        EventKind.STAFF_TWO_FACTOR_RESET: _("Two-step sign-in reset"),
+    }
+)
+
+
+def event_label(kind: str) -> str:
+    """The label of a stored kind; a kind no longer known is shown as stored."""
+    try:
+        return EventKind(kind).label
+    except ValueError:
+        return kind
 
 
 _EVERYONE = frozenset({Audience.DEBTOR, Audience.CREDITOR, Audience.STAFF})

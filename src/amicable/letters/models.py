@@ -25,6 +25,7 @@ from typing import ClassVar
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from amicable.domain.contact import ContactChannel, ContactPurpose, Recipient
 from amicable.domain.mentions import LetterKind
@@ -35,14 +36,45 @@ from amicable.workflow.models import LetterRequest
 class LetterChannel(models.TextChoices):
     """How a letter goes out: on paper in the post run, or attached to an e-mail."""
 
-    POST = "post", "Post"
-    EMAIL = "email", "E-mail"
+    POST = "post", _("Post")
+    EMAIL = "email", _("E-mail")
 
 
-KIND_CHOICES = [(kind.value, kind.value) for kind in LetterKind]
-CHANNEL_CHOICES = [(channel.value, channel.value) for channel in ContactChannel]
-RECIPIENT_CHOICES = [(recipient.value, recipient.value) for recipient in Recipient]
-PURPOSE_CHOICES = [(purpose.value, purpose.value) for purpose in ContactPurpose]
+# The codes of amicable.domain in the staff member's words (the back office, the admin).
+LETTER_KIND_LABELS = {
+    LetterKind.FIRST_REMINDER: _("First reminder"),
+    LetterKind.FORMAL_NOTICE: _("Formal notice"),
+    LetterKind.FOLLOW_UP_REMINDER: _("Follow-up reminder"),
+    LetterKind.PAYMENT_PLAN_CONFIRMATION: _("Confirmation of the payment plan"),
+    LetterKind.PROOF_DECISION: _("Decision on a proof of payment"),
+    LetterKind.DISPUTE_ACKNOWLEDGEMENT: _("Acknowledgement of a dispute"),
+    LetterKind.DISPUTE_OUTCOME: _("Outcome of a dispute"),
+    LetterKind.STATEMENT_OF_ACCOUNT: _("Statement of account"),
+    LetterKind.MEDIATOR_CLAIM_DECLARATION: _("Claim declaration to the mediator"),
+}
+CHANNEL_LABELS = {
+    ContactChannel.LETTER: _("Letter"),
+    ContactChannel.EMAIL: _("E-mail"),
+    ContactChannel.SMS: _("Text message"),
+    ContactChannel.PHONE: _("Phone call"),
+    ContactChannel.HOME_VISIT: _("Home visit"),
+}
+RECIPIENT_LABELS = {
+    Recipient.DEBTOR: _("The debtor"),
+    Recipient.MEDIATOR: _("The debt mediator"),
+    Recipient.THIRD_PARTY: _("Someone else (family, employer, neighbour)"),
+}
+PURPOSE_LABELS = {
+    ContactPurpose.COLLECTION: _("Collection"),
+    ContactPurpose.DISPUTE_RESOLUTION: _("To settle a dispute"),
+    ContactPurpose.DISPUTE_ACKNOWLEDGEMENT: _("Acknowledgement of a dispute"),
+    ContactPurpose.MEDIATOR_DECLARATION: _("Claim declaration to the mediator"),
+    ContactPurpose.REQUESTED_BY_DEBTOR: _("The debtor asked for it"),
+}
+KIND_CHOICES = [(kind.value, LETTER_KIND_LABELS[kind]) for kind in LetterKind]
+CHANNEL_CHOICES = [(channel.value, CHANNEL_LABELS[channel]) for channel in ContactChannel]
+RECIPIENT_CHOICES = [(recipient.value, RECIPIENT_LABELS[recipient]) for recipient in Recipient]
+PURPOSE_CHOICES = [(purpose.value, PURPOSE_LABELS[purpose]) for purpose in ContactPurpose]
 
 
 class PostBatch(models.Model):
@@ -138,14 +170,14 @@ class SentLetter(models.Model):
 
 
 class EmailStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    SENT = "sent", "Sent"
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
     #: Every attempt failed: an agent has a work item to act on it.
-    FAILED = "failed", "Failed"
+    FAILED = "failed", _("Failed")
     #: Accepted by the server, then returned by the recipient's (``mark_bounced``).
-    BOUNCED = "bounced", "Bounced"
+    BOUNCED = "bounced", _("Bounced")
     #: The contact guard refused it at sending time (a dispute arrived meanwhile, say).
-    REFUSED = "refused", "Refused by the contact rules"
+    REFUSED = "refused", _("Refused by the contact rules")
 
 
 class OutgoingEmail(models.Model):

@@ -5,12 +5,12 @@ an outgoing one as concerning no file (:func:`dismiss_movement`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from amicable.domain.lifecycle import OPEN_STATES
 from amicable.domain.money import CENT, ZERO
@@ -50,7 +50,8 @@ def _lock_unmatched(movement: BankMovementRecord, *, credit: bool) -> BankMoveme
     locked = BankMovementRecord.objects.select_for_update().get(pk=movement.pk)
     if locked.status != MovementStatus.UNMATCHED:
         raise PaymentsError(
-            f"This movement is not waiting for an agent any more ({locked.get_status_display()})."
+            "This movement is not waiting for an agent any more "
+            f"({_english(locked.get_status_display)})."
         )
     if credit and (locked.amount <= 0 or locked.currency != CURRENCY):
         raise PaymentsError("Only an incoming euro payment can be posted or refunded.")
@@ -126,7 +127,7 @@ def _post_parts(
                 actor=actor,
                 source=EntrySource.STATEMENT,
                 source_reference=f"{locked.identity}/{index}" if split else locked.identity,
-                note=f"bank movement {locked.pk}, {method.label.lower()}",
+                note=f"bank movement {locked.pk}, {_english(lambda: method.label).lower()}",
             )
         except ledger.LedgerError as error:
             raise PaymentsError(str(error)) from error
@@ -204,3 +205,10 @@ def dismiss_movement(
     locked.save(update_fields=["status", "reason", "decided_by", "decided_at"])
     close_queue_items([locked.pk], actor=actor, now=now, outcome=f"dismissed: {reason}")
     return locked
+
+
+def _english(label: Callable[[], object]) -> str:
+    """A choice's label in English: the notes and titles stored for the audit record are
+    written in English whatever the language of the request that writes them."""
+    with translation.override("en"):
+        return str(label())

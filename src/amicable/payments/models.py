@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from amicable.files.models import Debtor, File, LedgerEntry
 
@@ -31,6 +32,10 @@ class StatementImport(models.Model):
     # What the import did: counts per outcome, and the readers' integrity warnings.
     summary = models.JSONField(default=dict, blank=True)
     warnings = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("statement import")
+        verbose_name_plural = _("statement imports")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.format})"
@@ -52,33 +57,37 @@ class BankStatement(models.Model):
     closing_date = models.DateField(null=True)
     is_duplicate = models.BooleanField(default=False)
 
+    class Meta:
+        verbose_name = _("bank statement")
+        verbose_name_plural = _("bank statements")
+
     def __str__(self) -> str:
         return f"{self.account} {self.number}"
 
 
 class MovementStatus(models.TextChoices):
-    NEW = "new", "Being imported"
-    MATCHED = "matched", "Matched and posted to a file"
-    ASSIGNED = "assigned", "Posted by an agent"
-    UNMATCHED = "unmatched", "Waiting for an agent"
-    TO_REFUND = "to_refund", "To be paid back to the sender"
-    REFUNDED = "refunded", "Paid back to the sender"
-    RETURNED = "returned", "Returned by the bank; its posting is reversed"
-    RETURN = "return", "Outgoing: a payment returned by the bank"
-    REFUND = "refund", "Outgoing: a refund we paid"
-    IGNORED = "ignored", "Not a payment on a file"
+    NEW = "new", _("Being imported")
+    MATCHED = "matched", _("Matched and posted to a file")
+    ASSIGNED = "assigned", _("Posted by an agent")
+    UNMATCHED = "unmatched", _("Waiting for an agent")
+    TO_REFUND = "to_refund", _("To be paid back to the sender")
+    REFUNDED = "refunded", _("Paid back to the sender")
+    RETURNED = "returned", _("Returned by the bank; its posting is reversed")
+    RETURN = "return", _("Outgoing: a payment returned by the bank")
+    REFUND = "refund", _("Outgoing: a refund we paid")
+    IGNORED = "ignored", _("Not a payment on a file")
 
 
 class MatchMethod(models.TextChoices):
-    NONE = "", "None"
-    STRUCTURED_REFERENCE = "structured_reference", "Structured communication of the file"
-    FREE_TEXT_REFERENCE = "free_text_reference", "Structured communication in the free text"
-    FILE_REFERENCE = "file_reference", "File reference in the free text"
-    COUNTERPARTY_ACCOUNT = "counterparty_account", "Known account of the debtor, amount due"
-    AGENT = "agent", "Assigned by an agent"
-    AGENT_SPLIT = "agent_split", "Split over several files by an agent"
-    ORIGINAL_PAYMENT = "original_payment", "Return of a payment we received"
-    REFUND = "refund", "Refund we ordered"
+    NONE = "", _("None")
+    STRUCTURED_REFERENCE = "structured_reference", _("Structured communication of the file")
+    FREE_TEXT_REFERENCE = "free_text_reference", _("Structured communication in the free text")
+    FILE_REFERENCE = "file_reference", _("File reference in the free text")
+    COUNTERPARTY_ACCOUNT = "counterparty_account", _("Known account of the debtor, amount due")
+    AGENT = "agent", _("Assigned by an agent")
+    AGENT_SPLIT = "agent_split", _("Split over several files by an agent")
+    ORIGINAL_PAYMENT = "original_payment", _("Return of a payment we received")
+    REFUND = "refund", _("Refund we ordered")
 
 
 class BankMovementRecord(models.Model):
@@ -134,6 +143,8 @@ class BankMovementRecord(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("bank movement")
+        verbose_name_plural = _("bank movements")
         # Declared here rather than with unique=True/db_index=True, which on PostgreSQL add a
         # second, LIKE-pattern index to each column: a cost on every one of a statement's
         # 100,000 inserts, for searches that never happen.
@@ -195,6 +206,8 @@ class DebtorAccount(models.Model):
     first_seen_on = models.DateField()
 
     class Meta:
+        verbose_name = _("debtor's bank account")
+        verbose_name_plural = _("debtors' bank accounts")
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["debtor", "iban"], name="debtor_account_unique"),
         ]
@@ -204,9 +217,9 @@ class DebtorAccount(models.Model):
 
 
 class RefundStatus(models.TextChoices):
-    PENDING = "pending", "To pay"
-    PAID = "paid", "Paid (seen on a statement)"
-    CANCELLED = "cancelled", "Cancelled"
+    PENDING = "pending", _("To pay")
+    PAID = "paid", _("Paid (seen on a statement)")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Refund(models.Model):
@@ -240,6 +253,8 @@ class Refund(models.Model):
     )
 
     class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
         constraints: ClassVar = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
         ]

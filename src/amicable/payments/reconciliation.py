@@ -5,8 +5,11 @@ movements taken back or recorded, the rest queued for an agent; every outcome wr
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+
+from django.utils import translation
 
 from amicable.domain.money import CENT
 from amicable.files import ledger
@@ -117,7 +120,7 @@ def reconcile(
 
 def _order(movement: BankMovement, match: Match) -> ledger.PaymentOrder:
     assert match.file_id is not None
-    note = f"bank movement, {match.method.label.lower()}"
+    note = f"bank movement, {_english(lambda: match.method.label).lower()}"
     if match.instalment:
         note += f", instalment {match.instalment}"
     return ledger.PaymentOrder(
@@ -128,3 +131,10 @@ def _order(movement: BankMovement, match: Match) -> ledger.PaymentOrder:
         source_reference=movement.identity,
         note=note,
     )
+
+
+def _english(label: Callable[[], object]) -> str:
+    """A choice's label in English: the notes and titles stored for the audit record are
+    written in English whatever the language of the request that writes them."""
+    with translation.override("en"):
+        return str(label())

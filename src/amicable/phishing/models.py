@@ -18,6 +18,8 @@ class FraudCampaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("fraud campaign")
+        verbose_name_plural = _("fraud campaigns")
         # The table the portal created: the models moved, the rows stayed where they were.
         db_table = "portal_fraudcampaign"
         ordering: ClassVar = ["-seen_on", "-id"]
@@ -45,6 +47,8 @@ class PhishingReport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("phishing report")
+        verbose_name_plural = _("phishing reports")
         db_table = "portal_phishingreport"
 
     def __str__(self) -> str:

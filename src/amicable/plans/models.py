@@ -19,12 +19,12 @@ from amicable.files.models import File
 
 
 class PlanStatus(models.TextChoices):
-    REQUESTED = "requested", "Requested outside the rules: an agent answers"
-    ACTIVE = "active", "Agreed and running"
-    COMPLETED = "completed", "Paid in full"
-    BROKEN = "broken", "Broken (instalments not paid)"
-    CANCELLED = "cancelled", "Cancelled"
-    REFUSED = "refused", "Refused by an agent"
+    REQUESTED = "requested", _("Requested outside the rules: an agent answers")
+    ACTIVE = "active", _("Agreed and running")
+    COMPLETED = "completed", _("Paid in full")
+    BROKEN = "broken", _("Broken (instalments not paid)")
+    CANCELLED = "cancelled", _("Cancelled")
+    REFUSED = "refused", _("Refused by an agent")
 
 
 #: A plan in one of these statuses blocks a new request on the same file.
@@ -66,6 +66,8 @@ class PaymentPlan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("payment plan")
+        verbose_name_plural = _("payment plans")
         constraints: ClassVar = [
             # One plan at a time: a second request waits for the first to be answered or ended.
             models.UniqueConstraint(

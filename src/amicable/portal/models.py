@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ThrottleScope(models.TextChoices):
-    SIGN_IN_FILE = "sign_in_file", "Sign-in failure, per file number"
-    SIGN_IN_IP = "sign_in_ip", "Sign-in failure, per client address"
-    CHECK_IP = "check_ip", "Authenticity check, per client address"
-    DATA_DOWNLOAD = "data_download", "Download of a debtor's data, per debtor"
-    UPLOAD = "upload", "Document uploaded by the debtor, per file"
+    SIGN_IN_FILE = "sign_in_file", _("Sign-in failure, per file number")
+    SIGN_IN_IP = "sign_in_ip", _("Sign-in failure, per client address")
+    CHECK_IP = "check_ip", _("Authenticity check, per client address")
+    DATA_DOWNLOAD = "data_download", _("Download of a debtor's data, per debtor")
+    UPLOAD = "upload", _("Document uploaded by the debtor, per file")
 
 
 class ThrottledAttempt(models.Model):

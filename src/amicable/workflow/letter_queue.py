@@ -14,14 +14,14 @@ yet handed to the post, or an e-mail still queued, starts no period and costs no
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from amicable.domain.law import Channel
 from amicable.domain.lifecycle import FileState
@@ -243,7 +243,7 @@ def record_letter_refused(*, request_id: int, reason: str, actor: str, on: date)
     WorkItem.objects.create(
         kind=WorkItemKind.LETTER_REFUSED,
         file_id=letter.file_id,
-        title=f"{letter.get_kind_display()} refused: {reason}"[:200],
+        title=f"{_english(letter.get_kind_display)} refused: {reason}"[:200],
         due_on=on,
         data={"letter_request": letter.pk},
     )
@@ -346,3 +346,10 @@ def requeue_letter(*, request_id: int, due_on: date, actor: str) -> LetterReques
         data={"letter_request": letter.pk, "kind": letter.kind, "due_on": due_on.isoformat()},
     )
     return letter
+
+
+def _english(label: Callable[[], object]) -> str:
+    """A choice's label in English: the notes and titles stored for the audit record are
+    written in English whatever the language of the request that writes them."""
+    with translation.override("en"):
+        return str(label())

@@ -19,6 +19,7 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from amicable.domain.law import Channel
 from amicable.domain.mentions import LetterKind
@@ -36,7 +37,7 @@ class StepKind(models.TextChoices):
 class StepChannel(models.TextChoices):
     """How a letter goes out. ``auto``: by e-mail when the debtor gave one, else on paper."""
 
-    AUTO = "auto", "E-mail if the debtor has one, else paper"
+    AUTO = "auto", _("E-mail if the debtor has one, else paper")
     PAPER = Channel.PAPER.value, "Paper"
     ELECTRONIC = Channel.ELECTRONIC.value, "E-mail"
 
@@ -57,7 +58,8 @@ class Strategy(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name_plural = "strategies"
+        verbose_name = _("collection strategy")
+        verbose_name_plural = _("collection strategies")
         constraints: ClassVar = [
             models.UniqueConstraint(
                 fields=["is_default"], condition=Q(is_default=True), name="strategy_one_default"
@@ -145,7 +147,8 @@ class Postage(models.Model):
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:
-        verbose_name_plural = "postage"
+        verbose_name = _("postage rate")
+        verbose_name_plural = _("postage rates")
         ordering: ClassVar = ["-valid_from"]
         constraints: ClassVar = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="postage_not_negative"),
@@ -156,9 +159,9 @@ class Postage(models.Model):
 
 
 class RunStatus(models.TextChoices):
-    RUNNING = "running", "Running"
-    FINISHED = "finished", "Finished"
-    FAILED = "failed", "Failed"
+    RUNNING = "running", _("Running")
+    FINISHED = "finished", _("Finished")
+    FAILED = "failed", _("Failed")
 
 
 class DailyRun(models.Model):
@@ -180,6 +183,8 @@ class DailyRun(models.Model):
     books_from = models.JSONField(default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("daily run")
+        verbose_name_plural = _("daily runs")
         ordering: ClassVar = ["-started_at"]
 
     def __str__(self) -> str:
@@ -187,9 +192,9 @@ class DailyRun(models.Model):
 
 
 class LetterStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    PRODUCED = "produced", "Produced"
-    REFUSED = "refused", "Refused"
+    PENDING = "pending", _("Pending")
+    PRODUCED = "produced", _("Produced")
+    REFUSED = "refused", _("Refused")
 
 
 class LetterRequest(models.Model):
@@ -223,6 +228,8 @@ class LetterRequest(models.Model):
     applied_on = models.DateField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("letter to send")
+        verbose_name_plural = _("letters to send")
         constraints: ClassVar = [
             models.UniqueConstraint(
                 fields=["file", "kind", "cycle", "step"], name="letter_request_once"

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from amicable.backoffice.access import actor_name, staff_user, staff_view
 from amicable.backoffice.roles import Perm
+from amicable.backoffice.sheet_columns import SHEET_COLUMNS
 from amicable.backoffice.sheet_forms import MAX_SHEET_BYTES, UploadSheetForm
 from amicable.intake.importer import ImportReport, SheetError, import_files, read_sheet
 from amicable.security.request_size import accepts_files_up_to
@@ -50,6 +51,7 @@ def upload_page(request: HttpRequest) -> HttpResponse:
         "backoffice/sheet_upload.html",
         {
             "form": form,
+            "columns": SHEET_COLUMNS,
             "report": report,
             "sheet_error": sheet_error,
             "errors_shown": report.errors[:MAX_ERRORS_SHOWN] if report else [],
