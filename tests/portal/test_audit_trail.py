@@ -109,8 +109,8 @@ def test_every_upload_shows_on_the_file_page_with_its_status(client: Client, cas
     reference = cast.file.reference
     ACTIONS["proof"][0](client, reference)
     client.post(
-        f"/files/{reference}/disagree/returned-item/",
-        {"explanation": "Renvoyé.", "evidence": [pdf_upload("depot.pdf")]},
+        f"/files/{reference}/disagree/amount-wrong/",
+        {"explanation": "Le montant est faux.", "evidence": [pdf_upload("depot.pdf")]},
     )
     html = client.get(f"/files/{reference}/").content.decode()
     section = html.split('id="uploads-heading"', 1)[1]

@@ -80,10 +80,14 @@ def test_the_limit_counts_a_disputes_evidence_with_the_proofs(client: Client, ca
     sign_in(client, cast)
     for n in range(3):
         assert _proof(client, cast, _numbered_pdf(n)).status_code == 302
-    path = f"/files/{cast.file.reference}/disagree/returned-item/"
+    path = f"/files/{cast.file.reference}/disagree/amount-wrong/"
 
     refused = client.post(
-        path, {"explanation": "Renvoyé.", "evidence": [_numbered_pdf(n) for n in range(10, 13)]}
+        path,
+        {
+            "explanation": "Le montant est faux.",
+            "evidence": [_numbered_pdf(n) for n in range(10, 13)],
+        },
     )
 
     assert refused.status_code == 429
@@ -95,7 +99,11 @@ def test_the_limit_counts_a_disputes_evidence_with_the_proofs(client: Client, ca
     assert Document.objects.filter(file=cast.file).count() == 3
 
     accepted = client.post(
-        path, {"explanation": "Renvoyé.", "evidence": [_numbered_pdf(n) for n in range(10, 12)]}
+        path,
+        {
+            "explanation": "Le montant est faux.",
+            "evidence": [_numbered_pdf(n) for n in range(10, 12)],
+        },
     )
     assert accepted.status_code == 302
     assert Dispute.objects.get().evidence.count() == 2

@@ -13,7 +13,7 @@ from amicable.domain.law import ChargeRefused, RefusalReason
 from amicable.domain.lifecycle import FileState
 from amicable.files import ledger
 from amicable.files.models import Event, LedgerEntry
-from tests.workflow.conftest import MONDAY, pending_file, run, state_of
+from tests.workflow.conftest import MONDAY, pending_file, produce, run, state_of
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,7 @@ def test_vi83_17_the_daily_run_charges_no_indemnity_without_reciprocity(declared
     undeclared = pending_file(indemnity_reciprocity=declared)
     reciprocal = pending_file(indemnity_reciprocity="reciprocal")
     run(MONDAY)
+    produce("first_reminder", on=MONDAY)  # the reminder left: its grace period runs
     result = run(date(2025, 3, 18))
     # The file moves on as any other (the notice, the interest); only the indemnity is not due.
     assert state_of(undeclared) is FileState.FORMAL_NOTICE

@@ -31,7 +31,8 @@ Traceback (most recent call last):
 amicable.domain.lifecycle.TransitionRefused: A file in state 'grace_period' cannot move to \
 'in_collection' (CEL art. XIX.2 and XIX.7 §1: every collection starts with a formal notice, \
 after the 14-day period of the first reminder). Allowed next states: closed, \
-collective_settlement, debt_mediation, disputed, formal_notice, paid, suspended.
+collective_settlement, debt_mediation, disputed, first_reminder_pending, formal_notice, paid, \
+suspended.
 """
 
 from __future__ import annotations

@@ -145,6 +145,9 @@ class EventKind(StrEnum):
 EVENT_LABELS: Mapping[EventKind, Promise] = MappingProxyType(
     {
         EventKind.FILE_CREATED: _("File received"),
+        EventKind.RECIPROCITY_DECLARED: _("Damages clause declared"),
+        EventKind.LETTER_DISPATCHED: _("Letter sent"),
+        EventKind.LETTER_SENT_BY_POST_INSTEAD: _("Letter sent by post instead"),
         EventKind.CLAIM_ADDED: _("Invoice added"),
         EventKind.STATE_CHANGED: _("Stage changed"),
         EventKind.FIRST_REMINDER_DATED: _("First reminder dated"),
