@@ -21,7 +21,7 @@ PAGES = [
     "plan/",
     "payments/",
     "disagree/",
-    "disagree/returned-item/",
+    "disagree/amount-wrong/",
     "difficulties/",
     "difficulties/mediation/",
     "difficulties/settlement/",
@@ -30,7 +30,7 @@ WRITES = {
     "plan/": {"instalment_count": "3", "first_due_on": "2030-01-10"},
     "payments/": {"paid_to": "agency", "paid_on": "2025-04-01", "amount": "10"},
     "disagree/": {"kinds": ["invoice"]},
-    "disagree/returned-item/": {"explanation": "Renvoyé."},
+    "disagree/amount-wrong/": {"explanation": "Renvoyé."},
     "difficulties/mediation/": {"mediator_name": "M", "mediator_phone": "1"},
     "difficulties/settlement/": {"mediator_name": "M", "mediator_phone": "1"},
 }
