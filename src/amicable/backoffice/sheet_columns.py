@@ -62,9 +62,28 @@ SHEET_COLUMNS: tuple[SheetColumn, ...] = (
     SheetColumn(
         "requested_indemnity", _("the indemnity you ask; by default what the clause gives")
     ),
+    SheetColumn(
+        "indemnity_reciprocity",
+        _(
+            "reciprocal or not_reciprocal; empty is not declared. Only a clause declared "
+            "reciprocal gives an indemnity (CEL art. VI.83, 17°)"
+        ),
+    ),
     SheetColumn("interest_clause", _("yes if the contract provides late interest")),
     SheetColumn("interest_rate", _("the contractual rate in percent a year (at most 3 decimals)")),
     SheetColumn(
         "reminder_cost_clause", _("yes if the contract provides costs for further reminders")
+    ),
+    SheetColumn(
+        "category",
+        _("the claim's category for prescription; empty: your sector's (see Claim categories)"),
+    ),
+    SheetColumn(
+        "prescription_interrupted_on",
+        _("YYYY-MM-DD: the debtor's last acknowledgement, partial payment or plan request"),
+    ),
+    SheetColumn(
+        "prescription_evidence",
+        _("the reference of the document that proves that interruption (with its date)"),
     ),
 )
