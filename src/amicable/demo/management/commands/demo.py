@@ -28,7 +28,7 @@ class Command(BaseCommand):
     help = "Load a realistic demo data set (idempotent) and print how to sign in."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--debtors", type=int, default=300, help="number of demo debtors")
+        parser.add_argument("--debtors", type=int, default=120, help="number of demo debtors")
         parser.add_argument("--base-url", default="http://127.0.0.1:8000")
         parser.add_argument(
             "--allow-production",
