@@ -138,6 +138,16 @@ EARLIEST = {
     Journey.WITHDRAWN: 20,
 }
 DEFAULT_EARLIEST = 34
+#: Files handed over in the last days, by their rank after the first cycle: how many working
+#: days ago, whether the creditor sent the first reminder, and their journey. They show the
+#: first stages: the first reminder still to send (handed over this afternoon, "late"), the
+#: 14 days after it, the formal notice of the day, its 14-day waiting period.
+RECENT: dict[int, tuple[int, bool, str]] = {
+    1: (3, False, Journey.IGNORE),
+    2: (0, True, Journey.IGNORE),
+    3: (6, True, Journey.IGNORE),
+    4: (0, False, "late"),
+}
 
 PLACES = (
     ("1000", "Bruxelles", "fr", "Rue Haute"),
@@ -227,7 +237,7 @@ def simulate(
             by_act[plan.act_on].append(plan)
     day = start
     while day <= today:
-        if is_working_day(day):
+        if is_working_day(day) or day == today:
             _working_day(world, day, handed=by_handover.get(day, []), acting=by_act.get(day, []))
         day += timedelta(days=1)
     return len(plans)
@@ -281,20 +291,35 @@ def _plan(
     name = f"{rng.choice(FIRST_NAMES[language])} {rng.choice(LAST_NAMES[language])}"
     journey = CYCLE[index % len(CYCLE)]
     span = DAYS - 20
-    if index % 10 == 9:
+    showcase = index < len(CYCLE)
+    reminded: bool | None = None  # None: as the dice say
+    stage = index - len(CYCLE)
+    if stage in RECENT:
+        # The first stages of a file, once each, however few files the demo makes.
+        back, reminded, journey = RECENT[stage]
+        handover = _working_days_before(today, back) if back else today
+    elif showcase:
+        # The first files of each journey acted in the last days: their items are still open
+        # and their states show, however few files the demo makes.
+        handover = today - timedelta(days=rng.randint(60, 120))
+    elif index % 10 == 9:
         # Recent hand-overs: files still in their first reminder, notice or waiting period.
         handover = today - timedelta(days=rng.randint(0, 24))
         journey = Journey.IGNORE if handover < today else "late"
     else:
         handover = start + timedelta(days=rng.randint(0, span))
-    while not is_working_day(handover):
+    while not is_working_day(handover) and handover < today:
         handover += timedelta(days=1)
     if handover > today:
         handover = today
         journey = "late"
     earliest = handover + timedelta(days=EARLIEST.get(journey, DEFAULT_EARLIEST))
     act_on: date | None = None
-    if journey not in (Journey.IGNORE, "late") and earliest <= today:
+    if showcase and journey not in (Journey.IGNORE, "late"):
+        act_on = today - timedelta(days=rng.randint(4, OPEN_DAYS - 2))
+        while not is_working_day(act_on):
+            act_on -= timedelta(days=1)
+    elif journey not in (Journey.IGNORE, "late") and earliest <= today:
         act_on = earliest + timedelta(days=rng.randint(0, max(0, (today - earliest).days)))
         while not is_working_day(act_on):
             act_on += timedelta(days=1)
@@ -302,7 +327,7 @@ def _plan(
             act_on = None
     sector = Sector(creditor.sector)
     claims = tuple(
-        _claim(rng, creditor, sector, language, handover=handover, number=n)
+        _claim(rng, creditor, sector, language, handover=handover, number=n, reminded=reminded)
         for n in range(1 + (index % 7 == 0))
     )
     debtor = DebtorInput(
@@ -342,11 +367,14 @@ def _claim(
     *,
     handover: date,
     number: int,
+    reminded: bool | None,
 ) -> ClaimInput:
     principal = Decimal(rng.randint(4_000, 120_000)) / 100
     # Most creditors sent their free first reminder before handing over; a quarter did not,
     # and the agency sends it (CEL art. XIX.2).
-    reminder_on = None if rng.random() < 0.25 else handover - timedelta(days=rng.randint(15, 40))
+    if reminded is None:
+        reminded = rng.random() >= 0.25
+    reminder_on = handover - timedelta(days=rng.randint(15, 40)) if reminded else None
     due = (reminder_on or handover) - timedelta(days=rng.randint(10, 40))
     products = texts.PRODUCTS[sector][texts.language_of(language)]
     return ClaimInput(
