@@ -90,10 +90,7 @@ def coda(
     total = Decimal(0)
     for number, credit in enumerate(credits, 1):
         seq = f"{number:04d}0000"
-        if credit.ogm:
-            zone = "1" + _fit("101" + credit.ogm, 53)
-        else:
-            zone = "0" + _fit(credit.text, 53)
+        zone = "1" + _fit("101" + credit.ogm, 53) if credit.ogm else "0" + _fit(credit.text, 53)
         lines.append(
             _record(
                 "21",

@@ -528,9 +528,9 @@ def _act(world: World, plan: Plan, day: date) -> None:
         declare_debt_mediation(
             file=file,
             mediator=MediatorContact(
-                name=plan.file_input.debtor.name.split()[0] + " " + rng.choice(
-                    LAST_NAMES[plan.language]
-                ),
+                name=plan.file_input.debtor.name.split()[0]
+                + " "
+                + rng.choice(LAST_NAMES[plan.language]),
                 organisation=f"{organisation} {file.debtor.city}",
                 email=email,
             ),

@@ -65,12 +65,13 @@ class Command(BaseCommand):
             f"amicable is starting on {base}/",
             "",
             f"  Debtor portal     {base}/",
-            "                    sign in with a file number and its access code:",
+            "                    sign in with a file number and its access code, one file",
+            "                    per journey (fresh codes at each run):",
         ]
         for login in result.logins:
             lines.append(
-                f"                      {login.reference}  code {login.access_code}"
-                f"  ({login.language}, {login.state})"
+                f"                      {login.journey:<18} {login.reference}  code "
+                f"{login.access_code}  ({login.language}, {login.state})"
             )
         lines += [
             f"  Back office       {base}/backoffice/",
