@@ -80,17 +80,20 @@ QUEUES = (
 )
 
 
-def _snapshot() -> list[tuple[str, str, str, str, str]]:
-    """Each file's numbers, state and balance: what two runs must agree on."""
+def _snapshot() -> list[tuple[str, str, str, str]]:
+    """Each file's creditor number, state, debtor and balance: what two runs must agree on.
+
+    The agency's file numbers come from a database sequence, which a rolled-back transaction
+    does not rewind on PostgreSQL: they are left out (a fresh database starts at the same one).
+    """
     return [
         (
-            file.reference,
             file.creditor_reference,
             file.state,
             file.debtor.name,
             str(ledger.file_balance(file, as_of=TODAY).outstanding),
         )
-        for file in File.objects.select_related("debtor").order_by("reference")
+        for file in File.objects.select_related("debtor").order_by("creditor_reference")
     ]
 
 
