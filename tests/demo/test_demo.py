@@ -1,4 +1,6 @@
-"""`amicable demo`: reproducible, idempotent, every lifecycle state, working sign-in codes."""
+"""`amicable demo`: reproducible, idempotent, every lifecycle state with the records behind it
+(docs/journeys.md: plans, disputes, declarations, payments from bank statements, work queues),
+working sign-in codes."""
 
 from __future__ import annotations
 
@@ -11,13 +13,26 @@ import pytest
 from django.conf import LazySettings
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import Client
 
 from amicable.demo.loader import STAFF_PASSWORD, STAFF_USERNAME, STATE_PLAN, load_demo
+from amicable.demo.texts import PRODUCTS
+from amicable.disputes.models import Declaration, DeclarationKind, Dispute
 from amicable.files import ledger
 from amicable.files.access_codes import access_code_matches
-from amicable.files.models import File
+from amicable.files.models import (
+    EntrySource,
+    File,
+    LedgerEntry,
+    Sector,
+    WorkItem,
+    WorkItemStatus,
+)
 from amicable.intake.models import ApiToken
 from amicable.intake.tokens import authenticate_token, revoke_token
+from amicable.payments.models import StatementImport
+from amicable.plans.models import PaymentPlan, PlanStatus
 from tests.security.production import run
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +41,13 @@ pytestmark = pytest.mark.django_db
 def test_demo_covers_every_state_and_is_idempotent() -> None:
     first = load_demo(today=date(2026, 5, 20), debtors=36)
     assert first.created_files == 36
+    assert {x.journey for x in first.logins} == {
+        "to pay",
+        "with a plan",
+        "disputed",
+        "paid",
+        "in debt mediation",
+    }
     assert {s.value for s in STATE_PLAN} <= set(File.objects.values_list("state", flat=True))
     for file in File.objects.filter(state="paid"):
         assert ledger.file_balance(file, as_of=date(2026, 5, 20)).outstanding == 0
@@ -43,6 +65,102 @@ def test_demo_covers_every_state_and_is_idempotent() -> None:
         assert access_code_matches(
             reference=file.reference, code=login.access_code, stored_hash=file.access_code_hash
         )
+
+
+TODAY = date(2026, 5, 20)
+#: The queues an agency works every day: the demo leaves items open in each.
+QUEUES = (
+    "dispute",
+    "debt_mediation",
+    "collective_settlement",
+    "payment_plan_request",
+    "document_request",
+    "proof_review",
+    "unmatched_movement",
+)
+
+
+def _snapshot() -> list[tuple[str, str, str, str]]:
+    """Each file's creditor number, state, debtor and balance: what two runs must agree on.
+
+    The agency's file numbers come from a database sequence, which a rolled-back transaction
+    does not rewind on PostgreSQL: they are left out (a fresh database starts at the same one).
+    """
+    return [
+        (
+            file.creditor_reference,
+            file.state,
+            file.debtor.name,
+            str(ledger.file_balance(file, as_of=TODAY).outstanding),
+        )
+        for file in File.objects.select_related("debtor").order_by("creditor_reference")
+    ]
+
+
+def test_every_state_has_the_records_behind_it() -> None:
+    """docs/journeys.md: a plan file has its agreed plan, a disputed file its dispute, a file in
+    debt mediation or collective settlement its declaration, a paid file payments read from
+    the bank's statements (CODA and camt.053), and every queue has items left open."""
+    load_demo(today=TODAY, debtors=36)
+    for file in File.objects.filter(state="payment_plan"):
+        assert PaymentPlan.objects.filter(file=file, status=PlanStatus.ACTIVE).exists(), file
+    for file in File.objects.filter(state="disputed"):
+        assert Dispute.objects.filter(file=file).exists(), file
+    for state, kind in (
+        ("debt_mediation", DeclarationKind.DEBT_MEDIATION),
+        ("collective_settlement", DeclarationKind.COLLECTIVE_SETTLEMENT),
+    ):
+        for file in File.objects.filter(state=state):
+            assert Declaration.objects.filter(files=file, kind=kind).exists(), file
+    names = set(StatementImport.objects.values_list("name", flat=True))
+    assert any(n.endswith(".cod") for n in names)
+    assert any(n.endswith(".xml") for n in names)
+    for file in File.objects.filter(state="paid"):
+        assert LedgerEntry.objects.filter(file=file, amount__lt=0).exists(), file
+    assert LedgerEntry.objects.filter(
+        file__state="paid", source=EntrySource.STATEMENT, amount__lt=0
+    ).exists()
+    open_kinds = set(
+        WorkItem.objects.filter(status=WorkItemStatus.OPEN).values_list("kind", flat=True)
+    )
+    assert set(QUEUES) <= open_kinds
+    # Agents decided older items: some are done.
+    assert WorkItem.objects.filter(status=WorkItemStatus.DONE).exists()
+
+
+def test_a_payment_plan_file_does_not_offer_to_ask_for_a_plan() -> None:
+    """docs/journeys.md, journey 2: a file in a plan shows its plan, not the request form."""
+    demo = load_demo(today=TODAY, debtors=36)
+    [login] = [x for x in demo.logins if x.state == "payment_plan"]
+    client = Client()
+    response = client.post("/sign-in/", {"reference": login.reference, "code": login.access_code})
+    assert response.status_code == 302
+    page = client.get(f"/files/{login.reference}/plan/").content.decode()
+    assert 'name="instalment_count"' not in page
+    plan = PaymentPlan.objects.get(file__reference=login.reference, status=PlanStatus.ACTIVE)
+    assert plan.instalments.exists()
+    [disputed] = [x for x in demo.logins if x.state == "disputed"]
+    assert Dispute.objects.filter(file__reference=disputed.reference).exists()
+
+
+def test_two_runs_on_fresh_databases_give_the_same_files_and_amounts() -> None:
+    with transaction.atomic():
+        load_demo(today=TODAY, debtors=30)
+        first = _snapshot()
+        transaction.set_rollback(True)
+    assert not File.objects.exists()
+    load_demo(today=TODAY, debtors=30)
+    assert _snapshot() == first
+    assert len(first) == 30
+
+
+def test_demo_texts_are_in_the_debtors_language() -> None:
+    """Issue 12: a Dutch-speaking debtor's invoice reads in Dutch, a German one's in German."""
+    load_demo(today=TODAY, debtors=36)
+    for file in File.objects.select_related("creditor", "debtor").prefetch_related("claims"):
+        products = PRODUCTS[Sector(file.creditor.sector)][file.debtor.language]
+        for claim in file.claims.all():
+            assert claim.description in products, (file.debtor.language, claim.description)
 
 
 def test_demo_command_prints_where_to_go_and_how_to_sign_in(settings: LazySettings) -> None:

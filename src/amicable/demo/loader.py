@@ -1,33 +1,31 @@
 """A realistic, reproducible demo data set (``amicable demo``, run by ``make run``).
 
-Three creditors (energy, telecom, web shop), a few hundred debtors in Brussels, Flanders and
-Wallonia (and the German-speaking East) with their own language, files in every state of the
-lifecycle, with payments. The same seed gives the same data; running it again adds nothing.
+Three creditors (energy, telecom, web shop) and a few hundred debtors in Brussels, Flanders,
+Wallonia and the German-speaking East, each with their own language. The data is not written
+state by state: six months of the agency's life are replayed through the real services
+(:mod:`amicable.demo.simulation`), ending on the real today, so that every state, queue, chart
+and timeline has the records a real agency would have. The same seed and the same today give
+the same data; running it again adds nothing.
 """
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
+from amicable.demo.clock import simulated_time
+from amicable.demo.simulation import simulate
+from amicable.disputes.models import Declaration, Dispute
 from amicable.domain.lifecycle import FileState
-from amicable.files import ledger
-from amicable.files.lifecycle import change_file_state
-from amicable.files.models import Creditor, File, Sector
-from amicable.files.services import (
-    ClaimInput,
-    DebtorInput,
-    FileInput,
-    create_files,
-    issue_access_code,
-)
+from amicable.files.models import Creditor, File, LedgerEntry, Sector
+from amicable.files.services import issue_access_code
 from amicable.intake.models import ApiToken
 from amicable.intake.tokens import issue_token
+from amicable.plans.models import PaymentPlan, PlanStatus
 
 SEED = 20261124
 DEMO_ACTOR = "demo"
@@ -76,39 +74,7 @@ CREDITORS = (
     },
 )
 
-PLACES = (
-    ("1000", "Bruxelles", "fr", "Rue Haute"),
-    ("1050", "Ixelles", "fr", "Chaussée de Boondael"),
-    ("1080", "Molenbeek-Saint-Jean", "fr", "Rue de Ribaucourt"),
-    ("1090", "Jette", "nl", "Kardinaal Mercierplein"),
-    ("2000", "Antwerpen", "nl", "Meir"),
-    ("9000", "Gent", "nl", "Veldstraat"),
-    ("3000", "Leuven", "nl", "Bondgenotenlaan"),
-    ("8000", "Brugge", "nl", "Steenstraat"),
-    ("3500", "Hasselt", "nl", "Demerstraat"),
-    ("4000", "Liège", "fr", "Rue Saint-Gilles"),
-    ("6000", "Charleroi", "fr", "Boulevard Tirou"),
-    ("7000", "Mons", "fr", "Rue de la Chaussée"),
-    ("5000", "Namur", "fr", "Rue de l'Ange"),
-    ("4700", "Eupen", "de", "Aachener Straße"),
-    ("4780", "Sankt Vith", "de", "Hauptstraße"),
-)
-FIRST_NAMES = {
-    "fr": ("Marie", "Julien", "Sophie", "Mehdi", "Camille", "Nicolas", "Aïcha", "Luc"),
-    "nl": ("Jan", "Els", "Pieter", "Fatima", "Lotte", "Wouter", "An", "Bram"),
-    "de": ("Anna", "Lukas", "Sabine", "Jonas", "Petra", "Matthias"),
-}
-LAST_NAMES = {
-    "fr": ("Dupont", "Lambert", "Martin", "Dubois", "El Amrani", "Leroy", "Renard", "Simon"),
-    "nl": ("Peeters", "Janssens", "Maes", "Jacobs", "Willems", "De Smet", "Claes", "Goossens"),
-    "de": ("Schmitz", "Kreusch", "Müller", "Heinen", "Lentz", "Theißen"),
-}
-DESCRIPTIONS = {
-    Sector.ENERGY: ("Électricité et gaz, facture de clôture", "Electricity, annual settlement"),
-    Sector.TELECOM: ("Abonnement mobile et internet", "Mobile and internet subscription"),
-    Sector.RETAIL: ("Commande en ligne: lave-linge", "Online order: washing machine"),
-}
-# How many files end in each state (the rest stay where intake put them).
+#: The states the demo's files are in at the end of the replay (every state of the lifecycle).
 STATE_PLAN = (
     FileState.FIRST_REMINDER_PENDING,
     FileState.GRACE_PERIOD,
@@ -132,6 +98,7 @@ class DemoLogin:
     state: str
     debtor: str
     language: str
+    journey: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +114,7 @@ class DemoResult:
 
 
 def load_demo(
-    *, today: date, debtors: int = 300, staff_password: str = STAFF_PASSWORD
+    *, today: date, debtors: int = 120, staff_password: str = STAFF_PASSWORD
 ) -> DemoResult:
     """Create the demo data once (idempotent) and return the credentials to print.
 
@@ -158,7 +125,6 @@ def load_demo(
     password than the known demo one (a production installation) also replaces the demo one
     on an existing account, so that no installation keeps a password everyone knows.
     """
-    rng = random.Random(SEED)
     created = 0
     with transaction.atomic():
         creditors = [
@@ -167,7 +133,10 @@ def load_demo(
         ]
         password_set = _staff_user(staff_password)
         if not File.objects.filter(creditor__in=creditors).exists():
-            created = _create_demo_files(rng, creditors, today=today, debtors=debtors)
+            with simulated_time() as clock:
+                created = simulate(
+                    creditors=creditors, today=today, debtors=debtors, clock=clock, seed=SEED
+                )
 
     creditor = creditors[0]
     secret = None
@@ -206,144 +175,56 @@ def _staff_user(password: str) -> bool:
     return True
 
 
-def _create_demo_files(
-    rng: random.Random, creditors: list[Creditor], *, today: date, debtors: int
-) -> int:
-    count = 0
-    for index in range(debtors):
-        creditor = creditors[index % len(creditors)]
-        postal_code, city, language, street = PLACES[rng.randrange(len(PLACES))]
-        name = f"{rng.choice(FIRST_NAMES[language])} {rng.choice(LAST_NAMES[language])}"
-        state = STATE_PLAN[index % len(STATE_PLAN)]
-        claims = tuple(
-            _claim(rng, creditor, state, today=today, number=n) for n in range(1 + (index % 5 == 0))
-        )
-        debtor = DebtorInput(
-            customer_reference=f"C{index + 1:05d}",
-            name=name,
-            address=f"{street} {rng.randint(1, 180)}",
-            postal_code=postal_code,
-            city=city,
-            language=language,
-            email=f"{name.split()[0].lower()}.{index + 1}@example.be",
-            phone=f"+32 4{rng.randint(70, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} "
-            f"{rng.randint(10, 99)}",
-        )
-        result = create_files(
-            creditor=creditor,
-            inputs=[
-                FileInput(
-                    creditor_reference=f"{creditor.reference[:3].upper()}-{index + 1:06d}",
-                    debtor=debtor,
-                    claims=claims,
-                )
-            ],
-            actor=DEMO_ACTOR,
-            today=today,
-        )[0]
-        _move_to(result.file, state, rng, today=today)
-        count += 1
-    return count
+@dataclass(frozen=True, slots=True)
+class _Showcase:
+    journey: str
+    language: str
+    state: FileState
 
 
-def _claim(
-    rng: random.Random, creditor: Creditor, state: FileState, *, today: date, number: int
-) -> ClaimInput:
-    sector = Sector(creditor.sector)
-    principal = Decimal(rng.randint(4_000, 180_000)) / 100
-    if state is FileState.GRACE_PERIOD:
-        reminder_on: date | None = today - timedelta(days=rng.randint(1, 6))
-    elif state is FileState.FIRST_REMINDER_PENDING:
-        reminder_on = None
-    else:
-        reminder_on = today - timedelta(days=rng.randint(40, 200))
-    due = (reminder_on or today) - timedelta(days=rng.randint(10, 40))
-    french, english = DESCRIPTIONS[sector]
-    return ClaimInput(
-        creditor_reference=f"INV-{rng.randint(100000, 999999)}-{number}",
-        description=french if creditor.language == "fr" else english,
-        invoice_date=due - timedelta(days=30),
-        due_date=due,
-        principal=principal,
-        contract_date=date(2024, rng.randint(1, 12), rng.randint(1, 28)),
-        regular_supply=sector in (Sector.ENERGY, Sector.TELECOM),
-        first_reminder_sent_on=reminder_on,
-        first_reminder_channel=rng.choice(("paper", "electronic")) if reminder_on else None,
-        # 5 % stays under the XIX.4 cap at every balance; a clause above it would be void.
-        indemnity_percent=Decimal("5"),
-        indemnity_minimum=None,
-        # The demo creditors' general terms give the consumer the same 5 % when they fail in
-        # their own obligations: the clause is declared reciprocal (CEL art. VI.83, 17°).
-        indemnity_reciprocity="reciprocal",
-        interest_clause=True,
-        interest_rate=Decimal("8"),
-        reminder_cost_clause=sector is not Sector.RETAIL,
-    )
+#: The journeys the banner shows, each with a file in the language most visitors try first.
+SHOWCASES = (
+    _Showcase("to pay", "fr", FileState.IN_COLLECTION),
+    _Showcase("with a plan", "nl", FileState.PAYMENT_PLAN),
+    _Showcase("disputed", "fr", FileState.DISPUTED),
+    _Showcase("paid", "nl", FileState.PAID),
+    _Showcase("in debt mediation", "de", FileState.DEBT_MEDIATION),
+)
 
 
-def _move_to(file: File, state: FileState, rng: random.Random, *, today: date) -> None:
-    """Walk a new file along the lifecycle to ``state``, with the money that goes with it."""
-    if file.file_state is state:
-        return
-    path = {
-        FileState.WAITING_PERIOD: [FileState.WAITING_PERIOD],
-        FileState.IN_COLLECTION: [FileState.WAITING_PERIOD, FileState.IN_COLLECTION],
-        FileState.PAYMENT_PLAN: [FileState.WAITING_PERIOD, FileState.PAYMENT_PLAN],
-        FileState.PAID: [FileState.WAITING_PERIOD, FileState.IN_COLLECTION],
-    }.get(state, [state])
-    for step in path:
-        change_file_state(file=file, new_state=step, actor=DEMO_ACTOR, reason="demo")
-    if state in (FileState.IN_COLLECTION, FileState.PAYMENT_PLAN, FileState.PAID):
-        for claim in file.claims.all():
-            charge_day = max(claim.first_chargeable_day or today, today - timedelta(days=20))
-            ledger.charge_indemnity(claim=claim, on=charge_day, actor=DEMO_ACTOR)
-        ledger.book_interest(file=file, through=today - timedelta(days=15), actor=DEMO_ACTOR)
-        # Interest runs to the day before the payment: the balance of that day is what it pays.
-        balance = ledger.file_balance(file, as_of=today - timedelta(days=11))
-        amount = (
-            balance.outstanding
-            if state is FileState.PAID
-            else (balance.outstanding / 3).quantize(Decimal("0.01"))
+def _showcase_files(showcase: _Showcase) -> list[File]:
+    """The files that show ``showcase``'s journey with the records behind it."""
+    files = File.objects.filter(state=showcase.state).select_related("debtor")
+    if showcase.state is FileState.IN_COLLECTION:
+        # Nothing paid yet: the portal offers to pay and to ask for a plan.
+        payments = LedgerEntry.objects.filter(file=OuterRef("pk"), amount__lt=0)
+        files = files.filter(~Exists(payments))
+    elif showcase.state is FileState.PAYMENT_PLAN:
+        files = files.filter(
+            Exists(PaymentPlan.objects.filter(file=OuterRef("pk"), status=PlanStatus.ACTIVE))
         )
-        ledger.post_payment(
-            file=file,
-            amount=amount,
-            value_date=today - timedelta(days=10),
-            actor=DEMO_ACTOR,
-            source="statement",
-            source_reference=f"demo-{file.reference}",
-        )
-        if state is FileState.PAID:
-            change_file_state(
-                file=file, new_state=FileState.PAID, actor=DEMO_ACTOR, reason="paid", on=today
-            )
+    elif showcase.state is FileState.DISPUTED:
+        files = files.filter(Exists(Dispute.objects.filter(file=OuterRef("pk"))))
+    elif showcase.state is FileState.DEBT_MEDIATION:
+        files = files.filter(Exists(Declaration.objects.filter(files=OuterRef("pk"))))
+    preferred = list(files.filter(debtor__language=showcase.language).order_by("id")[:1])
+    return preferred or list(files.order_by("id")[:1])
 
 
 def _showcase_logins() -> list[DemoLogin]:
-    """One file per interesting state, with a fresh access code (the old one stops working)."""
+    """One file per journey, with a fresh access code (the old one stops working)."""
     logins = []
-    wanted = (
-        ("fr", FileState.IN_COLLECTION),
-        ("nl", FileState.FORMAL_NOTICE),
-        ("de", FileState.PAYMENT_PLAN),
-        ("nl", FileState.DISPUTED),
-    )
-    for language, state in wanted:
-        file = (
-            File.objects.filter(state=state, debtor__language=language)
-            .select_related("debtor")
-            .order_by("id")
-            .first()
-        ) or File.objects.filter(state=state).select_related("debtor").order_by("id").first()
-        if file is not None:
+    for showcase in SHOWCASES:
+        for file in _showcase_files(showcase):
             code = issue_access_code(file=file, actor=DEMO_ACTOR)
             logins.append(
                 DemoLogin(
                     reference=file.reference,
                     access_code=code,
-                    state=state.value,
+                    state=showcase.state.value,
                     debtor=file.debtor.name,
                     language=file.debtor.language,
+                    journey=showcase.journey,
                 )
             )
     return logins

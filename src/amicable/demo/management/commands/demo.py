@@ -28,7 +28,7 @@ class Command(BaseCommand):
     help = "Load a realistic demo data set (idempotent) and print how to sign in."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--debtors", type=int, default=300, help="number of demo debtors")
+        parser.add_argument("--debtors", type=int, default=120, help="number of demo debtors")
         parser.add_argument("--base-url", default="http://127.0.0.1:8000")
         parser.add_argument(
             "--allow-production",
@@ -65,12 +65,13 @@ class Command(BaseCommand):
             f"amicable is starting on {base}/",
             "",
             f"  Debtor portal     {base}/",
-            "                    sign in with a file number and its access code:",
+            "                    sign in with a file number and its access code, one file",
+            "                    per journey (fresh codes at each run):",
         ]
         for login in result.logins:
             lines.append(
-                f"                      {login.reference}  code {login.access_code}"
-                f"  ({login.language}, {login.state})"
+                f"                      {login.journey:<18} {login.reference}  code "
+                f"{login.access_code}  ({login.language}, {login.state})"
             )
         lines += [
             f"  Back office       {base}/backoffice/",
