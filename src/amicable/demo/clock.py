@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
@@ -57,10 +58,18 @@ def simulated_time() -> Iterator[SimulatedClock]:
     ]
     timezone.now = clock.now
     for field in defaults:
-        field.default = clock.now
+        _point_default(field, clock.now)
     try:
         yield clock
     finally:
         timezone.now = real
         for field in defaults:
-            field.default = real
+            _point_default(field, real)
+
+
+def _point_default(field: Any, default: Callable[[], datetime]) -> None:
+    """Point the field's default at ``default``. Django caches the default's callable on the
+    field at its first use (``Field._get_default``): the cache is dropped too, or a second demo
+    in the same process would stamp new rows with the first one's clock."""
+    field.default = default
+    field.__dict__.pop("_get_default", None)
