@@ -327,7 +327,7 @@ def test_the_bounced_command_reads_message_ids_and_a_file_and_says_what_it_did(
 def test_the_migration_gives_letters_already_out_their_dispatch_day(
     settings: LazySettings,
 ) -> None:
-    # docs/decisions.md, 33: letters already posted left on their post batch's date, e-mails on
+    # docs/decisions.md, 35: letters already posted left on their post batch's date, e-mails on
     # the day the server accepted them; a letter still waiting has no dispatch day yet.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     sent, waiting = queued_reminder(), queued_reminder()

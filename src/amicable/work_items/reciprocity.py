@@ -1,7 +1,7 @@
 """An agent confirms or denies, from the documents, that a damages clause is reciprocal.
 
 A file that held a lump-sum indemnity before the creditor's declaration existed has a work item
-``reciprocity_review`` (opened by migration ``files.0010``). CEL art. VI.83, 17° voids a clause
+``reciprocity_review`` (opened by migration ``files.0012``). CEL art. VI.83, 17° voids a clause
 that gives the consumer no indemnity of the same order for the enterprise's own failure, so:
 
 - "reciprocal": the declaration is recorded (who, when) and the indemnity booked stays; charging
