@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import LazySettings
 from django.test import Client
 
 from amicable.files.models import WorkItem, WorkItemKind
@@ -197,3 +198,18 @@ def test_the_debtors_home_page_has_no_staff_section(
     assert "create-api-token" not in html
     staff_page = client.get("/backoffice/sign-in/").content.decode()
     assert "create-staff-user" in staff_page
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "de", "en"])
+def test_a_development_installation_shows_where_staff_and_creditors_come_in(
+    client: Client, db: None, language: str, settings: LazySettings
+) -> None:
+    """After `make run` (DEBUG on) the home page is the evaluator's first screen: it names the
+    back office, the administration and the API docs, and how to sign in to each."""
+    settings.DEBUG = True
+    client.cookies["django_language"] = language
+    html = client.get("/").content.decode()
+    for address in ('href="/backoffice/"', 'href="/admin/"', 'href="/api/v1/docs"'):
+        assert address in html
+    assert "admin" in html.split('id="entrances-heading"')[1]
+    assert "make run" in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
@@ -9,7 +10,9 @@ from django.templatetags.static import static
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    # A development or evaluation installation (DEBUG on, as after `make run`) tells whoever
+    # opens it where the staff and creditors come in; a production portal speaks to debtors only.
+    return render(request, "home.html", {"show_entrances": settings.DEBUG})
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
