@@ -67,6 +67,30 @@ def test_only_the_claims_already_due_on_its_date_are_acknowledged() -> None:
     assert [c.prescription_interrupted_on for c in claims] == [date(2025, 3, 1), None]
 
 
+def test_a_later_restart_of_the_clock_is_kept() -> None:
+    # docs/legal.md section 8: the period runs from the last interruption; a letter recorded
+    # late never moves a claim's clock back before a later payment.
+    file = _file()
+    first, second = Claim.objects.filter(file=file).order_by("due_date")
+    Claim.objects.filter(pk=first.pk).update(
+        prescription_interrupted_on=date(2025, 6, 2), prescription_interruption="partial_payment"
+    )
+    letter = make_document(file, name="reconnaissance.pdf")
+    client = sign_in(Client(), make_staff(Role.AGENT))
+
+    _post(client, file, on="2025-05-20", document=letter.pk)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.prescription_interrupted_on, first.prescription_interruption) == (
+        date(2025, 6, 2),
+        "partial_payment",
+    )
+    assert second.prescription_interrupted_on == date(2025, 5, 20)
+    event = Event.objects.get(file=file, kind=EventKind.DEBT_ACKNOWLEDGED)
+    assert event.data["claims"] == [second.creditor_reference]
+
+
 def test_a_date_in_the_future_is_refused_with_a_form_error() -> None:
     file = _file()
     letter = make_document(file, name="reconnaissance.pdf")

@@ -85,8 +85,15 @@ def record_file_acknowledgement(*, file: File, document: Document, on: date, act
     """An agent records that the debtor acknowledged the debt of ``file`` in writing on ``on``,
     in ``document`` (docs/legal.md, section 8). A letter of acknowledgement names the whole
     debt, so every claim of the file due before that day restarts its clock; the event says
-    who recorded it, on which document, and which claims. Returns the number of claims."""
-    claims = list(file.claims.filter(due_date__lt=on).order_by("due_date", "id"))
+    who recorded it, on which document, and which claims. A claim whose clock already restarted
+    later (a payment after the letter) keeps that later date: an older letter recorded late must
+    not move the clock back. Returns the number of claims."""
+    claims = list(
+        file.claims.filter(
+            Q(prescription_interrupted_on__isnull=True) | Q(prescription_interrupted_on__lte=on),
+            due_date__lt=on,
+        ).order_by("due_date", "id")
+    )
     evidence = f"document {document.pk}: {document.original_name}"
     with transaction.atomic():
         changed = record_acknowledgement(claims=claims, on=on, evidence=evidence)
