@@ -94,14 +94,16 @@ def record_file_acknowledgement(*, file: File, document: Document, on: date, act
             due_date__lt=on,
         ).order_by("due_date", "id")
     )
-    evidence = f"document {document.pk}: {document.original_name}"
+    # The document by its number only: an uploaded file's name may carry personal data, which
+    # the erasure of a debtor's data would not find in a claim or an event's message.
+    evidence = f"document {document.pk}"
     with transaction.atomic():
         changed = record_acknowledgement(claims=claims, on=on, evidence=evidence)
         record_event(
             file,
             EventKind.DEBT_ACKNOWLEDGED,
             actor=actor,
-            message=f"Acknowledged in writing on {on.isoformat()} ({document.original_name})",
+            message=f"Acknowledged in writing on {on.isoformat()} (document {document.pk})",
             data={
                 "on": on.isoformat(),
                 "document_id": document.pk,
