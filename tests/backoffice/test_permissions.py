@@ -105,6 +105,9 @@ def endpoints(world: World) -> list[Endpoint]:
         Endpoint("answer_plan", "post", f"/backoffice/files/{ref}/plan/answer/", WORKERS, 400),
         Endpoint("send_letter", "post", f"/backoffice/files/{ref}/letter/", WORKERS, 400),
         Endpoint("resume", "post", f"/backoffice/files/{ref}/resume/", WORKERS, 400),
+        Endpoint(
+            "acknowledge_debt", "post", f"/backoffice/files/{ref}/acknowledgement/", WORKERS, 400
+        ),
         # Open on a file in collective settlement only: refused on this one, after the check.
         Endpoint("declare_claim", "post", f"/backoffice/files/{ref}/declare-claim/", WORKERS, 409),
         Endpoint("search", "get", "/backoffice/search/?q=nobody", EVERYONE, 200),
@@ -148,6 +151,7 @@ ENDPOINT_NAMES = [
     "answer_plan",
     "send_letter",
     "resume",
+    "acknowledge_debt",
     "declare_claim",
     "search",
     "dashboard",
@@ -263,6 +267,7 @@ def test_every_view_but_the_sign_in_steps_names_its_permission() -> None:
         "answer_plan",
         "send_letter",
         "resume",
+        "acknowledge_debt",
         "declare_claim",
         "search",
         "dashboard",

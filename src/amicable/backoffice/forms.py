@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
+from django.db.models import Min
 from django.utils.translation import gettext_lazy as _
 
 from amicable.disputes.resolution import DisputeOutcome, Reduction
@@ -15,7 +17,7 @@ from amicable.domain.contact import ContactPurpose, Recipient
 from amicable.domain.imputation import Component
 from amicable.domain.mentions import LetterKind
 from amicable.files.labels import COMPONENT_LABELS
-from amicable.files.models import Claim, File
+from amicable.files.models import Claim, Document, File, ScanStatus
 from amicable.letters.models import LetterChannel
 from amicable.plans.models import PlanRefusal
 from amicable.proofs.review import REJECTION_LABELS, PaidTo, ProofPayment, RejectionReason
@@ -319,3 +321,39 @@ class ResumeForm(forms.Form):
         max_length=200,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class AcknowledgementForm(forms.Form):
+    """The debtor's written acknowledgement of the file's debt (docs/legal.md, section 8): the
+    day it is dated and the file's document it rests on. Dated neither in the future nor on or
+    before the earliest due date: nothing was owed yet to acknowledge."""
+
+    on = forms.DateField(
+        label=_("Date of the acknowledgement"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    document = forms.ModelChoiceField(
+        label=_("Document it rests on"), queryset=Document.objects.none()
+    )
+
+    def __init__(self, *args: Any, file: File, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.first_due = file.claims.aggregate(first=Min("due_date"))["first"]
+        field = self.fields["document"]
+        assert isinstance(field, forms.ModelChoiceField)
+        # An infected upload is never evidence an agent relies on.
+        field.queryset = file.documents.exclude(scan_status=ScanStatus.INFECTED).order_by(
+            "-uploaded_at", "-id"
+        )
+
+    def clean_on(self) -> date:
+        on: date = self.cleaned_data["on"]
+        if on > self.today:
+            raise forms.ValidationError(_("An acknowledgement cannot be dated in the future."))
+        if self.first_due is not None and on <= self.first_due:
+            raise forms.ValidationError(
+                _("An acknowledgement must be dated after the due date (%(due)s).")
+                % {"due": self.first_due.strftime("%d/%m/%Y")}
+            )
+        return on

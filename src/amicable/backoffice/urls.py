@@ -47,6 +47,11 @@ urlpatterns = [
     path("files/<str:reference>/plan/answer/", decisions.answer_plan, name="answer_plan"),
     path("files/<str:reference>/letter/", decisions.send_letter, name="send_letter"),
     path("files/<str:reference>/resume/", decisions.resume, name="resume"),
+    path(
+        "files/<str:reference>/acknowledgement/",
+        decisions.acknowledge_debt,
+        name="acknowledge_debt",
+    ),
     path("files/<str:reference>/declare-claim/", decisions.declare_claim, name="declare_claim"),
     path("search/", reports.search, name="search"),
     path("dashboard/", reports.dashboard, name="dashboard"),

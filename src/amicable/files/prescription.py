@@ -13,12 +13,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import transaction
 from django.db.models import Q
 
 from amicable.domain.calendar import add_working_days
 from amicable.domain.prescription import SEEDED_PERIODS, Interruption, default_category
 from amicable.files.lookups import ANY_OF_CHUNK
-from amicable.files.models import Claim, ClaimCategory, WorkItem, WorkItemKind
+from amicable.files.models import Claim, ClaimCategory, Document, File, WorkItem, WorkItemKind
+from amicable.files.timeline import EventKind, record_event
 
 __all__ = [
     "TIME_BARRED_REVIEW_WORKING_DAYS",
@@ -26,6 +28,7 @@ __all__ = [
     "category_ids",
     "category_periods",
     "record_acknowledgement",
+    "record_file_acknowledgement",
     "record_interruptions",
     "resolve_category",
     "stop_collecting",
@@ -62,18 +65,52 @@ def record_interruptions(events: Iterable[tuple[int, date]], *, cause: Interrupt
     return changed
 
 
-def record_acknowledgement(*, claims: Sequence[Claim], on: date) -> int:
+def record_acknowledgement(*, claims: Sequence[Claim], on: date, evidence: str = "") -> int:
     """An agent records the debtor's written acknowledgement of these claims, dated ``on``
     (docs/legal.md, section 8: it interrupts the prescription). Unlike the automatic events
     above, it also clears the time-bar the daily run had found: the agent has read the
     document, and the next run decides again from the dates (``amicable.domain.prescription``).
     An acknowledgement written after the period ended renounces the prescription only if it
-    says so expressly: the agent records it only then."""
+    says so expressly: the agent records it only then. ``evidence`` names the document it
+    rests on."""
     return Claim.objects.filter(pk__any_of=[c.pk for c in claims], due_date__lt=on).update(
         prescription_interrupted_on=on,
         prescription_interruption=Interruption.ACKNOWLEDGEMENT.value,
+        prescription_evidence=evidence[:200],
         time_barred_on=None,
     )
+
+
+def record_file_acknowledgement(*, file: File, document: Document, on: date, actor: str) -> int:
+    """An agent records that the debtor acknowledged the debt of ``file`` in writing on ``on``,
+    in ``document`` (docs/legal.md, section 8). A letter of acknowledgement names the whole
+    debt, so every claim of the file due before that day restarts its clock; the event says
+    who recorded it, on which document, and which claims. A claim whose clock already restarted
+    later (a payment after the letter) keeps that later date: an older letter recorded late must
+    not move the clock back. Returns the number of claims."""
+    claims = list(
+        file.claims.filter(
+            Q(prescription_interrupted_on__isnull=True) | Q(prescription_interrupted_on__lte=on),
+            due_date__lt=on,
+        ).order_by("due_date", "id")
+    )
+    # The document by its number only: an uploaded file's name may carry personal data, which
+    # the erasure of a debtor's data would not find in a claim or an event's message.
+    evidence = f"document {document.pk}"
+    with transaction.atomic():
+        changed = record_acknowledgement(claims=claims, on=on, evidence=evidence)
+        record_event(
+            file,
+            EventKind.DEBT_ACKNOWLEDGED,
+            actor=actor,
+            message=f"Acknowledged in writing on {on.isoformat()} (document {document.pk})",
+            data={
+                "on": on.isoformat(),
+                "document_id": document.pk,
+                "claims": [c.creditor_reference for c in claims],
+            },
+        )
+    return changed
 
 
 #: An agent looks at a claim found time-barred within five working days (agency policy: the

@@ -116,6 +116,7 @@ class EventKind(StrEnum):
     CONTACT_REFUSED = "contact_refused"
     # The agency's own work.
     NOTE_ADDED = "note_added"
+    DEBT_ACKNOWLEDGED = "debt_acknowledged"
     WORK_ITEM_ASSIGNED = "work_item_assigned"
     WORK_ITEM_CLOSED = "work_item_closed"
     # Access.
@@ -192,6 +193,7 @@ EVENT_LABELS: Mapping[EventKind, Promise] = MappingProxyType(
         EventKind.CALL_LOGGED: _("Call logged"),
         EventKind.CONTACT_REFUSED: _("Contact refused by the rules"),
         EventKind.NOTE_ADDED: _("Note"),
+        EventKind.DEBT_ACKNOWLEDGED: _("Written acknowledgement of the debt recorded"),
         EventKind.WORK_ITEM_ASSIGNED: _("Work item assigned"),
         EventKind.WORK_ITEM_CLOSED: _("Work item closed"),
         EventKind.ACCESS_CODE_ISSUED: _("Portal access code issued"),
@@ -286,6 +288,9 @@ _AUDIENCES: Mapping[EventKind, frozenset[Audience]] = MappingProxyType(
         EventKind.CALL_LOGGED: _STAFF,
         EventKind.CONTACT_REFUSED: _STAFF,
         EventKind.NOTE_ADDED: _STAFF,
+        # The creditor reads why its claims' prescription clocks restarted (docs/legal.md,
+        # section 8); the debtor holds the letter they signed.
+        EventKind.DEBT_ACKNOWLEDGED: _CREDITOR,
         EventKind.WORK_ITEM_ASSIGNED: _STAFF,
         EventKind.WORK_ITEM_CLOSED: _STAFF,
         EventKind.ACCESS_CODE_ISSUED: _STAFF,

@@ -8,11 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from amicable.backoffice import selectors
 from amicable.backoffice.access import actor_name, staff_user, staff_view
 from amicable.backoffice.forms import (
+    AcknowledgementForm,
     CallForm,
     DisputeForm,
     LetterForm,
@@ -29,6 +31,7 @@ from amicable.disputes import holds, resolution
 from amicable.domain.contact import ContactPurpose, Recipient
 from amicable.domain.mentions import LetterKind
 from amicable.files.actions import ActionRefused
+from amicable.files.prescription import record_file_acknowledgement
 from amicable.letters import agent_contacts
 from amicable.letters.models import LetterChannel
 from amicable.plans import answers, requests
@@ -39,6 +42,7 @@ from amicable.proofs import review
 from amicable.work_items import notes
 
 __all__ = [
+    "acknowledge_debt",
     "add_note",
     "agree_plan",
     "answer_plan",
@@ -290,5 +294,33 @@ def resume(request: HttpRequest, reference: str) -> HttpResponse:
         return file_page(request, file, status=409, resume_form=form)
     messages.success(
         request, _("Collection resumes: the file is now %(state)s.") % {"state": state}
+    )
+    return redirect("backoffice:file", file.reference)
+
+
+@require_POST
+@staff_view(Perm.WORK_FILES)
+def acknowledge_debt(request: HttpRequest, reference: str) -> HttpResponse:
+    """The debtor acknowledged the file's debt in writing: the claims' prescription clocks
+    restart on its date (docs/legal.md, section 8). A claim the daily run found time-barred is
+    cleared by the same write; the next run decides again from the dates."""
+    file = selectors.access_file_for_staff(reference)
+    form = AcknowledgementForm(request.POST, file=file, today=timezone.localdate())
+    if not form.is_valid():
+        return file_page(request, file, status=400, acknowledgement_form=form)
+    count = record_file_acknowledgement(
+        file=file,
+        document=form.cleaned_data["document"],
+        on=form.cleaned_data["on"],
+        actor=actor_name(staff_user(request)),
+    )
+    messages.success(
+        request,
+        ngettext(
+            "Acknowledgement recorded: the prescription of %(count)d invoice restarts.",
+            "Acknowledgement recorded: the prescription of %(count)d invoices restarts.",
+            count,
+        )
+        % {"count": count},
     )
     return redirect("backoffice:file", file.reference)

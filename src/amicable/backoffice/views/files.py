@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from amicable.backoffice import selectors
 from amicable.backoffice.access import actor_name, may, staff_user, staff_view
 from amicable.backoffice.forms import (
+    AcknowledgementForm,
     AsOfForm,
     CallForm,
     DisputeForm,
@@ -54,6 +55,7 @@ def file_page(
     plan_answer_form: PlanAnswerForm | None = None,
     letter_form: LetterForm | None = None,
     resume_form: ResumeForm | None = None,
+    acknowledgement_form: AcknowledgementForm | None = None,
     proof_forms: dict[int, ProofReviewForm] | None = None,
 ) -> HttpResponse:
     as_of_form = AsOfForm(request.GET or None)
@@ -89,6 +91,8 @@ def file_page(
             "plan_form": plan_form or PlanForm(),
             "letter_form": letter_form or LetterForm(),
             "resume_form": resume_form or ResumeForm(),
+            "acknowledgement_form": acknowledgement_form
+            or AcknowledgementForm(file=file, today=today),
             "resume_to": resumption(file, today=today)
             if AgentAction.RESUME in view.actions
             else None,
