@@ -174,7 +174,7 @@ class File(models.Model):
     )
     creditor_reference = models.CharField(max_length=64, verbose_name=_("creditor reference"))
     # NULL, not "", when absent: the partial unique constraint below needs it.
-    idempotency_key = models.CharField(
+    idempotency_key = models.CharField(  # noqa: DJ001
         max_length=128, null=True, blank=True, verbose_name=_("idempotency key")
     )
     state = models.CharField(
