@@ -48,21 +48,28 @@ class DisputeStatus(models.TextChoices):
 
 
 class Dispute(models.Model):
-    file = models.ForeignKey(File, on_delete=models.PROTECT, related_name="disputes")
-    reason = models.CharField(max_length=40, choices=DisputeReason.choices)
-    explanation = models.TextField(max_length=5000)
+    file = models.ForeignKey(
+        File, on_delete=models.PROTECT, related_name="disputes", verbose_name=_("file")
+    )
+    reason = models.CharField(
+        max_length=40, choices=DisputeReason.choices, verbose_name=_("reason")
+    )
+    explanation = models.TextField(max_length=5000, verbose_name=_("explanation"))
     status = models.CharField(
-        max_length=12, choices=DisputeStatus.choices, default=DisputeStatus.OPEN
+        max_length=12,
+        choices=DisputeStatus.choices,
+        default=DisputeStatus.OPEN,
+        verbose_name=_("status"),
     )
     evidence = models.ManyToManyField(Document, blank=True, related_name="disputes")
     # Whether this dispute moved the file to DISPUTED (False when collection already stood
     # still for another reason, or the file can no longer move).
-    suspended_file = models.BooleanField(default=False)
-    opened_on = models.DateField()
-    opened_by = models.CharField(max_length=100)
-    resolved_on = models.DateField(null=True, blank=True)
-    outcome = models.TextField(max_length=5000, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    suspended_file = models.BooleanField(default=False, verbose_name=_("suspended the file"))
+    opened_on = models.DateField(verbose_name=_("opened on"))
+    opened_by = models.CharField(max_length=100, verbose_name=_("opened by"))
+    resolved_on = models.DateField(null=True, blank=True, verbose_name=_("resolved on"))
+    outcome = models.TextField(max_length=5000, blank=True, verbose_name=_("outcome"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("dispute")
@@ -81,17 +88,22 @@ class DocumentRequestStatus(models.TextChoices):
 class DocumentRequest(models.Model):
     """The debtor asked for supporting documents (CEL art. XIX.7 §3)."""
 
-    file = models.ForeignKey(File, on_delete=models.PROTECT, related_name="document_requests")
-    # The kinds asked for: invoice, contract, general_terms (amicable.files.models.DocumentKind).
-    kinds = models.JSONField(default=list)
-    status = models.CharField(
-        max_length=10, choices=DocumentRequestStatus.choices, default=DocumentRequestStatus.OPEN
+    file = models.ForeignKey(
+        File, on_delete=models.PROTECT, related_name="document_requests", verbose_name=_("file")
     )
-    suspended_file = models.BooleanField(default=False)
-    requested_on = models.DateField()
-    requested_by = models.CharField(max_length=100)
-    answered_on = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # The kinds asked for: invoice, contract, general_terms (amicable.files.models.DocumentKind).
+    kinds = models.JSONField(default=list, verbose_name=_("kinds"))
+    status = models.CharField(
+        max_length=10,
+        choices=DocumentRequestStatus.choices,
+        default=DocumentRequestStatus.OPEN,
+        verbose_name=_("status"),
+    )
+    suspended_file = models.BooleanField(default=False, verbose_name=_("suspended the file"))
+    requested_on = models.DateField(verbose_name=_("requested on"))
+    requested_by = models.CharField(max_length=100, verbose_name=_("requested by"))
+    answered_on = models.DateField(null=True, blank=True, verbose_name=_("answered on"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("request for documents")
@@ -114,23 +126,36 @@ class Declaration(models.Model):
     Book XIX, Title 3; collective debt settlement: Judicial Code art. 1675/2 ff.
     """
 
-    debtor = models.ForeignKey(Debtor, on_delete=models.PROTECT, related_name="declarations")
-    kind = models.CharField(max_length=30, choices=DeclarationKind.choices)
+    debtor = models.ForeignKey(
+        Debtor, on_delete=models.PROTECT, related_name="declarations", verbose_name=_("debtor")
+    )
+    kind = models.CharField(max_length=30, choices=DeclarationKind.choices, verbose_name=_("kind"))
     files = models.ManyToManyField(File, related_name="declarations")
-    mediator_name = models.CharField(max_length=200)
-    mediator_organisation = models.CharField(max_length=200, blank=True)
-    mediator_email = models.EmailField(blank=True)
-    mediator_phone = models.CharField(max_length=40, blank=True)
+    mediator_name = models.CharField(max_length=200, verbose_name=_("mediator name"))
+    mediator_organisation = models.CharField(
+        max_length=200, blank=True, verbose_name=_("mediator organisation")
+    )
+    mediator_email = models.EmailField(blank=True, verbose_name=_("mediator e-mail"))
+    mediator_phone = models.CharField(max_length=40, blank=True, verbose_name=_("mediator phone"))
     # Collective debt settlement only: the court's admissibility decision and its date, from
     # which interest stops (Judicial Code art. 1675/7).
-    admissibility_date = models.DateField(null=True, blank=True)
-    court_reference = models.CharField(max_length=100, blank=True)
-    court_decision = models.ForeignKey(
-        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="declarations"
+    admissibility_date = models.DateField(
+        null=True, blank=True, verbose_name=_("admissibility date")
     )
-    declared_on = models.DateField()
-    declared_by = models.CharField(max_length=100)
-    created_at = models.DateTimeField(auto_now_add=True)
+    court_reference = models.CharField(
+        max_length=100, blank=True, verbose_name=_("court reference")
+    )
+    court_decision = models.ForeignKey(
+        Document,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="declarations",
+        verbose_name=_("court decision"),
+    )
+    declared_on = models.DateField(verbose_name=_("declared on"))
+    declared_by = models.CharField(max_length=100, verbose_name=_("declared by"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("over-indebtedness declaration")

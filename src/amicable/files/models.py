@@ -55,23 +55,34 @@ class NumberSequence(models.Model):
 
 
 class Creditor(models.Model):
-    reference = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=200)
-    enterprise_number = models.CharField(max_length=10, help_text="KBO/BCE number, 10 digits")
-    address = models.CharField(max_length=200)
-    postal_code = models.CharField(max_length=10)
-    city = models.CharField(max_length=100)
-    phone = models.CharField(max_length=40)
-    email = models.EmailField()
+    reference = models.SlugField(max_length=40, unique=True, verbose_name=_("reference"))
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    enterprise_number = models.CharField(
+        max_length=10, help_text="KBO/BCE number, 10 digits", verbose_name=_("enterprise number")
+    )
+    address = models.CharField(max_length=200, verbose_name=_("address"))
+    postal_code = models.CharField(max_length=10, verbose_name=_("postal code"))
+    city = models.CharField(max_length=100, verbose_name=_("city"))
+    phone = models.CharField(max_length=40, verbose_name=_("phone"))
+    email = models.EmailField(verbose_name=_("e-mail"))
     # In which capacity it claims the debt (CEL art. XIX.7 §2), a code of CreditorCapacity.
     capacity = models.CharField(
-        max_length=20, choices=CAPACITY_CHOICES, default=CreditorCapacity.ORIGINAL.value
+        max_length=20,
+        choices=CAPACITY_CHOICES,
+        default=CreditorCapacity.ORIGINAL.value,
+        verbose_name=_("capacity"),
     )
-    remittance_iban = models.CharField(max_length=34)
-    language = models.CharField(max_length=2, choices=Language.choices, default=Language.FRENCH)
-    sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.OTHER)
-    commission_percent = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    remittance_iban = models.CharField(max_length=34, verbose_name=_("remittance IBAN"))
+    language = models.CharField(
+        max_length=2, choices=Language.choices, default=Language.FRENCH, verbose_name=_("language")
+    )
+    sector = models.CharField(
+        max_length=20, choices=Sector.choices, default=Sector.OTHER, verbose_name=_("sector")
+    )
+    commission_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("0"), verbose_name=_("commission percent")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("creditor")
@@ -94,29 +105,40 @@ class Debtor(models.Model):
     of someone else. The files of one debtor are shown together in the portal.
     """
 
-    creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="debtors")
-    customer_reference = models.CharField(max_length=64)
-    name = models.CharField(max_length=200)
-    address = models.CharField(max_length=200)
-    postal_code = models.CharField(max_length=10)
-    city = models.CharField(max_length=100)
-    country = models.CharField(max_length=2, default="BE")
-    language = models.CharField(max_length=2, choices=Language.choices, default=Language.FRENCH)
-    email = models.EmailField(blank=True)
-    phone = models.CharField(max_length=40, blank=True)
-    birth_date = models.DateField(null=True, blank=True)
-    over_indebtedness = models.CharField(
-        max_length=30, choices=OverIndebtedness.choices, default=OverIndebtedness.NONE
+    creditor = models.ForeignKey(
+        Creditor, on_delete=models.PROTECT, related_name="debtors", verbose_name=_("creditor")
     )
-    mediator_name = models.CharField(max_length=200, blank=True)
-    mediator_organisation = models.CharField(max_length=200, blank=True)
-    mediator_email = models.EmailField(blank=True)
-    mediator_phone = models.CharField(max_length=40, blank=True)
-    admissibility_date = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    customer_reference = models.CharField(max_length=64, verbose_name=_("customer reference"))
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    address = models.CharField(max_length=200, verbose_name=_("address"))
+    postal_code = models.CharField(max_length=10, verbose_name=_("postal code"))
+    city = models.CharField(max_length=100, verbose_name=_("city"))
+    country = models.CharField(max_length=2, default="BE", verbose_name=_("country"))
+    language = models.CharField(
+        max_length=2, choices=Language.choices, default=Language.FRENCH, verbose_name=_("language")
+    )
+    email = models.EmailField(blank=True, verbose_name=_("e-mail"))
+    phone = models.CharField(max_length=40, blank=True, verbose_name=_("phone"))
+    birth_date = models.DateField(null=True, blank=True, verbose_name=_("birth date"))
+    over_indebtedness = models.CharField(
+        max_length=30,
+        choices=OverIndebtedness.choices,
+        default=OverIndebtedness.NONE,
+        verbose_name=_("over-indebtedness"),
+    )
+    mediator_name = models.CharField(max_length=200, blank=True, verbose_name=_("mediator name"))
+    mediator_organisation = models.CharField(
+        max_length=200, blank=True, verbose_name=_("mediator organisation")
+    )
+    mediator_email = models.EmailField(blank=True, verbose_name=_("mediator e-mail"))
+    mediator_phone = models.CharField(max_length=40, blank=True, verbose_name=_("mediator phone"))
+    admissibility_date = models.DateField(
+        null=True, blank=True, verbose_name=_("admissibility date")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     # The day the retention period of the debtor's last file ended and their personal data was
     # erased (amicable.privacy.retention).
-    erased_on = models.DateField(null=True, blank=True)
+    erased_on = models.DateField(null=True, blank=True, verbose_name=_("erased on"))
 
     class Meta:
         verbose_name = _("debtor")
@@ -142,35 +164,59 @@ STATE_CHOICES = [(s.value, STATE_LABELS[s]) for s in FileState]
 class File(models.Model):
     """A dossier: one debtor's unpaid claims handed over by one creditor."""
 
-    reference = models.CharField(max_length=16, unique=True)
-    number = models.BigIntegerField(unique=True)
-    creditor = models.ForeignKey(Creditor, on_delete=models.PROTECT, related_name="files")
-    debtor = models.ForeignKey(Debtor, on_delete=models.PROTECT, related_name="files")
-    creditor_reference = models.CharField(max_length=64)
+    reference = models.CharField(max_length=16, unique=True, verbose_name=_("reference"))
+    number = models.BigIntegerField(unique=True, verbose_name=_("number"))
+    creditor = models.ForeignKey(
+        Creditor, on_delete=models.PROTECT, related_name="files", verbose_name=_("creditor")
+    )
+    debtor = models.ForeignKey(
+        Debtor, on_delete=models.PROTECT, related_name="files", verbose_name=_("debtor")
+    )
+    creditor_reference = models.CharField(max_length=64, verbose_name=_("creditor reference"))
     # NULL, not "", when absent: the partial unique constraint below needs it.
-    idempotency_key = models.CharField(max_length=128, null=True, blank=True)  # noqa: DJ001
-    state = models.CharField(max_length=30, choices=STATE_CHOICES, default=FileState.NEW)
-    structured_communication = models.CharField(max_length=12, unique=True)
-    access_code_hash = models.CharField(max_length=64, blank=True)
-    suspension_reason = models.CharField(max_length=200, blank=True)
-    suspended_since = models.DateField(null=True, blank=True)
-    suspended_until = models.DateField(null=True, blank=True)
-    interest_stops_on = models.DateField(null=True, blank=True)
+    idempotency_key = models.CharField(  # noqa: DJ001
+        max_length=128, null=True, blank=True, verbose_name=_("idempotency key")
+    )
+    state = models.CharField(
+        max_length=30, choices=STATE_CHOICES, default=FileState.NEW, verbose_name=_("state")
+    )
+    structured_communication = models.CharField(
+        max_length=12, unique=True, verbose_name=_("structured communication")
+    )
+    access_code_hash = models.CharField(
+        max_length=64, blank=True, verbose_name=_("access code hash")
+    )
+    suspension_reason = models.CharField(
+        max_length=200, blank=True, verbose_name=_("reason for suspension")
+    )
+    suspended_since = models.DateField(null=True, blank=True, verbose_name=_("suspended since"))
+    suspended_until = models.DateField(null=True, blank=True, verbose_name=_("suspended until"))
+    interest_stops_on = models.DateField(null=True, blank=True, verbose_name=_("interest stops on"))
     # When the file entered its state (every state change sets it).
-    state_since = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    state_since = models.DateTimeField(
+        null=True, blank=True, default=timezone.now, verbose_name=_("state since")
+    )
     # The working state the file left when it entered a hold (dispute, suspension, mediation,
     # collective settlement) or PAID: where it resumes (amicable.domain.resumption).
-    state_before_hold = models.CharField(max_length=30, choices=STATE_CHOICES, blank=True)
-    formal_notice_sent_on = models.DateField(null=True, blank=True)
-    waiting_period_last_day = models.DateField(null=True, blank=True)
-    opened_on = models.DateField()
-    closed_on = models.DateField(null=True, blank=True)
-    closed_reason = models.CharField(max_length=200, blank=True)
+    state_before_hold = models.CharField(
+        max_length=30, choices=STATE_CHOICES, blank=True, verbose_name=_("state before hold")
+    )
+    formal_notice_sent_on = models.DateField(
+        null=True, blank=True, verbose_name=_("formal notice sent on")
+    )
+    waiting_period_last_day = models.DateField(
+        null=True, blank=True, verbose_name=_("last day of the waiting period")
+    )
+    opened_on = models.DateField(verbose_name=_("opened on"))
+    closed_on = models.DateField(null=True, blank=True, verbose_name=_("closed on"))
+    closed_reason = models.CharField(
+        max_length=200, blank=True, verbose_name=_("reason for closing")
+    )
     # The day the file's retention period ended and its personal data was erased; the amounts
     # stay (amicable.privacy.retention).
-    erased_on = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    erased_on = models.DateField(null=True, blank=True, verbose_name=_("erased on"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, db_index=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("file")
@@ -218,13 +264,16 @@ class ClaimCategory(models.Model):
     section 8; the rule: ``amicable.domain.prescription``). Seeded by a data migration with
     the periods of the old Civil Code; an administrator adds categories in the admin."""
 
-    code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=200)
+    code = models.SlugField(max_length=40, unique=True, verbose_name=_("code"))
+    name = models.CharField(max_length=200, verbose_name=_("name"))
     period_months = models.PositiveSmallIntegerField(
         help_text="After how many months from the due date (or the last interruption) the "
-        "claim is time-barred."
+        "claim is time-barred.",
+        verbose_name=_("period in months"),
     )
-    legal_basis = models.CharField(max_length=200, help_text="The article that sets the period.")
+    legal_basis = models.CharField(
+        max_length=200, help_text="The article that sets the period.", verbose_name=_("legal basis")
+    )
 
     class Meta:
         verbose_name_plural = "claim categories"
@@ -351,28 +400,50 @@ class LedgerEntry(models.Model):
 
     # Indexed by ledger_file_date_idx (file, value_date): a second index on the file alone
     # would only slow down the 150,000 inserts of a bank statement.
-    file = models.ForeignKey(File, on_delete=models.PROTECT, related_name="ledger", db_index=False)
-    claim = models.ForeignKey(
-        Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger"
+    file = models.ForeignKey(
+        File,
+        on_delete=models.PROTECT,
+        related_name="ledger",
+        db_index=False,
+        verbose_name=_("file"),
     )
-    kind = models.CharField(max_length=20, choices=EntryKind.choices)
-    component = models.CharField(max_length=20, choices=COMPONENT_CHOICES, blank=True)
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
-    value_date = models.DateField()
+    claim = models.ForeignKey(
+        Claim,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger",
+        verbose_name=_("claim"),
+    )
+    kind = models.CharField(max_length=20, choices=EntryKind.choices, verbose_name=_("kind"))
+    component = models.CharField(
+        max_length=20, choices=COMPONENT_CHOICES, blank=True, verbose_name=_("component")
+    )
+    amount = models.DecimalField(max_digits=14, decimal_places=2, verbose_name=_("amount"))
+    value_date = models.DateField(verbose_name=_("value date"))
     # The moment of writing, set by the writer (amicable.files.chain): it is hashed.
-    booked_at = models.DateTimeField(default=timezone.now)
-    source = models.CharField(max_length=20, choices=EntrySource.choices)
-    source_reference = models.CharField(max_length=128, blank=True)
-    actor = models.CharField(max_length=100)
-    note = models.CharField(max_length=300, blank=True)
+    booked_at = models.DateTimeField(default=timezone.now, verbose_name=_("booked at"))
+    source = models.CharField(max_length=20, choices=EntrySource.choices, verbose_name=_("source"))
+    source_reference = models.CharField(
+        max_length=128, blank=True, verbose_name=_("source reference")
+    )
+    actor = models.CharField(max_length=100, verbose_name=_("actor"))
+    note = models.CharField(max_length=300, blank=True, verbose_name=_("note"))
     # For interest entries: the period of calendar days covered, both inclusive.
-    period_start = models.DateField(null=True, blank=True)
-    period_end = models.DateField(null=True, blank=True)
+    period_start = models.DateField(null=True, blank=True, verbose_name=_("period start"))
+    period_end = models.DateField(null=True, blank=True, verbose_name=_("period end"))
     reverses = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+        verbose_name=_("reverses"),
     )
     # The file's ledger as a hash chain (amicable.files.chain).
-    chain_hash = models.CharField(max_length=64, blank=True, default="")
+    chain_hash = models.CharField(
+        max_length=64, blank=True, default="", verbose_name=_("chain hash")
+    )
 
     class Meta:
         verbose_name = _("ledger entry")
@@ -436,18 +507,23 @@ class Event(models.Model):
         blank=True,
         related_name="events",
         db_index=False,
+        verbose_name=_("file"),
     )
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(max_length=40, verbose_name=_("kind"))
     # The moment of writing, set by the timeline (amicable.files.chain): it is hashed.
-    at = models.DateTimeField(default=timezone.now)
-    actor = models.CharField(max_length=100)
-    message = models.CharField(max_length=500, blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now, verbose_name=_("moment"))
+    actor = models.CharField(max_length=100, verbose_name=_("actor"))
+    message = models.CharField(max_length=500, blank=True, verbose_name=_("message"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
     # The file's timeline as a hash chain; the personal fields enter it through their digest,
     # checkable while the seal is kept, which pseudonymisation erases (amicable.files.chain).
-    chain_hash = models.CharField(max_length=64, blank=True, default="")
-    seal = models.CharField(max_length=32, blank=True, default="")
-    personal_digest = models.CharField(max_length=64, blank=True, default="")
+    chain_hash = models.CharField(
+        max_length=64, blank=True, default="", verbose_name=_("chain hash")
+    )
+    seal = models.CharField(max_length=32, blank=True, default="", verbose_name=_("seal"))
+    personal_digest = models.CharField(
+        max_length=64, blank=True, default="", verbose_name=_("personal digest")
+    )
 
     class Meta:
         verbose_name = _("timeline event")
@@ -499,29 +575,42 @@ class ScanStatus(models.TextChoices):
 
 
 class Document(models.Model):
-    file = models.ForeignKey(File, on_delete=models.PROTECT, related_name="documents")
+    file = models.ForeignKey(
+        File, on_delete=models.PROTECT, related_name="documents", verbose_name=_("file")
+    )
     claim = models.ForeignKey(
-        Claim, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+        Claim,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("claim"),
     )
-    kind = models.CharField(max_length=30, choices=DocumentKind.choices)
-    content = models.FileField(upload_to="documents/%Y/%m/")
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=60)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64, db_index=True)
-    uploaded_by = models.CharField(max_length=100)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=30, choices=DocumentKind.choices, verbose_name=_("kind"))
+    content = models.FileField(upload_to="documents/%Y/%m/", verbose_name=_("content"))
+    original_name = models.CharField(max_length=200, verbose_name=_("original name"))
+    content_type = models.CharField(max_length=60, verbose_name=_("content type"))
+    size = models.PositiveIntegerField(verbose_name=_("size"))
+    sha256 = models.CharField(max_length=64, db_index=True, verbose_name=_("SHA-256 fingerprint"))
+    uploaded_by = models.CharField(max_length=100, verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
     review_status = models.CharField(
-        max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.NOT_REQUIRED
+        max_length=20,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.NOT_REQUIRED,
+        verbose_name=_("review status"),
     )
-    review_reason = models.CharField(max_length=500, blank=True)
-    reviewed_by = models.CharField(max_length=100, blank=True)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_reason = models.CharField(max_length=500, blank=True, verbose_name=_("review reason"))
+    reviewed_by = models.CharField(max_length=100, blank=True, verbose_name=_("reviewed by"))
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reviewed at"))
     scan_status = models.CharField(
-        max_length=20, choices=ScanStatus.choices, default=ScanStatus.NOT_SCANNED
+        max_length=20,
+        choices=ScanStatus.choices,
+        default=ScanStatus.NOT_SCANNED,
+        verbose_name=_("scan status"),
     )
     # When its retention period ended: the content is deleted from storage, the row stays.
-    erased_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True, verbose_name=_("erased at"))
 
     class Meta:
         verbose_name = _("document")
@@ -558,26 +647,44 @@ class WorkItemStatus(models.TextChoices):
 class WorkItem(models.Model):
     """One item of a staff work queue, with the due date that the law or policy sets."""
 
-    kind = models.CharField(max_length=30, choices=WorkItemKind.choices)
+    kind = models.CharField(max_length=30, choices=WorkItemKind.choices, verbose_name=_("kind"))
     file = models.ForeignKey(
-        File, on_delete=models.PROTECT, null=True, blank=True, related_name="work_items"
+        File,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_items",
+        verbose_name=_("file"),
     )
     document = models.ForeignKey(
-        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="work_items"
+        Document,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_items",
+        verbose_name=_("document"),
     )
-    title = models.CharField(max_length=200)
-    due_on = models.DateField()
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    due_on = models.DateField(verbose_name=_("due on"))
     owner = models.ForeignKey(
-        "auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="work_items"
+        "auth.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_items",
+        verbose_name=_("owner"),
     )
     status = models.CharField(
-        max_length=10, choices=WorkItemStatus.choices, default=WorkItemStatus.OPEN
+        max_length=10,
+        choices=WorkItemStatus.choices,
+        default=WorkItemStatus.OPEN,
+        verbose_name=_("status"),
     )
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.CharField(max_length=100, blank=True)
-    outcome = models.CharField(max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
+    closed_by = models.CharField(max_length=100, blank=True, verbose_name=_("closed by"))
+    outcome = models.CharField(max_length=500, blank=True, verbose_name=_("outcome"))
 
     class Meta:
         verbose_name = _("work item")
@@ -601,14 +708,19 @@ class InterestRate(models.Model):
     These rows extend (and may correct) the default table of ``amicable.domain.interest``.
     """
 
-    kind = models.CharField(max_length=12, choices=RateKind.choices)
-    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=12, choices=RateKind.choices, verbose_name=_("kind"))
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))
     half = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="1 (January-June) or 2 (July-December); commercial only"
+        null=True,
+        blank=True,
+        help_text="1 (January-June) or 2 (July-December); commercial only",
+        verbose_name=_("half-year"),
     )
-    rate = models.DecimalField(max_digits=6, decimal_places=3, help_text="percent per year")
-    published_on = models.DateField(null=True, blank=True)
-    added_at = models.DateTimeField(auto_now_add=True)
+    rate = models.DecimalField(
+        max_digits=6, decimal_places=3, help_text="percent per year", verbose_name=_("rate")
+    )
+    published_on = models.DateField(null=True, blank=True, verbose_name=_("published on"))
+    added_at = models.DateTimeField(auto_now_add=True, verbose_name=_("added at"))
 
     class Meta:
         verbose_name = _("interest rate")

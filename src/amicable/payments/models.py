@@ -23,15 +23,15 @@ class StatementImport(models.Model):
     """One statement document as received from the bank (a CODA or camt.053 file), imported
     once."""
 
-    sha256 = models.CharField(max_length=64, unique=True)
-    name = models.CharField(max_length=255)
-    format = models.CharField(max_length=10)
-    size = models.PositiveIntegerField()
-    imported_at = models.DateTimeField(auto_now_add=True)
-    imported_by = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64, unique=True, verbose_name=_("SHA-256 fingerprint"))
+    name = models.CharField(max_length=255, verbose_name=_("name"))
+    format = models.CharField(max_length=10, verbose_name=_("format"))
+    size = models.PositiveIntegerField(verbose_name=_("size"))
+    imported_at = models.DateTimeField(auto_now_add=True, verbose_name=_("imported at"))
+    imported_by = models.CharField(max_length=100, verbose_name=_("imported by"))
     # What the import did: counts per outcome, and the readers' integrity warnings.
-    summary = models.JSONField(default=dict, blank=True)
-    warnings = models.JSONField(default=list, blank=True)
+    summary = models.JSONField(default=dict, blank=True, verbose_name=_("summary"))
+    warnings = models.JSONField(default=list, blank=True, verbose_name=_("warnings"))
 
     class Meta:
         verbose_name = _("statement import")
@@ -45,17 +45,24 @@ class BankStatement(models.Model):
     """One statement of one account; the same statement sent again is stored once."""
 
     statement_import = models.ForeignKey(
-        StatementImport, on_delete=models.PROTECT, related_name="statements"
+        StatementImport,
+        on_delete=models.PROTECT,
+        related_name="statements",
+        verbose_name=_("statement import"),
     )
-    identity = models.CharField(max_length=200, unique=True)
-    account = models.CharField(max_length=34)
-    currency = models.CharField(max_length=3)
-    number = models.CharField(max_length=35)
-    opening_balance = models.DecimalField(max_digits=16, decimal_places=3, null=True)
-    closing_balance = models.DecimalField(max_digits=16, decimal_places=3, null=True)
-    opening_date = models.DateField(null=True)
-    closing_date = models.DateField(null=True)
-    is_duplicate = models.BooleanField(default=False)
+    identity = models.CharField(max_length=200, unique=True, verbose_name=_("identity"))
+    account = models.CharField(max_length=34, verbose_name=_("account"))
+    currency = models.CharField(max_length=3, verbose_name=_("currency"))
+    number = models.CharField(max_length=35, verbose_name=_("number"))
+    opening_balance = models.DecimalField(
+        max_digits=16, decimal_places=3, null=True, verbose_name=_("opening balance")
+    )
+    closing_balance = models.DecimalField(
+        max_digits=16, decimal_places=3, null=True, verbose_name=_("closing balance")
+    )
+    opening_date = models.DateField(null=True, verbose_name=_("opening date"))
+    closing_date = models.DateField(null=True, verbose_name=_("closing date"))
+    is_duplicate = models.BooleanField(default=False, verbose_name=_("duplicate"))
 
     class Meta:
         verbose_name = _("bank statement")
@@ -99,48 +106,92 @@ class BankMovementRecord(models.Model):
     unmatched credit, best first.
     """
 
-    identity = models.CharField(max_length=64)
+    identity = models.CharField(max_length=64, verbose_name=_("identity"))
     statement_import = models.ForeignKey(
-        StatementImport, on_delete=models.PROTECT, related_name="movements"
+        StatementImport,
+        on_delete=models.PROTECT,
+        related_name="movements",
+        verbose_name=_("statement import"),
     )
-    statement = models.ForeignKey(BankStatement, on_delete=models.PROTECT, related_name="movements")
-    account = models.CharField(max_length=34)
-    currency = models.CharField(max_length=3)
-    booking_date = models.DateField()
-    value_date = models.DateField(null=True, blank=True)
-    amount = models.DecimalField(max_digits=16, decimal_places=3)
-    structured_reference = models.CharField(max_length=25, blank=True)
-    communication = models.TextField(blank=True)
-    information = models.TextField(blank=True)
-    counterparty_name = models.CharField(max_length=140, blank=True)
-    counterparty_account = models.CharField(max_length=34, blank=True)
-    counterparty_bic = models.CharField(max_length=11, blank=True)
-    end_to_end_id = models.CharField(max_length=35, blank=True)
-    bank_reference = models.CharField(max_length=35, blank=True)
-    transaction_code = models.CharField(max_length=35, blank=True)
-    return_reason = models.CharField(max_length=35, blank=True)
-    is_reversal = models.BooleanField(default=False)
+    statement = models.ForeignKey(
+        BankStatement,
+        on_delete=models.PROTECT,
+        related_name="movements",
+        verbose_name=_("statement"),
+    )
+    account = models.CharField(max_length=34, verbose_name=_("account"))
+    currency = models.CharField(max_length=3, verbose_name=_("currency"))
+    booking_date = models.DateField(verbose_name=_("booking date"))
+    value_date = models.DateField(null=True, blank=True, verbose_name=_("value date"))
+    amount = models.DecimalField(max_digits=16, decimal_places=3, verbose_name=_("amount"))
+    structured_reference = models.CharField(
+        max_length=25, blank=True, verbose_name=_("structured reference")
+    )
+    communication = models.TextField(blank=True, verbose_name=_("communication"))
+    information = models.TextField(blank=True, verbose_name=_("information"))
+    counterparty_name = models.CharField(
+        max_length=140, blank=True, verbose_name=_("counterparty name")
+    )
+    counterparty_account = models.CharField(
+        max_length=34, blank=True, verbose_name=_("counterparty account")
+    )
+    counterparty_bic = models.CharField(
+        max_length=11, blank=True, verbose_name=_("counterparty BIC")
+    )
+    end_to_end_id = models.CharField(
+        max_length=35, blank=True, verbose_name=_("end-to-end reference")
+    )
+    bank_reference = models.CharField(max_length=35, blank=True, verbose_name=_("bank reference"))
+    transaction_code = models.CharField(
+        max_length=35, blank=True, verbose_name=_("transaction code")
+    )
+    return_reason = models.CharField(max_length=35, blank=True, verbose_name=_("return reason"))
+    is_reversal = models.BooleanField(default=False, verbose_name=_("reversal"))
     status = models.CharField(
-        max_length=12, choices=MovementStatus.choices, default=MovementStatus.NEW
+        max_length=12,
+        choices=MovementStatus.choices,
+        default=MovementStatus.NEW,
+        verbose_name=_("status"),
     )
     match_method = models.CharField(
-        max_length=24, choices=MatchMethod.choices, blank=True, default=MatchMethod.NONE
+        max_length=24,
+        choices=MatchMethod.choices,
+        blank=True,
+        default=MatchMethod.NONE,
+        verbose_name=_("match method"),
     )
-    confidence = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0.00"))
-    reason = models.CharField(max_length=300, blank=True)
+    confidence = models.DecimalField(
+        max_digits=3, decimal_places=2, default=Decimal("0.00"), verbose_name=_("confidence")
+    )
+    reason = models.CharField(max_length=300, blank=True, verbose_name=_("reason"))
     file = models.ForeignKey(
-        File, on_delete=models.PROTECT, null=True, blank=True, related_name="bank_movements"
+        File,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bank_movements",
+        verbose_name=_("file"),
     )
     entry = models.ForeignKey(
-        LedgerEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        LedgerEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entry"),
     )
     # The credit a return or a refund took back (for outgoing movements).
     original = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("original"),
     )
-    suggestions = models.JSONField(default=list, blank=True)
-    decided_by = models.CharField(max_length=100, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    suggestions = models.JSONField(default=list, blank=True, verbose_name=_("suggestions"))
+    decided_by = models.CharField(max_length=100, blank=True, verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("decided at"))
 
     class Meta:
         verbose_name = _("bank movement")
@@ -200,10 +251,14 @@ class DebtorAccount(models.Model):
 
     # Indexed by the unique (debtor, iban) constraint, whose first column it is.
     debtor = models.ForeignKey(
-        Debtor, on_delete=models.PROTECT, related_name="bank_accounts", db_index=False
+        Debtor,
+        on_delete=models.PROTECT,
+        related_name="bank_accounts",
+        db_index=False,
+        verbose_name=_("debtor"),
     )
-    iban = models.CharField(max_length=34, db_index=True)
-    first_seen_on = models.DateField()
+    iban = models.CharField(max_length=34, db_index=True, verbose_name=_("IBAN"))
+    first_seen_on = models.DateField(verbose_name=_("first seen on"))
 
     class Meta:
         verbose_name = _("debtor's bank account")
@@ -230,26 +285,47 @@ class Refund(models.Model):
     """
 
     movement = models.ForeignKey(
-        BankMovementRecord, on_delete=models.PROTECT, related_name="refunds"
+        BankMovementRecord,
+        on_delete=models.PROTECT,
+        related_name="refunds",
+        verbose_name=_("movement"),
     )
     file = models.ForeignKey(
-        File, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        File,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("file"),
     )
-    reference = models.CharField(max_length=40, unique=True)
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
-    iban = models.CharField(max_length=34, blank=True)
-    name = models.CharField(max_length=140, blank=True)
-    reason = models.CharField(max_length=300)
+    reference = models.CharField(max_length=40, unique=True, verbose_name=_("reference"))
+    amount = models.DecimalField(max_digits=14, decimal_places=2, verbose_name=_("amount"))
+    iban = models.CharField(max_length=34, blank=True, verbose_name=_("IBAN"))
+    name = models.CharField(max_length=140, blank=True, verbose_name=_("name"))
+    reason = models.CharField(max_length=300, verbose_name=_("reason"))
     status = models.CharField(
-        max_length=10, choices=RefundStatus.choices, default=RefundStatus.PENDING
+        max_length=10,
+        choices=RefundStatus.choices,
+        default=RefundStatus.PENDING,
+        verbose_name=_("status"),
     )
-    requested_by = models.CharField(max_length=100)
-    requested_at = models.DateTimeField(auto_now_add=True)
+    requested_by = models.CharField(max_length=100, verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("requested at"))
     paid_by = models.OneToOneField(
-        BankMovementRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        BankMovementRecord,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("paid by"),
     )
     entry = models.ForeignKey(
-        LedgerEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        LedgerEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entry"),
     )
 
     class Meta:

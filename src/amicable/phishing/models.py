@@ -15,7 +15,7 @@ class FraudCampaign(models.Model):
     pretended_to_be = models.CharField(_("what the message pretended to be"), max_length=300)
     channel = models.CharField(_("channel (e-mail, text message, letter, phone)"), max_length=60)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("fraud campaign")
@@ -39,12 +39,14 @@ class ReportChannel(models.TextChoices):
 class PhishingReport(models.Model):
     """A suspicious message reported by anyone through the public page (journey 6)."""
 
-    channel = models.CharField(max_length=10, choices=ReportChannel.choices)
-    received_on = models.DateField(null=True, blank=True)
-    sender = models.CharField(max_length=200, blank=True)
-    content = models.TextField(max_length=5000)
-    reporter_email = models.EmailField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    channel = models.CharField(
+        max_length=10, choices=ReportChannel.choices, verbose_name=_("channel")
+    )
+    received_on = models.DateField(null=True, blank=True, verbose_name=_("received on"))
+    sender = models.CharField(max_length=200, blank=True, verbose_name=_("sender"))
+    content = models.TextField(max_length=5000, verbose_name=_("content"))
+    reporter_email = models.EmailField(blank=True, verbose_name=_("reporter e-mail"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("phishing report")

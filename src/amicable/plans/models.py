@@ -42,28 +42,34 @@ class PlanRefusal(models.TextChoices):
 
 
 class PaymentPlan(models.Model):
-    file = models.ForeignKey(File, on_delete=models.PROTECT, related_name="payment_plans")
-    status = models.CharField(max_length=12, choices=PlanStatus.choices)
-    instalment_count = models.PositiveSmallIntegerField()
-    first_due_on = models.DateField()
+    file = models.ForeignKey(
+        File, on_delete=models.PROTECT, related_name="payment_plans", verbose_name=_("file")
+    )
+    status = models.CharField(max_length=12, choices=PlanStatus.choices, verbose_name=_("status"))
+    instalment_count = models.PositiveSmallIntegerField(verbose_name=_("number of instalments"))
+    first_due_on = models.DateField(verbose_name=_("first due on"))
     # The outstanding balance on the day of the request, which the instalments add up to.
-    total = models.DecimalField(max_digits=14, decimal_places=2)
-    requested_on = models.DateField()
-    agreed_on = models.DateField(null=True, blank=True)
+    total = models.DecimalField(max_digits=14, decimal_places=2, verbose_name=_("total"))
+    requested_on = models.DateField(verbose_name=_("requested on"))
+    agreed_on = models.DateField(null=True, blank=True, verbose_name=_("agreed on"))
     # The rules of amicable.plans.rules that the request broke (empty when accepted at once).
-    breaches = models.JSONField(default=list, blank=True)
-    mentions_difficulties = models.BooleanField(default=False)
-    note = models.TextField(max_length=1000, blank=True)
-    requested_by = models.CharField(max_length=100)
+    breaches = models.JSONField(default=list, blank=True, verbose_name=_("breaches"))
+    mentions_difficulties = models.BooleanField(
+        default=False, verbose_name=_("mentions difficulties")
+    )
+    note = models.TextField(max_length=1000, blank=True, verbose_name=_("note"))
+    requested_by = models.CharField(max_length=100, verbose_name=_("requested by"))
     # An agent's answer to a request outside the rules (agreed, perhaps changed, or refused).
-    answered_on = models.DateField(null=True, blank=True)
-    answered_by = models.CharField(max_length=100, blank=True)
-    refusal_reason = models.CharField(max_length=20, choices=PlanRefusal.choices, blank=True)
+    answered_on = models.DateField(null=True, blank=True, verbose_name=_("answered on"))
+    answered_by = models.CharField(max_length=100, blank=True, verbose_name=_("answered by"))
+    refusal_reason = models.CharField(
+        max_length=20, choices=PlanRefusal.choices, blank=True, verbose_name=_("reason for refusal")
+    )
     # What the agent wrote to the debtor with the answer, shown to them as typed.
-    answer_note = models.TextField(max_length=300, blank=True)
+    answer_note = models.TextField(max_length=300, blank=True, verbose_name=_("answer note"))
     # The day a running plan stopped running (broken, for now).
-    ended_on = models.DateField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    ended_on = models.DateField(null=True, blank=True, verbose_name=_("ended on"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("payment plan")

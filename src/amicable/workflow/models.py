@@ -45,7 +45,7 @@ class StepChannel(models.TextChoices):
 class Strategy(models.Model):
     """The collection strategy of one creditor, or the default one (``creditor`` empty)."""
 
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, verbose_name=_("name"))
     creditor = models.OneToOneField(
         Creditor,
         on_delete=models.CASCADE,
@@ -53,9 +53,10 @@ class Strategy(models.Model):
         blank=True,
         related_name="strategy",
         help_text="Empty for the default strategy, used for every creditor without its own.",
+        verbose_name=_("creditor"),
     )
-    is_default = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    is_default = models.BooleanField(default=False, verbose_name=_("default"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("collection strategy")
@@ -142,9 +143,9 @@ class Postage(models.Model):
     for the consumer. An e-mail has no postage.
     """
 
-    valid_from = models.DateField(unique=True)
-    amount = models.DecimalField(max_digits=6, decimal_places=2)
-    note = models.CharField(max_length=200, blank=True)
+    valid_from = models.DateField(unique=True, verbose_name=_("valid from"))
+    amount = models.DecimalField(max_digits=6, decimal_places=2, verbose_name=_("amount"))
+    note = models.CharField(max_length=200, blank=True, verbose_name=_("note"))
 
     class Meta:
         verbose_name = _("postage rate")
@@ -167,20 +168,25 @@ class RunStatus(models.TextChoices):
 class DailyRun(models.Model):
     """One execution of the daily run (a run stopped half-way stays ``running``)."""
 
-    run_date = models.DateField(db_index=True)
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING)
-    batch_size = models.PositiveIntegerField()
-    files_total = models.PositiveIntegerField(default=0)
-    files_done = models.PositiveIntegerField(default=0)
+    run_date = models.DateField(db_index=True, verbose_name=_("run date"))
+    started_at = models.DateTimeField(auto_now_add=True, verbose_name=_("started at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
+    status = models.CharField(
+        max_length=10,
+        choices=RunStatus.choices,
+        default=RunStatus.RUNNING,
+        verbose_name=_("status"),
+    )
+    batch_size = models.PositiveIntegerField(verbose_name=_("batch size"))
+    files_total = models.PositiveIntegerField(default=0, verbose_name=_("files in total"))
+    files_done = models.PositiveIntegerField(default=0, verbose_name=_("files done"))
     # The highest file id whose batch is committed: how far a stopped run got.
-    last_file_id = models.BigIntegerField(default=0)
-    counts = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
+    last_file_id = models.BigIntegerField(default=0, verbose_name=_("last file done"))
+    counts = models.JSONField(default=dict, blank=True, verbose_name=_("counts"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
     # The last row id of each chained table of the books when the run started ("ledger",
     # "allocations", "events"): the next run verifies the chains from there on.
-    books_from = models.JSONField(default=dict, blank=True)
+    books_from = models.JSONField(default=dict, blank=True, verbose_name=_("books from"))
 
     class Meta:
         verbose_name = _("daily run")
@@ -207,25 +213,37 @@ class LetterRequest(models.Model):
     charged or refused), so that it acts once.
     """
 
-    file = models.ForeignKey(File, on_delete=models.PROTECT, related_name="letter_requests")
-    kind = models.CharField(max_length=30, choices=StepKind.choices)
-    cycle = models.PositiveSmallIntegerField(default=1)
-    step = models.PositiveSmallIntegerField(default=0)
-    channel = models.CharField(max_length=12, choices=[(c.value, c.value) for c in Channel])
-    due_on = models.DateField()
+    file = models.ForeignKey(
+        File, on_delete=models.PROTECT, related_name="letter_requests", verbose_name=_("file")
+    )
+    kind = models.CharField(max_length=30, choices=StepKind.choices, verbose_name=_("kind"))
+    cycle = models.PositiveSmallIntegerField(default=1, verbose_name=_("cycle"))
+    step = models.PositiveSmallIntegerField(default=0, verbose_name=_("step"))
+    channel = models.CharField(
+        max_length=12, choices=[(c.value, c.value) for c in Channel], verbose_name=_("channel")
+    )
+    due_on = models.DateField(verbose_name=_("due on"))
     status = models.CharField(
-        max_length=10, choices=LetterStatus.choices, default=LetterStatus.PENDING
+        max_length=10,
+        choices=LetterStatus.choices,
+        default=LetterStatus.PENDING,
+        verbose_name=_("status"),
     )
-    requested_at = models.DateTimeField()
-    requested_by = models.CharField(max_length=100)
+    requested_at = models.DateTimeField(verbose_name=_("requested at"))
+    requested_by = models.CharField(max_length=100, verbose_name=_("requested by"))
     run = models.ForeignKey(
-        DailyRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="letters"
+        DailyRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="letters",
+        verbose_name=_("daily run"),
     )
-    charges_cost = models.BooleanField(default=False)
-    data = models.JSONField(default=dict, blank=True)
-    produced_on = models.DateField(null=True, blank=True)
-    refused_reason = models.CharField(max_length=500, blank=True)
-    applied_on = models.DateField(null=True, blank=True)
+    charges_cost = models.BooleanField(default=False, verbose_name=_("charges cost"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
+    produced_on = models.DateField(null=True, blank=True, verbose_name=_("produced on"))
+    refused_reason = models.CharField(max_length=500, blank=True, verbose_name=_("reason refused"))
+    applied_on = models.DateField(null=True, blank=True, verbose_name=_("applied on"))
 
     class Meta:
         verbose_name = _("letter to send")
