@@ -29,9 +29,10 @@ from amicable.files import ledger
 from amicable.files.append_only import TRIGGERS, missing_triggers
 from amicable.files.chain import verify
 from amicable.files.models import Allocation, Event, File, LedgerEntry
+from amicable.files.services import FileInput, create_files
 from amicable.files.timeline import EventKind, pseudonymise_events, record_event
 from amicable.workflow.services import run_daily
-from tests.factories import claim_input, make_creditor, make_file
+from tests.factories import claim_input, debtor_input, make_creditor, make_file
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +123,40 @@ def test_the_books_are_sealed_on_every_path(books: File) -> None:
     assert not Event.objects.filter(chain_hash="").exists()
     assert missing_triggers(connection) == []
     assert len(TRIGGERS) == 6
+
+
+def test_a_hand_over_seals_its_new_files_from_an_empty_chain() -> None:
+    """The hand-over's first rows start each new file's chains from "" (no lock, no read:
+    nobody else sees those files yet); the next writer chains on them, and the books verify."""
+    creditor = make_creditor()
+    inputs = [
+        FileInput(
+            creditor_reference=f"SEALED-{n}",
+            debtor=debtor_input(customer_reference="SAME-DEBTOR"),
+            claims=(
+                claim_input(),
+                # Not declared reciprocal: one more event at hand-over.
+                claim_input(indemnity_reciprocity="not_declared"),
+            ),
+        )
+        for n in range(3)
+    ]
+    created = create_files(creditor=creditor, inputs=inputs, actor="test", today=date(2025, 4, 1))
+    files = [c.file for c in created]
+    assert len({f.debtor_id for f in files}) == 1
+    for file in files:
+        assert Event.objects.filter(file=file).count() == 2
+        assert LedgerEntry.objects.filter(file=file).count() == 2
+    ledger.post_payment(
+        file=files[1],
+        amount=Decimal("30.00"),
+        value_date=date(2025, 4, 10),
+        actor="bank",
+        source="statement",
+        source_reference="AFTER-HAND-OVER",
+    )
+    assert verify([f.pk for f in files]) == []
+    assert LedgerEntry.objects.filter(file=files[1], kind="payment").count() == 1
 
 
 def _verify_books(*args: str) -> tuple[int, str]:

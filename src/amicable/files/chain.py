@@ -104,8 +104,12 @@ def _plain(name: str, value: Any) -> Any:
     return value
 
 
+# One encoder for every row: ``json.dumps`` with these options would build a new one each call.
+_ENCODER: Final = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
 def _canonical(values: Sequence[Any]) -> str:
-    return json.dumps([VERSION, *values], ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return _ENCODER.encode([VERSION, *values])
 
 
 def _link(previous: str, content: str) -> str:
@@ -131,9 +135,15 @@ def _personal_digest(seal_value: str, personal: Any) -> str:
     return _link(seal_value, _canonical([personal]))
 
 
-def _content(model: type[models.Model], row: Mapping[str, Any]) -> str:
+def _content(
+    model: type[models.Model], row: Mapping[str, Any], parts: tuple[str, Any, Any] | None = None
+) -> str:
+    """The canonical content of ``row``; an event's ``parts`` (:func:`event_parts`) when the
+    caller has them already."""
     if model is Event:
-        actor, kept, _personal = event_parts(row["kind"], row["actor"], row["message"], row["data"])
+        actor, kept, _personal = parts or event_parts(
+            row["kind"], row["actor"], row["message"], row["data"]
+        )
         return _canonical(
             [
                 row["file_id"],
@@ -183,20 +193,27 @@ def _lock(file_ids: Sequence[int]) -> None:
         )
 
 
-def seal(model: type[models.Model], rows: Sequence[MutableMapping[str, Any]]) -> None:
+def seal(
+    model: type[models.Model], rows: Sequence[MutableMapping[str, Any]], *, new_files: bool = False
+) -> None:
     """Chain ``rows`` of ``model`` (values by attribute name, in the order they will be
     inserted; a model instance's ``__dict__`` will do), setting ``chain_hash``, the moment of
     writing, and for events their seal and personal digest.
 
     Must run in the transaction that inserts them (PostgreSQL: the files stay locked).
+    ``new_files``: every row belongs to a file created in this transaction and holding no row
+    of ``model`` yet (the hand-over's first rows): no other transaction can see those files,
+    so there is nothing to lock, and every chain starts from "" without a query.
     """
     if not rows:
         return
     now = timezone.now()
     stamp = _STAMP.get(model)
-    file_ids = sorted({row["file_id"] for row in rows if row["file_id"] is not None})
-    _lock(file_ids)
-    heads = _heads(model, file_ids)
+    heads: dict[int, str] = {}
+    if not new_files:
+        file_ids = sorted({row["file_id"] for row in rows if row["file_id"] is not None})
+        _lock(file_ids)
+        heads = _heads(model, file_ids)
     for row in rows:
         if stamp:
             row[stamp] = now
@@ -213,13 +230,12 @@ def seal(model: type[models.Model], rows: Sequence[MutableMapping[str, Any]]) ->
 def chain_row(model: type[models.Model], row: MutableMapping[str, Any], previous: str) -> str:
     """Set ``row``'s ``chain_hash`` after ``previous`` (and an event's seal and personal
     digest); returns the hash. For :func:`seal`, and for loaders that write rows themselves."""
+    parts = None
     if model is Event:
         row["seal"] = secrets.token_hex(16)
-        _actor, _kept, personal = event_parts(
-            row["kind"], row["actor"], row["message"], row["data"]
-        )
-        row["personal_digest"] = _personal_digest(row["seal"], personal)
-    row["chain_hash"] = _link(previous, _content(model, row))
+        parts = event_parts(row["kind"], row["actor"], row["message"], row["data"])
+        row["personal_digest"] = _personal_digest(row["seal"], parts[2])
+    row["chain_hash"] = _link(previous, _content(model, row, parts))
     return str(row["chain_hash"])
 
 

@@ -260,7 +260,8 @@ def _create_files(
                     claim_row(file, claim_input, check, actor=actor, now=now, categories=categories)
                 )
         insert_rows(Claim, claims)
-        ledger.charge_principals(claims, actor=actor)
+        # The files were created above, in this transaction: their chains start empty.
+        ledger.charge_principals(claims, actor=actor, new_files=True)
         events: list[EventRow] = []
         for (index, item), file, code in zip(to_create, files, codes, strict=True):
             adjustments = adjustment_events(file, item, checks[index], actor=actor)
@@ -280,7 +281,7 @@ def _create_files(
                 access_code=code,
                 adjustments=tuple(e.message for e in adjustments),
             )
-        record_events(events)
+        record_events(events, new_files=True)
 
     for index, item in enumerate(inputs):
         if results[index].file.pk is None:
@@ -313,14 +314,19 @@ def _debtors_for(creditor: Creditor, inputs: Sequence[DebtorInput]) -> dict[str,
         if ref not in found
     ]
     if missing:
-        # Another batch may create the same debtor at the same moment: keep theirs.
+        # Another batch may create the same debtor at the same moment: keep theirs (its key,
+        # and the values of the rows built here, which only a hand-over of the same debtor
+        # gives). Only the keys are read back: the rows are built already.
         Debtor.objects.bulk_create(missing, ignore_conflicts=True)
-        found.update(
-            (d.customer_reference, d)
-            for d in Debtor.objects.filter(
+        keys = dict(
+            Debtor.objects.filter(
                 creditor=creditor, customer_reference__in=[m.customer_reference for m in missing]
-            )
+            ).values_list("customer_reference", "pk")
         )
+        for debtor in missing:
+            debtor.pk = keys[debtor.customer_reference]
+            debtor._state.adding = False
+            found[debtor.customer_reference] = debtor
     return found
 
 

@@ -61,9 +61,11 @@ def charge_principals(
     actor: str,
     value_date: date | None = None,
     source: str = EntrySource.INTAKE,
+    new_files: bool = False,
 ) -> list[LedgerEntry]:
     """Book the principal of new claims (hand-over), in one insert, on ``value_date`` or else
-    each claim's due date."""
+    each claim's due date; ``new_files``: the claims' files were created in this transaction
+    (:func:`files.chain.seal`)."""
     entries = [
         new_entry(
             file_id=claim.file_id,
@@ -78,7 +80,7 @@ def charge_principals(
         )
         for claim in claims
     ]
-    write_entries(entries)
+    write_entries(entries, new_files=new_files)
     return entries
 
 

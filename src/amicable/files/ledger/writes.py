@@ -46,9 +46,10 @@ _ALLOCATION_FIELDS = (
 
 
 @transaction.atomic
-def write_entries(entries: list[LedgerEntry]) -> None:
-    """Chain and insert ``entries`` (unsaved), each given its key."""
-    seal(LedgerEntry, [entry.__dict__ for entry in entries])
+def write_entries(entries: list[LedgerEntry], *, new_files: bool = False) -> None:
+    """Chain and insert ``entries`` (unsaved), each given its key; ``new_files`` as for
+    :func:`files.chain.seal` (the hand-over's first entries)."""
+    seal(LedgerEntry, [entry.__dict__ for entry in entries], new_files=new_files)
     insert_rows(LedgerEntry, entries)
 
 
