@@ -42,6 +42,7 @@ __all__ = [
     "StructuredReference",
     "classify_reference",
     "find_ogms",
+    "ogm_digits_from_base",
     "ogm_format",
     "ogm_from_base",
     "ogm_is_valid",
@@ -114,12 +115,22 @@ def ogm_from_base(base: int) -> str:
         ...
     ValueError: An OGM base is a whole number from 1 to 9999999999, not 0.
     """
+    return _printed(ogm_digits_from_base(base))
+
+
+def ogm_digits_from_base(base: int) -> str:
+    """The 12 bare digits of the OGM for a 10-digit base (the form banks carry), as
+    :func:`ogm_from_base` prints them.
+
+    >>> ogm_digits_from_base(97)
+    '000000009797'
+    """
     if isinstance(base, bool) or not isinstance(base, int):
         raise TypeError(f"An OGM base is an int, not {type(base).__name__}.")
     if not 1 <= base <= MAX_OGM_BASE:
         raise ValueError(f"An OGM base is a whole number from 1 to {MAX_OGM_BASE}, not {base}.")
     digits = f"{base:010d}"
-    return _printed(digits + ogm_vcs.calc_check_digits(digits))
+    return digits + ogm_vcs.calc_check_digits(digits)
 
 
 def _printed(digits: str) -> str:

@@ -13,7 +13,7 @@ import re
 
 from django.db import connection, transaction
 
-from amicable.domain.references import ogm_from_base, ogm_normalize
+from amicable.domain.references import ogm_digits_from_base, ogm_normalize
 from amicable.files.models import NumberSequence
 
 FILE_SEQUENCE = "file"
@@ -71,13 +71,13 @@ def normalize_file_reference(text: str) -> str:
 
 def file_structured_communication(number: int) -> str:
     """The 12 digits of the file's own structured communication."""
-    return ogm_normalize(ogm_from_base(number * 100))
+    return ogm_digits_from_base(number * 100)
 
 
 def instalment_structured_communication(number: int, instalment: int) -> str:
     if not 1 <= instalment <= MAX_INSTALMENTS_PER_REFERENCE:
         raise ValueError(f"instalment must be between 1 and {MAX_INSTALMENTS_PER_REFERENCE}")
-    return ogm_normalize(ogm_from_base(number * 100 + instalment))
+    return ogm_digits_from_base(number * 100 + instalment)
 
 
 def file_number_from_structured_communication(digits: str) -> tuple[int, int]:

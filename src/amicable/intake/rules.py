@@ -21,7 +21,7 @@ import pydantic
 
 from amicable.domain.charges import last_day_with_rates
 from amicable.domain.errors import DomainError, UnknownRateError
-from amicable.domain.interest import RateTable, accrued_interest
+from amicable.domain.interest import RateTable, interest_periods
 from amicable.domain.prescription import default_category, is_time_barred, last_day
 from amicable.files.prescription import category_periods
 from amicable.files.services import (
@@ -275,10 +275,11 @@ def check_claim_rules(
         check = check_claim(to_claim_input(claim), today=today, rates=rates)
         if check.interest.applies and check.grace is not None:
             # Every balance of the file will compute this interest: a first chargeable day
-            # before the published rates would make each of them fail, so refuse it now.
+            # before the published rates would make each of them fail, so refuse it now (the
+            # periods name each day's rate, which raises where none is published).
             start = check.grace.first_chargeable_day
             end = min(today, last_day_with_rates(rates))
-            accrued_interest(Decimal("1.00"), start, end, check.interest.rate, rates=rates)
+            interest_periods(Decimal("1.00"), start, end, check.interest.rate, rates=rates)
     except UnknownRateError as exc:
         refuse("interest_clause", str(exc))
     except (DomainError, ValueError) as exc:
