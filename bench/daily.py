@@ -93,6 +93,7 @@ NOTICE_SENT = {  # the formal notice, on paper
     "waiting_over": date(2025, 6, 2),
 }
 OLD_NOTICE = date(2025, 4, 14)
+PAID_ON = date(2025, 6, 10)  # the day the files "paid in full" were paid
 BOOKED_THROUGH = date(2025, 5, 30)  # last month's interest, booked by May's last run
 CREATED_AT = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -181,6 +182,7 @@ def load(database_url: str, files: int) -> int:
 
     from amicable.domain import law
     from amicable.domain.interest import accrued_interest
+    from amicable.domain.prescription import default_category
     from amicable.files.models import (
         Allocation,
         Claim,
@@ -191,6 +193,7 @@ def load(database_url: str, files: int) -> int:
         LedgerEntry,
     )
     from amicable.files.numbers import file_reference, file_structured_communication
+    from amicable.files.prescription import category_ids
     from amicable.workflow.models import LetterRequest
 
     @lru_cache(maxsize=1024)
@@ -208,9 +211,12 @@ def load(database_url: str, files: int) -> int:
             phone="+32 2 000 00 00",
             email=f"creditor{n}@bench.example",
             remittance_iban="BE71096123456769",
+            sector="energy",
         )
         for n in range(10)
     )
+    # Energy claims, as the hand-over files them (CEL art. XIX, docs/legal.md, section 8).
+    energy = category_ids()[default_category("energy")]
 
     @lru_cache(maxsize=4096)
     def allowed_indemnity(principal: Decimal) -> Decimal:
@@ -302,6 +308,12 @@ def load(database_url: str, files: int) -> int:
                 "grace_last_day",
                 "first_chargeable_day",
                 "created_at",
+                "category",
+                "prescription_interruption",
+                "prescription_evidence",
+                "indemnity_reciprocity",
+                "reciprocity_declared_by",
+                "reciprocity_declared_at",
             ],
         )
         ledger_fields = [
@@ -525,6 +537,14 @@ def load(database_url: str, files: int) -> int:
                     grace.last_day if grace else None,
                     grace.first_chargeable_day if grace else None,
                     CREATED_AT,
+                    energy,
+                    "",
+                    "",
+                    # Declared reciprocal at hand-over (CEL art. VI.83, 17°): the indemnity
+                    # is charged, within the caps.
+                    "reciprocal",
+                    "bench",
+                    CREATED_AT,
                 )
                 entry(i, claim_id, "charge", "principal", principal, date(2025, 2, 14))
                 paid_parts.append((claim_id, "principal", principal))
@@ -534,6 +554,10 @@ def load(database_url: str, files: int) -> int:
                         entry(i, claim_id, "charge", "indemnity", allowed, on)
                         paid_parts.append((claim_id, "indemnity", allowed))
                     through = BOOKED_THROUGH if notice_sent == OLD_NOTICE else on
+                    if kind == "paid":
+                        # Paid in full: the interest is booked to the day before the payment
+                        # (the day the principal stops bearing it), and the payment covers it.
+                        through = PAID_ON - timedelta(days=1)
                     amount = interest(principal, on, through)
                     if amount > 0:
                         entry(
@@ -548,11 +572,9 @@ def load(database_url: str, files: int) -> int:
                         paid_parts.append((claim_id, "interest", amount))
             if kind == "paid":
                 paid_total = sum((amount for _, _, amount in paid_parts), Decimal("0.00"))
-                payment = entry(
-                    i, None, "payment", "", -paid_total, date(2025, 6, 10), reference=f"P{i}"
-                )
+                payment = entry(i, None, "payment", "", -paid_total, PAID_ON, reference=f"P{i}")
                 for claim, component, amount in paid_parts:
-                    allocations.add(payment, i, claim, component, amount, date(2025, 6, 10))
+                    allocations.add(payment, i, claim, component, amount, PAID_ON)
             if notice_sent is not None:
                 letter(
                     i,
@@ -664,6 +686,8 @@ def run_child(database_url: str, server: str) -> tuple[float, float, int, str]:
     if child.returncode != 0:
         raise SystemExit(f"run-daily failed with status {child.returncode}:\n{output}")
     cpu = usage.ru_utime + usage.ru_stime + backend.seconds
+    own = usage.ru_utime + usage.ru_stime
+    print(f"CPU: Python {own:.2f} s, PostgreSQL {backend.seconds:.2f} s", file=sys.stderr)
     return seconds, cpu, usage.ru_maxrss, output
 
 
