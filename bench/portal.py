@@ -78,6 +78,8 @@ def server_env(url: str, var_dir: Path) -> dict[str, str]:
         "AMICABLE_VAR_DIR": str(var_dir),
         "AMICABLE_BENCH": "1",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Plain HTTP on the loopback, as behind the proxy that ends TLS: no redirect to HTTPS.
+        "SECURE_SSL_REDIRECT": "0",
         "PYTHONPATH": str(ROOT / "src"),
     }
 
@@ -169,6 +171,8 @@ def load_files(count: int, env: dict[str, str]) -> Target:
                         first_reminder_channel="paper",
                         indemnity_percent=Decimal("10"),
                         indemnity_minimum=Decimal("25.00"),
+                        # Declared reciprocal (CEL art. VI.83, 17°): the indemnity applies.
+                        indemnity_reciprocity="reciprocal",
                         interest_clause=True,
                         interest_rate=Decimal("8"),
                     ),

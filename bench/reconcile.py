@@ -494,6 +494,8 @@ def import_one(path: Path, url: str, *, profile: bool = False) -> dict[str, Any]
     report = import_statement(data, name=path.name, actor="bench", today=date(2025, 5, 12))
     if profiler is not None:
         profiler.disable()
+        if dump := os.environ.get("BENCH_PROFILE_DUMP"):
+            profiler.dump_stats(dump)  # for pstats' callers and callees
         pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
     wall = time.perf_counter() - started
     cpu = time.process_time() + _backend_cpu(backend) - cpu
