@@ -301,3 +301,29 @@ def test_interest_booked_past_a_payment_date_is_never_booked_twice() -> None:
     )
     assert periods == [(FIRST_CHARGEABLE, date(2025, 5, 9))]
     assert_invariants(file)
+
+
+def test_a_balance_from_claims_read_by_the_caller_is_the_balance_read_by_the_books() -> None:
+    """``file_balance(claims=...)`` (a page that read the claims already) gives the same books
+    as the balance that reads them itself: one reading of a claim's terms, ``claim_terms``."""
+    file = make_file(
+        claims=[
+            claim_input(principal=Decimal("300.00"), due_date=date(2025, 2, 10)),
+            claim_input(principal=Decimal("120.00"), interest_rate=None),
+        ]
+    )
+    ledger.post_payment(
+        file=file,
+        amount=Decimal("150.00"),
+        value_date=date(2025, 5, 5),
+        actor="bank",
+        source="statement",
+        source_reference="CLAIMS-ONCE",
+    )
+    on = date(2025, 9, 30)
+    claims = list(file.claims.select_related("category").order_by("due_date", "id"))
+    assert claims[0].category is not None
+    assert ledger.file_balance(file, as_of=on, claims=claims) == ledger.file_balance(
+        file, as_of=on
+    )
+    assert ledger.file_balance(file, as_of=on).outstanding > 0

@@ -196,7 +196,11 @@ def _lock(file_ids: Sequence[int]) -> None:
 
 
 def seal(
-    model: type[models.Model], rows: Sequence[MutableMapping[str, Any]], *, new_files: bool = False
+    model: type[models.Model],
+    rows: Sequence[MutableMapping[str, Any]],
+    *,
+    new_files: bool = False,
+    locked: bool = False,
 ) -> None:
     """Chain ``rows`` of ``model`` (values by attribute name, in the order they will be
     inserted; a model instance's ``__dict__`` will do), setting ``chain_hash``, the moment of
@@ -205,7 +209,9 @@ def seal(
     Must run in the transaction that inserts them (PostgreSQL: the files stay locked).
     ``new_files``: every row belongs to a file created in this transaction and holding no row
     of ``model`` yet (the hand-over's first rows): no other transaction can see those files,
-    so there is nothing to lock, and every chain starts from "" without a query.
+    so there is nothing to lock, and every chain starts from "" without a query. ``locked``:
+    the caller holds the lock of every file of ``rows`` already (the ledger locks a file
+    before it reads its books), so only the last hashes are read.
     """
     if not rows:
         return
@@ -214,7 +220,8 @@ def seal(
     heads: dict[int, str] = {}
     if not new_files:
         file_ids = sorted({row["file_id"] for row in rows if row["file_id"] is not None})
-        _lock(file_ids)
+        if not locked:
+            _lock(file_ids)
         heads = _heads(model, file_ids)
     for row in rows:
         if stamp:

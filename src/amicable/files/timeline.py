@@ -510,10 +510,13 @@ def record_event(
     return event
 
 
-def record_events(rows: Iterable[EventRow], *, new_files: bool = False) -> None:
+def record_events(
+    rows: Iterable[EventRow], *, new_files: bool = False, locked: bool = False
+) -> None:
     """Write many events at once (a bank statement's, a daily-run batch's), in their order,
     chained to their files' timelines (the last hash of each file read in one query);
-    ``new_files`` as for :func:`files.chain.seal` (the hand-over's first events)."""
+    ``new_files`` and ``locked`` as for :func:`files.chain.seal` (the hand-over's first
+    events; a writer that holds its files' locks)."""
     values = [
         {
             "file_id": row.file_id,
@@ -527,5 +530,5 @@ def record_events(rows: Iterable[EventRow], *, new_files: bool = False) -> None:
     if not values:
         return
     with transaction.atomic():
-        seal(Event, values, new_files=new_files)
+        seal(Event, values, new_files=new_files, locked=locked)
         copy_rows(Event, _ROW_FIELDS, ([row[name] for name in _ROW_FIELDS] for row in values))

@@ -236,11 +236,12 @@ def get_breakdown(file: File, *, today: date) -> Breakdown:
     The cap shown is the one of the law on the principal of the file (the outstanding balance
     when the indemnity was set), so the debtor can check that the indemnity is within it.
     """
-    claims = list(file.claims.order_by("due_date", "id"))
+    claims = list(file.claims.select_related("category").order_by("due_date", "id"))
     principal_charged = sum((c.principal for c in claims), Decimal("0.00"))
-    balance = file_balance(file, as_of=today)
+    rates = rate_table()
+    balance = file_balance(file, as_of=today, rates=rates, claims=claims)
     booked = {c.claim_id: c.charged[Component.INDEMNITY] for c in balance.claims}
-    last_day = last_day_with_rates(rate_table())
+    last_day = last_day_with_rates(rates)
     bears_interest = any(c.interest_applies for c in claims)
     return Breakdown(
         as_of=today,

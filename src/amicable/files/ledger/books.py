@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, Max, Min, Q, Sum
+from django.db.models import Case, DateField, F, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from amicable.domain.charges import (
@@ -488,22 +488,41 @@ class FileBalance:
 
 
 def read_books(
-    files: Sequence[FileTerms], *, as_of: date = date.max, rows: Q | None = None
+    files: Sequence[FileTerms],
+    *,
+    as_of: date = date.max,
+    rows: Q | None = None,
+    claims: Sequence[ClaimTerms] | None = None,
 ) -> dict[int, Book]:
     """The books of ``files`` as of a day: three queries per 5,000 files.
 
     ``rows`` may replace the list of file ids in the queries of the claims, entries and
     allocations (the daily run reads a batch by its id range, which the database plans
-    better than a list); rows of files not in ``files`` are then ignored.
+    better than a list); rows of files not in ``files`` are then ignored. ``claims``: every
+    claim of ``files``, by due date and id, read already by the caller (:func:`claim_terms`).
     """
     books = {file.pk: Book(file=file) for file in files}
+    if claims is not None:
+        for claim in claims:
+            books[claim.file_id].add_claim(claim)
     ids = sorted(books)
     chunks = [Q(file_id__any_of=ids[i : i + BOOK_CHUNK]) for i in range(0, len(ids), BOOK_CHUNK)]
     for in_chunk in [rows] if rows is not None else chunks:
-        _read_claims(books, in_chunk)
+        if claims is None:
+            _read_claims(books, in_chunk)
         _read_entries(books, in_chunk, as_of=as_of)
         _read_allocations(books, in_chunk, as_of=as_of)
     return books
+
+
+def claim_terms(claim: Claim) -> ClaimTerms:
+    """The terms :func:`read_books` reads of ``claim``, from its row (its ``category`` read
+    with it, ``select_related``)."""
+    category = claim.category if claim.category_id is not None else None
+    return ClaimTerms(
+        **{name: getattr(claim, name) for name in CLAIM_FIELDS if name != "prescription_months"},
+        prescription_months=category.period_months if category is not None else None,
+    )
 
 
 def _read_claims(books: dict[int, Book], in_chunk: Q) -> None:
@@ -566,34 +585,28 @@ def _read_entries(books: dict[int, Book], in_chunk: Q, *, as_of: date) -> None:
 
 
 def _read_allocations(books: dict[int, Book], in_chunk: Q, *, as_of: date) -> None:
-    # The other components are summed without joining their entries; principal needs the day
-    # each payment was made (for interest), which only the entry holds.
-    others = (
+    # One query: principal needs the day each payment was made (for interest), which only the
+    # entry holds (the returned payment's, for a reversal); the other components only a sum.
+    effective = Case(
+        When(
+            component=Component.PRINCIPAL,
+            then=Coalesce(F("entry__reverses__value_date"), F("entry__value_date")),
+        ),
+        default=Value(None),
+        output_field=DateField(),
+    )
+    rows = (
         Allocation.objects.filter(in_chunk, value_date__lte=as_of)
-        .exclude(component=Component.PRINCIPAL)
+        .annotate(effective=effective)
         .order_by()
-        .values("file_id", "claim_id", "component")
+        .values("file_id", "claim_id", "component", "effective")
         .annotate(total=Sum("amount"))
-        .values_list("file_id", "claim_id", "component", "total")
+        .values_list("file_id", "claim_id", "component", "effective", "total")
     )
-    for file_id, claim_id, component, total in others:
+    for file_id, claim_id, component, day, total in rows:
         book = books.get(file_id)
         if book is not None and claim_id in book.paid:
-            book.add_allocation(claim_id, component, total.quantize(CENT))
-    principal = (
-        Allocation.objects.filter(in_chunk, value_date__lte=as_of, component=Component.PRINCIPAL)
-        .annotate(effective=Coalesce(F("entry__reverses__value_date"), F("entry__value_date")))
-        .order_by()
-        .values("file_id", "claim_id", "effective")
-        .annotate(total=Sum("amount"))
-        .values_list("file_id", "claim_id", "effective", "total")
-    )
-    for file_id, claim_id, effective, total in principal:
-        book = books.get(file_id)
-        if book is not None and claim_id in book.paid:
-            book.add_allocation(
-                claim_id, Component.PRINCIPAL, total.quantize(CENT), effective=effective
-            )
+            book.add_allocation(claim_id, component, total.quantize(CENT), effective=day)
 
 
 def load_paid_by(book: Book) -> dict[tuple[int, Component], dict[EntryKey, Decimal]]:

@@ -21,8 +21,9 @@ from amicable.domain.charges import (
     decide_reminder_cost,
 )
 from amicable.domain.imputation import Component
+from amicable.domain.interest import RateTable
 from amicable.domain.law import Channel, ChargeRefused
-from amicable.files.ledger.books import FileBalance, file_terms, read_books
+from amicable.files.ledger.books import FileBalance, claim_terms, file_terms, read_books
 from amicable.files.ledger.charges import (
     bring_interest,
     charge_indemnities,
@@ -48,11 +49,23 @@ __all__ = [
 ]
 
 
-def file_balance(file: File, *, as_of: date, with_accrued_interest: bool = True) -> FileBalance:
+def file_balance(
+    file: File,
+    *,
+    as_of: date,
+    with_accrued_interest: bool = True,
+    rates: RateTable | None = None,
+    claims: Sequence[Claim] | None = None,
+) -> FileBalance:
     """What ``file`` owes on ``as_of``: the booked entries of that day and, unless
-    ``with_accrued_interest`` is false, the interest owed to that day and not booked yet."""
-    book = read_books([file_terms(file)], as_of=as_of)[file.pk]
-    return book.balance(as_of=as_of, rates=rate_table() if with_accrued_interest else None)
+    ``with_accrued_interest`` is false, the interest owed to that day and not booked yet
+    (at ``rates``, read from the rate table when not given). ``claims``: the file's claims by
+    due date and id, with their category, when the caller has read them already."""
+    terms = None if claims is None else [claim_terms(claim) for claim in claims]
+    book = read_books([file_terms(file)], as_of=as_of, claims=terms)[file.pk]
+    if not with_accrued_interest:
+        return book.balance(as_of=as_of, rates=None)
+    return book.balance(as_of=as_of, rates=rates or rate_table())
 
 
 def charge_principals(

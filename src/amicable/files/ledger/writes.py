@@ -82,7 +82,12 @@ def new_entry(**values: Any) -> LedgerEntry:
 
 @dataclass(slots=True)
 class LedgerWrites:
-    """Entries, allocations and events to write, in order; :meth:`flush` writes them."""
+    """Entries, allocations and events to write, in order; :meth:`flush` writes them.
+
+    Its user holds the lock of every file it writes to, taken before their books were read
+    (``locks.lock_file``/``lock_files``, or the daily run's batch, ``FOR UPDATE``): the books
+    it charged on cannot have moved, and the flush does not lock the files again.
+    """
 
     entries: list[LedgerEntry] = field(default_factory=list)
     allocations: list[tuple[EntryKey, int, int, Component, Decimal, date]] = field(
@@ -135,8 +140,10 @@ class LedgerWrites:
         """Write everything gathered; returns the entries, with their keys unless ``keys`` is
         false and no allocation points to them (the daily run's thousands of charges are then
         written as plain rows: nobody reads their keys, and fetching them costs a query).
-        Each table's rows are chained to their files' histories first (``files.chain``)."""
-        seal(LedgerEntry, [entry.__dict__ for entry in self.entries])
+        Each table's rows are chained to their files' histories first (``files.chain``);
+        every writer of the ledger has locked its files before reading their books, so the
+        chains are not locked again."""
+        seal(LedgerEntry, [entry.__dict__ for entry in self.entries], locked=True)
         if keys or any(entry[0] == 1 for entry, *_rest in self.allocations):
             insert_rows(LedgerEntry, self.entries)
         else:
@@ -156,13 +163,13 @@ class LedgerWrites:
             }
             for entry, file_id, claim_id, component, amount, on in self.allocations
         ]
-        seal(Allocation, allocations)
+        seal(Allocation, allocations, locked=True)
         copy_rows(
             Allocation,
             _ALLOCATION_FIELDS,
             ([row[name] for name in _ALLOCATION_FIELDS] for row in allocations),
         )
-        record_events(self.events)
+        record_events(self.events, locked=True)
         written = self.entries
         self.entries, self.allocations, self.events = [], [], []
         return written
