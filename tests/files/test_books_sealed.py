@@ -12,10 +12,12 @@ and by the daily run. The batch path and the one-file path chain the same hashes
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -23,9 +25,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from amicable import cli
-from amicable.files import ledger
+from amicable.files import chain, ledger
 from amicable.files.append_only import TRIGGERS, missing_triggers
 from amicable.files.chain import verify
 from amicable.files.models import Allocation, Event, File, LedgerEntry
@@ -370,3 +374,49 @@ def test_the_migration_seals_the_books_written_before() -> None:
     assert not Event.objects.filter(chain_hash="").exists()
     assert not LedgerEntry.objects.filter(chain_hash="").exists()
     assert verify() == []
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(_JSON, max_size=8))
+def test_the_canonical_content_is_the_json_the_format_names(values: list[Any]) -> None:
+    """The chain's canonical text (format v1) is exactly ``json.dumps`` with its options, so
+    that every hash written before the faster encoder still verifies."""
+    expected = json.dumps(
+        [chain.VERSION, *values], ensure_ascii=False, separators=(",", ":"), sort_keys=True
+    )
+    assert chain._canonical(values) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.none()
+    | st.integers()
+    | st.text(max_size=12)
+    | st.decimals(min_value=-(10**6), max_value=10**6, places=2, allow_nan=False)
+    | st.dates()
+    | st.datetimes(timezones=st.sampled_from([UTC, ZoneInfo("Europe/Brussels")]))
+    | st.sampled_from(list(EventKind))
+)
+def test_each_field_is_written_as_the_generic_rule_writes_it(value: Any) -> None:
+    """The converters specialised by field type give what ``_plain`` gives, for any value
+    (or refuse what it refuses: text that is no amount)."""
+
+    def outcome(write: Callable[..., Any], *args: Any) -> tuple[str, Any]:
+        try:
+            return ("written", write(*args))
+        except (ArithmeticError, ValueError) as error:
+            return ("refused", type(error))
+
+    for model, converters in chain._CONVERTERS.items():
+        for name, convert in converters:
+            expected = outcome(chain._plain, name, value)
+            assert outcome(convert, value) == expected, (model, name, value)

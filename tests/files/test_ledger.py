@@ -323,7 +323,5 @@ def test_a_balance_from_claims_read_by_the_caller_is_the_balance_read_by_the_boo
     on = date(2025, 9, 30)
     claims = list(file.claims.select_related("category").order_by("due_date", "id"))
     assert claims[0].category is not None
-    assert ledger.file_balance(file, as_of=on, claims=claims) == ledger.file_balance(
-        file, as_of=on
-    )
+    assert ledger.file_balance(file, as_of=on, claims=claims) == ledger.file_balance(file, as_of=on)
     assert ledger.file_balance(file, as_of=on).outstanding > 0

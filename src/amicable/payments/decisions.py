@@ -17,7 +17,7 @@ from amicable.domain.money import CENT, ZERO
 from amicable.files import ledger
 from amicable.files.actions import ActionRefused
 from amicable.files.models import EntrySource, File, LedgerEntry
-from amicable.payments.matching import payment_date
+from amicable.payments.matching import method_note, payment_date
 from amicable.payments.models import (
     BankMovementRecord,
     MatchMethod,
@@ -127,7 +127,7 @@ def _post_parts(
                 actor=actor,
                 source=EntrySource.STATEMENT,
                 source_reference=f"{locked.identity}/{index}" if split else locked.identity,
-                note=f"bank movement {locked.pk}, {_english(lambda: method.label).lower()}",
+                note=f"bank movement {locked.pk}, {method_note(method)}",
             )
         except ledger.LedgerError as error:
             raise PaymentsError(str(error)) from error

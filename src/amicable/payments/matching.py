@@ -33,10 +33,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any, TypeVar
 
 from django.db.models import Sum
 from django.db.models.functions import Upper
+from django.utils import translation
 
 from amicable.domain.lifecycle import OPEN_STATES, FileState
 from amicable.domain.money import ZERO
@@ -533,3 +535,12 @@ def _suggest(movements: Sequence[BankMovement], matches: list[Match]) -> None:
             )
         scored.sort(key=lambda s: (-s["score"], s["reference"]))
         match.suggestions = scored[:MAX_SUGGESTIONS]
+
+
+@cache
+def method_note(method: MatchMethod) -> str:
+    """How a payment was matched, in the words of its ledger note: English (the audit record's
+    language, whatever the request's), lower case; worked out once per method, not for each
+    of a statement's thousands of payments."""
+    with translation.override("en"):
+        return str(method.label).lower()

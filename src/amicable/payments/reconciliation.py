@@ -5,16 +5,13 @@ movements taken back or recorded, the rest queued for an agent; every outcome wr
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-
-from django.utils import translation
 
 from amicable.domain.money import CENT
 from amicable.files import ledger
 from amicable.files.models import EntrySource
-from amicable.payments.matching import Match, match_credits, payment_date
+from amicable.payments.matching import Match, match_credits, method_note, payment_date
 from amicable.payments.models import MovementStatus
 from amicable.payments.outcomes import Outcome, queue_unmatched, write_outcomes
 from amicable.payments.outgoing import apply_debits
@@ -120,7 +117,7 @@ def reconcile(
 
 def _order(movement: BankMovement, match: Match) -> ledger.PaymentOrder:
     assert match.file_id is not None
-    note = f"bank movement, {_english(lambda: match.method.label).lower()}"
+    note = f"bank movement, {method_note(match.method)}"
     if match.instalment:
         note += f", instalment {match.instalment}"
     return ledger.PaymentOrder(
@@ -131,10 +128,3 @@ def _order(movement: BankMovement, match: Match) -> ledger.PaymentOrder:
         source_reference=movement.identity,
         note=note,
     )
-
-
-def _english(label: Callable[[], object]) -> str:
-    """A choice's label in English: the notes and titles stored for the audit record are
-    written in English whatever the language of the request that writes them."""
-    with translation.override("en"):
-        return str(label())
