@@ -115,6 +115,8 @@ class ClaimInterest:
         ... ).principal_on(date(2025, 5, 2))
         Decimal('60.00')
         """
+        if not self.paid:  # most claims: nothing paid yet
+            return max(self.base, ZERO)
         paid = sum((amount for effective, amount in self.paid if effective <= day), ZERO)
         return max(self.base - paid, ZERO)
 
@@ -137,6 +139,8 @@ class InterestLine:
 
 def _segments(claim: ClaimInterest, first: date, last: date) -> list[tuple[date, date, Decimal]]:
     """The days from ``first`` to ``last`` split where the principal changes."""
+    if not claim.paid:  # the daily run's usual claim: one segment, no date arithmetic
+        return [(first, last, max(claim.base, ZERO))]
     changes = sorted({day for day, _amount in claim.paid if first < day <= last})
     bounds = [first, *changes, last + timedelta(days=1)]
     return [

@@ -124,8 +124,13 @@ class FileTerms:
     interest_stops_on: date | None
 
 
+_NOTHING_PER_COMPONENT: dict[Component, Decimal] = dict.fromkeys(CHARGE_COMPONENTS, ZERO)
+
+
 def _components() -> dict[Component, Decimal]:
-    return dict.fromkeys(CHARGE_COMPONENTS, ZERO)
+    # A copy keeps the table's hashes: building it again would hash each enum member (in
+    # Python) for each of the batch's claims.
+    return _NOTHING_PER_COMPONENT.copy()
 
 
 # A component from its stored value, without the enum's lookup (a batch reads a million rows).
