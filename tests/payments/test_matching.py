@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from amicable.domain.lifecycle import FileState
 from amicable.domain.references import ogm_format
@@ -410,3 +411,13 @@ def test_docstring_examples() -> None:
     result = doctest.testmod(matching)
 
     assert (result.failed, result.attempted) == (0, 6)
+
+
+@pytest.mark.parametrize("language", ["fr", "nl", "de", "en"])
+def test_the_ledger_note_names_the_match_in_english_whatever_the_language(language: str) -> None:
+    """The ledger's notes are the audit record's English, not the words of the request that
+    wrote them (the batch import and an agent's assignment share one wording)."""
+    matching.method_note.cache_clear()
+    with translation.override(language):
+        note = matching.method_note(MatchMethod.STRUCTURED_REFERENCE)
+    assert note == "structured communication of the file"
