@@ -420,3 +420,33 @@ def test_each_field_is_written_as_the_generic_rule_writes_it(value: Any) -> None
         for name, convert in converters:
             expected = outcome(chain._plain, name, value)
             assert outcome(convert, value) == expected, (model, name, value)
+
+
+_SQL_TYPES = {chain._amount: "numeric(14,2)", chain._day: "date", chain._moment: "timestamptz"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL writes these forms")
+@settings(max_examples=200, deadline=None)
+@given(
+    amount=st.decimals(min_value=Decimal("-999999999999.99"), max_value=10**12 - 1, places=2)
+    .filter(lambda value: value != 0)
+    .map(lambda value: value.quantize(Decimal("0.01"))),
+    day=st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)),
+    moment=st.datetimes(
+        min_value=datetime(1900, 1, 2),
+        max_value=datetime(2200, 12, 30),
+        timezones=st.sampled_from([UTC, ZoneInfo("Europe/Brussels"), ZoneInfo("Asia/Kolkata")]),
+    ),
+)
+def test_the_database_writes_each_value_as_its_converter_does(
+    amount: Decimal, day: date, moment: datetime
+) -> None:
+    """The daily check reads amounts, days and moments as PostgreSQL prints them in the
+    canonical form (``chain._SQL_FORMS``): the very text each converter writes, or every
+    row would be reported broken."""
+    assert set(chain._SQL_FORMS) == set(_SQL_TYPES)
+    with connection.cursor() as cursor:
+        for convert, value in ((chain._amount, amount), (chain._day, day), (chain._moment, moment)):
+            expression = chain._SQL_FORMS[convert].format(f"(%s::{_SQL_TYPES[convert]})")
+            cursor.execute(f"SELECT {expression}", [value])
+            assert cursor.fetchone()[0] == convert(value), (convert, value)

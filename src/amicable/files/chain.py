@@ -199,6 +199,17 @@ def _converters(model: type[models.Model]) -> tuple[tuple[str, Callable[[Any], A
 
 _CONVERTERS: Final = {model: _converters(model) for model in _FIELDS}
 
+#: The same canonical forms as :func:`_amount`, :func:`_day` and :func:`_moment`, written by
+#: PostgreSQL (``{}`` is the column), so that the daily check reads a row's values as the text
+#: it hashes instead of building Python decimals, dates and moments only to print them again.
+#: An amount is never zero (a constraint), so never the "-0.00" PostgreSQL cannot print;
+#: ``tests/files/test_books_sealed.py`` holds each form to its converter.
+_SQL_FORMS: Final[Mapping[Callable[[Any], Any], str]] = {
+    _amount: "({})::text",
+    _day: "to_char({}, 'YYYY-MM-DD')",
+    _moment: "to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')",
+}
+
 
 def _content(
     model: type[models.Model], row: Mapping[str, Any], parts: tuple[str, Any, Any] | None = None
@@ -230,6 +241,9 @@ def _heads(
     heads: dict[int, str] = {}
     for start in range(0, len(file_ids), _CHUNK):
         chunk = file_ids[start : start + _CHUNK]
+        if connection.vendor == "postgresql":
+            heads.update(_seek_heads(model, chunk, through))
+            continue
         rows = model._default_manager.filter(file_id__any_of=chunk)
         if through is not None:
             rows = rows.filter(pk__lte=through)
@@ -240,6 +254,34 @@ def _heads(
             )
         )
     return heads
+
+
+def _id_array(file_ids: Sequence[int]) -> str:
+    """``file_ids`` as a PostgreSQL array literal: one text parameter, which the driver passes
+    as it is (a list would be quoted number by number in Python)."""
+    return "{" + ",".join(map(str, file_ids)) + "}"
+
+
+def _seek_heads(
+    model: type[models.Model], file_ids: Sequence[int], through: int | None
+) -> list[tuple[int, str]]:
+    """:func:`_heads` on PostgreSQL: each file's last row is one backward seek in the (file,
+    id) index, however long its history (grouping would read every row of every file)."""
+    _file, file_column = _concrete(model, "file_id")
+    _pk, pk_column = _concrete(model, "pk")
+    _hash, hash_column = _concrete(model, "chain_hash")
+    table = connection.ops.quote_name(model._meta.db_table)
+    upper = f" AND t.{pk_column} <= %s" if through is not None else ""
+    # Identifiers from the model's metadata, quoted; every value is a parameter.
+    sql = (
+        f"SELECT f.id, h.{hash_column} FROM unnest(%s::bigint[]) AS f(id) "  # noqa: S608
+        f"CROSS JOIN LATERAL (SELECT t.{hash_column} FROM {table} AS t "
+        f"WHERE t.{file_column} = f.id{upper} ORDER BY t.{pk_column} DESC LIMIT 1) AS h"
+    )
+    params: list[Any] = [_id_array(file_ids)] + ([through] if through is not None else [])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
 
 
 def _lock(file_ids: Sequence[int]) -> None:
@@ -338,18 +380,15 @@ def _rows(
         chunks = [ids[start : start + _CHUNK] for start in range(0, len(ids), _CHUNK)]
     for chunk in chunks:
         selected: Iterable[tuple[Any, ...]]
-        if chunk is not None and after and connection.vendor == "postgresql":
-            selected = _window_rows(model, names, chunk, after, through)
+        rows = model._default_manager.filter(pk__gt=after)
+        if through is not None:
+            rows = rows.filter(pk__lte=through)
+        if chunk is not None:
+            # A few thousand files' rows: fetched at once (no server-side cursor).
+            rows = rows.filter(file_id__any_of=chunk)
+            selected = list(rows.order_by("file_id", "pk").values_list(*names))
         else:
-            rows = model._default_manager.filter(pk__gt=after)
-            if through is not None:
-                rows = rows.filter(pk__lte=through)
-            if chunk is not None:
-                # A few thousand files' rows: fetched at once (no server-side cursor).
-                rows = rows.filter(file_id__any_of=chunk)
-                selected = list(rows.order_by("file_id", "pk").values_list(*names))
-            else:
-                selected = rows.order_by("file_id", "pk").values_list(*names).iterator(5000)
+            selected = rows.order_by("file_id", "pk").values_list(*names).iterator(5000)
         for values in selected:
             yield dict(zip(names, values, strict=True))
 
@@ -365,56 +404,89 @@ def _concrete(model: type[models.Model], name: str) -> tuple[models.Field[Any, A
     return field, connection.ops.quote_name(column)
 
 
-def _window_rows(
-    model: type[models.Model],
-    names: Sequence[str],
-    file_ids: Sequence[int],
-    after: int,
-    through: int | None,
-) -> list[tuple[Any, ...]]:
+#: What the check needs of a row: its id, its file, the hash it stores, its canonical content,
+#: and for an event whose personal fields are still there, its seal, its personal digest and
+#: the personal content the digest was made of.
+_Checked = tuple[int, int | None, str, str, tuple[str, str, Any] | None]
+
+
+def _checked(
+    model: type[models.Model], file_ids: Sequence[int] | None, after: int, through: int | None
+) -> Iterator[_Checked]:
+    """The rows :func:`verify` recomputes, in file and id order, with their content."""
+    if file_ids is not None and after and connection.vendor == "postgresql":
+        ids = sorted(set(file_ids))
+        for start in range(0, len(ids), _CHUNK):
+            yield from _window_checked(model, ids[start : start + _CHUNK], after, through)
+        return
+    for row in _rows(model, file_ids, after, through):
+        yield _with_content(model, row)
+
+
+def _with_content(model: type[models.Model], row: Mapping[str, Any]) -> _Checked:
+    parts = personal = None
+    if model is Event:
+        parts = event_parts(row["kind"], row["actor"], row["message"], row["data"])
+        if row["seal"]:
+            personal = (row["seal"], row["personal_digest"], parts[2])
+    return row["pk"], row["file_id"], row["chain_hash"], _content(model, row, parts), personal
+
+
+def _window_checked(
+    model: type[models.Model], file_ids: Sequence[int], after: int, through: int | None
+) -> list[_Checked]:
     """The rows of ``file_ids`` with ``after < id <= through``, in file and id order, read
-    file by file through the (file, id) index (PostgreSQL).
+    file by file through the (file, id) index (PostgreSQL), with their values as the text
+    they are hashed as (:data:`_SQL_FORMS`).
 
     The rows written since the last analysis of the table lie beyond its statistics, so the
     planner would estimate none and scan the whole id window, filtering it by file: every row
     of the day for each batch of files, quadratic in the size of the run. Seeking each file's
     index range makes the cost that of the rows read.
     """
-    selected = [_concrete(model, name) for name in names]
-    fields = [field for field, _column in selected]
-    columns = ", ".join(f"r.{column}" for _field, column in selected)
+    names = _columns(model) if model is Event else _FIELDS[model]
+    forms = dict(_CONVERTERS.get(model, ()))
+    selected = []
+    for name in names:
+        field, column = _concrete(model, name)
+        if isinstance(field, models.JSONField):
+            selected.append(f"r.{column}::text")
+        elif name == _STAMP.get(model) or name in forms:
+            form = _SQL_FORMS.get(forms.get(name, _moment))
+            selected.append(form.format(f"r.{column}") if form else f"r.{column}")
+        else:
+            selected.append(f"r.{column}")
     _file, file_column = _concrete(model, "file_id")
     _pk, pk_column = _concrete(model, "pk")
+    _hash, hash_column = _concrete(model, "chain_hash")
     table = connection.ops.quote_name(model._meta.db_table)
     upper = f" AND t.{pk_column} <= %s" if through is not None else ""
     # Identifiers from the model's metadata, quoted; every value is a parameter. "OFFSET 0"
     # keeps the planner from flattening the lateral subquery into a join over the id window
     # (the very plan this avoids): each file is one seek in the (file, id) index.
     sql = (
-        f"SELECT {columns} FROM unnest(%s::bigint[]) AS f(id) CROSS JOIN LATERAL ("  # noqa: S608
+        f"SELECT r.{pk_column}, r.{file_column}, r.{hash_column}, {', '.join(selected)} "  # noqa: S608
+        f"FROM unnest(%s::bigint[]) AS f(id) CROSS JOIN LATERAL ("
         f"SELECT * FROM {table} AS t WHERE t.{file_column} = f.id AND t.{pk_column} > %s"
         f"{upper} OFFSET 0) AS r ORDER BY r.{file_column}, r.{pk_column}"
     )
-    params: list[Any] = [list(file_ids), after] + ([through] if through is not None else [])
-    # What the ORM would apply to each value (the JSON of an event's data, read as text).
-    converters = [
-        (index, found)
-        for index, field in enumerate(fields)
-        if (found := field.get_db_converters(connection))
-    ]
+    params: list[Any] = [_id_array(file_ids), after] + ([through] if through is not None else [])
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows: list[tuple[Any, ...]] = cursor.fetchall()
-    if not converters:
-        return rows
-    converted = []
-    for row in rows:
-        values = list(row)
-        for index, found in converters:
-            for convert in found:
-                values[index] = convert(values[index], fields[index], connection)
-        converted.append(tuple(values))
-    return converted
+    if model is not Event:
+        # Every value is its canonical form already, in the content's order.
+        return [
+            (pk, file_id, stored, _canonical(values), None) for pk, file_id, stored, *values in rows
+        ]
+    decoder = Event._meta.get_field("data").decoder
+    checked: list[_Checked] = []
+    for pk, file_id, stored, *values in rows:
+        row = dict(zip(names, values, strict=True))
+        row.update(pk=pk, file_id=file_id, chain_hash=stored)
+        row["data"] = json.loads(row["data"], cls=decoder)
+        checked.append(_with_content(model, row))
+    return checked
 
 
 def last_ids() -> dict[str, int]:
@@ -456,27 +528,22 @@ def verify(
         current: int | None = None
         previous = ""
         last = through.get(table) if through is not None else None
-        for row in _rows(model, file_ids, since, last):
-            file_id = row["file_id"]
+        for row_id, file_id, stored, content, personal in _checked(model, file_ids, since, last):
             if file_id is None or file_id != current:
                 current = file_id
                 previous = before.get(file_id, "") if file_id is not None else ""
-            if model is Event and row["seal"]:
-                _actor, _kept, personal = event_parts(
-                    row["kind"], row["actor"], row["message"], row["data"]
-                )
-                if _personal_digest(row["seal"], personal) != row["personal_digest"]:
-                    breaks.append(
-                        Break(table, file_id, row["pk"], "its personal fields were changed")
-                    )
-            if _link(previous, _content(model, row)) != row["chain_hash"]:
+            if personal is not None:
+                seal_value, digest, personal_content = personal
+                if _personal_digest(seal_value, personal_content) != digest:
+                    breaks.append(Break(table, file_id, row_id, "its personal fields were changed"))
+            if _link(previous, content) != stored:
                 reason = (
                     "no hash: written outside the ledger's writer"
-                    if not row["chain_hash"]
+                    if not stored
                     else "its content or the row before it was changed or removed"
                 )
-                breaks.append(Break(table, file_id, row["pk"], reason))
-            previous = row["chain_hash"]
+                breaks.append(Break(table, file_id, row_id, reason))
+            previous = stored
     return breaks
 
 
