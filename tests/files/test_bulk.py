@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 
 import pytest
 from django.db import IntegrityError, transaction
 
-from amicable.files.bulk import copy_rows
+from amicable.files.bulk import copy_rows, cyclic_gc_paused
 from amicable.files.models import Event
 from amicable.payments.models import DebtorAccount
 from tests.factories import make_file, shown_to_debtor
@@ -50,3 +51,21 @@ def test_copy_rows_skips_conflicts_only_when_asked() -> None:
     ]
     with pytest.raises(IntegrityError), transaction.atomic():
         copy_rows(DebtorAccount, ("debtor_id", "iban", "first_seen_on"), [row])
+
+
+@pytest.mark.django_db(databases=[])
+def test_the_cycle_collector_pauses_for_a_batch_and_resumes_whatever_happens() -> None:
+    assert gc.isenabled()
+    with cyclic_gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError), cyclic_gc_paused():
+        1 / 0  # noqa: B018
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()  # paused by someone else: left as it was
+    finally:
+        gc.enable()

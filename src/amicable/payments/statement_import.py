@@ -26,11 +26,8 @@ Agents then :func:`assign_movement`, :func:`split_movement`, :func:`mark_for_ref
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -38,7 +35,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from amicable.files.bulk import copy_rows
+from amicable.files.bulk import copy_rows, cyclic_gc_paused
 from amicable.payments.models import (
     BankMovementRecord,
     BankStatement,
@@ -91,23 +88,6 @@ class ImportReport(Reconciled):
         }
 
 
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for one import.
-
-    A statement keeps hundreds of thousands of objects alive until it is written (movements,
-    books, entries); each collection would walk them all again, for almost no garbage: about a
-    tenth of the import. Reference counting still frees what is dropped.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def import_statement(
     data: bytes,
     *,
@@ -122,7 +102,7 @@ def import_statement(
     is written). A file imported before (same sha256) is reported ``already_imported`` and
     nothing is written either.
     """
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         return _import(data, name=name, actor=actor, format=format, today=today)
 
 

@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from amicable.domain.money import ZERO
 from amicable.files.append_only import missing_triggers
+from amicable.files.bulk import cyclic_gc_paused
 from amicable.files.chain import Break, last_ids, verify
 from amicable.files.models import (
     File,
@@ -144,7 +145,7 @@ def run_daily(
     exit_after = int(os.environ.get(EXIT_AFTER_BATCHES_ENV) or 0)
 
     def one_batch(batch: Batch, ids: Sequence[int]) -> set[int]:
-        with transaction.atomic():
+        with cyclic_gc_paused(), transaction.atomic():
             files = load_batch(batch, run_date=run_date, lock=not dry_run)
             plan = plan_batch(context, files, describe=describe is not None)
             # The rows of the visited files written since the last run that found them whole
