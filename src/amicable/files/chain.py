@@ -40,6 +40,7 @@ from django.db import connection, models
 from django.db.models import Max, Subquery
 from django.utils import timezone
 
+from amicable.files.lookups import array_text
 from amicable.files.models import Allocation, Event, File, LedgerEntry
 
 __all__ = [
@@ -256,12 +257,6 @@ def _heads(
     return heads
 
 
-def _id_array(file_ids: Sequence[int]) -> str:
-    """``file_ids`` as a PostgreSQL array literal: one text parameter, which the driver passes
-    as it is (a list would be quoted number by number in Python)."""
-    return "{" + ",".join(map(str, file_ids)) + "}"
-
-
 def _seek_heads(
     model: type[models.Model], file_ids: Sequence[int], through: int | None
 ) -> list[tuple[int, str]]:
@@ -278,7 +273,7 @@ def _seek_heads(
         f"CROSS JOIN LATERAL (SELECT t.{hash_column} FROM {table} AS t "
         f"WHERE t.{file_column} = f.id{upper} ORDER BY t.{pk_column} DESC LIMIT 1) AS h"
     )
-    params: list[Any] = [_id_array(file_ids)] + ([through] if through is not None else [])
+    params: list[Any] = [array_text(file_ids)] + ([through] if through is not None else [])
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
@@ -470,7 +465,7 @@ def _window_checked(
         f"SELECT * FROM {table} AS t WHERE t.{file_column} = f.id AND t.{pk_column} > %s"
         f"{upper} OFFSET 0) AS r ORDER BY r.{file_column}, r.{pk_column}"
     )
-    params: list[Any] = [_id_array(file_ids), after] + ([through] if through is not None else [])
+    params: list[Any] = [array_text(file_ids), after] + ([through] if through is not None else [])
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows: list[tuple[Any, ...]] = cursor.fetchall()

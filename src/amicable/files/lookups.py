@@ -8,6 +8,7 @@ it is ``IN``. Registered on every field by ``FilesConfig.ready``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -15,7 +16,7 @@ from django.db.models import Lookup
 from django.db.models.lookups import In
 from django.db.models.sql.compiler import SQLCompiler
 
-__all__ = ["ANY_OF_CHUNK", "AnyOf"]
+__all__ = ["ANY_OF_CHUNK", "AnyOf", "array_text"]
 
 #: Ids sent in one ``any_of`` lookup by a set-based read.
 ANY_OF_CHUNK = 5000
@@ -33,5 +34,20 @@ class AnyOf(Lookup):
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
     ) -> tuple[str, Any]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        values = [self.lhs.output_field.get_db_prep_value(v, connection) for v in self.rhs]
+        field = self.lhs.output_field
+        values = [field.get_db_prep_value(v, connection) for v in self.rhs]
+        kind = field.db_type(connection)
+        if kind in _INTEGER_TYPES and all(type(v) is int for v in values):
+            # Keys, the usual case: the array's text written at once, one text parameter.
+            # A list would be quoted element by element by the driver, in Python: for the
+            # 5,000 ids of a chunk, more time than the query.
+            return f"{lhs} = ANY(%s::{kind}[])", [*lhs_params, array_text(values)]
         return f"{lhs} = ANY(%s)", [*lhs_params, values]
+
+
+_INTEGER_TYPES = frozenset({"smallint", "integer", "bigint"})
+
+
+def array_text(values: Sequence[int]) -> str:
+    """PostgreSQL's text form of an array of integers: ``{1,2,3}``."""
+    return "{" + ",".join(map(str, values)) + "}"
