@@ -35,13 +35,14 @@ class AnyOf(Lookup):
     ) -> tuple[str, Any]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         field = self.lhs.output_field
-        values = [field.get_db_prep_value(v, connection) for v in self.rhs]
         kind = field.db_type(connection)
-        if kind in _INTEGER_TYPES and all(type(v) is int for v in values):
-            # Keys, the usual case: the array's text written at once, one text parameter.
-            # A list would be quoted element by element by the driver, in Python: for the
-            # 5,000 ids of a chunk, more time than the query.
-            return f"{lhs} = ANY(%s::{kind}[])", [*lhs_params, array_text(values)]
+        given = list(self.rhs)
+        if kind in _INTEGER_TYPES and all(type(v) is int for v in given):
+            # Keys, the usual case: the array's text written at once, one text parameter
+            # (integers need no preparation). A list would be quoted element by element by
+            # the driver, in Python: for the 5,000 ids of a chunk, more time than the query.
+            return f"{lhs} = ANY(%s::{kind}[])", [*lhs_params, array_text(given)]
+        values = [field.get_db_prep_value(v, connection) for v in given]
         return f"{lhs} = ANY(%s)", [*lhs_params, values]
 
 
