@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 from typing import Any, Final
 
 from django.db import connection, models
@@ -142,13 +143,19 @@ def _link(previous: str, content: str) -> str:
     return hashlib.sha256(f"{previous}\n{content}".encode()).hexdigest()
 
 
-def event_parts(kind: str, actor: str, message: str, data: Any) -> tuple[str, Any, Any]:
-    """An event's actor as hashed, its data without the personal keys, and its personal
-    content (message, personal keys, typed actor), as :mod:`files.timeline` defines them."""
+@cache
+def _personal_of(kind: str) -> tuple[frozenset[str], bool]:
+    """:func:`files.timeline.personal_part`, asked once per kind (it reads constant tables)."""
     # Imported here: the timeline imports this module to seal what it writes.
     from amicable.files.timeline import personal_part
 
-    keys, typed = personal_part(kind)
+    return personal_part(kind)
+
+
+def event_parts(kind: str, actor: str, message: str, data: Any) -> tuple[str, Any, Any]:
+    """An event's actor as hashed, its data without the personal keys, and its personal
+    content (message, personal keys, typed actor), as :mod:`files.timeline` defines them."""
+    keys, typed = _personal_of(kind)
     if isinstance(data, dict) and keys & data.keys():
         kept = {key: value for key, value in data.items() if key not in keys}
         personal = {key: data[key] for key in sorted(keys & data.keys())}
@@ -169,9 +176,18 @@ def _day(value: Any) -> Any:
     return value.isoformat() if type(value) is date else _plain("", value)
 
 
+#: The last moment written and its text: a batch's rows are stamped with one moment.
+_LAST_MOMENT: list[tuple[Any, str]] = [(None, "")]
+
+
 def _moment(value: Any) -> Any:
     if type(value) is datetime:
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
+        last = _LAST_MOMENT[0]
+        if last[0] is value:
+            return last[1]
+        text = value.astimezone(UTC).isoformat(timespec="microseconds")
+        _LAST_MOMENT[0] = (value, text)  # one store: a thread reads a whole pair or the old one
+        return text
     return _plain("", value)
 
 
@@ -225,7 +241,7 @@ def _content(
             [
                 row["file_id"],
                 _plain("kind", row["kind"]),
-                _plain("at", row["at"]),
+                _moment(row["at"]),
                 actor,
                 kept,
                 row["personal_digest"],
