@@ -278,18 +278,45 @@ def _seek_heads(
 ) -> list[tuple[int, str]]:
     """:func:`_heads` on PostgreSQL: each file's last row is one backward seek in the (file,
     id) index, however long its history (grouping would read every row of every file)."""
-    _file, file_column = _concrete(model, "file_id")
-    _pk, pk_column = _concrete(model, "pk")
-    _hash, hash_column = _concrete(model, "chain_hash")
-    table = connection.ops.quote_name(model._meta.db_table)
-    upper = f" AND t.{pk_column} <= %s" if through is not None else ""
-    # Identifiers from the model's metadata, quoted; every value is a parameter.
+    table = _Table.of(model)
     sql = (
-        f"SELECT f.id, h.{hash_column} FROM unnest(%s::bigint[]) AS f(id) "  # noqa: S608
-        f"CROSS JOIN LATERAL (SELECT t.{hash_column} FROM {table} AS t "
-        f"WHERE t.{file_column} = f.id{upper} ORDER BY t.{pk_column} DESC LIMIT 1) AS h"
+        f"SELECT f.id, h.{table.hash} FROM unnest(%s::bigint[]) AS f(id) "  # noqa: S608
+        f"CROSS JOIN LATERAL (SELECT t.{table.hash} FROM {table.name} AS t "
+        f"WHERE t.{table.file} = f.id{table.upper(through)} ORDER BY t.{table.pk} DESC LIMIT 1)"
+        " AS h"
     )
-    params: list[Any] = [array_text(file_ids)] + ([through] if through is not None else [])
+    return _fetch(sql, [array_text(file_ids), *table.bounds(through)])
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """A chained table's name and key columns, quoted for SQL (from the model's metadata:
+    every value in the statements built with them is a parameter)."""
+
+    name: str
+    file: str
+    pk: str
+    hash: str
+
+    @classmethod
+    def of(cls, model: type[models.Model]) -> _Table:
+        return cls(
+            name=connection.ops.quote_name(model._meta.db_table),
+            file=_concrete(model, "file_id")[1],
+            pk=_concrete(model, "pk")[1],
+            hash=_concrete(model, "chain_hash")[1],
+        )
+
+    def upper(self, through: int | None) -> str:
+        """The condition of rows up to ``through``, if any (its value: :meth:`bounds`)."""
+        return f" AND t.{self.pk} <= %s" if through is not None else ""
+
+    @staticmethod
+    def bounds(through: int | None) -> list[int]:
+        return [through] if through is not None else []
+
+
+def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
@@ -467,24 +494,16 @@ def _window_checked(
             selected.append(form.format(f"r.{column}") if form else f"r.{column}")
         else:
             selected.append(f"r.{column}")
-    _file, file_column = _concrete(model, "file_id")
-    _pk, pk_column = _concrete(model, "pk")
-    _hash, hash_column = _concrete(model, "chain_hash")
-    table = connection.ops.quote_name(model._meta.db_table)
-    upper = f" AND t.{pk_column} <= %s" if through is not None else ""
-    # Identifiers from the model's metadata, quoted; every value is a parameter. "OFFSET 0"
-    # keeps the planner from flattening the lateral subquery into a join over the id window
-    # (the very plan this avoids): each file is one seek in the (file, id) index.
+    table = _Table.of(model)
+    # "OFFSET 0" keeps the planner from flattening the lateral subquery into a join over the
+    # id window (the very plan this avoids): each file is one seek in the (file, id) index.
     sql = (
-        f"SELECT r.{pk_column}, r.{file_column}, r.{hash_column}, {', '.join(selected)} "  # noqa: S608
+        f"SELECT r.{table.pk}, r.{table.file}, r.{table.hash}, {', '.join(selected)} "  # noqa: S608
         f"FROM unnest(%s::bigint[]) AS f(id) CROSS JOIN LATERAL ("
-        f"SELECT * FROM {table} AS t WHERE t.{file_column} = f.id AND t.{pk_column} > %s"
-        f"{upper} OFFSET 0) AS r ORDER BY r.{file_column}, r.{pk_column}"
+        f"SELECT * FROM {table.name} AS t WHERE t.{table.file} = f.id AND t.{table.pk} > %s"
+        f"{table.upper(through)} OFFSET 0) AS r ORDER BY r.{table.file}, r.{table.pk}"
     )
-    params: list[Any] = [array_text(file_ids), after] + ([through] if through is not None else [])
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    rows = _fetch(sql, [array_text(file_ids), after, *table.bounds(through)])
     if model is not Event:
         # Every value is its canonical form already, in the content's order.
         return [
