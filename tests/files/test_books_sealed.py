@@ -281,6 +281,54 @@ def test_each_daily_run_verifies_what_was_written_since_the_last_one(books: File
     assert "personal fields" in second.breaks[0].reason
 
 
+@pytest.mark.parametrize(
+    ("model", "table", "trigger", "sql"),
+    [
+        (
+            LedgerEntry,
+            "ledger",
+            "files_ledgerentry_no_update",
+            "UPDATE files_ledgerentry SET amount = amount + 1 WHERE id = %s",
+        ),
+        (
+            Allocation,
+            "allocations",
+            "files_allocation_no_update",
+            "UPDATE files_allocation SET amount = amount + 1 WHERE id = %s",
+        ),
+        (
+            Event,
+            "events",
+            "files_event_pseudonymise_only",
+            "UPDATE files_event SET kind = 'note_added' WHERE id = %s",
+        ),
+    ],
+)
+def test_the_daily_check_reports_a_row_changed_since_the_last_run(
+    books: File, model: type[LedgerEntry | Allocation | Event], table: str, trigger: str, sql: str
+) -> None:
+    """The rows written since the last run are read the way the check reads a day (on
+    PostgreSQL with their values printed by the database): a changed amount or kind is
+    reported, on that row alone."""
+    first = run_daily(run_date=date(2025, 4, 14), progress_stream=io.StringIO())
+    assert first.breaks == []
+    ledger.post_payment(
+        file=books,
+        amount=Decimal("5.00"),
+        value_date=date(2025, 4, 14),
+        actor="bank",
+        source="statement",
+        source_reference="SEAL-2",
+    )
+    target = model._default_manager.filter(file=books).latest("pk")
+    whole = run_daily(run_date=date(2025, 4, 15), progress_stream=io.StringIO(), dry_run=True)
+    assert whole.breaks == []
+    _drop_trigger(trigger, f"files_{model.__name__.lower()}")
+    _execute(sql, [target.pk])
+    second = run_daily(run_date=date(2025, 4, 15), progress_stream=io.StringIO())
+    assert [(b.table, b.file_id, b.row_id) for b in second.breaks] == [(table, books.pk, target.pk)]
+
+
 def _file_with_work(n: int) -> File:
     return make_file(
         creditor=make_creditor(),
