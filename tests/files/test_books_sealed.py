@@ -34,7 +34,13 @@ from amicable.files.append_only import TRIGGERS, missing_triggers
 from amicable.files.chain import verify
 from amicable.files.models import Allocation, Event, File, LedgerEntry
 from amicable.files.services import FileInput, create_files
-from amicable.files.timeline import EventKind, pseudonymise_events, record_event
+from amicable.files.timeline import (
+    EventKind,
+    EventRow,
+    pseudonymise_events,
+    record_event,
+    record_events,
+)
 from amicable.workflow.services import run_daily
 from tests.factories import claim_input, debtor_input, make_creditor, make_file
 
@@ -127,6 +133,21 @@ def test_the_books_are_sealed_on_every_path(books: File) -> None:
     assert not Event.objects.filter(chain_hash="").exists()
     assert missing_triggers(connection) == []
     assert len(TRIGGERS) == 6
+
+
+def test_each_event_of_a_batch_has_a_seal_of_its_own(books: File) -> None:
+    """A batch's seals are drawn together, each event still gets its own 128 random bits:
+    its personal digest is made with that seal, and the books verify."""
+    record_events(
+        [EventRow(books.pk, EventKind.NOTE_ADDED, "agent", f"note {n}", {}) for n in range(50)]
+    )
+    seals = list(
+        Event.objects.filter(file=books, kind=EventKind.NOTE_ADDED).values_list("seal", flat=True)
+    )
+    assert len(seals) == 50
+    assert len(set(seals)) == 50
+    assert all(len(value) == 32 and int(value, 16) >= 0 for value in seals)
+    assert verify([books.pk]) == []
 
 
 def test_a_hand_over_seals_its_new_files_from_an_empty_chain() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core import checks
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
@@ -19,6 +20,10 @@ class Command(BaseCommand):
         "Run the day's steps on every open file: first reminders, formal notices, waiting "
         "periods, follow-ups, indemnities, interest, paid files, ended suspensions."
     )
+    # The models' checks only: the others (URLs, templates, security settings) import every
+    # view, a quarter of a CPU second each night, and guard what a deployment checks with
+    # "amicable check --deploy", not what a scheduled run uses.
+    requires_system_checks = [checks.Tags.models]
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
