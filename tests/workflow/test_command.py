@@ -7,7 +7,9 @@ import io
 from datetime import UTC, date, datetime
 
 import pytest
+from django.core import checks
 from django.core.management import CommandError, call_command
+from django.core.management.base import SystemCheckError
 from time_machine import TimeMachineFixture
 
 from amicable.domain.lifecycle import FileState
@@ -49,6 +51,35 @@ def test_command_runs_in_batches_and_reports_progress_on_stderr() -> None:
 
 def run_seconds(out: str) -> str:
     return out.splitlines()[0].split(" files in ")[1].split("s (")[0]
+
+
+@pytest.mark.django_db
+def test_command_checks_the_models_and_leaves_the_web_checks_to_the_deployment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A broken web setting (URLs, templates, security) stops ``amicable check``, not the
+    night's run; a broken model stops both."""
+    registry = checks.registry.CheckRegistry()
+    monkeypatch.setattr(checks.registry, "registry", registry)
+    monkeypatch.setattr(checks, "run_checks", registry.run_checks)
+
+    def broken(tag: str) -> None:
+        def check(**kwargs: object) -> list[checks.CheckMessage]:
+            return [checks.Error(f"broken {tag}", id=f"test.{tag}")]
+
+        registry.register(check, tag)
+
+    broken(checks.Tags.urls)
+    broken(checks.Tags.security)
+    with pytest.raises(SystemCheckError, match="broken urls"):
+        call_command("check", stdout=io.StringIO(), stderr=io.StringIO())
+    out = io.StringIO()
+    call_command("run_daily", "--date", "2025-03-03", skip_checks=False, stdout=out)
+    assert out.getvalue().startswith("Daily run #")
+
+    broken(checks.Tags.models)
+    with pytest.raises(SystemCheckError, match="broken models"):
+        call_command("run_daily", "--date", "2025-03-04", skip_checks=False, stdout=out)
 
 
 @pytest.mark.django_db
