@@ -398,8 +398,9 @@ class LedgerEntry(models.Model):
     the entry it cancels, with the opposite amount; nothing is ever updated or deleted.
     """
 
-    # Indexed by ledger_file_date_idx (file, value_date): a second index on the file alone
-    # would only slow down the 150,000 inserts of a bank statement.
+    # Indexed by ledger_file_chain_idx (file, id), the order of the file's chain: every
+    # query on a file's entries goes through it (a file holds tens of rows, sorted in memory
+    # by day where needed); a second index on the file would only slow down every insert.
     file = models.ForeignKey(
         File,
         on_delete=models.PROTECT,
@@ -449,8 +450,8 @@ class LedgerEntry(models.Model):
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
         indexes: ClassVar = [
-            models.Index(fields=["file", "value_date"], name="ledger_file_date_idx"),
-            # The last row of each file's chain, read by every write (amicable.files.chain).
+            # A file's entries, and the last row of its chain, read by every write
+            # (amicable.files.chain).
             models.Index(fields=["file", "id"], name="ledger_file_chain_idx"),
             models.Index(fields=["source", "source_reference"], name="ledger_source_idx"),
         ]
@@ -473,7 +474,7 @@ class Allocation(models.Model):
     """How a payment (or its reversal) was split over the components of the claims."""
 
     entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="allocations")
-    # Indexed by allocation_file_idx (file, claim).
+    # Indexed by allocation_file_chain_idx (file, id), as the ledger's entries.
     file = models.ForeignKey(
         File, on_delete=models.PROTECT, related_name="allocations", db_index=False
     )
@@ -488,7 +489,6 @@ class Allocation(models.Model):
 
     class Meta:
         indexes: ClassVar = [
-            models.Index(fields=["file", "claim"], name="allocation_file_idx"),
             models.Index(fields=["file", "id"], name="allocation_file_chain_idx"),
         ]
 
@@ -499,7 +499,8 @@ class Allocation(models.Model):
 class Event(models.Model):
     """The timeline: every letter, call, upload, dispute, decision and state change, append-only."""
 
-    # Indexed by event_file_at_idx (file, at).
+    # Indexed by event_file_chain_idx (file, id), as the ledger's entries: a file's timeline
+    # is read whole and ordered by moment in memory.
     file = models.ForeignKey(
         File,
         on_delete=models.PROTECT,
@@ -529,7 +530,6 @@ class Event(models.Model):
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
         indexes: ClassVar = [
-            models.Index(fields=["file", "at"], name="event_file_at_idx"),
             models.Index(fields=["file", "id"], name="event_file_chain_idx"),
         ]
 
