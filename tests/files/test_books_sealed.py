@@ -25,6 +25,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -348,6 +349,37 @@ def test_the_daily_check_reports_a_row_changed_since_the_last_run(
     _execute(sql, [target.pk])
     second = run_daily(run_date=date(2025, 4, 15), progress_stream=io.StringIO())
     assert [(b.table, b.file_id, b.row_id) for b in second.breaks] == [(table, books.pk, target.pk)]
+
+
+def test_the_check_reads_no_table_that_nothing_was_written_to(books: File) -> None:
+    """A table with no row since the last run costs the check no query: a quiet day's
+    allocations (no payment) are not looked for file by file."""
+    since = chain.last_ids()
+    record_event(books, EventKind.NOTE_ADDED, actor="agent", message="Called")
+    now = chain.last_ids()
+    with CaptureQueriesContext(connection) as queries:
+        breaks = verify([books.pk], after=since, through=now)
+    assert breaks == []
+    read = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "files_event" in read
+    assert "files_allocation" not in read
+    assert "files_ledgerentry" not in read
+
+
+def test_each_chained_table_has_one_index_on_the_file() -> None:
+    """The (file, id) index that orders each file's chain is the one index leading with the
+    file: every read of a file's history goes through it, and a second one would only cost
+    every insert (docs/decisions.md, 46)."""
+    for model in chain.CHAINED:
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            indexes = connection.introspection.get_constraints(cursor, table)
+        on_file = sorted(
+            columns
+            for spec in indexes.values()
+            if spec["index"] and (columns := spec["columns"]) and columns[0] == "file_id"
+        )
+        assert on_file == [["file_id", "id"]], table
 
 
 def _file_with_work(n: int) -> File:

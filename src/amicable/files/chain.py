@@ -565,6 +565,9 @@ def verify(
     for model in CHAINED:
         table = TABLE_NAMES[model]
         since = (after or {}).get(table, 0)
+        last = through.get(table) if through is not None else None
+        if since and last is not None and last <= since:
+            continue  # nothing written to this table in the window
         before: dict[int, str] = {}
         if since and file_ids is not None:
             before = _heads(model, sorted(set(file_ids)), through=since)
@@ -572,7 +575,6 @@ def verify(
             raise ValueError("Verifying from a row on needs the files.")
         current: int | None = None
         previous = ""
-        last = through.get(table) if through is not None else None
         for row_id, file_id, stored, content, personal in _checked(model, file_ids, since, last):
             if file_id is None or file_id != current:
                 current = file_id

@@ -168,15 +168,20 @@ def run_daily(
                     last_file_id=max(ids),
                     counts=_counts_json(result),
                 )
+            done = {file.id for file in files}
+            lines = plan.lines
+            # The batch's rows, books and plan are freed here, while the collector is paused:
+            # alive when it resumes, they would all be walked by its next pass.
+            del files, plan
         if describe is not None:
-            for line in plan.lines:
+            for line in lines:
                 describe(line)
         result.batches += 1
-        progress.advance(len(files))
+        progress.advance(len(done))
         if exit_after and result.batches >= exit_after:
             sys.stderr.flush()
             os._exit(INTERRUPTED_EXIT_STATUS)
-        return {file.id for file in files}
+        return done
 
     try:
         missed: list[int] = []

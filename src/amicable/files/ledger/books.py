@@ -338,14 +338,13 @@ class Book:
     @property
     def booked_outstanding(self) -> Decimal:
         """What the booked charges still ask (interest not booked left out)."""
-        return sum(
-            (
-                self.charged[c.pk][component] - self.paid[c.pk][component]
-                for c in self.claims
-                for component in CHARGE_COMPONENTS
-            ),
-            ZERO,
-        )
+        # Each claim's tables hold exactly the CHARGE_COMPONENTS (``_components``): summed
+        # whole, asked by the daily run of every file every day.
+        total = ZERO
+        for claim in self.claims:
+            total += sum(self.charged[claim.pk].values(), ZERO)
+            total -= sum(self.paid[claim.pk].values(), ZERO)
+        return total
 
     def is_settled(self, *, on: date, rates: RateTable) -> bool:
         """Whether the file owes nothing on ``on``, interest owed to that day included
