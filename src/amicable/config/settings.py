@@ -6,6 +6,7 @@ Production sets SECRET_KEY, DEBUG=false, ALLOWED_HOSTS and DATABASE_URL.
 
 from __future__ import annotations
 
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -43,8 +44,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    # For its static files: the API's documentation page (Swagger UI) works offline.
-    "ninja",
     "django_tasks",
     "django_tasks_db",
     "django_otp",
@@ -138,6 +137,13 @@ TIME_ZONE = "Europe/Brussels"
 USE_TZ = True
 
 STATIC_URL = "static/"
+# django-ninja's Swagger UI files, so that the API's documentation page works offline
+# (intake/docs.py). Found without importing the package: as an installed app it would import
+# the whole API framework into every command, the daily run included (0.12 CPU s a process).
+_NINJA = find_spec("ninja")
+STATICFILES_DIRS = (
+    [Path(_NINJA.origin).parent / "static"] if _NINJA is not None and _NINJA.origin else []
+)
 # Locally (DEBUG) static files are served from the apps' folders; production collects them.
 STATIC_ROOT = None if DEBUG else Path(env_str("AMICABLE_STATIC_ROOT", str(VAR_DIR / "static")))
 WHITENOISE_USE_FINDERS = DEBUG
@@ -171,11 +177,11 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 # come from our own origin only, never inline (the templates keep theirs in static files), no
 # plug-ins, no framing, forms post to us only. A view that serves an uploaded document sets a
 # stricter policy of its own (sandbox), which the middleware keeps.
-# The creditor API's documentation (/api/v1/docs) is under the same policy: django-ninja's
-# offline Swagger page (served when "ninja" is in INSTALLED_APPS) loads its scripts and styles
-# from static files and shows without a single refusal; its CDN page (served otherwise) is
-# refused. Should a docs page ever need an inline script, give that one view a narrow policy
-# of its own (csp.decorators.csp_update), never loosen the whole site's.
+# The creditor API's documentation (/api/v1/docs) is under the same policy: its offline
+# Swagger page (intake/docs.py) loads its scripts and styles from static files and shows
+# without a single refusal; django-ninja's CDN page would be refused. Should a docs page ever
+# need an inline script, give that one view a narrow policy of its own
+# (csp.decorators.csp_update), never loosen the whole site's.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -1,7 +1,7 @@
 """The API's documentation page (Swagger UI), served whole from this application.
 
-django-ninja ships Swagger UI as static files (``ninja`` is in INSTALLED_APPS for that), so the
-page works without Internet access. The page has no inline script or style: the settings travel
+django-ninja ships Swagger UI as static files (in ``STATICFILES_DIRS``, config/settings.py), so
+the page works without Internet access. The page has no inline script or style: the settings travel
 in data attributes, read by ``intake/api-docs.js``, so that a strict Content-Security-Policy
 (``script-src 'self'``) allows it.
 """
