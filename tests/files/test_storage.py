@@ -18,4 +18,4 @@ def test_each_page_of_the_claims_keeps_room_for_their_updates() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'files_claim'")
         (options,) = cursor.fetchone()
-    assert options == ["fillfactor=90"]
+    assert "fillfactor=90" in (options or [])

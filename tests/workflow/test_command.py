@@ -174,6 +174,12 @@ def test_the_daily_run_starts_without_the_web_api_framework() -> None:
     )
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "amicable.config.settings"}
     loaded = subprocess.run(
-        [sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True
+        [sys.executable, "-c", script],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
+    assert loaded.returncode == 0, loaded.stderr
     assert loaded.stdout.strip() == "[]"

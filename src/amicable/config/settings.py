@@ -141,9 +141,9 @@ STATIC_URL = "static/"
 # (intake/docs.py). Found without importing the package: as an installed app it would import
 # the whole API framework into every command, the daily run included (0.12 CPU s a process).
 _NINJA = find_spec("ninja")
-STATICFILES_DIRS = (
-    [Path(_NINJA.origin).parent / "static"] if _NINJA is not None and _NINJA.origin else []
-)
+if _NINJA is None or _NINJA.origin is None:
+    raise RuntimeError("django-ninja is missing: run `make install`.")
+STATICFILES_DIRS = [Path(_NINJA.origin).parent / "static"]
 # Locally (DEBUG) static files are served from the apps' folders; production collects them.
 STATIC_ROOT = None if DEBUG else Path(env_str("AMICABLE_STATIC_ROOT", str(VAR_DIR / "static")))
 WHITENOISE_USE_FINDERS = DEBUG

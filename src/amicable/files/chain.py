@@ -565,14 +565,14 @@ def verify(
     for model in CHAINED:
         table = TABLE_NAMES[model]
         since = (after or {}).get(table, 0)
+        if since and file_ids is None:
+            raise ValueError("Verifying from a row on needs the files.")
         last = through.get(table) if through is not None else None
-        if since and last is not None and last <= since:
+        if last is not None and last <= since:
             continue  # nothing written to this table in the window
         before: dict[int, str] = {}
         if since and file_ids is not None:
             before = _heads(model, sorted(set(file_ids)), through=since)
-        elif since:
-            raise ValueError("Verifying from a row on needs the files.")
         current: int | None = None
         previous = ""
         for row_id, file_id, stored, content, personal in _checked(model, file_ids, since, last):

@@ -7,17 +7,19 @@ a bank statement restarting the clocks of 19,000 claims costs the database 0.19 
 (``VACUUM FULL files_claim``, during maintenance); elsewhere nothing changes.
 """
 
+from django.apps.registry import Apps
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 FILL_FACTOR = 90
 
 
-def leave_room(apps, schema_editor):
+def leave_room(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"ALTER TABLE files_claim SET (fillfactor = {FILL_FACTOR})")
 
 
-def fill_pages(apps, schema_editor):
+def fill_pages(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("ALTER TABLE files_claim RESET (fillfactor)")
 
