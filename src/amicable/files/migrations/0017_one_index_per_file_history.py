@@ -23,11 +23,7 @@ class RemoveIndexConcurrently(migrations.RemoveIndex):
         from_state: ProjectState,
         to_state: ProjectState,
     ) -> None:
-        model = from_state.apps.get_model(app_label, self.model_name)
-        if not self.allow_migrate_model(schema_editor.connection.alias, model):
-            return
-        index = from_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
-        self._remove(schema_editor, model, index)
+        self._change(app_label, schema_editor, from_state, add=False)
 
     def database_backwards(
         self,
@@ -36,21 +32,26 @@ class RemoveIndexConcurrently(migrations.RemoveIndex):
         from_state: ProjectState,
         to_state: ProjectState,
     ) -> None:
-        model = to_state.apps.get_model(app_label, self.model_name)
+        self._change(app_label, schema_editor, to_state, add=True)
+
+    def _change(
+        self,
+        app_label: str,
+        schema_editor: BaseDatabaseSchemaEditor,
+        state: ProjectState,
+        *,
+        add: bool,
+    ) -> None:
+        """Drop the index (or build it again, backwards) as ``state`` knows it."""
+        model = state.apps.get_model(app_label, self.model_name)
         if not self.allow_migrate_model(schema_editor.connection.alias, model):
             return
-        index = to_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
+        index = state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
+        change: Any = schema_editor.add_index if add else schema_editor.remove_index
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.add_index(model, index, concurrently=True)  # type: ignore[call-arg]
+            change(model, index, concurrently=True)
         else:
-            schema_editor.add_index(model, index)
-
-    @staticmethod
-    def _remove(schema_editor: BaseDatabaseSchemaEditor, model: Any, index: Any) -> None:
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.remove_index(model, index, concurrently=True)  # type: ignore[call-arg]
-        else:
-            schema_editor.remove_index(model, index)
+            change(model, index)
 
 
 class Migration(migrations.Migration):
