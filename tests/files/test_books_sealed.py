@@ -551,3 +551,82 @@ def test_the_database_writes_each_value_as_its_converter_does(
             expression = chain._SQL_FORMS[convert].format(f"(%s::{_SQL_TYPES[convert]})")
             cursor.execute(f"SELECT {expression}", [value])
             assert cursor.fetchone()[0] == convert(value), (convert, value)
+
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
+_JSONB = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(10**40), max_value=10**40) | _TEXT,
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(_TEXT.filter(lambda key: len(key) <= 8), children, max_size=5)
+    ),
+    max_leaves=14,
+)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prints jsonb")
+@settings(max_examples=300, deadline=None)
+@given(value=_JSONB)
+def test_an_events_data_is_hashed_as_postgresql_prints_it(value: Any) -> None:
+    """An event's data enters its content (format v2) as PostgreSQL prints the stored
+    ``jsonb``: keys shorter first, then byte by byte, the same separators and escapes. The
+    database can then hash a day's events itself; were the two to differ, every event would
+    be read back and hashed in Python (correct, only slower)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::jsonb::text", [json.dumps(value)])
+        assert cursor.fetchone()[0] == chain._jsonb_text(value)
+
+
+_AWKWARD = 'a "quote", a back\\slash,\na new line,\ta tab, \x01, é, ∑, 😀'
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL checks these itself")
+def test_the_database_confirms_every_row_python_sealed(books: File) -> None:
+    """On PostgreSQL the books' check is the database's: it writes each row's canonical
+    content and hash as Python did (texts with quotes, escapes, other scripts; nested data),
+    so that no whole row is read back. Only the events whose personal part the database does
+    not know (here the portal sign-in's address) are left to Python."""
+    ledger.post_payment(
+        file=books,
+        amount=Decimal("7.25"),
+        value_date=date(2025, 4, 11),
+        actor=_AWKWARD,
+        source="statement",
+        source_reference=_AWKWARD,
+        note=_AWKWARD,
+    )
+    record_event(
+        books,
+        EventKind.NOTE_ADDED,
+        actor=_AWKWARD,
+        message=_AWKWARD,
+        data={"bb": [1, {"é": _AWKWARD, "a": None, "zz": True}], "a": -12, _AWKWARD: {}},
+    )
+    sign_in = Event.objects.get(file=books, kind=EventKind.PORTAL_SIGN_IN)
+    assert chain._doubtful(LedgerEntry, [books.pk], 0, None) == []
+    assert chain._doubtful(Allocation, [books.pk], 0, None) == []
+    assert [row[0] for row in chain._doubtful(Event, [books.pk], 0, None)] == [sign_in.pk]
+    assert verify([books.pk]) == []
+
+
+def test_an_event_sealed_before_format_v2_still_verifies(books: File) -> None:
+    """Events sealed with their data in sorted compact JSON (format v1) verify as they did,
+    by the database's check (which hands them to Python) and by the full check, and a change
+    to one is still found."""
+    record_event(
+        books, EventKind.NOTE_ADDED, actor="agent", message="Called", data={"b": 1, "aa": [2]}
+    )
+    event = Event.objects.filter(file=books).latest("pk")
+    row = Event.objects.filter(pk=event.pk).values().get()
+    previous = Event.objects.filter(file=books, pk__lt=event.pk).latest("pk").chain_hash
+    sealed_v1 = chain._link(previous, chain._event_content_v1(row, chain._parts(row)))
+    assert '"v1"' in chain._event_content_v1(row, chain._parts(row))
+    assert sealed_v1 != event.chain_hash
+    _drop_trigger("files_event_pseudonymise_only", "files_event")
+    _execute("UPDATE files_event SET chain_hash = %s WHERE id = %s", [sealed_v1, event.pk])
+    assert verify([books.pk]) == []
+    assert verify() == []
+    if connection.vendor == "postgresql":
+        assert event.pk in [row[0] for row in chain._doubtful(Event, [books.pk], 0, None)]
+    _execute("""UPDATE files_event SET data = '{"b": 2, "aa": [2]}' WHERE id = %s""", [event.pk])
+    assert [(b.table, b.row_id) for b in verify([books.pk])] == [("events", event.pk)]
