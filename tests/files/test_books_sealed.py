@@ -630,3 +630,16 @@ def test_an_event_sealed_before_format_v2_still_verifies(books: File) -> None:
         assert event.pk in [row[0] for row in chain._doubtful(Event, [books.pk], 0, None)]
     _execute("""UPDATE files_event SET data = '{"b": 2, "aa": [2]}' WHERE id = %s""", [event.pk])
     assert [(b.table, b.row_id) for b in verify([books.pk])] == [("events", event.pk)]
+
+
+def test_the_full_check_reads_the_events_of_no_file_too(books: File) -> None:
+    """``amicable verify-books`` without ``--file`` checks every file's chains (on PostgreSQL
+    in the database) and the events that belong to no file (staff sign-ins), each a chain of
+    its own: one changed is reported, with no file."""
+    record_event(None, EventKind.STAFF_SIGNED_IN, actor="staff:ann", data={"client_ip": "x"})
+    record_event(None, EventKind.STAFF_SIGNED_IN, actor="staff:bob", data={"method": "totp"})
+    signed_in = Event.objects.filter(file__isnull=True).latest("pk")
+    assert verify() == []
+    _drop_trigger("files_event_pseudonymise_only", "files_event")
+    _execute("UPDATE files_event SET actor = 'staff:eve' WHERE id = %s", [signed_in.pk])
+    assert [(b.table, b.file_id, b.row_id) for b in verify()] == [("events", None, signed_in.pk)]
