@@ -319,6 +319,8 @@ _SCALARS: Final = frozenset({str, int, bool, type(None)})
 
 
 def _jsonb_ordered(value: Any) -> Any:
+    """``value`` with each object's keys in jsonb's order; what is in that order already is
+    returned as it is (no copy): most data is written with its keys in that order."""
     kind = type(value)
     if kind is dict:
         keys = tuple(value)
@@ -330,13 +332,23 @@ def _jsonb_ordered(value: Any) -> Any:
             order = tuple(sorted(keys, key=_jsonb_key))
             if len(_KEY_ORDERS) < _KEY_ORDERS_HELD:
                 _KEY_ORDERS[keys] = order
-        return {
-            key: item if type(item := value[key]) in _SCALARS else _jsonb_ordered(item)
-            for key in order
-        }
-    if kind is list:
-        return [item if type(item) in _SCALARS else _jsonb_ordered(item) for item in value]
-    return value
+        if order != keys:
+            return {
+                key: item if type(item := value[key]) in _SCALARS else _jsonb_ordered(item)
+                for key in order
+            }
+        items: Iterable[tuple[Any, Any]] = value.items()
+    elif kind is list:
+        items = enumerate(value)
+    else:
+        return value
+    ordered = value
+    for place, item in items:
+        if type(item) not in _SCALARS and (inner := _jsonb_ordered(item)) is not item:
+            if ordered is value:
+                ordered = value.copy()
+            ordered[place] = inner
+    return ordered
 
 
 def _heads(
