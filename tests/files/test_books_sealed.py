@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -643,3 +644,194 @@ def test_the_full_check_reads_the_events_of_no_file_too(books: File) -> None:
     _drop_trigger("files_event_pseudonymise_only", "files_event")
     _execute("UPDATE files_event SET actor = 'staff:eve' WHERE id = %s", [signed_in.pk])
     assert [(b.table, b.file_id, b.row_id) for b in verify()] == [("events", None, signed_in.pk)]
+
+
+_ON_POSTGRESQL = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a change only PostgreSQL's types can hold"
+)
+
+
+def _loosen(table: str, column: str) -> None:
+    """Let ``column`` hold NULL (in the test's transaction): what whoever drops the triggers
+    may do as well."""
+    _execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred check pending on the table
+    _execute(f"ALTER TABLE {table} ALTER COLUMN {column} DROP NOT NULL")
+
+
+@_ON_POSTGRESQL
+@pytest.mark.parametrize(
+    ("table", "trigger", "sql"),
+    [
+        (
+            "files_ledgerentry",
+            "files_ledgerentry_no_update",
+            "UPDATE files_ledgerentry SET value_date = (value_date::text || ' BC')::date"
+            " WHERE id = %s",
+        ),
+        (
+            "files_ledgerentry",
+            "files_ledgerentry_no_update",
+            "UPDATE files_ledgerentry SET period_start = 'infinity' WHERE id = %s",
+        ),
+        (
+            "files_event",
+            "files_event_pseudonymise_only",
+            "UPDATE files_event SET at = ((at AT TIME ZONE 'UTC')::text || ' BC')::timestamp"
+            " AT TIME ZONE 'UTC' WHERE id = %s",
+        ),
+    ],
+)
+def test_a_value_python_cannot_read_is_reported(
+    books: File, table: str, trigger: str, sql: str
+) -> None:
+    """A day moved before Christ prints as the same digits, and an infinite day prints as
+    nothing: the database does not take either for the value sealed, and the row, which the
+    driver cannot read, is reported as changed rather than crashing the check."""
+    model = LedgerEntry if table == "files_ledgerentry" else Event
+    target = model._default_manager.filter(file=books).order_by("pk").first()
+    assert target is not None
+    _drop_trigger(trigger, table)
+    _execute(sql, [target.pk])
+    breaks = verify([books.pk])
+    assert [(b.file_id, b.row_id) for b in breaks] == [(books.pk, target.pk)]
+    assert "no longer reads as written" in breaks[0].reason
+
+
+@_ON_POSTGRESQL
+def test_a_hash_or_a_message_set_to_null_is_reported(books: File) -> None:
+    """NULL is no value the database confirms: a hash or a message emptied to NULL is
+    reported as Python reports it."""
+    record_event(books, EventKind.NOTE_ADDED, actor="agent", message="Called", data={"a": 1})
+    note = Event.objects.filter(file=books).latest("pk")
+    first = LedgerEntry.objects.filter(file=books).earliest("pk")
+    _drop_trigger("files_ledgerentry_no_update", "files_ledgerentry")
+    _drop_trigger("files_event_pseudonymise_only", "files_event")
+    _loosen("files_ledgerentry", "chain_hash")
+    _loosen("files_event", "message")
+    _execute("UPDATE files_ledgerentry SET chain_hash = NULL WHERE id = %s", [first.pk])
+    _execute("UPDATE files_event SET message = NULL WHERE id = %s", [note.pk])
+    found = {(b.table, b.row_id, b.reason) for b in verify([books.pk])}
+    assert ("ledger", first.pk, "no hash: written outside the ledger's writer") in found
+    assert ("events", note.pk, "its personal fields were changed") in found
+
+
+@_ON_POSTGRESQL
+def test_a_null_actor_is_reported_not_a_crash(books: File) -> None:
+    record_event(books, EventKind.NOTE_ADDED, actor="agent", data={"a": 1})
+    note = Event.objects.filter(file=books).latest("pk")
+    _drop_trigger("files_event_pseudonymise_only", "files_event")
+    _loosen("files_event", "actor")
+    _execute("UPDATE files_event SET actor = NULL WHERE id = %s", [note.pk])
+    assert [(b.table, b.row_id) for b in verify([books.pk])] == [("events", note.pk)]
+
+
+def test_an_unsealed_event_holds_no_personal_field(books: File) -> None:
+    """Every writer seals its events, so an event without its seal has been pseudonymised: a
+    message written on it since is reported, though no digest can be checked."""
+    record_event(books, EventKind.NOTE_ADDED, actor="agent", message="Called")
+    note = Event.objects.filter(file=books).latest("pk")
+    pseudonymise_events([note.pk])
+    assert verify([books.pk]) == []
+    _drop_trigger("files_event_pseudonymise_only", "files_event")
+    _execute("UPDATE files_event SET message = 'Refused to pay' WHERE id = %s", [note.pk])
+    breaks = verify([books.pk])
+    assert [(b.row_id, b.reason) for b in breaks] == [(note.pk, "its personal fields were changed")]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"x": ({"bb": 1, "a": 2},)},
+        OrderedDict([("bb", 1), ("a", 2)]),
+        {"x": OrderedDict([("bb", 1), ("a", 2)])},
+        {"x": 1e16, "y": -0.0, "z": 1.5e300, "w": 1e-05, "v": 2.5, "u": 123456789012345.0},
+    ],
+)
+def test_data_of_any_shape_verifies_as_sealed(books: File, data: Any) -> None:
+    """What an event's data is sealed as is what the check computes from the data read
+    back: tuples, ordered dicts and floats (which the database keeps as numbers of its own)
+    give no break."""
+    record_event(books, EventKind.NOTE_ADDED, actor="agent", message="m", data=data)
+    assert verify([books.pk]) == []
+    assert verify() == []
+
+
+@_ON_POSTGRESQL
+def test_the_full_check_reads_a_row_that_names_no_file(books: File) -> None:
+    """With the foreign key dropped, a row may name a file that does not exist: the full
+    check, which lists the files to check, lists that one too."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname FROM pg_constraint WHERE conrelid = 'files_ledgerentry'::regclass"
+            " AND contype = 'f' AND conkey = ARRAY[(SELECT attnum FROM pg_attribute"
+            " WHERE attrelid = 'files_ledgerentry'::regclass AND attname = 'file_id')]"
+        )
+        (constraint,) = cursor.fetchone()
+    _execute("SET CONSTRAINTS ALL IMMEDIATE")
+    _execute(f'ALTER TABLE files_ledgerentry DROP CONSTRAINT "{constraint}"')
+    _execute(
+        "INSERT INTO files_ledgerentry (file_id, claim_id, kind, component, amount, value_date,"
+        " booked_at, source, source_reference, actor, note, chain_hash) SELECT 987654321,"
+        " claim_id, kind, component, amount, value_date, booked_at, source, 'SLIPPED', actor,"
+        " note, '' FROM files_ledgerentry WHERE file_id = %s ORDER BY id LIMIT 1",
+        [books.pk],
+    )
+    assert [(b.table, b.file_id) for b in verify()] == [("ledger", 987654321)]
+
+
+@_ON_POSTGRESQL
+def test_the_database_and_python_report_the_same_breaks(
+    books: File, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database's check and Python's (what SQLite runs) agree, row for row, on every window
+    of a day's check and on the full check, with a row deleted, one slipped in and one
+    changed."""
+    other = make_file()
+    ledger.post_payment(
+        file=other,
+        amount=Decimal("3.00"),
+        value_date=date(2025, 4, 12),
+        actor="bank",
+        source="statement",
+        source_reference="SEAL-3",
+    )
+    for i in range(3):
+        record_event(other, EventKind.NOTE_ADDED, actor="a", message=f"m{i}", data={"l": [i]})
+        record_event(books, EventKind.NOTE_ADDED, actor="a", message=f"n{i}", data={"i": i})
+    _drop_trigger("files_event_no_delete", "files_event")
+    _drop_trigger("files_event_pseudonymise_only", "files_event")
+    _drop_trigger("files_ledgerentry_no_update", "files_ledgerentry")
+    events = list(Event.objects.filter(file=other).order_by("pk").values_list("pk", flat=True))
+    _execute("DELETE FROM files_event WHERE id = %s", [events[len(events) // 2]])
+    _execute(
+        "INSERT INTO files_event (file_id, kind, at, actor, message, data, chain_hash, seal,"
+        " personal_digest) VALUES (%s, 'note_added', now(), 'x', '', '{}', '', '', '')",
+        [books.pk],
+    )
+    entries = LedgerEntry.objects.filter(file=books).order_by("pk")
+    _execute("UPDATE files_ledgerentry SET note = 'changed' WHERE id = %s", [entries[1].pk])
+
+    def in_python(*args: Any, **kwargs: Any) -> list[chain.Break]:
+        with monkeypatch.context() as patched:
+            patched.setattr(connection, "vendor", "sqlite")
+            return verify(*args, **kwargs)
+
+    files = sorted([books.pk, other.pk])
+    ids = {
+        chain.TABLE_NAMES[model]: list(
+            model._default_manager.order_by("pk").values_list("pk", flat=True)
+        )
+        for model in chain.CHAINED
+    }
+    for cut in (0, 1 / 3, 1 / 2):
+        after = {name: (rows[int(len(rows) * cut) - 1] if cut else 0) for name, rows in ids.items()}
+        for top in (None, 1 / 2, 1):
+            through = (
+                None
+                if top is None
+                else {name: rows[int(len(rows) * top) - 1] for name, rows in ids.items()}
+            )
+            found = verify(files, after=after, through=through)
+            assert found == in_python(files, after=after, through=through), (cut, top)
+    assert verify() == in_python()
+    assert {b.row_id for b in verify()} >= {entries[1].pk}

@@ -42,7 +42,7 @@ from enum import Enum
 from functools import cache
 from typing import Any, Final
 
-from django.db import connection, models
+from django.db import DataError, connection, models, transaction
 from django.db.models import Max, Subquery
 from django.utils import timezone
 
@@ -254,6 +254,14 @@ def _parts(row: Mapping[str, Any]) -> tuple[str, Any, Any]:
 _STRING: Final = json.encoder.encode_basestring
 
 
+def _json_text(value: Any) -> str:
+    """A text field's value as JSON: a JSON string, or ``null`` (a value changed outside the
+    writers may be anything)."""
+    if type(value) is str:
+        return str(_STRING(value))
+    return "null" if value is None else _ENCODER.encode(value)
+
+
 def _event_content(row: Mapping[str, Any], parts: tuple[str, Any, Any]) -> str:
     """An event's canonical content (format v2): the JSON array of the format, its file, kind,
     moment, actor as hashed, data without its personal keys and personal digest, with the data
@@ -263,8 +271,8 @@ def _event_content(row: Mapping[str, Any], parts: tuple[str, Any, Any]) -> str:
     file_id = row["file_id"]
     return (
         f'["{EVENT_VERSION}",{"null" if file_id is None else int(file_id)},'
-        f"{_STRING(_plain('kind', row['kind']))},{_STRING(_moment(row['at']))},"
-        f"{_STRING(actor)},{_jsonb_text(kept)},{_STRING(row['personal_digest'])}]"
+        f"{_json_text(_plain('kind', row['kind']))},{_json_text(_moment(row['at']))},"
+        f"{_json_text(actor)},{_jsonb_text(kept)},{_json_text(row['personal_digest'])}]"
     )
 
 
@@ -297,9 +305,11 @@ _JSONB_ENCODER: Final = (
 
 
 def _jsonb_text(value: Any) -> str:
-    """``value`` as PostgreSQL prints it once stored as ``jsonb`` (strings escaped alike,
-    integers and texts as they are; ``tests/files/test_books_sealed.py`` holds the two to each
-    other)."""
+    """``value`` as PostgreSQL prints it once stored as ``jsonb``: strings escaped alike,
+    integers and texts as they are, each object's keys in jsonb's order (``tests/files/
+    test_books_sealed.py`` holds the two to each other). A float keeps Python's form, except
+    where PostgreSQL would give it back otherwise (:func:`_jsonb_ordered`), so that what is
+    sealed is what the check computes from the data read back."""
     ordered = _jsonb_ordered(value)
     if _JSONB_ENCODER is None:
         return json.dumps(ordered, ensure_ascii=False)
@@ -316,13 +326,17 @@ def _jsonb_key(key: str) -> tuple[int, bytes]:
 _KEY_ORDERS: dict[tuple[str, ...], tuple[str, ...]] = {}
 _KEY_ORDERS_HELD: Final = 4096
 _SCALARS: Final = frozenset({str, int, bool, type(None)})
+#: From here on Python writes an integral float with an exponent ("1e+16"), which PostgreSQL
+#: keeps as the integer it is and gives back as one.
+_FLOAT_EXPONENT: Final = 1e16
 
 
 def _jsonb_ordered(value: Any) -> Any:
-    """``value`` with each object's keys in jsonb's order; what is in that order already is
-    returned as it is (no copy): most data is written with its keys in that order."""
-    kind = type(value)
-    if kind is dict:
+    """``value`` with each object's keys in jsonb's order, tuples as lists and floats as
+    PostgreSQL gives them back (an integral one with an exponent as an integer, -0.0 as 0.0);
+    what needs no change is returned as it is (no copy): most data is written with its keys in
+    that order."""
+    if isinstance(value, dict):
         keys = tuple(value)
         order = _KEY_ORDERS.get(keys)
         if order is None:
@@ -332,14 +346,23 @@ def _jsonb_ordered(value: Any) -> Any:
             order = tuple(sorted(keys, key=_jsonb_key))
             if len(_KEY_ORDERS) < _KEY_ORDERS_HELD:
                 _KEY_ORDERS[keys] = order
-        if order != keys:
+        if order != keys or type(value) is not dict:
             return {
                 key: item if type(item := value[key]) in _SCALARS else _jsonb_ordered(item)
                 for key in order
             }
         items: Iterable[tuple[Any, Any]] = value.items()
-    elif kind is list:
+    elif isinstance(value, list | tuple):
+        if type(value) is not list:
+            return [_jsonb_ordered(item) for item in value]
         items = enumerate(value)
+    elif isinstance(value, float):
+        if value == 0:
+            return 0.0
+        if abs(value) >= _FLOAT_EXPONENT and value.is_integer():
+            # The number JSON writes, read as PostgreSQL reads it (exactly, in decimal).
+            return int(Decimal(repr(value)))
+        return value
     else:
         return value
     ordered = value
@@ -578,7 +601,11 @@ def _judge(
     parts = None
     if model is Event:
         parts = _parts(row)
-        if row["seal"] and _personal_digest(row["seal"], parts[2]) != row["personal_digest"]:
+        if not (
+            _personal_digest(row["seal"], parts[2]) == row["personal_digest"]
+            if row["seal"]
+            else _erased(parts[2])
+        ):
             breaks.append(Break(table, file_id, row_id, "its personal fields were changed"))
     if _link(previous, _content(model, row, parts)) != stored and not (
         # An event sealed before format v2.
@@ -593,8 +620,31 @@ def _judge(
     return breaks
 
 
+def _erased(personal: Sequence[Any]) -> bool:
+    """Whether an event's personal content (:func:`event_parts`) is what pseudonymisation
+    leaves: an event without its seal has been pseudonymised (every writer seals), so any
+    message, personal key or typed actor found on it was put there since."""
+    # Imported here: the timeline imports this module to seal what it writes.
+    from amicable.files.timeline import ERASED
+
+    message, keys, typed_actor = personal
+    return message == "" and not keys and typed_actor in ("", ERASED)
+
+
+#: The values each SQL form can write as Python would (:data:`_SQL_FORMS`): Python's days and
+#: moments run from year 1 to 9999, and ``to_char`` prints a day before Christ, or none for an
+#: infinite one, as no Python value. Outside these, the content is NULL: the row goes to Python.
+_SQL_RANGES: Final[Mapping[Callable[[Any], Any], str]] = {
+    _day: "{} BETWEEN DATE '0001-01-01' AND DATE '9999-12-31'",
+    _moment: (
+        "{} BETWEEN TIMESTAMPTZ '0001-01-02 00:00:00+00' AND TIMESTAMPTZ '9999-12-30 23:59:59+00'"
+    ),
+}
+
+
 def _sql_text(model: type[models.Model], name: str) -> str:
-    """The SQL of field ``name``'s value as the canonical content writes it in JSON."""
+    """The SQL of field ``name``'s value as the canonical content writes it in JSON: ``null``
+    for NULL only, and NULL for a value the database cannot write as Python would."""
     field, column = _concrete(model, name)
     value = f"r.{column}"
     convert = dict(_CONVERTERS.get(model, ())).get(name) or (
@@ -603,20 +653,22 @@ def _sql_text(model: type[models.Model], name: str) -> str:
     form = _SQL_FORMS.get(convert)
     if form is not None:  # an amount, a day or a moment: a JSON text
         text = f"""'"' || {form.format(value)} || '"'"""
+        if convert in _SQL_RANGES:
+            text = f"CASE WHEN {_SQL_RANGES[convert].format(value)} THEN {text} END"
     elif isinstance(field, models.JSONField):
         text = f"{value}::text"
     elif isinstance(field, models.CharField | models.TextField):
         text = f"to_json({value})::text"
     else:  # a key or a number
         text = f"{value}::text"
-    return f"coalesce({text}, 'null')"
+    return f"CASE WHEN {value} IS NULL THEN 'null' ELSE {text} END"
 
 
 def _sql_content(model: type[models.Model]) -> str:
     """The canonical content of a row ``r`` of ``model`` as PostgreSQL writes it (the text
     :func:`_content` writes): every ledger entry and allocation, and every event of a kind with
-    no personal part (the others, NULL, are left to :func:`_content`). Its one parameter is the
-    array of the kinds with a personal part."""
+    no personal part (the others, NULL, are left to :func:`_content`; the parameter ``kinds``
+    lists them)."""
     if model is not Event:
         values = " || ',' || ".join(_sql_text(model, name) for name in _FIELDS[model])
         return f"""'["{VERSION}",' || {values} || ']'"""
@@ -626,18 +678,22 @@ def _sql_content(model: type[models.Model]) -> str:
     )
     kind = _concrete(Event, "kind")[1]
     return (
-        f"CASE WHEN r.{kind} = ANY(%s::text[]) THEN NULL "
+        f"CASE WHEN r.{kind} = ANY(%(kinds)s::text[]) THEN NULL "
         f"""ELSE '["{EVENT_VERSION}",' || {values} || ']' END"""
     )
 
 
 def _sql_personal_whole() -> str:
     """Whether an event ``r`` of a kind with no personal part keeps the personal fields its
-    digest was made of (the text :func:`_personal_digest` hashes), or was pseudonymised."""
+    digest was made of (the text :func:`_personal_digest` hashes: format v1, which the digest
+    keeps), or, unsealed, has been pseudonymised and holds no message (:func:`_erased`)."""
     seal, digest = _concrete(Event, "seal")[1], _concrete(Event, "personal_digest")[1]
     message = _concrete(Event, "message")[1]
     personal = f"""'["{VERSION}",[' || to_json(r.{message})::text || ',{{}},""]]'"""
-    return f"(r.{seal} = '' OR r.{digest} = {_sql_link(f'r.{seal}', personal)})"
+    return (
+        f"CASE WHEN r.{seal} = '' THEN r.{message} = '' "
+        f"ELSE r.{digest} = {_sql_link(f'r.{seal}', personal)} END"
+    )
 
 
 def _sql_link(previous: str, content: str) -> str:
@@ -659,67 +715,93 @@ def _verify_in_database(
     """:func:`verify` of these files' rows with ``after < id <= through`` on PostgreSQL: the
     rows the database does not confirm (:func:`_doubtful`), decided in Python, 5,000 files at
     a time (a database whose events were all sealed in format v1 sends every event back)."""
-    names = ("pk", "file_id", "chain_hash", *_columns(model))
     table = TABLE_NAMES[model]
     breaks: list[Break] = []
     for start in range(0, len(file_ids), _CHUNK):
         doubtful = _doubtful(model, file_ids[start : start + _CHUNK], after, through)
-        for first in range(0, len(doubtful), _CHUNK):
-            part = doubtful[first : first + _CHUNK]
-            rows = {
-                values[0]: dict(zip(names, values, strict=True))
-                for values in model._default_manager.filter(
-                    pk__any_of=[row[0] for row in part]
-                ).values_list(*names)
-            }
-            for row_id, _file_id, previous in part:
+        rows, unreadable = _read_rows(model, [row_id for row_id, _file, _previous in doubtful])
+        for row_id, file_id, previous in doubtful:
+            if row_id in unreadable:
+                reason = "a value no longer reads as written: changed outside the writers"
+                breaks.append(Break(table, file_id, row_id, reason))
+            elif row_id not in rows:
+                breaks.append(Break(table, file_id, row_id, "removed while the books were read"))
+            else:
                 breaks += _judge(table, previous, rows[row_id], model)
     return breaks
+
+
+def _read_rows(
+    model: type[models.Model], row_ids: Sequence[int]
+) -> tuple[dict[int, dict[str, Any]], set[int]]:
+    """The rows ``row_ids`` of ``model`` by id, as :func:`_judge` reads them, and the ids of
+    those whose values the driver cannot read (a day before year 1, an infinite moment), one
+    by one when a read fails."""
+    names = ("pk", "file_id", "chain_hash", *_columns(model))
+    if not row_ids:
+        return {}, set()
+    try:
+        with transaction.atomic():
+            return {
+                values[0]: dict(zip(names, values, strict=True))
+                for values in model._default_manager.filter(pk__any_of=row_ids).values_list(*names)
+            }, set()
+    except DataError:
+        if len(row_ids) == 1:
+            return {}, set(row_ids)
+    rows: dict[int, dict[str, Any]] = {}
+    unreadable: set[int] = set()
+    for row_id in row_ids:
+        found, failed = _read_rows(model, [row_id])
+        rows.update(found)
+        unreadable |= failed
+    return rows, unreadable
 
 
 def _doubtful(
     model: type[models.Model], file_ids: Sequence[int], after: int, through: int | None
 ) -> list[tuple[int, int, str]]:
-    """The rows of these files with ``after < id <= through`` that PostgreSQL does not confirm,
-    each with its file and the stored hash of the row before it (for each file's first one, of
-    its last row up to ``after``). The database recomputes each row's hash from that one; what
-    it cannot confirm, :func:`_judge` decides in Python: a break, an event of a kind with a
-    personal part, or an event sealed in an earlier format.
+    """The rows of these files (at most 5,000) with ``after < id <= through`` that PostgreSQL
+    does not confirm, each with its file and the stored hash of the row before it (for each
+    file's first one, of its last row up to ``after``). The database recomputes each row's hash
+    from that one; what it cannot confirm, :func:`_judge` decides in Python: a break, an event
+    of a kind with a personal part, or an event sealed in an earlier format.
 
-    A row the database confirms hashes, through the same canonical text, to the hash written
-    when it was sealed; a text the database writes differently from Python (a number JSON
-    would write otherwise) only sends the row to Python. Each file is read through its (file,
-    id) index: the rows written since the last analysis of the table lie beyond its statistics,
-    so the planner would read the whole id window for every batch of files ("OFFSET 0" keeps
-    the lateral subquery from being flattened into that plan).
+    The database confirms a row only when its test is true: the content it writes is the text
+    Python writes for the same values, value by value (NULL where it cannot write one as Python
+    would, :data:`_SQL_RANGES`), so a changed value changes the text and the hash; any NULL
+    (a hash, a message, a value out of range) sends the row to Python. Each file is read
+    through its (file, id) index: the rows written since the last analysis of the table lie
+    beyond its statistics, so the planner would read the whole id window for every batch of
+    files ("OFFSET 0" keeps the lateral subquery from being flattened into that plan).
     """
     table = _Table.of(model)
     personal = _sql_personal_whole() if model is Event else "true"
     head = (
         f"LEFT JOIN LATERAL (SELECT t.{table.hash} AS head FROM {table.name} AS t "  # noqa: S608
-        f"WHERE t.{table.file} = f.id AND t.{table.pk} <= %s ORDER BY t.{table.pk} DESC LIMIT 1)"
-        " AS h ON true "
+        f"WHERE t.{table.file} = f.id AND t.{table.pk} <= %(after)s "
+        f"ORDER BY t.{table.pk} DESC LIMIT 1) AS h ON true "
         if after
-        else "LEFT JOIN (SELECT NULL::text AS head) AS h ON true "
+        else "LEFT JOIN (SELECT '' AS head) AS h ON true "
     )
+    upto = f" AND t.{table.pk} <= %(through)s" if through is not None else ""
     sql = (
         f"SELECT r.{table.pk}, r.{table.file}, r.previous FROM ("  # noqa: S608
         f"SELECT r.{table.pk}, r.{table.file}, r.{table.hash}, {_sql_content(model)} AS content, "
         f"{personal} AS whole, lag(r.{table.hash}, 1, coalesce(h.head, '')) OVER "
         f"(PARTITION BY r.{table.file} ORDER BY r.{table.pk}) AS previous "
-        f"FROM unnest(%s::bigint[]) AS f(id) {head}"
+        f"FROM unnest(%(files)s::bigint[]) AS f(id) {head}"
         f"CROSS JOIN LATERAL (SELECT * FROM {table.name} AS t WHERE t.{table.file} = f.id "
-        f"AND t.{table.pk} > %s{table.upper(through)} OFFSET 0) AS r) AS r "
-        f"WHERE r.content IS NULL OR NOT r.whole OR r.{table.hash} <> "
-        f"{_sql_link('r.previous', 'r.content')} ORDER BY r.{table.file}, r.{table.pk}"
+        f"AND t.{table.pk} > %(after)s{upto} OFFSET 0) AS r) AS r "
+        f"WHERE (r.whole AND r.{table.hash} = {_sql_link('r.previous', 'r.content')}) "
+        f"IS NOT TRUE ORDER BY r.{table.file}, r.{table.pk}"
     )
-    kinds = [_personal_kinds()] if model is Event else []
-    doubtful: list[tuple[int, int, str]] = []
-    for start in range(0, len(file_ids), _CHUNK):
-        chunk = array_text(file_ids[start : start + _CHUNK])
-        bounds = [after] if after else []
-        doubtful += _fetch(sql, [*kinds, chunk, *bounds, after, *table.bounds(through)])
-    return doubtful
+    params: dict[str, Any] = {"files": array_text(file_ids), "after": after, "through": through}
+    if model is Event:
+        params["kinds"] = _personal_kinds()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
 
 
 def last_ids() -> dict[str, int]:
@@ -729,6 +811,19 @@ def last_ids() -> dict[str, int]:
         TABLE_NAMES[model]: model._default_manager.aggregate(last=Max("pk"))["last"] or 0
         for model in CHAINED
     }
+
+
+def _every_file(model: type[models.Model]) -> list[int]:
+    """Every file's id, and any other a row of ``model`` names (a row slipped in with the
+    database's constraints dropped, naming no file, is a chain of its own to check too)."""
+    files = set(File.objects.values_list("pk", flat=True))
+    named = (
+        model._default_manager.exclude(file_id__isnull=True)
+        .exclude(file_id__in=File.objects.values("pk"))
+        .values_list("file_id", flat=True)
+        .distinct()
+    )
+    return sorted(files.union(named))
 
 
 def verify(
@@ -762,11 +857,7 @@ def verify(
             continue  # nothing written to this table in the window
         no_file_only = False
         if connection.vendor == "postgresql":
-            ids = (
-                sorted(set(file_ids))
-                if file_ids is not None
-                else list(File.objects.order_by("pk").values_list("pk", flat=True))
-            )
+            ids = sorted(set(file_ids)) if file_ids is not None else _every_file(model)
             breaks += _verify_in_database(model, ids, since, last)
             if file_ids is not None or model is not Event:
                 continue
