@@ -11,6 +11,7 @@ from amicable.domain.imputation import Component
 from amicable.domain.law import ChargeRefused, RefusalReason
 from amicable.domain.lifecycle import FileState
 from amicable.files import ledger
+from amicable.files.ledger import charges
 from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Allocation, EntryKind, Event, File, LedgerEntry
 from tests.factories import claim_input, make_file
@@ -65,6 +66,27 @@ def test_indemnity_charged_once_after_grace_period_xix4() -> None:
     with pytest.raises(ledger.LedgerError):
         ledger.charge_indemnity(claim=claim, on=date(2025, 4, 1), actor="test")
     assert_invariants(file)
+
+
+def test_a_file_whose_claims_all_have_their_indemnity_is_not_weighed_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The daily run asks every file at its formal notice for its indemnities: once each claim
+    carries one, nothing is decided (the decisions of every claim cost more than the rest of
+    the file's day) and nothing is written."""
+    file = make_file()
+    ledger.charge_indemnity(claim=file.claims.get(), on=FIRST_CHARGEABLE, actor="test")
+    book = ledger.read_books([ledger.file_terms(file)])[file.pk]
+    decided: list[object] = []
+    monkeypatch.setattr(charges, "decide_file_indemnities", lambda *a, **k: decided.append(a))
+    writes = ledger.LedgerWrites()
+    results = ledger.charge_indemnities(
+        book, writes, on=date(2025, 4, 1), actor="t", source="daily_run", record_refusals=True
+    )
+    assert results == []
+    assert decided == []
+    assert writes.entries == []
+    assert writes.events == []
 
 
 def test_indemnity_above_cap_refused_xix4() -> None:

@@ -229,6 +229,14 @@ _STANDING_REFUSALS = frozenset(
 )
 
 
+def _may_charge_indemnity(book: Book, claim: ClaimTerms, *, only: int | None) -> bool:
+    """Whether :func:`charge_indemnities` considers ``claim``: the one asked for (or any when
+    none is), with no indemnity yet, and one its hand-over allowed (unless asked by name)."""
+    if only is not None:
+        return claim.pk == only and book.indemnity_on[claim.pk] is None
+    return book.indemnity_on[claim.pk] is None and claim.allowed_indemnity > 0
+
+
 def charge_indemnities(
     book: Book,
     writes: LedgerWrites,
@@ -248,6 +256,10 @@ def charge_indemnities(
     ``only`` charges that claim alone; ``amount`` asks for less than what is allowed (more is
     refused, never trimmed).
     """
+    if not any(_may_charge_indemnity(book, claim, only=only) for claim in book.claims):
+        # Every claim has its indemnity, or none may carry one: nothing to decide (the
+        # formal notice of a file whose indemnities were booked at hand-over, say).
+        return []
     decisions = decide_file_indemnities(
         [book.indemnity_terms(claim, on=on) for claim in book.claims],
         on=on,
@@ -255,11 +267,7 @@ def charge_indemnities(
     )
     results: list[Charged] = []
     for claim, decision in zip(book.claims, decisions, strict=True):
-        if only is not None and claim.pk != only:
-            continue
-        if book.indemnity_on[claim.pk] is not None:
-            continue
-        if only is None and claim.allowed_indemnity <= 0:
+        if not _may_charge_indemnity(book, claim, only=only):
             continue
         refusal = decision.refusal
         if only is None and refusal is not None and refusal.reason in _STANDING_REFUSALS:
