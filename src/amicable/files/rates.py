@@ -8,9 +8,9 @@ from amicable.files.models import InterestRate, RateKind
 
 def rate_table() -> RateTable:
     table = DEFAULT_RATES
-    for row in InterestRate.objects.all():
-        if row.kind == RateKind.CIVIL:
-            table = table.with_civil(row.year, row.rate)
-        elif row.half in (1, 2):
-            table = table.with_commercial(row.year, row.half, row.rate)
+    for kind, year, half, rate in InterestRate.objects.values_list("kind", "year", "half", "rate"):
+        if kind == RateKind.CIVIL:
+            table = table.with_civil(year, rate)
+        elif half in (1, 2):
+            table = table.with_commercial(year, half, rate)
     return table
