@@ -56,6 +56,7 @@ def _server_log(tmp_path: Path, log_format: str) -> list[str]:
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=stderr,
+            preexec_fn=_interruptible,
         )
         try:
             _wait_for(port)
@@ -67,6 +68,12 @@ def _server_log(tmp_path: Path, log_format: str) -> list[str]:
             server.send_signal(signal.SIGINT)
             server.wait(timeout=20)
     return errors.read_text().splitlines()
+
+
+def _interruptible() -> None:
+    """Ctrl-C stops the server, as in a terminal, however the suite itself was started: a
+    shell starting it in the background ignores SIGINT, and a child inherits that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _wait_for(port: int) -> None:
