@@ -89,6 +89,32 @@ def test_a_file_whose_claims_all_have_their_indemnity_is_not_weighed_again(
     assert writes.events == []
 
 
+def test_a_claim_without_its_indemnity_is_charged_beside_one_that_has_it_xix4() -> None:
+    """The shortcut above is for a file with nothing left to charge: a file with one claim
+    charged and one not is still decided whole, and the second gets its indemnity (10 % of
+    300.00 = 30.00, within the caps on the claim and on the file's balance)."""
+    file = make_file(
+        claims=[
+            claim_input(principal=Decimal("200.00"), due_date=date(2025, 2, 10)),
+            claim_input(principal=Decimal("300.00"), due_date=date(2025, 2, 14)),
+        ]
+    )
+    first, second = file.claims.order_by("due_date")
+    ledger.charge_indemnity(claim=first, on=FIRST_CHARGEABLE, actor="test")
+    book = ledger.read_books([ledger.file_terms(file)])[file.pk]
+    writes = ledger.LedgerWrites()
+    (charged,) = ledger.charge_indemnities(
+        book, writes, on=date(2025, 4, 1), actor="t", source="daily_run", record_refusals=True
+    )
+    writes.flush()
+    assert charged.claim_id == second.pk
+    assert charged.amount == Decimal("30.00")
+    assert LedgerEntry.objects.filter(claim=second, component="indemnity").get().amount == (
+        Decimal("30.00")
+    )
+    assert_invariants(file)
+
+
 def test_indemnity_above_cap_refused_xix4() -> None:
     file = make_file()
     with pytest.raises(ChargeRefused) as refused:
