@@ -6,6 +6,7 @@ that does not exist (``FileNotFound``, a 404), so a reference reveals nothing ab
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from django.db.models import QuerySet
@@ -14,6 +15,7 @@ from django.http import Http404
 from amicable.domain.lifecycle import FileState
 from amicable.files.models import Claim, Creditor, Event, File
 from amicable.files.numbers import is_file_reference, normalize_file_reference
+from amicable.files.prepared import PreparedRead
 from amicable.files.timeline import Audience, kinds_for
 
 
@@ -76,11 +78,27 @@ def get_claim_by_reference(file: File, creditor_reference: str) -> Claim | None:
 def list_timeline(file: File, *, audience: Audience) -> list[Event]:
     """The file's timeline as ``audience`` may read it, oldest first: staff read every event,
     a debtor or a creditor only the kinds meant for them (``files.timeline.kinds_for``)."""
-    events = file.events.order_by("at", "id")
-    if audience is not Audience.STAFF:
-        # The kinds as one parameter (some thirty of them), and without the columns of the
-        # books' seal, which only staff's tools and the check of the books read.
-        events = events.filter(kind__any_of=sorted(kinds_for(audience))).defer(
-            "chain_hash", "seal", "personal_digest"
-        )
-    return list(events)
+    if audience is Audience.STAFF:
+        return list(file.events.order_by("at", "id"))
+    return _TIMELINE_OF[audience](file_id=file.pk)
+
+
+def _timeline(file_id: int, audience: Audience) -> QuerySet[Event]:
+    # The kinds as one parameter (some thirty of them), and without the columns of the
+    # books' seal, which only staff's tools and the check of the books read.
+    return (
+        Event.objects.filter(file_id=file_id, kind__any_of=sorted(kinds_for(audience)))
+        .order_by("at", "id")
+        .defer("chain_hash", "seal", "personal_digest")
+    )
+
+
+#: A debtor's and a creditor's timeline, read on every file page: prepared (``files.prepared``).
+_TIMELINE_OF: Mapping[Audience, PreparedRead[Event]] = {
+    audience: PreparedRead(
+        f"the timeline of a file for its {audience.value}",
+        lambda file_id, audience=audience: _timeline(file_id, audience),
+        file_id=int,
+    )
+    for audience in (Audience.DEBTOR, Audience.CREDITOR)
+}

@@ -18,7 +18,8 @@ from amicable.domain.money import ZERO
 from amicable.files.documents import list_downloadable
 from amicable.files.ledger import PAYMENT_KINDS, FileBalance, file_balance
 from amicable.files.models import Allocation, Claim, Document, EntryKind, File, LedgerEntry
-from amicable.files.numbers import normalize_file_reference
+from amicable.files.numbers import is_file_reference, normalize_file_reference
+from amicable.files.prepared import PreparedRead
 from amicable.files.rates import rate_table
 from amicable.letters.amounts import reciprocity_reason
 
@@ -48,16 +49,25 @@ def access_file_for_debtor(request: HttpRequest, reference: str) -> File:
     does not even tell whether that file exists.
     """
     debtor_id = signed_in_debtor_id(request)
-    if debtor_id is None:
+    normalized = normalize_file_reference(reference)
+    # A malformed reference cannot exist, and some (a NUL byte) the database would refuse.
+    if debtor_id is None or not is_file_reference(normalized):
         raise Http404
-    try:
-        return File.objects.select_related("creditor", "debtor").get(
-            reference=normalize_file_reference(reference),
-            debtor_id=debtor_id,
-            erased_on__isnull=True,
-        )
-    except File.DoesNotExist:
-        raise Http404 from None
+    found = _DEBTOR_FILE(reference=normalized, debtor_id=debtor_id)
+    if len(found) != 1:
+        raise Http404
+    return found[0]
+
+
+#: Read on every page of the portal: prepared (``files.prepared``).
+_DEBTOR_FILE = PreparedRead(
+    "a debtor's file",
+    lambda reference, debtor_id: File.objects.select_related("creditor", "debtor").filter(
+        reference=reference, debtor_id=debtor_id, erased_on__isnull=True
+    )[:2],
+    reference=str,
+    debtor_id=int,
+)
 
 
 def access_document_for_debtor(request: HttpRequest, reference: str, document_id: int) -> Document:
@@ -230,13 +240,23 @@ def _claim_view(claim: Claim, *, booked: bool = False) -> ClaimView:
     )
 
 
+#: The claims of a file with their prescription category, read on its page: prepared.
+_CLAIMS = PreparedRead(
+    "the claims of a file with their category",
+    lambda file_id: (
+        Claim.objects.filter(file_id=file_id).select_related("category").order_by("due_date", "id")
+    ),
+    file_id=int,
+)
+
+
 def get_breakdown(file: File, *, today: date) -> Breakdown:
     """The balance as of ``today`` with the cap of art. XIX.4 on the principal claimed.
 
     The cap shown is the one of the law on the principal of the file (the outstanding balance
     when the indemnity was set), so the debtor can check that the indemnity is within it.
     """
-    claims = list(file.claims.select_related("category").order_by("due_date", "id"))
+    claims = _CLAIMS(file_id=file.pk)
     principal_charged = sum((c.principal for c in claims), Decimal("0.00"))
     rates = rate_table()
     balance = file_balance(file, as_of=today, rates=rates, claims=claims)
