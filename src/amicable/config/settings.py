@@ -157,6 +157,8 @@ STORAGES = {
     },
 }
 
+# Django's sessions in the database, their row read by a prepared read (config/sessions.py).
+SESSION_ENGINE = "amicable.config.sessions"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
