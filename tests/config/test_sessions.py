@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.conf import LazySettings
 from django.contrib.sessions.models import Session
+from django.test import Client
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
@@ -42,3 +44,8 @@ def test_an_expired_or_unknown_session_reads_as_empty_and_its_key_is_dropped() -
     unknown["portal_debtor_id"] = 7
     unknown.save()
     assert unknown.session_key not in (None, "x" * 32)
+
+
+def test_the_site_keeps_its_sessions_in_this_store(client: Client, settings: LazySettings) -> None:
+    assert settings.SESSION_ENGINE == "amicable.config.sessions"
+    assert isinstance(client.session, SessionStore)

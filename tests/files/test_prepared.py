@@ -7,16 +7,22 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
+from amicable.config import sessions
+from amicable.config.sessions import SessionStore
 from amicable.domain.lifecycle import FileState
-from amicable.files import ledger
+from amicable.files import ledger, rates
+from amicable.files import selectors as file_selectors
 from amicable.files.ledger import books
 from amicable.files.models import Event, File, InterestRate, LedgerEntry, RateKind
 from amicable.files.prepared import PreparedRead
 from amicable.files.rates import rate_table
+from amicable.files.timeline import Audience
+from amicable.portal import selectors as portal_selectors
 from tests.factories import make_file
 
 pytestmark = pytest.mark.django_db
@@ -146,11 +152,18 @@ def test_moments_and_texts_are_parameters_too() -> None:
     assert read(file_id=file.pk, kind="no such kind", since=datetime(2000, 1, 1, tzinfo=UTC)) == []
 
 
-def test_a_key_beyond_the_columns_range_finds_nothing_without_a_query(
+def test_a_value_the_orm_would_have_to_prepare_is_refused(
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     with django_assert_num_queries(0):
-        assert books._CLAIMS_OF_ONE(file_id=2**63) == []
+        with pytest.raises(ValueError, match="beyond any key"):
+            books._CLAIMS_OF_ONE(file_id=2**63)
+        with pytest.raises(TypeError, match="file_id must be int, not NoneType"):
+            books._CLAIMS_OF_ONE(file_id=None)
+        with pytest.raises(TypeError, match="as_of must be date, not datetime"):
+            books._ENTRIES_OF_ONE(file_id=1, as_of=datetime(2025, 1, 1, tzinfo=UTC))
+        with pytest.raises(TypeError, match="file_id must be int, not str"):
+            books._CLAIMS_OF_ONE(file_id="1")
 
 
 def test_a_read_whose_parameter_is_not_a_plain_parameter_is_refused() -> None:
@@ -166,6 +179,22 @@ def test_a_read_whose_parameter_is_not_a_plain_parameter_is_refused() -> None:
     read = PreparedRead("a file", lambda file_id: File.objects.filter(pk=file_id), file_id=int)
     with pytest.raises(TypeError, match="takes"):
         read(pk=1)
+    # A lookup that wraps or escapes its value: the value would go in as it is.
+    for lookup in ("contains", "startswith"):
+        wrapped = PreparedRead(
+            f"a {lookup} lookup",
+            lambda text, lookup=lookup: File.objects.filter(**{f"reference__{lookup}": text}),
+            text=str,
+        )
+        with pytest.raises(TypeError, match="its parameter text is not a plain SQL parameter"):
+            wrapped(text="AM")
+    locking = PreparedRead(
+        "a locking read",
+        lambda file_id: File.objects.select_for_update().filter(pk=file_id),
+        file_id=int,
+    )
+    with pytest.raises(TypeError, match="neither prefetches nor locks"):
+        locking(file_id=1)
 
 
 def test_a_rate_added_counts_from_the_next_read() -> None:
@@ -174,3 +203,49 @@ def test_a_rate_added_counts_from_the_next_read() -> None:
     after = rate_table()
     assert after != before
     assert after.civil_rate(date(2031, 6, 1)) == Decimal("9.250")
+
+
+def _rows(rows: list[Any]) -> list[Any]:
+    """Rows as comparable values: a model instance as its class, loaded fields and the related
+    objects read with it (``select_related``), each the same way."""
+    shown: list[Any] = []
+    for row in rows:
+        if isinstance(row, Model):
+            fields = {k: v for k, v in row.__dict__.items() if k != "_state"}
+            related = {
+                k: _rows([v])[0] if v is not None else None
+                for k, v in row._state.fields_cache.items()
+            }
+            shown.append((type(row), fields, related))
+        else:
+            shown.append(row)
+    return shown
+
+
+def test_every_prepared_read_gives_what_its_queryset_gives() -> None:
+    file = _paid_file()
+    other = make_file()
+    InterestRate.objects.create(kind=RateKind.CIVIL, year=2031, rate=Decimal("9.250"))
+    store = SessionStore()
+    store["portal_debtor_id"] = file.debtor_id
+    store.save()
+    day = date(2025, 5, 1)
+    own, others = file.debtor_id, other.debtor_id
+    cases: list[tuple[PreparedRead[Any], dict[str, Any]]] = [
+        (books._CLAIMS_OF_ONE, {"file_id": file.pk}),
+        (books._ENTRIES_OF_ONE, {"file_id": file.pk, "as_of": day}),
+        (books._ALLOCATIONS_OF_ONE, {"file_id": file.pk, "as_of": day}),
+        (rates._RATES, {}),
+        (file_selectors._TIMELINE_OF[Audience.DEBTOR], {"file_id": file.pk}),
+        (file_selectors._TIMELINE_OF[Audience.CREDITOR], {"file_id": file.pk}),
+        (portal_selectors._CLAIMS, {"file_id": file.pk}),
+        (portal_selectors._DEBTOR_FILE, {"reference": file.reference, "debtor_id": own}),
+        (portal_selectors._DEBTOR_FILE, {"reference": file.reference, "debtor_id": others}),
+        (sessions._SESSION, {"session_key": store.session_key, "now": timezone.now()}),
+    ]
+    for read, values in cases:
+        expected = _rows(list(read._build(**values)))
+        assert _rows(read(**values)) == expected, read.name
+        assert _rows(read(**values)) == expected, read.name  # and once prepared
+    # Every case reads something but the other debtor's file.
+    assert all(read(**values) for read, values in cases[:-2] + cases[-1:])

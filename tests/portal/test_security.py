@@ -104,3 +104,21 @@ def test_a_signed_out_session_reaches_nothing(client: Client, cast: Cast) -> Non
     client.post("/sign-out/")
     response = client.get(f"/files/{cast.file.reference}/")
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "reference", ["AM0000000X", "AM123456789", "..%2F..%2Fsign-in", "%00"], ids=str
+)
+def test_a_malformed_file_reference_is_not_found(
+    client: Client, cast: Cast, reference: str
+) -> None:
+    sign_in(client, cast)
+    assert client.get(f"/files/{reference}/").status_code == 404
+
+
+def test_the_debtors_own_file_answers_however_its_number_is_typed(
+    client: Client, cast: Cast
+) -> None:
+    sign_in(client, cast)
+    typed = cast.file.reference.lower()[:2] + "-" + cast.file.reference[2:]
+    assert client.get(f"/files/{typed}/").status_code == 200

@@ -10,11 +10,16 @@ runs that SQL. Rows come back exactly as the queryset gives them (model instance
 ``select_related`` objects, values or tuples), through the same iterable and the same
 converters.
 
-The shape must not depend on the values: a parameter is compared with ``=``, ``<=``, ``>``
-and the like, never a list (``__in`` and ``__any_of`` write one placeholder per value on
-SQLite) nor a slice bound (written into the SQL). Each stand-in must be found among the
-compiled parameters, and never in the SQL text itself: a read that breaks this fails on its
-first call, with its name (every read is exercised by the test suite on both databases).
+What the ORM would do with each value, a prepared read cannot, so it takes only what needs
+nothing done: each parameter an integer, a text, a day or a moment, of exactly its declared
+type (never None, which the ORM writes as ``IS NULL``), compared as it is (``=``, ``<=``,
+``>``...). A lookup that transforms its value (``contains``, ``iexact`` on SQLite: wrapped in
+``%`` or escaped), a list (``__in`` writes one placeholder per value on SQLite), a slice bound,
+a locking read or another database: the read is refused on its first call, with its name, as
+is a stand-in found nowhere among the parameters or written into the SQL text. The SQL is kept
+per database, so nothing else may change it between calls (no SQL that embeds the active time
+zone, as SQLite's ``__date`` does). A model row read this way does not know the object it was
+reached from: ``event.file`` is read again if asked for, unless the caller sets it.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final, Generic, TypeVar
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
@@ -40,11 +46,13 @@ _FIRST_STAND_IN: Final[Mapping[type, Any]] = {
     # Within every integer column's range: the ORM answers "nothing" for a value beyond it
     # without asking the database, and would leave no parameter to find.
     int: -1_900_000_000,
-    str: "\u2042prepared-parameter-",
+    # With the characters a lookup escapes (SQLite's LIKE) or wraps: any such change is seen.
+    str: "\u2042prepared%_\\parameter-",
     date: date(1, 1, 2),
     datetime: datetime(2, 1, 2, tzinfo=UTC),
 }
-#: A key's range (bigint): a larger value finds no row (as the ORM answers, without a query).
+#: A key's range (bigint): the ORM would answer a value beyond it without asking the
+#: database, by the lookup's meaning; a prepared read refuses it instead.
 _BIGINT: Final = range(-(2**63), 2**63)
 
 
@@ -133,11 +141,15 @@ class PreparedRead(Generic[T]):
     def __call__(self, *, using: str = "default", **values: Any) -> list[T]:
         if values.keys() != self._parameters.keys():
             raise TypeError(f"{self.name} takes {sorted(self._parameters)}, not {sorted(values)}.")
+        for name, value in values.items():
+            kind = self._parameters[name]
+            if type(value) is not kind:
+                raise TypeError(
+                    f"{self.name}: {name} must be {kind.__name__}, not {type(value).__name__}."
+                )
+            if kind is int and value not in _BIGINT:
+                raise ValueError(f"{self.name}: {name} {value} is beyond any key.")
         connection = connections[using]
-        if any(
-            type(value) is int and value not in _BIGINT for value in values.values()
-        ):  # as the ORM answers a key beyond the column's range: nothing
-            return []
         compiled = self._compiled.get((using, connection.vendor)) or self._compile(using)
         params = list(compiled.params)
         for name, positions in compiled.places.items():
@@ -161,10 +173,17 @@ class PreparedRead(Generic[T]):
             for index, (name, kind) in enumerate(self._parameters.items())
         }
         template = self._build(**stand_ins)
-        if template._prefetch_related_lookups:  # type: ignore[attr-defined]
-            raise TypeError(f"{self.name}: a prepared read cannot prefetch.")
-        compiler = template.query.get_compiler(using=using)
-        sql, params = compiler.as_sql()
+        query = template.query
+        if template._prefetch_related_lookups or query.select_for_update:  # type: ignore[attr-defined]
+            raise TypeError(f"{self.name}: a prepared read neither prefetches nor locks.")
+        if template._db not in (None, using):  # type: ignore[attr-defined]
+            raise TypeError(f"{self.name}: its queryset reads another database.")
+        compiler = query.get_compiler(using=using)
+        try:
+            sql, params = compiler.as_sql()
+        except (EmptyResultSet, FullResultSet):
+            # A stand-in the lookup answers without SQL (beyond a small column's range).
+            raise TypeError(f"{self.name}: a parameter is not a plain SQL parameter.") from None
         places: dict[str, tuple[int, ...]] = {}
         for name, stand_in in stand_ins.items():
             sent = _adapt(self._parameters[name], connection)(stand_in)

@@ -80,7 +80,10 @@ def list_timeline(file: File, *, audience: Audience) -> list[Event]:
     a debtor or a creditor only the kinds meant for them (``files.timeline.kinds_for``)."""
     if audience is Audience.STAFF:
         return list(file.events.order_by("at", "id"))
-    return _TIMELINE_OF[audience](file_id=file.pk)
+    events = _TIMELINE_OF[audience](file_id=file.pk)
+    for event in events:
+        event.file = file  # as ``file.events`` would give them: no query to reach it again
+    return events
 
 
 def _timeline(file_id: int, audience: Audience) -> QuerySet[Event]:

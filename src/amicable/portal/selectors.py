@@ -50,7 +50,7 @@ def access_file_for_debtor(request: HttpRequest, reference: str) -> File:
     """
     debtor_id = signed_in_debtor_id(request)
     normalized = normalize_file_reference(reference)
-    # A malformed reference cannot exist, and some (a NUL byte) the database would refuse.
+    # Checked before any query, as for a creditor: a malformed reference names no file.
     if debtor_id is None or not is_file_reference(normalized):
         raise Http404
     found = _DEBTOR_FILE(reference=normalized, debtor_id=debtor_id)
@@ -257,6 +257,8 @@ def get_breakdown(file: File, *, today: date) -> Breakdown:
     when the indemnity was set), so the debtor can check that the indemnity is within it.
     """
     claims = _CLAIMS(file_id=file.pk)
+    for claim in claims:
+        claim.file = file  # as ``file.claims`` would give them
     principal_charged = sum((c.principal for c in claims), Decimal("0.00"))
     rates = rate_table()
     balance = file_balance(file, as_of=today, rates=rates, claims=claims)
