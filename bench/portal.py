@@ -1,6 +1,7 @@
 """The signed-in file page under a fixed load of 100 requests/s, against a fixed page (ceiling).
 
     .venv/bin/python bench/portal.py [--files 100000] [--rate 100] [--seconds 20] [--workers 4]
+    .venv/bin/python bench/portal.py --reuse AM00100000 --in-process 1000
 
 1. A fresh PostgreSQL database (``amicable_bench_portal``, dropped first; ``--database-url``
    names another server) is migrated, and ``--files`` files (one claim each, one debtor each)
@@ -21,6 +22,10 @@
 
 Prints one Markdown table (machine, date, both pages, their ratio). Target: p95 of the file
 page under 50 ms at 100 requests/s.
+
+``--in-process N`` measures instead the page's own cost, without server or network: the debtor
+signs in through the form with Django's test client in this process, and N requests (after 100
+to warm up) give the CPU milliseconds a request of the process and of its PostgreSQL backend.
 """
 
 from __future__ import annotations
@@ -95,9 +100,10 @@ class Target:
 
 
 def setup_django(env: dict[str, str]) -> None:
-    """Django in this process, on the benchmark database and with the server's secret (the
-    access codes are keyed by it)."""
-    os.environ.update({k: env[k] for k in ("DATABASE_URL", "SECRET_KEY", "AMICABLE_VAR_DIR")})
+    """Django in this process, on the benchmark database and with the server's settings (the
+    access codes are keyed by its secret)."""
+    names = ("DATABASE_URL", "SECRET_KEY", "AMICABLE_VAR_DIR", "DEBUG", "SECURE_SSL_REDIRECT")
+    os.environ.update({k: env[k] for k in names})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amicable.config.settings")
     sys.path.insert(0, str(ROOT / "src"))
     import django
@@ -288,6 +294,36 @@ def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(max(0.0, seconds - before.get(pid, 0.0)) for pid, seconds in after.items())
 
 
+# --- in process -------------------------------------------------------------------------------
+
+
+def in_process(target: Target, requests: int) -> tuple[float, float]:
+    """The file page through Django's test client in this process (no server, no network):
+    ``requests`` requests after 100 to warm up; the CPU milliseconds a request of this process
+    and of its PostgreSQL backend."""
+    from django.db import connection
+    from django.test import Client
+
+    client = Client()
+    client.get("/sign-in/")
+    answer = client.post("/sign-in/", {"reference": target.reference, "code": target.code})
+    if answer.status_code != 302:
+        raise SystemExit(f"Sign-in failed: HTTP {answer.status_code}")
+    page = f"/files/{target.reference}/"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    for _ in range(100):
+        status = client.get(page).status_code
+        if status != 200:
+            raise SystemExit(f"The file page answered HTTP {status}.")
+    python, database = time.process_time(), _cpu_seconds(backend)
+    for _ in range(requests):
+        client.get(page)
+    python, database = time.process_time() - python, _cpu_seconds(backend) - database
+    return python * 1000 / requests, database * 1000 / requests
+
+
 # --- client -----------------------------------------------------------------------------------
 
 
@@ -461,6 +497,12 @@ def main() -> None:
     parser.add_argument(
         "--reuse", metavar="REFERENCE", help="skip the load and measure this file's page"
     )
+    parser.add_argument(
+        "--in-process",
+        metavar="REQUESTS",
+        type=int,
+        help="measure the page's own CPU in this process (Django's test client), and stop",
+    )
     args = parser.parse_args()
 
     out = ROOT / "bench" / "out"
@@ -482,6 +524,14 @@ def main() -> None:
             flush=True,
         )
     manage(env, "collectstatic", "--noinput", "-v0")
+    if args.in_process:
+        python, database = in_process(target, args.in_process)
+        print(
+            f"| {date.today().isoformat()} | {cpu_model()}, {os.cpu_count()} cores | file page, "
+            f"in process | {args.in_process:,} requests | Python {python:.2f} ms | PostgreSQL "
+            f"{database:.2f} ms | {python + database:.2f} CPU ms a request |"
+        )
+        return
     port = free_port()
     server = start_gunicorn(env, port=port, workers=args.workers, log=out / "portal-gunicorn.log")
     try:
