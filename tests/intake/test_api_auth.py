@@ -31,6 +31,7 @@ UNAUTHORIZED = {
         pytest.param("Bearer", id="empty_token"),
         pytest.param("Bearer amc_" + "x" * 43, id="unknown_token"),
         pytest.param("Bearer not-our-shape\x01", id="odd_characters"),
+        pytest.param("Bearer amc_\x00" + "x" * 43, id="nul_byte"),
     ],
 )
 def test_without_a_valid_token_the_answer_is_401(

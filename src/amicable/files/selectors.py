@@ -30,15 +30,23 @@ def access_file_for_creditor(creditor: Creditor, reference: str) -> File:
     # would be refused by the database itself.
     if not is_file_reference(normalized):
         raise FileNotFound(reference)
-    file = (
-        File.objects.select_related("debtor", "creditor")
-        .filter(creditor=creditor)
-        .filter(reference=normalized)
-        .first()
-    )
-    if file is None:
+    found = _CREDITOR_FILE(creditor_id=creditor.pk, reference=normalized)
+    if not found:
         raise FileNotFound(reference)
-    return file
+    return found[0]
+
+
+#: Read on every call of the API about one file: prepared (``files.prepared``).
+_CREDITOR_FILE = PreparedRead(
+    "a creditor's file",
+    lambda creditor_id, reference: (
+        File.objects.select_related("debtor", "creditor")
+        .filter(creditor_id=creditor_id, reference=reference)
+        .order_by("pk")[:1]
+    ),
+    creditor_id=int,
+    reference=str,
+)
 
 
 def list_files_for_creditor(

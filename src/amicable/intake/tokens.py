@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from amicable.files.models import Creditor
+from amicable.files.prepared import PreparedRead
 from amicable.files.timeline import EventKind, record_event
 from amicable.intake.models import ApiToken
 
@@ -47,15 +48,25 @@ def issue_token(*, creditor: Creditor, name: str, actor: str) -> IssuedToken:
     return IssuedToken(token=token, secret=secret)
 
 
+#: Read on every call of the API: prepared (``files.prepared``).
+_ACTIVE_TOKEN = PreparedRead(
+    "an active API token",
+    lambda prefix: (
+        ApiToken.objects.select_related("creditor")
+        .filter(prefix=prefix, revoked_at=None)
+        .order_by("pk")[:1]
+    ),
+    prefix=str,
+)
+
+
 def authenticate_token(secret: str) -> ApiToken | None:
     """The active token for this secret, or None (constant-time comparison of the hash)."""
-    if len(secret) <= TOKEN_PREFIX_LENGTH:
+    # A NUL byte is in no token, and PostgreSQL refuses it in a text.
+    if len(secret) <= TOKEN_PREFIX_LENGTH or "\x00" in secret:
         return None
-    token = (
-        ApiToken.objects.select_related("creditor")
-        .filter(prefix=secret[:TOKEN_PREFIX_LENGTH], revoked_at=None)
-        .first()
-    )
+    found = _ACTIVE_TOKEN(prefix=secret[:TOKEN_PREFIX_LENGTH])
+    token = found[0] if found else None
     if token is None or not hmac.compare_digest(token.token_hash, _hash(secret)):
         return None
     now = timezone.now()
