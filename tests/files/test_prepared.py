@@ -256,3 +256,14 @@ def test_every_prepared_read_gives_what_its_queryset_gives() -> None:
     # Every case reads something but the other debtor's file.
     empty = [read.name for read, values in cases if not read(**values)]
     assert empty == [portal_selectors._DEBTOR_FILE.name]
+
+
+def test_a_timeline_read_for_a_file_knows_that_file(
+    django_assert_num_queries: DjangoAssertNumQueries,
+) -> None:
+    file = _paid_file()
+    for audience in (Audience.DEBTOR, Audience.CREDITOR):
+        events = file_selectors.list_timeline(file, audience=audience)
+        assert events
+        with django_assert_num_queries(0):
+            assert all(event.file is file for event in events)

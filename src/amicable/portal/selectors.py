@@ -257,8 +257,6 @@ def get_breakdown(file: File, *, today: date) -> Breakdown:
     when the indemnity was set), so the debtor can check that the indemnity is within it.
     """
     claims = _CLAIMS(file_id=file.pk)
-    for claim in claims:
-        claim.file = file  # as ``file.claims`` would give them
     principal_charged = sum((c.principal for c in claims), Decimal("0.00"))
     rates = rate_table()
     balance = file_balance(file, as_of=today, rates=rates, claims=claims)
