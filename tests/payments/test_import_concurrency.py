@@ -11,10 +11,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
+import psycopg
 import pytest
 from django.db import connection
 
@@ -47,12 +49,16 @@ def _database_url() -> str:
 
 def _import_at_once(*paths: Path) -> list[str]:
     """Start one ``amicable statements import`` per path together; their outputs, in order."""
+    return _finish(_start_imports(*paths))
+
+
+def _start_imports(*paths: Path) -> list[subprocess.Popen[str]]:
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
         "DJANGO_SETTINGS_MODULE": "amicable.config.settings",
     }
-    processes = [
+    return [
         subprocess.Popen(
             [sys.executable, "-m", "amicable", "statements", "import", str(path)],
             env=env,
@@ -62,6 +68,9 @@ def _import_at_once(*paths: Path) -> list[str]:
         )
         for path in paths
     ]
+
+
+def _finish(processes: list[subprocess.Popen[str]]) -> list[str]:
     outputs = []
     for process in processes:
         out, err = process.communicate(timeout=300)
@@ -148,3 +157,48 @@ def test_overlapping_statements_imported_at_once_book_each_movement_once(
     assert BankMovementRecord.objects.count() == FILES
     assert LedgerEntry.objects.filter(kind="payment").count() == FILES
     assert File.objects.filter(state=FileState.PAID).count() == FILES
+
+
+def test_overlapping_statements_waiting_on_busy_files_book_each_movement_once(
+    tmp_path: Path,
+) -> None:
+    """The two imports are held together: a third transaction keeps the files locked until
+    both are waiting, so that they would post to them at the same moment. The second books
+    nothing: it waits for the first and then finds every movement known."""
+    files = _files()
+    payments = [
+        credit("100.00", ogm=f.structured_communication, bank_reference=f"B-{n}")
+        for n, f in enumerate(files)
+    ]
+    first, second = tmp_path / "statement.cod", tmp_path / "duplicate.cod"
+    first.write_bytes(_statement(payments))
+    second.write_bytes(_statement(payments, duplicate=True))
+
+    with psycopg.connect(_database_url()) as holder:
+        holder.execute(
+            "SELECT id FROM files_file WHERE id = ANY(%s) FOR UPDATE", [[f.pk for f in files]]
+        )
+        started = _start_imports(first, second)
+        deadline = time.monotonic() + 120
+        while _waiting(holder) < 2:
+            assert time.monotonic() < deadline, "the two imports never both waited"
+            time.sleep(0.1)
+        holder.rollback()
+    outputs = _finish(started)
+
+    assert sorted(", 0 new, " in out for out in outputs) == [False, True]
+    assert BankMovementRecord.objects.count() == FILES
+    assert LedgerEntry.objects.filter(kind="payment").count() == FILES
+    assert File.objects.filter(state=FileState.PAID).count() == FILES
+
+
+def _waiting(holder: psycopg.Connection[tuple[object, ...]]) -> int:
+    """How many other connections of the test database wait for a lock."""
+    with psycopg.connect(_database_url(), autocommit=True) as probe:
+        row = probe.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND pid <> %s",
+            [holder.info.backend_pid],
+        ).fetchone()
+    assert row is not None
+    return int(row[0])

@@ -13,7 +13,7 @@ from django.db import connection, models
 from django.utils import timezone
 from psycopg.types.json import Jsonb
 
-__all__ = ["copy_rows", "cyclic_gc_paused", "insert_rows"]
+__all__ = ["copy_rows", "cyclic_gc_paused", "insert_rows", "reserve_keys"]
 
 _Row = TypeVar("_Row", bound=models.Model)
 
@@ -55,12 +55,7 @@ def insert_rows(model: type[_Row], rows: list[_Row]) -> None:
         return
     meta = model._meta
     fields = meta.concrete_fields
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(rows)],
-        )
-        keys = [key for (key,) in cursor.fetchall()]
+    keys = reserve_keys(model, len(rows))
     now = timezone.now()
     stamped = [
         f.attname
@@ -87,6 +82,48 @@ def insert_rows(model: type[_Row], rows: list[_Row]) -> None:
         row._state.db = connection.alias
 
 
+def reserve_keys(model: type[models.Model], count: int) -> list[int]:
+    """``count`` primary keys of ``model`` that no other insert will take, for rows written
+    later in the same transaction (others can point to them meanwhile: the foreign keys are
+    checked at commit).
+
+    PostgreSQL draws them from the table's sequence; SQLite, whose tables count their keys in
+    ``sqlite_sequence`` (``AUTOINCREMENT``), moves that count past them, as its own inserts do
+    (SQLite lets one transaction write at a time).
+    """
+    if count <= 0:
+        return []
+    meta = model._meta
+    assert meta.pk is not None
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, count],
+            )
+            return [key for (key,) in cursor.fetchall()]
+        quote = connection.ops.quote_name
+        column = meta.pk.column
+        assert column is not None
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table])
+        counted = cursor.fetchone()
+        cursor.execute(
+            f"SELECT COALESCE(MAX({quote(column)}), 0) FROM {quote(meta.db_table)}"  # noqa: S608 (names from the model, quoted)
+        )
+        last = max(counted[0] if counted else 0, cursor.fetchone()[0])
+        if counted:
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = %s WHERE name = %s",
+                [last + count, meta.db_table],
+            )
+        else:
+            cursor.execute(
+                "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)",
+                [meta.db_table, last + count],
+            )
+    return list(range(last + 1, last + count + 1))
+
+
 def _copy_value(row: models.Model, name: str, json_fields: set[str]) -> Any:
     value = getattr(row, name)
     if name in json_fields:
@@ -108,9 +145,10 @@ def copy_rows(
     ``Model.__init__`` alone costs more than the database's work.
 
     The other fields take their default, and ``auto_now``/``auto_now_add`` fields the present
-    moment; the primary key comes from the table. Rows breaking a unique constraint are skipped
-    with ``ignore_conflicts``, else raise ``IntegrityError``. No primary key is returned: use
-    :func:`insert_rows` for rows that others must point to.
+    moment; the primary key comes from the table, unless ``fields`` name it (keys taken with
+    :func:`reserve_keys`). Rows breaking a unique constraint are skipped with
+    ``ignore_conflicts``, else raise ``IntegrityError``. No primary key is returned: use
+    :func:`insert_rows` or :func:`reserve_keys` for rows that others must point to.
     """
     names = list(fields)
     rest = [f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in names]

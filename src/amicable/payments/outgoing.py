@@ -55,7 +55,9 @@ class _Credit:
 
 
 def _credits_named_by(
-    debits: Sequence[tuple[int, BankMovement]], outcomes: dict[int, Outcome]
+    debits: Sequence[tuple[int, BankMovement]],
+    outcomes: dict[int, Outcome],
+    here: Sequence[tuple[int, BankMovement]],
 ) -> list[_Credit]:
     """The credits that share an end-to-end id or a structured reference with a debit."""
     e2e = sorted({m.end_to_end_id for _, m in debits if m.end_to_end_id} - _NOT_PROVIDED)
@@ -79,13 +81,25 @@ def _credits_named_by(
             ).values_list(*fields):
                 credit = _Credit(*row)
                 credit.status = MovementStatus(credit.status)
-                # A credit of this same import: its outcome is not written yet.
-                if credit.id in outcomes:
-                    outcome = outcomes[credit.id]
-                    credit.status = outcome.status
-                    credit.file_id = outcome.file_id
-                    credit.entry_id = outcome.entry_id
                 rows[credit.id] = credit
+    # The credits of this same import: written with their outcomes at its end.
+    named_e2e, named_refs = set(e2e), set(refs)
+    for movement_id, m in here:
+        if m.amount > 0 and (
+            (m.end_to_end_id or "") in named_e2e or (m.structured_reference or "") in named_refs
+        ):
+            outcome = outcomes[movement_id]
+            rows[movement_id] = _Credit(
+                movement_id,
+                m.amount,
+                outcome.status,
+                outcome.file_id,
+                outcome.entry_id,
+                m.end_to_end_id or "",
+                m.structured_reference or "",
+                m.counterparty_account or "",
+                m.booking_date,
+            )
     return sorted(rows.values(), key=lambda c: (c.booking_date, c.id), reverse=True)
 
 
@@ -117,24 +131,31 @@ def _original_of(movement: BankMovement, credits: Sequence[_Credit]) -> tuple[_C
 
 
 def apply_debits(
-    debits: Sequence[tuple[int, BankMovement]], outcomes: dict[int, Outcome], *, actor: str
+    debits: Sequence[tuple[int, BankMovement]],
+    outcomes: dict[int, Outcome],
+    *,
+    actor: str,
+    imported: Sequence[tuple[int, BankMovement]] = (),
 ) -> int:
-    """Refunds we ordered, payments returned by the bank, and the rest (not ours)."""
+    """Refunds we ordered, payments returned by the bank, and the rest (not ours).
+
+    ``imported`` are the movements of this same import (key, movement), and ``outcomes`` what
+    became of them: they are written at its end, and a return may take back one of them."""
     if not debits:
         return 0
     pending = list(Refund.objects.filter(status=RefundStatus.PENDING).order_by("id"))
     by_reference = {r.reference.upper(): r for r in pending}
-    credits = _credits_named_by(debits, outcomes)
+    named = _credits_named_by(debits, outcomes, imported)
     returns = 0
     for movement_id, movement in debits:
         refund = _refund_paid_by(movement, pending, by_reference)
         if refund is not None:
-            outcome = _pay_refund(refund, movement_id, movement, actor=actor)
+            outcome = _pay_refund(refund, movement_id, movement, outcomes, actor=actor)
             if outcome.status == MovementStatus.REFUND:
                 pending.remove(refund)
             outcomes[movement_id] = outcome
             continue
-        found = _original_of(movement, credits)
+        found = _original_of(movement, named)
         is_return = movement.is_reversal or bool(movement.return_reason)
         if found is not None:
             credit, how = found
@@ -178,7 +199,14 @@ def _refund_paid_by(
     return same[0] if len(same) == 1 else None
 
 
-def _pay_refund(refund: Refund, movement_id: int, movement: BankMovement, *, actor: str) -> Outcome:
+def _pay_refund(
+    refund: Refund,
+    movement_id: int,
+    movement: BankMovement,
+    outcomes: dict[int, Outcome],
+    *,
+    actor: str,
+) -> Outcome:
     entry: LedgerEntry | None = None
     if refund.file_id is not None:
         try:
@@ -191,6 +219,8 @@ def _pay_refund(refund: Refund, movement_id: int, movement: BankMovement, *, act
             )
         except ledger.LedgerError as error:
             return Outcome(MovementStatus.UNMATCHED, reason=f"refund {refund.reference}: {error}")
+    elif refund.movement_id in outcomes:  # a credit of this same import, not written yet
+        outcomes[refund.movement_id].status = MovementStatus.REFUNDED
     else:
         BankMovementRecord.objects.filter(pk=refund.movement_id).update(
             status=MovementStatus.REFUNDED

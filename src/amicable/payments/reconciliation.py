@@ -1,5 +1,6 @@
-"""Deciding on every movement an import inserted: credits matched to files and posted, outgoing
-movements taken back or recorded, the rest queued for an agent; every outcome written.
+"""Deciding on every new movement of an import: credits matched to files and posted, outgoing
+movements taken back or recorded, the rest queued for an agent; the outcomes are returned for the
+import to write with the movements.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from amicable.files import ledger
 from amicable.files.models import EntrySource
 from amicable.payments.matching import Match, match_credits, method_note, payment_date
 from amicable.payments.models import MovementStatus
-from amicable.payments.outcomes import Outcome, queue_unmatched, write_outcomes
+from amicable.payments.outcomes import Outcome, queue_unmatched
 from amicable.payments.outgoing import apply_debits
 from amicable.payments.postings import (
     CURRENCY,
@@ -41,10 +42,11 @@ class Reconciled:
 
 def reconcile(
     movements: list[tuple[int, BankMovement]], *, into: Reconciled, actor: str, today: date
-) -> None:
-    """Decide on every movement this import inserted: credits are matched and posted first,
-    then the outgoing movements (a return may take back a credit of the same file); what was
-    done is counted ``into`` the import's report."""
+) -> dict[int, Outcome]:
+    """Decide on every new movement of an import (its key, the movement): credits are matched
+    and posted first, then the outgoing movements (a return may take back a credit of the same
+    file); what was done is counted ``into`` the import's report, and each movement's outcome
+    returned by its key."""
     outcomes: dict[int, Outcome] = {}
     credits: list[tuple[int, BankMovement]] = []
     debits: list[tuple[int, BankMovement]] = []
@@ -98,13 +100,12 @@ def reconcile(
         posted.append(posted_payment(movement_id, movement, match.file_id, result, match.method))
 
     effects = after_postings(posted, actor=actor, today=today)
-    returns = apply_debits(debits, outcomes, actor=actor)
+    returns = apply_debits(debits, outcomes, actor=actor, imported=movements)
     queue_unmatched(
         [(i, m) for i, m in movements if outcomes[i].status == MovementStatus.UNMATCHED],
         outcomes,
         today=today,
     )
-    write_outcomes(outcomes, actor=actor)
     into.outcomes = dict(Counter(o.status.value for o in outcomes.values()))
     into.methods = dict(
         Counter(o.method.value for o in outcomes.values() if o.status == MovementStatus.MATCHED)
@@ -113,6 +114,7 @@ def reconcile(
     into.overpayments = effects.overpayments
     into.proofs_confirmed = effects.proofs_confirmed
     into.returns = returns
+    return outcomes
 
 
 def _order(movement: BankMovement, match: Match) -> ledger.PaymentOrder:

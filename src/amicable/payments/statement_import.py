@@ -2,11 +2,14 @@
 
 :func:`import_statement` reads a CODA or camt.053 file and, in **one transaction**:
 
-1. stores the file once (unique sha256: the same file again books nothing, and of two imports
-   of it at the same moment the second waits for the first and then finds it imported);
-2. stores its statements and movements with ``ON CONFLICT DO NOTHING`` on their identities,
-   then works **only on the movements this import inserted**: a movement already read from an
-   overlapping statement is not booked again (docs/architecture.md, invariant 3);
+1. stores the file once (unique sha256: the same file again books nothing); imports take turns
+   (a lock held to the end of the transaction), so of two imports of the same movements at the
+   same moment the second waits for the first;
+2. stores its statements with ``ON CONFLICT DO NOTHING`` on their identities and works **only on
+   the movements not stored before**: a movement already read from an overlapping statement is
+   not booked again (docs/architecture.md, invariant 3). Each new movement is written once, at
+   the end, with what became of it (its key taken first, so that what the import writes
+   meanwhile can point to it);
 3. matches the incoming payments to files (:mod:`amicable.payments.matching`) and posts each
    through ``amicable.files.ledger.post_payment``, which brings interest to the value date and
    then imputes (docs/legal.md, section 6; old Civil Code art. 1253-1256). What is left over is a
@@ -32,16 +35,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from amicable.files.bulk import copy_rows, cyclic_gc_paused
+from amicable.files.bulk import copy_rows, cyclic_gc_paused, reserve_keys
+from amicable.files.lookups import ANY_OF_CHUNK
 from amicable.payments.models import (
     BankMovementRecord,
     BankStatement,
     MovementStatus,
     StatementImport,
 )
+from amicable.payments.outcomes import Outcome
 from amicable.payments.reconciliation import Reconciled, reconcile
 from amicable.statements import BankMovement, ParseResult, parse_statement
 from amicable.statements.model import WIDTHS
@@ -119,6 +124,7 @@ def _import(
     parse_seconds = time.perf_counter() - started
     started = time.perf_counter()
     with transaction.atomic():
+        _take_turn()
         try:
             with transaction.atomic():
                 record = StatementImport.objects.create(
@@ -143,9 +149,10 @@ def _import(
             warnings=[str(w) for w in result.warnings],
             parse_seconds=parse_seconds,
         )
-        inserted = _store(record, result)
-        report.new_movements = len(inserted)
-        reconcile(inserted, into=report, actor=actor, today=today)
+        statement_ids, fresh = _new_movements(record, result)
+        report.new_movements = len(fresh)
+        outcomes = reconcile(fresh, into=report, actor=actor, today=today)
+        _write_movements(record, statement_ids, fresh, outcomes, actor=actor)
         record.summary = report.summary()
         record.save(update_fields=["summary"])
     report.match_seconds = time.perf_counter() - started
@@ -173,9 +180,25 @@ def _clip(value: str | None, key: str) -> str:
     return text
 
 
-def _store(record: StatementImport, result: ParseResult) -> list[tuple[int, BankMovement]]:
-    """Insert statements and movements, skipping those already stored; return the movements
-    this import inserted (row id, movement), in file order."""
+#: The key of the lock that makes imports take turns (PostgreSQL's advisory locks; SQLite lets
+#: one transaction write at a time).
+_IMPORT_LOCK = 7_301_500_053
+
+
+def _take_turn() -> None:
+    """Wait for any other import to finish: from here to the end of this one's transaction, the
+    movements stored are the ones this import reads as known."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK])
+
+
+def _new_movements(
+    record: StatementImport, result: ParseResult
+) -> tuple[dict[str, int], list[tuple[int, BankMovement]]]:
+    """Store the statements (skipping those stored already) and pick the movements never stored
+    before, each with the key its row will have; returns the statements' ids by identity and
+    those movements (key, movement), in file order."""
     BankStatement.objects.bulk_create(
         [
             BankStatement(
@@ -201,31 +224,71 @@ def _store(record: StatementImport, result: ParseResult) -> list[tuple[int, Bank
     unique: dict[str, BankMovement] = {}
     for movement in result.movements:
         unique.setdefault(movement.identity, movement)
+    wanted = list(unique)
+    known: set[str] = set()
+    for start in range(0, len(wanted), ANY_OF_CHUNK):
+        known.update(
+            BankMovementRecord.objects.filter(
+                identity__any_of=wanted[start : start + ANY_OF_CHUNK]
+            ).values_list("identity", flat=True)
+        )
+    fresh = [m for identity, m in unique.items() if identity not in known]
+    return statement_ids, list(
+        zip(reserve_keys(BankMovementRecord, len(fresh)), fresh, strict=True)
+    )
+
+
+#: A movement's columns as read from the statement, then what became of it.
+_MOVEMENT_FIELDS = (
+    "id",
+    "identity",
+    "statement_import_id",
+    "statement_id",
+    "account",
+    "currency",
+    "booking_date",
+    "value_date",
+    "amount",
+    "structured_reference",
+    "communication",
+    "information",
+    "counterparty_name",
+    "counterparty_account",
+    "counterparty_bic",
+    "end_to_end_id",
+    "bank_reference",
+    "transaction_code",
+    "return_reason",
+    "is_reversal",
+    "status",
+    "match_method",
+    "confidence",
+    "reason",
+    "file_id",
+    "entry_id",
+    "original_id",
+    "suggestions",
+    "decided_by",
+    "decided_at",
+)
+
+
+def _write_movements(
+    record: StatementImport,
+    statement_ids: dict[str, int],
+    movements: list[tuple[int, BankMovement]],
+    outcomes: dict[int, Outcome],
+    *,
+    actor: str,
+) -> None:
+    """Write each new movement once, with its outcome (one COPY on PostgreSQL)."""
+    now = timezone.now()
     copy_rows(
         BankMovementRecord,
-        (
-            "identity",
-            "statement_import_id",
-            "statement_id",
-            "account",
-            "currency",
-            "booking_date",
-            "value_date",
-            "amount",
-            "structured_reference",
-            "communication",
-            "information",
-            "counterparty_name",
-            "counterparty_account",
-            "counterparty_bic",
-            "end_to_end_id",
-            "bank_reference",
-            "transaction_code",
-            "return_reason",
-            "is_reversal",
-        ),
+        _MOVEMENT_FIELDS,
         (
             (
+                movement_id,
                 m.identity,
                 record.pk,
                 statement_ids[m.statement[:200]],
@@ -245,14 +308,18 @@ def _store(record: StatementImport, result: ParseResult) -> list[tuple[int, Bank
                 _clip(m.transaction_code, "transaction_code"),
                 _clip(m.return_reason, "return_reason"),
                 m.is_reversal,
+                outcome.status.value,
+                outcome.method.value,
+                outcome.confidence,
+                outcome.reason[:300],
+                outcome.file_id,
+                outcome.entry_id,
+                outcome.original_id,
+                outcome.suggestions,
+                actor,
+                now,
             )
-            for m in unique.values()
+            for movement_id, m in movements
+            for outcome in (outcomes[movement_id],)
         ),
-        ignore_conflicts=True,
     )
-    # The rows that carry this file are the ones this import inserted; the others were there
-    # before (or a concurrent import got them first and this one waited for it).
-    ours = dict(
-        BankMovementRecord.objects.filter(statement_import=record).values_list("identity", "id")
-    )
-    return [(ours[identity], m) for identity, m in unique.items() if identity in ours]
