@@ -34,7 +34,15 @@ from amicable import cli
 from amicable.files import chain, ledger
 from amicable.files.append_only import TRIGGERS, missing_triggers
 from amicable.files.chain import verify
-from amicable.files.models import Allocation, Event, File, LedgerEntry
+from amicable.files.models import (
+    Allocation,
+    Component,
+    EntryKind,
+    EntrySource,
+    Event,
+    File,
+    LedgerEntry,
+)
 from amicable.files.services import FileInput, create_files
 from amicable.files.timeline import (
     EventKind,
@@ -522,6 +530,43 @@ def test_each_field_is_written_as_the_generic_rule_writes_it(value: Any) -> None
         for name, convert in converters:
             expected = outcome(chain._plain, name, value)
             assert outcome(convert, value) == expected, (model, name, value)
+
+
+_ANY_VALUE = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=12)
+    | st.decimals(min_value=-(10**6), max_value=10**6, places=2, allow_nan=False)
+    | st.dates()
+    | st.datetimes(timezones=st.sampled_from([UTC, ZoneInfo("Europe/Brussels")]))
+    | st.sampled_from([*EntryKind, *Component, *EntrySource, *EventKind])
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_a_rows_content_is_its_converted_values_as_the_format_writes_them(
+    data: st.DataObject,
+) -> None:
+    """A ledger entry's or an allocation's content, written piece by piece, is the canonical
+    text of its converted values (format v1), for any value a field may hold: every hash
+    written before stays the same, and a row that cannot be written is refused alike (its
+    first value that cannot says why)."""
+
+    def outcome(write: Callable[[], str]) -> str | None:
+        try:
+            return write()
+        except (ArithmeticError, ValueError, TypeError):
+            return None
+
+    for model, converters in chain._CONVERTERS.items():
+        row = {name: data.draw(_ANY_VALUE, label=name) for name, _convert in converters}
+        expected = outcome(
+            lambda: chain._canonical([convert(row[name]) for name, convert in converters])
+        )
+        assert outcome(lambda: chain._content(model, row)) == expected, (model, row)
 
 
 _SQL_TYPES = {chain._amount: "numeric(14,2)", chain._day: "date", chain._moment: "timestamptz"}

@@ -4,6 +4,7 @@ cycle collector paused while a batch is in memory."""
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
@@ -13,7 +14,7 @@ from django.db import connection, models
 from django.utils import timezone
 from psycopg.types.json import Jsonb
 
-__all__ = ["copy_rows", "cyclic_gc_paused", "insert_rows", "reserve_keys"]
+__all__ = ["JsonText", "copy_rows", "cyclic_gc_paused", "insert_rows", "reserve_keys"]
 
 _Row = TypeVar("_Row", bound=models.Model)
 
@@ -133,6 +134,13 @@ def _copy_value(row: models.Model, name: str, json_fields: set[str]) -> Any:
     return value
 
 
+class JsonText(str):
+    """A value of a JSON field already written as JSON text, which :func:`copy_rows` inserts
+    as it is."""
+
+    __slots__ = ()
+
+
 def copy_rows(
     model: type[models.Model],
     fields: Sequence[str],
@@ -163,7 +171,10 @@ def copy_rows(
         model._default_manager.bulk_create(
             [
                 model(
-                    **dict(zip(names, row, strict=True)),
+                    **{
+                        name: json.loads(value) if type(value) is JsonText else value
+                        for name, value in zip(names, row, strict=True)
+                    },
                     **dict(zip([f.attname for f in rest], defaults, strict=True)),
                 )
                 for row in rows
@@ -191,7 +202,9 @@ def copy_rows(
             for row in rows:
                 values = [v.value if isinstance(v, Enum) else v for v in row]
                 for index in json_given:
-                    values[index] = Jsonb(values[index])
+                    value = values[index]
+                    # A JSON text is inserted as it is (written once, by its caller).
+                    values[index] = Jsonb(value, str) if type(value) is JsonText else Jsonb(value)
                 copy.write_row(values + tail)
         if ignore_conflicts:
             cursor.execute(

@@ -142,6 +142,9 @@ _C_ENCODER: Final = (
 )
 
 
+_STRING: Final = json.encoder.encode_basestring
+
+
 def _canonical(values: Sequence[Any]) -> str:
     if _C_ENCODER is None:
         return _ENCODER.encode([VERSION, *values])
@@ -225,6 +228,54 @@ def _converters(model: type[models.Model]) -> tuple[tuple[str, Callable[[Any], A
 
 _CONVERTERS: Final = {model: _converters(model) for model in _FIELDS}
 
+
+def _encode(value: Any) -> str:
+    """One value as :func:`_canonical` writes it inside its array."""
+    if _C_ENCODER is None:
+        return _ENCODER.encode(value)
+    return "".join(_C_ENCODER(value, 0))
+
+
+def _key_or_text_json(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return str(_STRING(value))
+    if kind is int:
+        return str(value)
+    if value is None:
+        return "null"
+    if isinstance(value, Enum) and type(text := value.value) is str:
+        return str(_STRING(text))  # a kind, a component, a source
+    return _encode(_as_is(value))
+
+
+def _amount_json(value: Any) -> str:
+    # Digits, a sign and a point (or "NaN"): nothing JSON escapes.
+    return f'"{value:.2f}"' if type(value) is Decimal else _encode(_amount(value))
+
+
+def _day_json(value: Any) -> str:
+    return f'"{value.isoformat()}"' if type(value) is date else _encode(_day(value))
+
+
+def _moment_json(value: Any) -> str:
+    return f'"{_moment(value)}"' if type(value) is datetime else _encode(_moment(value))
+
+
+#: Each converter's value written as JSON text at once: the canonical content of a ledger entry
+#: or an allocation is these pieces joined, the very text :func:`_canonical` writes for the
+#: converted values (``tests/files/test_books_sealed.py``), in about half the time.
+_JSON_PIECES: Final[Mapping[Callable[[Any], Any], Callable[[Any], str]]] = {
+    _amount: _amount_json,
+    _day: _day_json,
+    _moment: _moment_json,
+    _as_is: _key_or_text_json,
+}
+_PIECES: Final = {
+    model: tuple((name, _JSON_PIECES[convert]) for name, convert in converters)
+    for model, converters in _CONVERTERS.items()
+}
+
 #: The same canonical forms as :func:`_amount`, :func:`_day` and :func:`_moment`, written by
 #: PostgreSQL (``{}`` is the column), so that the daily check has the database write a row's
 #: canonical content and hash it (:func:`_sql_content`) instead of reading every row back.
@@ -244,14 +295,11 @@ def _content(
     caller has them already."""
     if model is Event:
         return _event_content(row, parts or _parts(row))
-    return _canonical([convert(row[name]) for name, convert in _CONVERTERS[model]])
+    return f'["{VERSION}",' + ",".join([piece(row[name]) for name, piece in _PIECES[model]]) + "]"
 
 
 def _parts(row: Mapping[str, Any]) -> tuple[str, Any, Any]:
     return event_parts(row["kind"], row["actor"], row["message"], row["data"])
-
-
-_STRING: Final = json.encoder.encode_basestring
 
 
 def _json_text(value: Any) -> str:
@@ -262,17 +310,22 @@ def _json_text(value: Any) -> str:
     return "null" if value is None else _ENCODER.encode(value)
 
 
-def _event_content(row: Mapping[str, Any], parts: tuple[str, Any, Any]) -> str:
+def _event_content(
+    row: Mapping[str, Any], parts: tuple[str, Any, Any], kept_text: str | None = None
+) -> str:
     """An event's canonical content (format v2): the JSON array of the format, its file, kind,
     moment, actor as hashed, data without its personal keys and personal digest, with the data
-    written as PostgreSQL prints a ``jsonb`` value (:func:`_jsonb_text`), so that the
-    database can check a day's events itself (:func:`_verify_in_database`)."""
+    written as PostgreSQL prints a ``jsonb`` value (:func:`_jsonb_text`; ``kept_text`` when the
+    caller has written it already), so that the database can check a day's events itself
+    (:func:`_verify_in_database`)."""
     actor, kept, _personal = parts
     file_id = row["file_id"]
+    if kept_text is None:
+        kept_text = _jsonb_text(kept)
     return (
         f'["{EVENT_VERSION}",{"null" if file_id is None else int(file_id)},'
         f"{_json_text(_plain('kind', row['kind']))},{_json_text(_moment(row['at']))},"
-        f"{_json_text(actor)},{_jsonb_text(kept)},{_json_text(row['personal_digest'])}]"
+        f"{_json_text(actor)},{kept_text},{_json_text(row['personal_digest'])}]"
     )
 
 
@@ -468,7 +521,7 @@ def seal(
     *,
     new_files: bool = False,
     locked: bool = False,
-) -> None:
+) -> list[str | None]:
     """Chain ``rows`` of ``model`` (values by attribute name, in the order they will be
     inserted; a model instance's ``__dict__`` will do), setting ``chain_hash``, the moment of
     writing, and for events their seal and personal digest.
@@ -479,9 +532,13 @@ def seal(
     so there is nothing to lock, and every chain starts from "" without a query. ``locked``:
     the caller holds the lock of every file of ``rows`` already (the ledger locks a file
     before it reads its books), so only the last hashes are read.
+
+    Returns, for events, each one's data as the database prints it, the text hashed into its
+    content (None where personal keys were set apart from it): the writer may insert that
+    text as it is, so that the data is written to JSON once. For other rows, an empty list.
     """
     if not rows:
-        return
+        return []
     now = timezone.now()
     stamp = _STAMP.get(model)
     heads: dict[int, str] = {}
@@ -491,6 +548,7 @@ def seal(
             _lock(file_ids)
         heads = _heads(model, file_ids)
     seals = _seals(len(rows)) if model is Event else None
+    texts: list[str | None] = []
     for index, row in enumerate(rows):
         if stamp:
             row[stamp] = now
@@ -500,9 +558,13 @@ def seal(
         file_id = row["file_id"]
         # Events of no file (staff sign-ins) belong to no file's history: each is sealed alone.
         previous = heads.get(file_id, "") if file_id is not None else ""
-        chain_row(model, row, previous)
+        if seals is not None:
+            texts.append(_chain_event(row, previous))
+        else:
+            chain_row(model, row, previous)
         if file_id is not None:
             heads[file_id] = row["chain_hash"]
+    return texts
 
 
 #: An event's seal: 128 random bits, as hexadecimal digits.
@@ -520,14 +582,23 @@ def chain_row(model: type[models.Model], row: MutableMapping[str, Any], previous
     """Set ``row``'s ``chain_hash`` after ``previous`` (and an event's personal digest, and its
     seal unless :func:`seal` drew it already); returns the hash. For :func:`seal`, and for
     loaders that write rows themselves."""
-    parts = None
     if model is Event:
-        if not row.get("seal"):
-            row["seal"] = _seals(1)
-        parts = _parts(row)
-        row["personal_digest"] = _personal_digest(row["seal"], parts[2])
-    row["chain_hash"] = _link(previous, _content(model, row, parts))
+        _chain_event(row, previous)
+    else:
+        row["chain_hash"] = _link(previous, _content(model, row))
     return str(row["chain_hash"])
+
+
+def _chain_event(row: MutableMapping[str, Any], previous: str) -> str | None:
+    """:func:`chain_row` of an event; returns its data as hashed when that is the whole of it
+    (:func:`seal`)."""
+    if not row.get("seal"):
+        row["seal"] = _seals(1)
+    parts = _parts(row)
+    row["personal_digest"] = _personal_digest(row["seal"], parts[2])
+    kept_text = _jsonb_text(parts[1])
+    row["chain_hash"] = _link(previous, _event_content(row, parts, kept_text))
+    return kept_text if parts[1] is row["data"] else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from amicable.files.bulk import copy_rows
+from amicable.files.bulk import JsonText, copy_rows
 from amicable.files.chain import seal
 from amicable.files.models import Event, File
 
@@ -530,5 +530,8 @@ def record_events(
     if not values:
         return
     with transaction.atomic():
-        seal(Event, values, new_files=new_files, locked=locked)
+        texts = seal(Event, values, new_files=new_files, locked=locked)
+        for row, text in zip(values, texts, strict=True):
+            if text is not None:
+                row["data"] = JsonText(text)  # the JSON hashed, inserted as it is
         copy_rows(Event, _ROW_FIELDS, ([row[name] for name in _ROW_FIELDS] for row in values))
