@@ -555,18 +555,19 @@ def test_a_rows_content_is_its_converted_values_as_the_format_writes_them(
     written before stays the same, and a row that cannot be written is refused alike (its
     first value that cannot says why)."""
 
-    def outcome(write: Callable[[], str]) -> str | None:
+    def outcome(write: Callable[..., str], *args: Any) -> str | None:
         try:
-            return write()
+            return write(*args)
         except (ArithmeticError, ValueError, TypeError):
             return None
 
+    def as_before(converters: Any, row: dict[str, Any]) -> str:
+        return chain._canonical([convert(row[name]) for name, convert in converters])
+
     for model, converters in chain._CONVERTERS.items():
         row = {name: data.draw(_ANY_VALUE, label=name) for name, _convert in converters}
-        expected = outcome(
-            lambda: chain._canonical([convert(row[name]) for name, convert in converters])
-        )
-        assert outcome(lambda: chain._content(model, row)) == expected, (model, row)
+        expected = outcome(as_before, converters, row)
+        assert outcome(chain._content, model, row) == expected, (model, row)
 
 
 _SQL_TYPES = {chain._amount: "numeric(14,2)", chain._day: "date", chain._moment: "timestamptz"}
