@@ -117,6 +117,19 @@ def _statement(movements: list[Movement], *, duplicate: bool = False) -> bytes:
     )
 
 
+def _statement_and_duplicate(tmp_path: Path, files: list[File]) -> tuple[Path, Path]:
+    """A statement paying each file, then the bank's duplicate of it: different documents,
+    the same movements."""
+    payments = [
+        credit("100.00", ogm=f.structured_communication, bank_reference=f"B-{n}")
+        for n, f in enumerate(files)
+    ]
+    first, second = tmp_path / "statement.cod", tmp_path / "duplicate.cod"
+    first.write_bytes(_statement(payments))
+    second.write_bytes(_statement(payments, duplicate=True))
+    return first, second
+
+
 def test_the_same_file_imported_twice_at_once_is_booked_once(tmp_path: Path) -> None:
     files = _files()
     data = _statement(
@@ -142,14 +155,7 @@ def test_overlapping_statements_imported_at_once_book_each_movement_once(
     tmp_path: Path,
 ) -> None:
     files = _files()
-    payments = [
-        credit("100.00", ogm=f.structured_communication, bank_reference=f"B-{n}")
-        for n, f in enumerate(files)
-    ]
-    # The same statement, then the bank's duplicate of it: different files, same movements.
-    first, second = tmp_path / "statement.cod", tmp_path / "duplicate.cod"
-    first.write_bytes(_statement(payments))
-    second.write_bytes(_statement(payments, duplicate=True))
+    first, second = _statement_and_duplicate(tmp_path, files)
 
     _import_at_once(first, second)
 
@@ -166,13 +172,7 @@ def test_overlapping_statements_waiting_on_busy_files_book_each_movement_once(
     both are waiting, so that they would post to them at the same moment. The second books
     nothing: it waits for the first and then finds every movement known."""
     files = _files()
-    payments = [
-        credit("100.00", ogm=f.structured_communication, bank_reference=f"B-{n}")
-        for n, f in enumerate(files)
-    ]
-    first, second = tmp_path / "statement.cod", tmp_path / "duplicate.cod"
-    first.write_bytes(_statement(payments))
-    second.write_bytes(_statement(payments, duplicate=True))
+    first, second = _statement_and_duplicate(tmp_path, files)
 
     with psycopg.connect(_database_url()) as holder:
         holder.execute(
