@@ -12,6 +12,7 @@ from amicable.domain.law import ChargeRefused, RefusalReason
 from amicable.domain.lifecycle import FileState
 from amicable.files import ledger
 from amicable.files.ledger import charges
+from amicable.files.ledger.books import file_terms, read_books
 from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Allocation, EntryKind, Event, File, LedgerEntry
 from tests.factories import claim_input, make_file
@@ -31,6 +32,12 @@ def assert_invariants(file: File, *, as_of: date = date(2030, 1, 1)) -> None:
             assert claim.charged[component] >= 0
             assert claim.outstanding(component) >= 0, (component, claim)
     assert balance.credit >= 0
+    # What the daily run asks of every file, kept as the books are read: their sums.
+    book = read_books([file_terms(file)])[file.pk]
+    assert book.booked_outstanding == sum(
+        (sum(book.charged[c.pk].values()) - sum(book.paid[c.pk].values()) for c in book.claims),
+        Decimal("0.00"),
+    )
 
 
 def test_intake_computes_grace_period_and_decisions_xix2_xix4() -> None:

@@ -171,6 +171,9 @@ class Book:
     payments: Decimal = ZERO
     refunded: Decimal = ZERO
     ledger_sum: Decimal = ZERO
+    # ``charged`` less ``paid`` over every claim and component, kept as they change (the daily
+    # run asks it of every file every day): :attr:`booked_outstanding`.
+    charged_less_paid: Decimal = ZERO
     # What each payment entry paid of each claim's component, read only when a part of a
     # payment must be released (see ``corrections``): None until then, plus this batch's own.
     paid_by: dict[tuple[int, Component], dict[EntryKey, Decimal]] | None = None
@@ -206,6 +209,7 @@ class Book:
         if component and claim_id is not None:
             part = _COMPONENTS[component]
             self.charged[claim_id][part] += amount
+            self.charged_less_paid += amount
             if part is Component.INTEREST and kind in WAIVER_KINDS:
                 self.waived[claim_id] -= amount
             if part is Component.INTEREST and kind == EntryKind.CHARGE and period_end:
@@ -236,6 +240,7 @@ class Book:
         from ``effective``, the day the money was paid."""
         part = _COMPONENTS[component]
         self.paid[claim_id][part] += amount
+        self.charged_less_paid -= amount
         if part is Component.PRINCIPAL and effective is not None:
             days = self.principal_paid[claim_id]
             days[effective] = days.get(effective, ZERO) + amount
@@ -339,14 +344,9 @@ class Book:
 
     @property
     def booked_outstanding(self) -> Decimal:
-        """What the booked charges still ask (interest not booked left out)."""
-        # Each claim's tables hold exactly the CHARGE_COMPONENTS (``_components``): summed
-        # whole, asked by the daily run of every file every day.
-        total = ZERO
-        for claim in self.claims:
-            total += sum(self.charged[claim.pk].values(), ZERO)
-            total -= sum(self.paid[claim.pk].values(), ZERO)
-        return total
+        """What the booked charges still ask (interest not booked left out): what every
+        claim's components were charged less what was paid of them."""
+        return self.charged_less_paid
 
     def is_settled(self, *, on: date, rates: RateTable) -> bool:
         """Whether the file owes nothing on ``on``, interest owed to that day included
