@@ -8,8 +8,10 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, transaction
 
-from amicable.files.bulk import copy_rows, cyclic_gc_paused
+from amicable.files.bulk import copy_rows, cyclic_gc_paused, reserve_keys
+from amicable.files.chain import verify
 from amicable.files.models import Event
+from amicable.files.timeline import EventKind, EventRow, record_events
 from amicable.payments.models import DebtorAccount
 from tests.factories import make_file, shown_to_debtor
 
@@ -69,3 +71,44 @@ def test_the_cycle_collector_pauses_for_a_batch_and_resumes_whatever_happens() -
         assert not gc.isenabled()  # paused by someone else: left as it was
     finally:
         gc.enable()
+
+
+def test_reserved_keys_are_taken_by_no_other_insert() -> None:
+    """Keys reserved for rows written later in the transaction: the table's own inserts, and a
+    second reservation, pass them by (PostgreSQL's sequence; SQLite's ``sqlite_sequence``)."""
+    file = make_file()
+    with transaction.atomic():
+        reserved = reserve_keys(DebtorAccount, 3)
+        again = reserve_keys(DebtorAccount, 2)
+        account = DebtorAccount.objects.create(
+            debtor_id=file.debtor_id, iban="BE68539007547034", first_seen_on=date(2025, 5, 12)
+        )
+        copy_rows(
+            DebtorAccount,
+            ("id", "debtor_id", "iban", "first_seen_on"),
+            [
+                (key, file.debtor_id, f"BE71096123456{n:03d}", date(2025, 5, 12))
+                for n, key in enumerate([*reserved, *again])
+            ],
+        )
+    assert reserve_keys(DebtorAccount, 0) == []
+    assert len(set(reserved) | set(again)) == 5
+    assert account.pk not in {*reserved, *again}
+    assert DebtorAccount.objects.count() == 6
+
+
+def test_events_written_together_keep_their_data_whole() -> None:
+    """An event's data is inserted as the JSON text its seal hashed, or, where personal keys
+    were set apart from what is hashed, as given: either way read back as written."""
+    file = make_file()
+    rows = [
+        EventRow(file.pk, EventKind.PAYMENT_POSTED, "import", "", {"n": [1, 2.5], "b": {"z": 1}}),
+        EventRow(file.pk, EventKind.PORTAL_SIGN_IN, "debtor", "", {"ip": "192.0.2.1", "at": "x"}),
+        EventRow(file.pk, EventKind.STATE_CHANGED, "daily-run", "Paid.", {}),
+    ]
+    before = Event.objects.count()
+    with transaction.atomic():
+        record_events(rows)
+    written = list(Event.objects.order_by("id")[before:].values_list("kind", "data", "message"))
+    assert written == [(row.kind.value, row.data, row.message) for row in rows]
+    assert verify([file.pk]) == []

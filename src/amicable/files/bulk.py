@@ -89,8 +89,9 @@ def reserve_keys(model: type[models.Model], count: int) -> list[int]:
     checked at commit).
 
     PostgreSQL draws them from the table's sequence; SQLite, whose tables count their keys in
-    ``sqlite_sequence`` (``AUTOINCREMENT``), moves that count past them, as its own inserts do
-    (SQLite lets one transaction write at a time).
+    ``sqlite_sequence`` (``AUTOINCREMENT``), moves that count past them, as its own inserts do:
+    call it there inside a transaction that has written already (SQLite lets one transaction
+    write at a time, so no other can read the same count meanwhile).
     """
     if count <= 0:
         return []

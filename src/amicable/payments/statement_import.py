@@ -187,7 +187,9 @@ _IMPORT_LOCK = 7_301_500_053
 
 def _take_turn() -> None:
     """Wait for any other import to finish: from here to the end of this one's transaction, the
-    movements stored are the ones this import reads as known."""
+    movements stored are the ones this import reads as known (each statement of a transaction
+    at READ COMMITTED, Django's default, sees what the import before it committed). Called
+    first in the import's transaction, before it reads anything."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK])
