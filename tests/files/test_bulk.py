@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from datetime import date
+from enum import Enum, StrEnum
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -112,3 +113,26 @@ def test_events_written_together_keep_their_data_whole() -> None:
     written = list(Event.objects.order_by("id")[before:].values_list("kind", "data", "message"))
     assert written == [(row.kind.value, row.data, row.message) for row in rows]
     assert verify([file.pk]) == []
+
+
+class _Account(Enum):
+    """An enumeration that is not text: written by its value, never its name."""
+
+    BELFIUS = "BE68539007547034"
+
+
+class _Kind(StrEnum):
+    PAYMENT = "payment_posted"
+
+
+def test_copy_rows_writes_an_enumeration_as_its_value() -> None:
+    file = make_file()
+    copy_rows(
+        DebtorAccount,
+        ("debtor_id", "iban", "first_seen_on"),
+        [(file.debtor_id, _Account.BELFIUS, date(2025, 5, 12))],
+    )
+    before = Event.objects.count()
+    copy_rows(Event, ("file_id", "kind", "actor"), [(file.pk, _Kind.PAYMENT, "import")])
+    assert list(DebtorAccount.objects.values_list("iban", flat=True)) == ["BE68539007547034"]
+    assert [e.kind for e in Event.objects.order_by("id")[before:]] == ["payment_posted"]

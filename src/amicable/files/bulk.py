@@ -8,10 +8,12 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import Enum
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from django.db import connection, models
 from django.utils import timezone
+from psycopg.adapt import Dumper
 from psycopg.types.json import Jsonb
 
 __all__ = ["JsonText", "copy_rows", "cyclic_gc_paused", "insert_rows", "reserve_keys"]
@@ -63,21 +65,25 @@ def insert_rows(model: type[_Row], rows: list[_Row]) -> None:
         for f in fields
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
     ]
-    json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
-    names = [f.attname for f in fields]
+    json_places = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
+    values_of = attrgetter(*(f.attname for f in fields))
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(f.column)) for f in fields)
     statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
-    with (
-        connection.wrap_database_errors,
-        connection.cursor() as cursor,
-        cursor.cursor.copy(statement) as copy,
-    ):
-        for row, key in zip(rows, keys, strict=True):
-            row.pk = key
-            for name in stamped:
-                setattr(row, name, now)
-            copy.write_row([_copy_value(row, name, json_fields) for name in names])
+    with connection.wrap_database_errors, connection.cursor() as cursor:
+        cursor.cursor.adapters.register_dumper(Enum, _EnumValueDumper)  # (see copy_rows)
+        with cursor.cursor.copy(statement) as copy:
+            for row, key in zip(rows, keys, strict=True):
+                row.pk = key
+                for name in stamped:
+                    setattr(row, name, now)
+                values: Sequence[Any] = values_of(row)
+                if json_places:
+                    wrapped = list(values)
+                    for place in json_places:
+                        wrapped[place] = Jsonb(wrapped[place])
+                    values = wrapped
+                copy.write_row(values)
     for row in rows:
         row._state.adding = False
         row._state.db = connection.alias
@@ -126,13 +132,18 @@ def reserve_keys(model: type[models.Model], count: int) -> list[int]:
     return list(range(last + 1, last + count + 1))
 
 
-def _copy_value(row: models.Model, name: str, json_fields: set[str]) -> Any:
-    value = getattr(row, name)
-    if name in json_fields:
-        return Jsonb(value)
-    if isinstance(value, Enum):
-        return value.value
-    return value
+def _plain_value(value: Any) -> Any:
+    """A value given to :func:`copy_rows` as the model holds it (for ``bulk_create``)."""
+    if type(value) is JsonText:
+        return json.loads(value)
+    return value.value if isinstance(value, Enum) else value
+
+
+class _EnumValueDumper(Dumper):
+    """An enumeration that is neither text nor a number, written as its value."""
+
+    def dump(self, obj: Enum) -> bytes:
+        return str(obj.value).encode()
 
 
 class JsonText(str):
@@ -172,10 +183,7 @@ def copy_rows(
         model._default_manager.bulk_create(
             [
                 model(
-                    **{
-                        name: json.loads(value) if type(value) is JsonText else value
-                        for name, value in zip(names, row, strict=True)
-                    },
+                    **{name: _plain_value(value) for name, value in zip(names, row, strict=True)},
                     **dict(zip([f.attname for f in rest], defaults, strict=True)),
                 )
                 for row in rows
@@ -199,14 +207,23 @@ def copy_rows(
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {target} AS SELECT {columns} FROM {table} LIMIT 0"  # noqa: S608 (names from the model, quoted)
             )
+        # An enumeration is written as its value: the driver writes a text one (a kind, a
+        # state) as the text it is, and any other as its name unless told otherwise.
+        cursor.cursor.adapters.register_dumper(Enum, _EnumValueDumper)
         with cursor.cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                values = [v.value if isinstance(v, Enum) else v for v in row]
-                for index in json_given:
-                    value = values[index]
-                    # A JSON text is inserted as it is (written once, by its caller).
-                    values[index] = Jsonb(value, str) if type(value) is JsonText else Jsonb(value)
-                copy.write_row(values + tail)
+            if not json_given:
+                for row in rows:
+                    copy.write_row((*row, *tail))
+            else:
+                for row in rows:
+                    values = [*row, *tail]
+                    for index in json_given:
+                        value = values[index]
+                        # A JSON text is inserted as it is (written once, by its caller).
+                        values[index] = (
+                            Jsonb(value, str) if type(value) is JsonText else Jsonb(value)
+                        )
+                    copy.write_row(values)
         if ignore_conflicts:
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {target} "  # noqa: S608
