@@ -316,6 +316,55 @@ def test_a_refund_is_recognised_by_amount_and_account_without_its_reference() ->
     assert Refund.objects.get().status == RefundStatus.PAID
 
 
+def test_a_refund_cancelled_by_the_return_of_its_payment_is_not_paid_in_the_same_statement() -> (
+    None
+):
+    """The bank returns an overpaid payment, which cancels the refund of its surplus; the
+    refund's transfer in the same statement is then no refund to book but a movement for an
+    agent."""
+    file = plain_file("200.00")
+    import_bytes(
+        coda(
+            credit(
+                "250.00",
+                ogm=file.structured_communication,
+                account="BE71096123456769",
+                e2e="E2E-PAY-9",
+                bank_reference="PAY-9",
+            )
+        )
+    )
+    refund = Refund.objects.get()
+
+    report = import_bytes(
+        coda(
+            debit(
+                "250.00",
+                counterparty_account="BE71096123456769",
+                end_to_end_id="E2E-PAY-9",
+                bank_reference="RETURN-9",
+                r_type="2",
+                reason="AC04",
+            ),
+            debit("50.00", communication=f"Remboursement {refund.reference}"),
+            sequence=2,
+            closed_on=date(2025, 5, 13),
+        ),
+        name="2.cod",
+    )
+
+    refund.refresh_from_db()
+    assert (refund.status, refund.paid_by_id) == (RefundStatus.CANCELLED, None)
+    assert movement_of(report, 0).status == MovementStatus.RETURN
+    transfer = movement_of(report, 1)
+    # Left to an agent, with the reason: the file holds no credit to pay back any more.
+    assert (transfer.status, transfer.reason) == (
+        MovementStatus.UNMATCHED,
+        f"refund {refund.reference}: The refund must be positive and at most the credit of 0.00.",
+    )
+    assert not LedgerEntry.objects.filter(file=file, kind="refund").exists()
+
+
 # --- outgoing: returns and the rest --------------------------------------------------------------
 
 
