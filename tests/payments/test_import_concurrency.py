@@ -26,7 +26,14 @@ from amicable.files.services import FileInput, create_files
 from amicable.payments.models import BankMovementRecord, MovementStatus, StatementImport
 from tests.factories import claim_input, debtor_input, make_creditor
 from tests.payments.helpers import BOOKED, credit
-from tests.statements.builders import OUR_ACCOUNT, CodaStatement, Movement, coda_file
+from tests.statements.builders import (
+    OUR_ACCOUNT,
+    CodaStatement,
+    Movement,
+    camt_document,
+    camt_statement,
+    coda_file,
+)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -165,14 +172,20 @@ def test_overlapping_statements_imported_at_once_book_each_movement_once(
     assert File.objects.filter(state=FileState.PAID).count() == FILES
 
 
+@pytest.mark.parametrize("format", ["coda", "camt053"])
 def test_overlapping_statements_waiting_on_busy_files_book_each_movement_once(
-    tmp_path: Path,
+    tmp_path: Path, format: str
 ) -> None:
     """The two imports are held together: a third transaction keeps the files locked until
     both are waiting, so that they would post to them at the same moment. The second books
-    nothing: it waits for the first and then finds every movement known."""
+    nothing: it waits for the first and then finds every movement known. In camt.053 a
+    movement the bank gave a reference is the same movement in another statement (a corrected
+    one, under another id), so nothing but the imports' turns keeps them apart."""
     files = _files()
-    first, second = _statement_and_duplicate(tmp_path, files)
+    if format == "coda":
+        first, second = _statement_and_duplicate(tmp_path, files)
+    else:
+        first, second = _camt_statement_and_correction(tmp_path, files)
 
     with psycopg.connect(_database_url()) as holder:
         holder.execute(
@@ -190,6 +203,38 @@ def test_overlapping_statements_waiting_on_busy_files_book_each_movement_once(
     assert BankMovementRecord.objects.count() == FILES
     assert LedgerEntry.objects.filter(kind="payment").count() == FILES
     assert File.objects.filter(state=FileState.PAID).count() == FILES
+
+
+def _camt_statement_and_correction(tmp_path: Path, files: list[File]) -> tuple[Path, Path]:
+    """A camt.053 statement paying each file, then the same entries under another statement
+    id: the same movements (each has the bank's reference)."""
+    entries = "".join(
+        f'<Ntry><NtryRef>{n}</NtryRef><Amt Ccy="EUR">100.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>'
+        "<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2025-05-09</Dt></BookgDt>"
+        f"<ValDt><Dt>2025-05-09</Dt></ValDt><AcctSvcrRef>CAMT-RACE-{n}</AcctSvcrRef>"
+        "<NtryDtls><TxDtls><RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd>"
+        f"</CdOrPrtry><Issr>BBA</Issr></Tp><Ref>{f.structured_communication}</Ref>"
+        "</CdtrRefInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry>\n"
+        for n, f in enumerate(files)
+    )
+    paths = []
+    for identifier in ("RACE-1", "RACE-1-CORRECTED"):
+        path = tmp_path / f"{identifier}.xml"
+        path.write_bytes(
+            camt_document(
+                camt_statement(
+                    identifier=identifier,
+                    account=OUR_ACCOUNT,
+                    opening="0.00",
+                    closing=f"{100 * len(files)}.00",
+                    entries=entries,
+                    opened_on="2025-05-09",
+                    closed_on="2025-05-09",
+                )
+            )
+        )
+        paths.append(path)
+    return paths[0], paths[1]
 
 
 def _waiting(holder: psycopg.Connection[tuple[object, ...]]) -> int:
