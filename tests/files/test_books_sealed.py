@@ -771,9 +771,41 @@ def test_a_null_actor_is_reported_not_a_crash(books: File) -> None:
     assert [(b.table, b.row_id) for b in verify([books.pk])] == [("events", note.pk)]
 
 
+def test_an_event_with_nothing_personal_is_written_without_seal_or_digest(books: File) -> None:
+    """An event with no message, no personal key and no typed actor has nothing to set apart:
+    no seal, an empty digest, and the books verify. A message, a personal key or a digest put
+    on it since is reported, as on a pseudonymised event."""
+    record_events(
+        [
+            EventRow(books.pk, EventKind.INTEREST_BOOKED, "daily-run", "", {"claims": []}),
+            EventRow(books.pk, EventKind.PORTAL_SIGN_IN, "debtor", "", {"ip": "198.51.100.7"}),
+            EventRow(books.pk, EventKind.NOTE_ADDED, "agent", "Called", {}),
+        ]
+    )
+    plain, signed_in, noted = Event.objects.filter(file=books).order_by("-pk")[:3][::-1]
+    assert (plain.seal, plain.personal_digest) == ("", "")
+    assert len(signed_in.seal) == len(noted.seal) == 32
+    assert len(signed_in.personal_digest) == len(noted.personal_digest) == 64
+    assert verify([books.pk]) == []
+    _drop_trigger("files_event_pseudonymise_only", "files_event")
+    _execute("UPDATE files_event SET message = 'Refused to pay' WHERE id = %s", [plain.pk])
+    breaks = verify([books.pk])
+    assert [(b.row_id, b.reason) for b in breaks] == [
+        (plain.pk, "its personal fields were changed")
+    ]
+    _execute(
+        "UPDATE files_event SET message = '', personal_digest = %s WHERE id = %s",
+        [noted.personal_digest, plain.pk],
+    )
+    breaks = verify([books.pk])
+    assert [(b.row_id, b.reason) for b in breaks] == [
+        (plain.pk, "its content or the row before it was changed or removed")
+    ]
+
+
 def test_an_unsealed_event_holds_no_personal_field(books: File) -> None:
-    """Every writer seals its events, so an event without its seal has been pseudonymised: a
-    message written on it since is reported, though no digest can be checked."""
+    """An event without its seal had nothing personal or has been pseudonymised: a message
+    written on it since is reported, though no digest can be checked."""
     record_event(books, EventKind.NOTE_ADDED, actor="agent", message="Called")
     note = Event.objects.filter(file=books).latest("pk")
     pseudonymise_events([note.pk])

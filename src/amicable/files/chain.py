@@ -21,7 +21,9 @@ An event's personal data (its message, the personal keys of its data, a typed ac
 kept on the row: while the row is whole the digest is checked too; the retention task's
 pseudonymisation erases the personal fields and the seal together, and the digest left is
 then a random-looking value from which nothing personal can be recovered, while the chain,
-which hashed the digest, still verifies.
+which hashed the digest, still verifies. An event written with nothing personal (no message,
+no personal key, no typed actor: an interest booked, a payment matched) has neither seal nor
+digest; like a pseudonymised event, it must keep its personal fields empty.
 
 Every writer of these tables seals its rows here, in memory, right before its one insert:
 :func:`seal` locks the files touched (PostgreSQL; SQLite serialises writers), reads the last
@@ -589,13 +591,23 @@ def chain_row(model: type[models.Model], row: MutableMapping[str, Any], previous
     return str(row["chain_hash"])
 
 
+#: The personal content (:func:`event_parts`) of an event that has none: no message, no
+#: personal key in its data, no typed actor. Most events of the daily run and of a statement.
+_NO_PERSONAL: Final = ["", {}, ""]
+
+
 def _chain_event(row: MutableMapping[str, Any], previous: str) -> str | None:
     """:func:`chain_row` of an event; returns its data as hashed when that is the whole of it
     (:func:`seal`)."""
-    if not row.get("seal"):
-        row["seal"] = _seals(1)
     parts = _parts(row)
-    row["personal_digest"] = _personal_digest(row["seal"], parts[2])
+    if parts[2] == _NO_PERSONAL:
+        # Nothing personal to set apart, now or ever: no seal and no digest. The check then
+        # holds its personal fields to stay empty, as it holds a pseudonymised event's.
+        row["seal"] = row["personal_digest"] = ""
+    else:
+        if not row.get("seal"):
+            row["seal"] = _seals(1)
+        row["personal_digest"] = _personal_digest(row["seal"], parts[2])
     kept_text = _jsonb_text(parts[1])
     row["chain_hash"] = _link(previous, _event_content(row, parts, kept_text))
     return kept_text if parts[1] is row["data"] else None
@@ -692,9 +704,10 @@ def _judge(
 
 
 def _erased(personal: Sequence[Any]) -> bool:
-    """Whether an event's personal content (:func:`event_parts`) is what pseudonymisation
-    leaves: an event without its seal has been pseudonymised (every writer seals), so any
-    message, personal key or typed actor found on it was put there since."""
+    """Whether an event's personal content (:func:`event_parts`) is empty, as it must be on
+    an event without a seal: one written with no personal content (:func:`_chain_event`) or
+    pseudonymised since, so that any message, personal key or typed actor found on it was put
+    there afterwards."""
     # Imported here: the timeline imports this module to seal what it writes.
     from amicable.files.timeline import ERASED
 
