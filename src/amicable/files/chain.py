@@ -745,6 +745,8 @@ def _sql_text(model: type[models.Model], name: str) -> str:
         text = f"to_json({value})::text"
     else:  # a key or a number
         text = f"{value}::text"
+    if not field.null:  # the column holds no NULL: nothing to write as ``null``
+        return text
     return f"CASE WHEN {value} IS NULL THEN 'null' ELSE {text} END"
 
 
