@@ -154,6 +154,20 @@ def test_xix4_interest_is_exact_and_never_falls_with_time(
     assert interest_due(unpaid, through=end, stops_on=None, rates=DEFAULT_RATES) >= due
 
 
+def test_xix4_interest_follows_the_rate_table_it_is_given() -> None:
+    """The same window counted with another table (a rate published or corrected) gives that
+    table's interest, then the first table's again: what is counted once per window is kept
+    per table."""
+    terms = ClaimInterest(
+        applies=True, first_chargeable_day=date(2025, 1, 1), rate=None, base=D("1000.00")
+    )
+    year_end = date(2025, 12, 31)
+    corrected = DEFAULT_RATES.with_civil(2025, D("6.00"))
+    assert interest_due(terms, through=year_end, stops_on=None, rates=DEFAULT_RATES) == D("45.00")
+    assert interest_due(terms, through=year_end, stops_on=None, rates=corrected) == D("60.00")
+    assert interest_due(terms, through=year_end, stops_on=None, rates=DEFAULT_RATES) == D("45.00")
+
+
 # --- the lump-sum indemnity of a file (CEL art. XIX.4) ------------------------------------------
 
 

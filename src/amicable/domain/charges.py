@@ -265,17 +265,46 @@ def interest_due(
     for start, end, principal in _segments(claim, claim.first_chargeable_day, last):
         if principal <= 0:
             continue
-        day = start
-        while day <= end:
-            half_end = date(day.year, 6, 30) if day.month <= 6 else date(day.year, 12, 31)
-            period_end = min(half_end, end)
-            if claim.rate is None:
-                rate = rates.civil_rate(day)
-            else:
-                rate = min(claim.rate, rates.commercial_rate(day))
-            units += _exact_units(principal, rate, (period_end - day).days + 1)
-            day = period_end + timedelta(days=1)
+        cents, denominator = (principal * 100).as_integer_ratio()
+        if denominator != 1:
+            raise ValueError(f"Interest is counted on whole cents, not on {principal}.")
+        # principal x rate x days, summed over the rate periods: the principal times the sum
+        # of rate x days, the same whole number (see _exact_units).
+        units += cents * _rate_days(start, end, claim.rate, rates)
     return Decimal(units // _UNITS_PER_CENT).scaleb(-2)
+
+
+#: Sums of rate x days already counted, by rate table (its identity: a table is immutable)
+#: and window. The daily run asks the same few windows for a million claims.
+_RATE_DAYS: dict[tuple[int, date, date, Decimal | None], tuple[RateTable, int]] = {}
+_RATE_DAYS_HELD = 4096
+
+
+def _rate_days(first: date, last: date, rate: Decimal | None, rates: RateTable) -> int:
+    """The rate of each day from ``first`` to ``last`` (in thousandths of a percent) summed
+    over the days: the civil legal rate, or the contractual ``rate`` capped each day by the
+    commercial rate (CEL art. XIX.4), constant over each half-year."""
+    key = (id(rates), first, last, rate)
+    known = _RATE_DAYS.get(key)
+    if known is not None and known[0] is rates:
+        return known[1]
+    total = 0
+    day = first
+    while day <= last:
+        half_end = date(day.year, 6, 30) if day.month <= 6 else date(day.year, 12, 31)
+        period_end = min(half_end, last)
+        day_rate = rates.civil_rate(day) if rate is None else min(rate, rates.commercial_rate(day))
+        thousandths, denominator = (day_rate * 1000).as_integer_ratio()
+        if denominator != 1:
+            raise ValueError(
+                f"Interest is counted at a rate of at most three decimals, not {day_rate} %."
+            )
+        total += thousandths * ((period_end - day).days + 1)
+        day = period_end + timedelta(days=1)
+    if len(_RATE_DAYS) >= _RATE_DAYS_HELD:
+        _RATE_DAYS.clear()
+    _RATE_DAYS[key] = (rates, total)
+    return total
 
 
 # --- lump-sum indemnity (CEL art. XIX.4) --------------------------------------------------------
