@@ -204,11 +204,21 @@ def bring_interest(
         )
         writes.add_entry(book, entry)
         results.append(Charged(claim.pk, ChargeKind.INTEREST, delta, entry))
-        line = {"claim": claim.creditor_reference, "amount": str(delta), "to": last.isoformat()}
+        # The keys in the order the database keeps them (shorter first), which the books'
+        # seal writes (files.chain): the data is then written as it is, not reordered.
         if new_days:
-            booked.append({**line, "from": start.isoformat()})
+            booked.append(
+                {
+                    "to": last.isoformat(),
+                    "from": start.isoformat(),
+                    "claim": claim.creditor_reference,
+                    "amount": str(delta),
+                }
+            )
         else:
-            recalculated.append(line)
+            recalculated.append(
+                {"to": last.isoformat(), "claim": claim.creditor_reference, "amount": str(delta)}
+            )
     if booked:
         writes.event(book.file.pk, EventKind.INTEREST_BOOKED, actor=actor, data={"claims": booked})
     if recalculated:
