@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from amicable.domain.prescription import (
     DEFAULT_CATEGORY_BY_SECTOR,
@@ -108,6 +110,29 @@ def test_default_category_by_sector() -> None:
         "other": "general",
     }
     assert default_category("unknown") == "general"
+
+
+days = st.dates(min_value=date(2015, 1, 1), max_value=date(2035, 12, 31))
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    due=days,
+    months=st.sampled_from([1, 6, 12, 24, 60, 120]),
+    interruptions=st.lists(st.one_of(st.none(), days), max_size=3),
+    on=days,
+)
+def test_barred_exactly_when_the_day_is_past_the_last_day(
+    due: date, months: int, interruptions: list[date | None], on: date
+) -> None:
+    """Whatever shortcut the check takes, a claim is barred exactly on the days after the last
+    day of its period counted from the events known on that day."""
+    known = [d for d in interruptions if d is not None and d <= on]
+    expected = on > last_day(due_date=due, period_months=months, interruptions=known)
+    assert (
+        is_time_barred(due_date=due, period_months=months, interruptions=interruptions, on=on)
+        is expected
+    )
 
 
 def test_a_period_is_positive() -> None:

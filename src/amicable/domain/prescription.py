@@ -151,6 +151,10 @@ def last_day(*, due_date: date, period_months: int, interruptions: Iterable[date
     return add_months(start, period_months)
 
 
+#: The days of the shortest month: a period of n months is never shorter than 28 x n days.
+_SHORTEST_MONTH_DAYS = 28
+
+
 def is_time_barred(
     *, due_date: date, period_months: int, interruptions: Iterable[date | None], on: date
 ) -> bool:
@@ -159,5 +163,9 @@ def is_time_barred(
     docs/legal.md section 8: interrupted by an acknowledgement, a partial payment or a plan
     request; an agency's letter is not an event here and so never keeps a claim alive.
     """
+    if period_months > 0 and (on - due_date).days <= _SHORTEST_MONTH_DAYS * period_months:
+        # No month is shorter than 28 days and the period never starts before the due date:
+        # the claim cannot be barred yet (the daily run asks it of every claim every day).
+        return False
     known = [d for d in interruptions if d is not None and d <= on]
     return on > last_day(due_date=due_date, period_months=period_months, interruptions=known)
