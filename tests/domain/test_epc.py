@@ -256,7 +256,7 @@ def decode_matrix(qr: segno.QRCode) -> list[zxingcpp.Barcode]:
     """Decode a segno symbol from its module matrix, as a grayscale image (no PIL needed)."""
     rows = [bytes(0 if dark else 255 for dark in row) for row in qr.matrix_iter(scale=3, border=4)]
     image = memoryview(b"".join(rows)).cast("B", (len(rows), len(rows[0])))
-    return list(zxingcpp.read_barcodes(image))
+    return list(zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode))
 
 
 def decode_svg(svg: str) -> list[zxingcpp.Barcode]:
@@ -276,7 +276,8 @@ def decode_svg(svg: str) -> list[zxingcpp.Barcode]:
         zxingcpp.ImageFormat.Lum,
         bitmap.stride,
     )
-    return list(zxingcpp.read_barcodes(view))
+    # QR codes only: zxing now and then reads a stray 1D barcode (ITF) in a symbol's modules.
+    return list(zxingcpp.read_barcodes(view, formats=zxingcpp.BarcodeFormat.QRCode))
 
 
 PAYLOADS = [
