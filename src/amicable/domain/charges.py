@@ -263,7 +263,7 @@ def interest_due(
     last = interest_window_end(through=through, stops_on=stops_on, rates=rates)
     units = 0
     for start, end, principal in _segments(claim, claim.first_chargeable_day, last):
-        if principal <= 0:
+        if principal <= 0 or start > end:
             continue
         cents, denominator = (principal * 100).as_integer_ratio()
         if denominator != 1:
