@@ -582,8 +582,8 @@ def _seals(count: int) -> str:
 
 def chain_row(model: type[models.Model], row: MutableMapping[str, Any], previous: str) -> str:
     """Set ``row``'s ``chain_hash`` after ``previous`` (and an event's personal digest, and its
-    seal unless :func:`seal` drew it already); returns the hash. For :func:`seal`, and for
-    loaders that write rows themselves."""
+    seal unless :func:`seal` drew it already; neither for an event with nothing personal);
+    returns the hash. For :func:`seal`, and for loaders that write rows themselves."""
     if model is Event:
         _chain_event(row, previous)
     else:
@@ -728,7 +728,9 @@ _SQL_RANGES: Final[Mapping[Callable[[Any], Any], str]] = {
 
 def _sql_text(model: type[models.Model], name: str) -> str:
     """The SQL of field ``name``'s value as the canonical content writes it in JSON: ``null``
-    for NULL only, and NULL for a value the database cannot write as Python would."""
+    for NULL in a column that may hold it, and NULL for a value the database cannot write as
+    Python would (or a NULL slipped into a NOT NULL column): the whole content is then NULL
+    and the row goes to Python."""
     field, column = _concrete(model, name)
     value = f"r.{column}"
     convert = dict(_CONVERTERS.get(model, ())).get(name) or (
@@ -772,7 +774,8 @@ def _sql_content(model: type[models.Model]) -> str:
 def _sql_personal_whole() -> str:
     """Whether an event ``r`` of a kind with no personal part keeps the personal fields its
     digest was made of (the text :func:`_personal_digest` hashes: format v1, which the digest
-    keeps), or, unsealed, has been pseudonymised and holds no message (:func:`_erased`)."""
+    keeps), or, unsealed (written with nothing personal, or pseudonymised since), holds no
+    message (:func:`_erased`)."""
     seal, digest = _concrete(Event, "seal")[1], _concrete(Event, "personal_digest")[1]
     message = _concrete(Event, "message")[1]
     personal = f"""'["{VERSION}",[' || to_json(r.{message})::text || ',{{}},""]]'"""
