@@ -29,6 +29,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import Error as PlaywrightError
 
 from amicable.backoffice.roles import Role
 from amicable.disputes.models import DisputeReason
@@ -123,10 +124,23 @@ def _story() -> tuple[File, str, int, int]:
     return file, code, item.pk, dispute.evidence.get().pk
 
 
+def _screenshot(page: Page, path: Path) -> None:
+    """A full-page screenshot. Chromium, busy with the other tests' work, now and then answers
+    "Unable to capture screenshot" for a page it has laid out: asked again, it takes it."""
+    for attempt in range(3):
+        try:
+            page.screenshot(path=str(path), full_page=True)
+            return
+        except PlaywrightError as error:
+            if "Unable to capture screenshot" not in str(error) or attempt == 2:
+                raise
+            page.wait_for_timeout(500)
+
+
 def _shoot(page: Page, name: str, language: str, *, axe: bool) -> None:
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{language}-{width}.png"), full_page=True)
+        _screenshot(page, SCREENSHOTS / f"{name}-{language}-{width}.png")
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         if scroll_width > width:
             wide = page.evaluate(WIDEST)
