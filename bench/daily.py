@@ -26,7 +26,6 @@ import os
 import platform
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -38,6 +37,9 @@ from typing import Any
 import psycopg
 
 REPOSITORY = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPOSITORY))
+from bench.backend_cpu import BackendCPU  # noqa: E402 (after the path is set)
+
 SERVER = "postgres://postgres@127.0.0.1:5432"
 DATABASE = os.environ.get("BENCH_DATABASE", "amicable_bench_daily")
 RUN_DATE = date(2025, 6, 30)
@@ -624,41 +626,6 @@ def load(database_url: str, files: int) -> int:
     return claim_id
 
 
-class BackendCPU(threading.Thread):
-    """Samples the CPU time of the database's other backends while a child process runs.
-
-    The child's own CPU time comes from ``wait4``; its PostgreSQL backend is another process,
-    whose time is read from ``/proc`` (the server runs on this machine) until it exits.
-    """
-
-    def __init__(self, server: str) -> None:
-        super().__init__(daemon=True)
-        self.server = server
-        self.seen: dict[int, float] = {}
-        self.done = threading.Event()
-
-    def run(self) -> None:
-        tick = os.sysconf("SC_CLK_TCK")
-        with psycopg.connect(f"{self.server}/{DATABASE}", autocommit=True) as connection:
-            while not self.done.is_set():
-                pids = connection.execute(
-                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> "
-                    "pg_backend_pid() AND backend_type = 'client backend'",
-                    (DATABASE,),
-                ).fetchall()
-                for (pid,) in pids:
-                    try:
-                        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                    except OSError:
-                        continue
-                    self.seen[pid] = (int(fields[11]) + int(fields[12])) / tick
-                self.done.wait(0.2)
-
-    @property
-    def seconds(self) -> float:
-        return sum(self.seen.values())
-
-
 def run_child(database_url: str, server: str) -> tuple[float, float, int, str]:
     """``amicable run-daily`` in a child process.
 
@@ -666,7 +633,7 @@ def run_child(database_url: str, server: str) -> tuple[float, float, int, str]:
     RSS of the child in KiB, and its output.
     """
     env = {**os.environ, "DATABASE_URL": database_url, "DATABASE_CONN_MAX_AGE": "0"}
-    backend = BackendCPU(server)
+    backend = BackendCPU(server, DATABASE)
     backend.start()
     started = time.perf_counter()
     child = subprocess.Popen(

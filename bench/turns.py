@@ -32,7 +32,6 @@ import os
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +39,9 @@ from pathlib import Path
 import psycopg
 
 HERE = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(HERE))
+from bench.backend_cpu import BackendCPU  # noqa: E402 (after the path is set)
+
 SERVER = "postgres://postgres@127.0.0.1:5432"
 RUN_DATE = "2025-06-30"  # the daily benchmark's heaviest day (bench/daily.py)
 
@@ -91,34 +93,6 @@ class Tree:
     @property
     def out(self) -> Path:
         return HERE / "bench" / "out" / f"turns-{self.name}"
-
-
-class BackendCPU(threading.Thread):
-    """The CPU time of the client backends of ``database`` while a child process runs, read
-    from ``/proc`` (the server runs on this machine) until they exit."""
-
-    def __init__(self, server: str, database: str) -> None:
-        super().__init__(daemon=True)
-        self.server, self.database = server, database
-        self.seen: dict[int, float] = {}
-        self.done = threading.Event()
-
-    def run(self) -> None:
-        tick = os.sysconf("SC_CLK_TCK")
-        with psycopg.connect(f"{self.server}/postgres", autocommit=True) as connection:
-            while not self.done.is_set():
-                pids = connection.execute(
-                    "SELECT pid FROM pg_stat_activity WHERE datname = %s "
-                    "AND backend_type = 'client backend'",
-                    (self.database,),
-                ).fetchall()
-                for (pid,) in pids:
-                    try:
-                        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                    except OSError:
-                        continue
-                    self.seen[pid] = (int(fields[11]) + int(fields[12])) / tick
-                self.done.wait(0.2)
 
 
 def _admin(server: str, *statements: str) -> None:
@@ -192,7 +166,7 @@ def _daily_run(tree: Tree, server: str, database: str) -> float:
     backend.join()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"run-daily of {tree.path} failed ({status}).")
-    return usage.ru_utime + usage.ru_stime + sum(backend.seen.values())
+    return usage.ru_utime + usage.ru_stime + backend.seconds
 
 
 def _import(tree: Tree, server: str, database: str, statement: Path) -> float:
