@@ -118,6 +118,14 @@ def test_xix4_no_clause_or_no_first_reminder_no_interest() -> None:
         )
 
 
+def test_xix4_a_window_that_ends_before_the_first_chargeable_day_owes_nothing() -> None:
+    """No day to count: nothing owed, whatever the principal (not even checked for cents)."""
+    later = ClaimInterest(
+        applies=True, first_chargeable_day=date(2025, 6, 1), rate=None, base=D("10.005")
+    )
+    assert interest_due(later, through=date(2025, 5, 31), stops_on=None, rates=DEFAULT_RATES) == 0
+
+
 days = st.integers(min_value=0, max_value=400)
 money = st.decimals(min_value=D("0.01"), max_value=D("5000"), places=2)
 
