@@ -31,6 +31,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from amicable import cli
+from amicable.domain.lifecycle import FileState
 from amicable.files import chain, ledger
 from amicable.files.append_only import TRIGGERS, missing_triggers
 from amicable.files.chain import verify
@@ -294,6 +295,25 @@ def test_the_daily_run_reports_a_broken_file_loudly(books: File) -> None:
     with pytest.raises(CommandError, match="broken"):
         call_command("run_daily", "--date", "2025-04-15", stdout=io.StringIO(), stderr=err)
     assert f"BROKEN BOOKS: {books.reference} ledger row" in err.getvalue()
+
+
+def test_the_daily_run_reports_a_row_written_since_on_a_file_it_does_not_visit(
+    books: File,
+) -> None:
+    """The run checks every row written since the last run that found the books whole, not
+    only the rows of the files it visits: a closed file's row changed since is reported."""
+    assert run_daily(run_date=date(2025, 4, 14), progress_stream=io.StringIO()).breaks == []
+    record_event(books, EventKind.NOTE_ADDED, actor="agent", message="Called")
+    File.objects.filter(pk=books.pk).update(state=FileState.CLOSED)
+    note = Event.objects.filter(file=books).latest("pk")
+    _drop_trigger("files_event_pseudonymise_only", "files_event")
+    _execute("UPDATE files_event SET actor = 'agent:eve' WHERE id = %s", [note.pk])
+    result = run_daily(run_date=date(2025, 4, 15), progress_stream=io.StringIO())
+    assert result.files_total == 0
+    assert [(b.table, b.file_id, b.row_id) for b in result.breaks] == [
+        ("events", books.pk, note.pk)
+    ]
+    assert result.counts["broken_books"] == 1
 
 
 def test_each_daily_run_verifies_what_was_written_since_the_last_one(books: File) -> None:
@@ -876,6 +896,7 @@ def test_the_database_and_python_report_the_same_breaks(
     for i in range(3):
         record_event(other, EventKind.NOTE_ADDED, actor="a", message=f"m{i}", data={"l": [i]})
         record_event(books, EventKind.NOTE_ADDED, actor="a", message=f"n{i}", data={"i": i})
+        record_event(None, EventKind.STAFF_SIGNED_IN, actor=f"staff:{i}", data={"method": "totp"})
     _drop_trigger("files_event_no_delete", "files_event")
     _drop_trigger("files_event_pseudonymise_only", "files_event")
     _drop_trigger("files_ledgerentry_no_update", "files_ledgerentry")
@@ -888,6 +909,8 @@ def test_the_database_and_python_report_the_same_breaks(
     )
     entries = LedgerEntry.objects.filter(file=books).order_by("pk")
     _execute("UPDATE files_ledgerentry SET note = 'changed' WHERE id = %s", [entries[1].pk])
+    no_file = Event.objects.filter(file__isnull=True).order_by("pk")
+    _execute("UPDATE files_event SET actor = 'staff:eve' WHERE id = %s", [no_file[1].pk])
 
     def in_python(*args: Any, **kwargs: Any) -> list[chain.Break]:
         with monkeypatch.context() as patched:
@@ -911,5 +934,14 @@ def test_the_database_and_python_report_the_same_breaks(
             )
             found = verify(files, after=after, through=through)
             assert found == in_python(files, after=after, through=through), (cut, top)
-    assert verify() == in_python()
-    assert {b.row_id for b in verify()} >= {entries[1].pk}
+            # Every row of the window, whatever its file, by ranges of ids that cut the
+            # files' chains (two ids a range) or hold them whole.
+            for window in (2, 100_000):
+                monkeypatch.setattr(chain, "_WINDOW", window)
+                every = verify(after=after, through=through)
+                assert every == in_python(after=after, through=through), (cut, top, window)
+                assert {b.row_id for b in found} <= {b.row_id for b in every}
+    for window in (2, 100_000):
+        monkeypatch.setattr(chain, "_WINDOW", window)
+        assert verify() == in_python()
+        assert {b.row_id for b in verify()} >= {entries[1].pk, no_file[1].pk}

@@ -634,11 +634,9 @@ def _rows(
     file_ids: Sequence[int] | None,
     after: int,
     through: int | None,
-    *,
-    no_file_only: bool = False,
 ) -> Iterator[dict[str, Any]]:
-    """The rows of ``file_ids`` (every row if None; only those of no file with
-    ``no_file_only``) with ``after < id <= through``, in file and id order."""
+    """The rows of ``file_ids`` (every row if None) with ``after < id <= through``, in file
+    and id order."""
     names = ("pk", "file_id", "chain_hash", *_columns(model))
     if file_ids is None:
         chunks: Iterable[Sequence[int] | None] = [None]
@@ -648,8 +646,6 @@ def _rows(
     for chunk in chunks:
         selected: Iterable[tuple[Any, ...]]
         rows = model._default_manager.filter(pk__gt=after)
-        if no_file_only:
-            rows = rows.filter(file_id__isnull=True)
         if through is not None:
             rows = rows.filter(pk__lte=through)
         if chunk is not None:
@@ -804,19 +800,50 @@ def _verify_in_database(
     """:func:`verify` of these files' rows with ``after < id <= through`` on PostgreSQL: the
     rows the database does not confirm (:func:`_doubtful`), decided in Python, 5,000 files at
     a time (a database whose events were all sealed in format v1 sends every event back)."""
-    table = TABLE_NAMES[model]
     breaks: list[Break] = []
     for start in range(0, len(file_ids), _CHUNK):
-        doubtful = _doubtful(model, file_ids[start : start + _CHUNK], after, through)
-        rows, unreadable = _read_rows(model, [row_id for row_id, _file, _previous in doubtful])
-        for row_id, file_id, previous in doubtful:
-            if row_id in unreadable:
-                reason = "a value no longer reads as written: changed outside the writers"
-                breaks.append(Break(table, file_id, row_id, reason))
-            elif row_id not in rows:
-                breaks.append(Break(table, file_id, row_id, "removed while the books were read"))
-            else:
-                breaks += _judge(table, previous, rows[row_id], model)
+        breaks += _decide(model, _doubtful(model, file_ids[start : start + _CHUNK], after, through))
+    return breaks
+
+
+#: How many ids of a table :func:`_verify_window` checks per statement.
+_WINDOW: Final = 100_000
+
+
+def _verify_window(model: type[models.Model], after: int, through: int | None) -> list[Break]:
+    """:func:`verify` of every row with ``after < id <= through`` on PostgreSQL, whatever its
+    file (events of no file included, each a chain of its own), ``_WINDOW`` ids at a time.
+
+    The rows are read in id order, a range of the key, and each file's first row of a range
+    is checked against the last row of the file before the range: the cost is the rows
+    written in the window and one lookup per file they touch, not a lookup per file asked
+    (what :func:`_verify_in_database` pays for files with nothing new)."""
+    last = through
+    if last is None:
+        last = model._default_manager.aggregate(last=Max("pk"))["last"] or 0
+    breaks: list[Break] = []
+    low = after
+    while low < last:
+        high = min(low + _WINDOW, last)
+        breaks += _decide(model, _doubtful_in_range(model, low, high))
+        low = high
+    return breaks
+
+
+def _decide(model: type[models.Model], doubtful: Sequence[tuple[int, int, str]]) -> list[Break]:
+    """The breaks among the rows the database did not confirm (each with its file and the
+    hash of the row before it), read back and judged in Python (:func:`_judge`)."""
+    table = TABLE_NAMES[model]
+    breaks: list[Break] = []
+    rows, unreadable = _read_rows(model, [row_id for row_id, _file, _previous in doubtful])
+    for row_id, file_id, previous in doubtful:
+        if row_id in unreadable:
+            reason = "a value no longer reads as written: changed outside the writers"
+            breaks.append(Break(table, file_id, row_id, reason))
+        elif row_id not in rows:
+            breaks.append(Break(table, file_id, row_id, "removed while the books were read"))
+        else:
+            breaks += _judge(table, previous, rows[row_id], model)
     return breaks
 
 
@@ -851,44 +878,90 @@ def _doubtful(
     model: type[models.Model], file_ids: Sequence[int], after: int, through: int | None
 ) -> list[tuple[int, int, str]]:
     """The rows of these files (at most 5,000) with ``after < id <= through`` that PostgreSQL
-    does not confirm, each with its file and the stored hash of the row before it (for each
-    file's first one, of its last row up to ``after``). The database recomputes each row's hash
-    from that one; what it cannot confirm, :func:`_judge` decides in Python: a break, an event
-    of a kind with a personal part, or an event sealed in an earlier format.
+    does not confirm (:func:`_unconfirmed`), each with its file and the stored hash of the row
+    before it (for each file's first one, of its last row up to ``after``).
 
-    The database confirms a row only when its test is true: the content it writes is the text
-    Python writes for the same values, value by value (NULL where it cannot write one as Python
-    would, :data:`_SQL_RANGES`), so a changed value changes the text and the hash; any NULL
-    (a hash, a message, a value out of range) sends the row to Python. Each file is read
-    through its (file, id) index: the rows written since the last analysis of the table lie
-    beyond its statistics, so the planner would read the whole id window for every batch of
-    files ("OFFSET 0" keeps the lateral subquery from being flattened into that plan).
+    Each file is read through its (file, id) index: the rows written since the last analysis
+    of the table lie beyond its statistics, so the planner would read the whole id window for
+    every batch of files ("OFFSET 0" keeps the lateral subquery from being flattened into that
+    plan).
     """
     table = _Table.of(model)
-    personal = _sql_personal_whole() if model is Event else "true"
     head = (
         f"LEFT JOIN LATERAL (SELECT t.{table.hash} AS head FROM {table.name} AS t "  # noqa: S608
         f"WHERE t.{table.file} = f.id AND t.{table.pk} <= %(after)s "
         f"ORDER BY t.{table.pk} DESC LIMIT 1) AS h ON true "
         if after
-        else "LEFT JOIN (SELECT '' AS head) AS h ON true "
+        else "CROSS JOIN (SELECT '' AS head) AS h "
     )
     upto = f" AND t.{table.pk} <= %(through)s" if through is not None else ""
+    rows = (
+        f"unnest(%(files)s::bigint[]) AS f(id) {head}"  # noqa: S608
+        f"CROSS JOIN LATERAL (SELECT * FROM {table.name} AS t WHERE t.{table.file} = f.id "
+        f"AND t.{table.pk} > %(after)s{upto} OFFSET 0) AS r"
+    )
+    previous = f"lag(r.{table.hash}, 1, coalesce(h.head, '')) OVER w"
+    params = {"files": array_text(file_ids), "after": after, "through": through}
+    return _unconfirmed(model, rows, previous, params)
+
+
+def _doubtful_in_range(
+    model: type[models.Model], low: int, high: int
+) -> list[tuple[int, int, str]]:
+    """:func:`_doubtful` of every row with ``low < id <= high``, whatever its file: each
+    file's first row of the range after the file's last row up to ``low`` (looked up for
+    that first row alone), a row of no file after nothing."""
+    table = _Table.of(model)
+    rows = (
+        f"(SELECT * FROM {table.name} AS t "  # noqa: S608
+        f"WHERE t.{table.pk} > %(after)s AND t.{table.pk} <= %(through)s OFFSET 0) AS r"
+    )
+    before = (
+        f"coalesce((SELECT t.{table.hash} FROM {table.name} AS t "  # noqa: S608
+        f"WHERE t.{table.file} = r.{table.file} AND t.{table.pk} <= %(after)s "
+        f"ORDER BY t.{table.pk} DESC LIMIT 1), '')"
+        if low
+        else "''"
+    )
+    # CASE evaluates the lookup for a file's first row of the range only.
+    previous = (
+        f"CASE WHEN row_number() OVER w = 1 THEN {before} ELSE lag(r.{table.hash}) OVER w END"
+    )
+    return _unconfirmed(model, rows, previous, {"after": low, "through": high})
+
+
+def _unconfirmed(
+    model: type[models.Model], rows: str, previous: str, params: dict[str, Any]
+) -> list[tuple[int, int, str]]:
+    """The rows ``r`` of ``model`` given by the FROM clause ``rows`` that PostgreSQL does not
+    confirm, in file and id order, each with its file and the stored hash of the row before
+    it: ``previous``, over the window ``w`` of each file's rows in id order (a row of no file
+    is a chain of its own, after nothing). The database recomputes each row's hash from that
+    one; what it cannot confirm, :func:`_judge` decides in Python: a break, an event of a kind
+    with a personal part, or an event sealed in an earlier format.
+
+    The database confirms a row only when its test is true: the content it writes is the text
+    Python writes for the same values, value by value (NULL where it cannot write one as Python
+    would, :data:`_SQL_RANGES`), so a changed value changes the text and the hash; any NULL
+    (a hash, a message, a value out of range) sends the row to Python.
+    """
+    table = _Table.of(model)
+    personal = _sql_personal_whole() if model is Event else "true"
     sql = (
         f"SELECT r.{table.pk}, r.{table.file}, r.previous FROM ("  # noqa: S608
         f"SELECT r.{table.pk}, r.{table.file}, r.{table.hash}, {_sql_content(model)} AS content, "
-        f"{personal} AS whole, lag(r.{table.hash}, 1, coalesce(h.head, '')) OVER "
-        f"(PARTITION BY r.{table.file} ORDER BY r.{table.pk}) AS previous "
-        f"FROM unnest(%(files)s::bigint[]) AS f(id) {head}"
-        f"CROSS JOIN LATERAL (SELECT * FROM {table.name} AS t WHERE t.{table.file} = f.id "
-        f"AND t.{table.pk} > %(after)s{upto} OFFSET 0) AS r) AS r "
-        f"WHERE (r.whole AND r.{table.hash} = {_sql_link('r.previous', 'r.content')}) "
+        f"{personal} AS whole, CASE WHEN r.{table.file} IS NULL THEN '' ELSE {previous} END "
+        f"AS previous FROM {rows} WINDOW w AS (PARTITION BY r.{table.file} ORDER BY r.{table.pk})"
+        f") AS r WHERE (r.whole AND r.{table.hash} = {_sql_link('r.previous', 'r.content')}) "
         f"IS NOT TRUE ORDER BY r.{table.file}, r.{table.pk}"
     )
-    params: dict[str, Any] = {"files": array_text(file_ids), "after": after, "through": through}
     if model is Event:
-        params["kinds"] = _personal_kinds()
-    with connection.cursor() as cursor:
+        params = {**params, "kinds": _personal_kinds()}
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The planner counts a lookup per row where there is one per file, and above its
+        # threshold compiles the statement's expressions first: about 0.4 CPU s a statement,
+        # as long as the check of 50,000 rows itself (bench/README.md, a tenth time).
+        cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql, params)
         return list(cursor.fetchall())
 
@@ -902,33 +975,21 @@ def last_ids() -> dict[str, int]:
     }
 
 
-def _every_file(model: type[models.Model]) -> list[int]:
-    """Every file's id, and any other a row of ``model`` names (a row slipped in with the
-    database's constraints dropped, naming no file, is a chain of its own to check too)."""
-    files = set(File.objects.values_list("pk", flat=True))
-    named = (
-        model._default_manager.exclude(file_id__isnull=True)
-        .exclude(file_id__in=File.objects.values("pk"))
-        .values_list("file_id", flat=True)
-        .distinct()
-    )
-    return sorted(files.union(named))
-
-
 def verify(
     file_ids: Sequence[int] | None = None,
     *,
     after: Mapping[str, int] | None = None,
     through: Mapping[str, int] | None = None,
 ) -> list[Break]:
-    """Recompute the chains of these files (every file's, and every event of no file, if
-    None); returns each row that disagrees, in table, file and id order.
+    """Recompute the chains of these files (of every row, events of no file included, if
+    None); returns each row that disagrees, in table, file and id order (rows of no file
+    last).
 
     Each row is checked against the hash stored on the row before it: a row changed is
     reported alone, a row removed through the row after it, a row slipped in by itself (and
-    the row after it). On PostgreSQL the database checks each file's rows itself
-    (:func:`_verify_in_database`); elsewhere, and for the events of no file, the rows are
-    streamed in file and id order, 5,000 at a time.
+    the row after it). On PostgreSQL the database checks the rows itself (by file,
+    :func:`_verify_in_database`, or by range of ids, :func:`_verify_window`); elsewhere the
+    rows are streamed in file and id order, 5,000 at a time.
 
     With ``after`` (a :func:`last_ids` taken earlier), only the rows written since are
     recomputed, each file's first one against the hash of the row before it, and with
@@ -939,31 +1000,46 @@ def verify(
     for model in CHAINED:
         table = TABLE_NAMES[model]
         since = (after or {}).get(table, 0)
-        if since and file_ids is None:
-            raise ValueError("Verifying from a row on needs the files.")
         last = through.get(table) if through is not None else None
         if last is not None and last <= since:
             continue  # nothing written to this table in the window
-        no_file_only = False
         if connection.vendor == "postgresql":
-            ids = sorted(set(file_ids)) if file_ids is not None else _every_file(model)
-            breaks += _verify_in_database(model, ids, since, last)
-            if file_ids is not None or model is not Event:
-                continue
-            no_file_only = True  # the events of no file are left: each is a chain of its own
+            if file_ids is None:
+                found = _verify_window(model, since, last)
+            else:
+                found = _verify_in_database(model, sorted(set(file_ids)), since, last)
+            breaks += sorted(found, key=_report_order)
+            continue
         before: dict[int, str] = {}
-        if since and file_ids is not None:
-            before = _heads(model, sorted(set(file_ids)), through=since)
+        if since:
+            files = file_ids if file_ids is not None else _files_written(model, since, last)
+            before = _heads(model, sorted(set(files)), through=since)
         current: int | None = None
         previous = ""
-        for row in _rows(model, file_ids, since, last, no_file_only=no_file_only):
+        found = []
+        for row in _rows(model, file_ids, since, last):
             file_id = row["file_id"]
             if file_id is None or file_id != current:
                 current = file_id
                 previous = before.get(file_id, "") if file_id is not None else ""
-            breaks += _judge(table, previous, row, model)
+            found += _judge(table, previous, row, model)
             previous = row["chain_hash"]
+        breaks += sorted(found, key=_report_order)
     return breaks
+
+
+def _report_order(found: Break) -> tuple[bool, int, int]:
+    """A table's breaks by file, rows of no file last, then by row (a stable sort: a row's
+    two breaks stay in the order :func:`_judge` gave them)."""
+    return found.file_id is None, found.file_id or 0, found.row_id
+
+
+def _files_written(model: type[models.Model], after: int, through: int | None) -> list[int]:
+    """The files with a row of ``model`` with ``after < id <= through``."""
+    rows = model._default_manager.filter(pk__gt=after, file_id__isnull=False)
+    if through is not None:
+        rows = rows.filter(pk__lte=through)
+    return list(rows.order_by().values_list("file_id", flat=True).distinct())
 
 
 def backfill(
