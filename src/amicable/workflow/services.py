@@ -8,14 +8,17 @@ state, a letter already queued, an indemnity already charged, interest already b
 the cutoff), and the letter queue has a unique constraint, so a second run on the same day
 changes nothing and a run stopped half-way is completed by running it again.
 
-Each batch also verifies the hash chains of the files it visited (``files.chain``), in its
-transaction: every row written on them from the start of the last finished run to the start of
-this one (the first run: every row before it), each file's first one against the row before
-it. Reading each file's whole history every day would cost more than the run itself at a
-million files; the whole history is ``amicable verify-books``'s (weekly, README). A broken
-row is counted (``broken_books``), listed in the result, and makes ``amicable run-daily`` end
-with an error once every batch is done, that day and every day after (a run that found a break
-is not where the next one starts); so does a missing append-only trigger.
+Once its batches are done, the run verifies the hash chains of the books (``files.chain``):
+every row written from the start of the last finished full run that found them whole to the
+start of this one (the first run: every row before it), whatever its file, each file's first
+one against the row before it; checked at the end, a row whose transaction was still open when
+the run started has been committed by then. A run restricted to some files (an agent running
+one file's steps now) checks those files' rows in each batch instead, and is no starting point
+for the next run. Reading each file's whole history every day would cost more than the run
+itself at a million files; the whole history is ``amicable verify-books``'s (weekly, README).
+A broken row is counted (``broken_books``, the chains broken), listed in the result, and makes
+``amicable run-daily`` end with an error, that day and every day after (a run that found a
+break is not where the next one starts); so does a missing append-only trigger.
 """
 
 from __future__ import annotations
@@ -127,6 +130,7 @@ def run_daily(
     verified_from: dict[str, int] = (
         DailyRun.objects.filter(status=RunStatus.FINISHED)
         .exclude(counts__has_key="broken_books")
+        .exclude(books_from={})  # a run restricted to some files checked no other
         .order_by("-pk")
         .values_list("books_from", flat=True)
         .first()
@@ -138,7 +142,10 @@ def run_daily(
     books_now = last_ids()
     if not dry_run:
         run = DailyRun.objects.create(
-            run_date=run_date, batch_size=batch_size, files_total=total, books_from=books_now
+            run_date=run_date,
+            batch_size=batch_size,
+            files_total=total,
+            books_from=books_now if only is None else {},
         )
         result.run_id = run.pk
 
@@ -146,13 +153,11 @@ def run_daily(
         breaks = verify(file_ids, after=verified_from, through=books_now)
         if breaks:
             result.breaks += breaks
-            result.counts["broken_books"] += len({b.file_id for b in breaks})
+            # Each file's chains, and the events of no file, each a chain of its own.
+            result.counts["broken_books"] += len(
+                {b.file_id for b in breaks if b.file_id is not None}
+            ) + sum(1 for b in breaks if b.file_id is None)
 
-    if only is None:
-        # Every row written since the last run that found the books whole, whatever its file,
-        # in one pass by range of ids: the rows of the files the run visits and more, at the
-        # cost of the rows written, not of a lookup per file visited.
-        found_broken(None)
     label = f"daily run {run_date.isoformat()}" + (" (dry run)" if dry_run else "")
     progress = Progress(total=total, label=label, stream=progress_stream or sys.stderr)
     exit_after = int(os.environ.get(EXIT_AFTER_BATCHES_ENV) or 0)
@@ -227,6 +232,11 @@ def run_daily(
             still = [i for i in chunk if i not in done]
             if still:
                 result.counts["skipped_locked"] += File.objects.filter(scan, pk__in=still).count()
+        if only is None:
+            # Every row written since the last run that found the books whole, whatever its
+            # file, in one pass by range of ids: the rows of the files the run visits and more,
+            # at the cost of the rows written, not of a lookup per file visited.
+            found_broken(None)
         progress.finish()
     except BaseException as error:
         if run is not None:

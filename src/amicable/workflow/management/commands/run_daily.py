@@ -89,7 +89,7 @@ class Command(BaseCommand):
             self.stderr.write(f"BROKEN BOOKS: trigger {name} is missing")
         if result.breaks or result.missing_triggers:
             raise CommandError(
-                f"The books of {result.counts['broken_books']} file(s) are broken; "
+                f"{result.counts['broken_books']} chain(s) of the books are broken; "
                 f"{len(result.missing_triggers)} trigger(s) missing. "
                 "See amicable verify-books."
             )
