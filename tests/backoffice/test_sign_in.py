@@ -61,7 +61,7 @@ def test_sign_in_with_password_then_totp_code() -> None:
     assert response.status_code == 302
     assert response["Location"] == "/backoffice/"
     assert client.get("/backoffice/").status_code == 200
-    assert list(Event.objects.filter(file=None).values_list("kind", "actor")) == [
+    assert list(Event.objects.filter(file=None).order_by("pk").values_list("kind", "actor")) == [
         ("staff_signed_in", f"staff:{user.username}")
     ]
 
@@ -92,7 +92,7 @@ def test_first_sign_in_sets_up_the_authenticator_from_qr_code_and_secret() -> No
     device.refresh_from_db()
     assert device.confirmed is True
     assert client.get("/backoffice/").status_code == 200
-    assert list(Event.objects.filter(file=None).values_list("kind", flat=True)) == [
+    assert list(Event.objects.filter(file=None).order_by("pk").values_list("kind", flat=True)) == [
         "staff_two_factor_set_up",
         "staff_signed_in",
     ]
@@ -171,7 +171,7 @@ def test_a_wrong_code_is_refused_and_slows_the_next_try() -> None:
     assert client.post("/backoffice/sign-in/verify/", {"token": right}).status_code == 400
     with time_machine.travel(NOW + timedelta(seconds=2), tick=False):
         assert client.post("/backoffice/sign-in/verify/", {"token": right}).status_code == 302
-    assert list(Event.objects.filter(file=None).values_list("kind", flat=True)) == [
+    assert list(Event.objects.filter(file=None).order_by("pk").values_list("kind", flat=True)) == [
         "staff_two_factor_failed",
         "staff_two_factor_failed",
         "staff_signed_in",
@@ -298,7 +298,7 @@ def test_sign_out_ends_the_session() -> None:
     response = client.post("/backoffice/sign-out/")
     assert response["Location"] == "/backoffice/sign-in/"
     assert client.get("/backoffice/").status_code == 302
-    assert list(Event.objects.filter(file=None).values_list("kind", flat=True)) == [
+    assert list(Event.objects.filter(file=None).order_by("pk").values_list("kind", flat=True)) == [
         "staff_signed_in",
         "staff_signed_out",
     ]
