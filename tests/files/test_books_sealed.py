@@ -1017,3 +1017,14 @@ def test_the_database_and_python_report_the_same_breaks(
         monkeypatch.setattr(chain, "_WINDOW", window)
         assert verify() == in_python()
         assert {b.row_id for b in verify()} >= {entries[1].pk, no_file[1].pk}
+
+
+@_ON_POSTGRESQL
+def test_the_check_leaves_the_jit_setting_of_the_transaction_it_runs_in(books: File) -> None:
+    """The check turns PostgreSQL's JIT off for its own statement only: a batch that goes on in
+    the same transaction keeps the setting it had."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = on")
+        assert verify([books.pk]) == []
+        cursor.execute("SELECT current_setting('jit')")
+        assert cursor.fetchone()[0] == "on"
