@@ -292,11 +292,7 @@ def record_creditor_payment(
 
 
 def _find_payment(source_reference: str) -> LedgerEntry | None:
-    return LedgerEntry.objects.filter(
-        source=EntrySource.API,
-        source_reference=source_reference,
-        kind__in=ledger.PAYMENT_KINDS,
-    ).first()
+    return ledger.posted_payments(EntrySource.API, [source_reference]).first()
 
 
 def _replayed(

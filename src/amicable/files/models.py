@@ -164,10 +164,18 @@ STATE_CHOICES = [(s.value, STATE_LABELS[s]) for s in FileState]
 class File(models.Model):
     """A dossier: one debtor's unpaid claims handed over by one creditor."""
 
-    reference = models.CharField(max_length=16, unique=True, verbose_name=_("reference"))
+    # Unique by a constraint (Meta), not ``unique=True``: on PostgreSQL that would add a second
+    # index for LIKE searches, which nothing makes, on a row every state change rewrites.
+    reference = models.CharField(max_length=16, verbose_name=_("reference"))
     number = models.BigIntegerField(unique=True, verbose_name=_("number"))
+    # No index of its own: the unique constraint on (creditor, creditor_reference) and the
+    # index on (creditor, updated_at) start with it.
     creditor = models.ForeignKey(
-        Creditor, on_delete=models.PROTECT, related_name="files", verbose_name=_("creditor")
+        Creditor,
+        on_delete=models.PROTECT,
+        related_name="files",
+        db_index=False,
+        verbose_name=_("creditor"),
     )
     debtor = models.ForeignKey(
         Debtor, on_delete=models.PROTECT, related_name="files", verbose_name=_("debtor")
@@ -181,7 +189,7 @@ class File(models.Model):
         max_length=30, choices=STATE_CHOICES, default=FileState.NEW, verbose_name=_("state")
     )
     structured_communication = models.CharField(
-        max_length=12, unique=True, verbose_name=_("structured communication")
+        max_length=12, verbose_name=_("structured communication")
     )
     access_code_hash = models.CharField(
         max_length=64, blank=True, verbose_name=_("access code hash")
@@ -216,12 +224,17 @@ class File(models.Model):
     # stay (amicable.privacy.retention).
     erased_on = models.DateField(null=True, blank=True, verbose_name=_("erased on"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
-    updated_at = models.DateTimeField(auto_now=True, db_index=True, verbose_name=_("updated at"))
+    # Read by creditor only (file_creditor_updated_idx): no index of its own.
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("file")
         verbose_name_plural = _("files")
         constraints: ClassVar = [
+            models.UniqueConstraint(fields=["reference"], name="file_unique_reference"),
+            models.UniqueConstraint(
+                fields=["structured_communication"], name="file_unique_structured_communication"
+            ),
             models.UniqueConstraint(
                 fields=["creditor", "creditor_reference"], name="file_unique_creditor_reference"
             ),
@@ -453,12 +466,13 @@ class LedgerEntry(models.Model):
             # A file's entries, and the last row of its chain, read by every write
             # (amicable.files.chain).
             models.Index(fields=["file", "id"], name="ledger_file_chain_idx"),
-            models.Index(fields=["source", "source_reference"], name="ledger_source_idx"),
         ]
         constraints: ClassVar = [
             models.CheckConstraint(condition=~Q(amount=0), name="ledger_amount_not_zero"),
             # One bank movement (or API call) is posted once: the statement import and the
-            # creditor API rely on this to be idempotent even when two workers race.
+            # creditor API rely on this to be idempotent even when two workers race. Their
+            # lookups of a posted payment read through its index (their filters hold its
+            # condition), so the entries without a reference are in no index of source.
             models.UniqueConstraint(
                 fields=["source", "source_reference"],
                 condition=Q(kind__in=["payment", "creditor_payment"]) & ~Q(source_reference=""),

@@ -213,8 +213,13 @@ class LetterRequest(models.Model):
     charged or refused), so that it acts once.
     """
 
+    # No index of its own: the unique constraint on (file, kind, cycle, step) starts with it.
     file = models.ForeignKey(
-        File, on_delete=models.PROTECT, related_name="letter_requests", verbose_name=_("file")
+        File,
+        on_delete=models.PROTECT,
+        related_name="letter_requests",
+        db_index=False,
+        verbose_name=_("file"),
     )
     kind = models.CharField(max_length=30, choices=StepKind.choices, verbose_name=_("kind"))
     cycle = models.PositiveSmallIntegerField(default=1, verbose_name=_("cycle"))
@@ -258,8 +263,8 @@ class LetterRequest(models.Model):
             ),
         ]
         indexes: ClassVar = [
+            # A file's letters, of a kind or all, are read through letter_request_once.
             models.Index(fields=["status", "due_on"], name="letter_request_due_idx"),
-            models.Index(fields=["file", "kind"], name="letter_request_file_idx"),
         ]
 
     def __str__(self) -> str:

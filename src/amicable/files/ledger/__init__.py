@@ -43,6 +43,7 @@ from amicable.files.ledger.payments import (
     Posting,
     post_payment,
     post_payments,
+    posted_payments,
     refund_credit,
     reverse_payment,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "new_entry",
     "post_payment",
     "post_payments",
+    "posted_payments",
     "read_books",
     "reduce_charge",
     "refund_credit",

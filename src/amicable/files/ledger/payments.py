@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from amicable.domain.imputation import Imputation, Share, impute
 from amicable.domain.interest import RateTable
@@ -48,6 +49,7 @@ __all__ = [
     "Posting",
     "post_payment",
     "post_payments",
+    "posted_payments",
     "refund_credit",
     "reverse_payment",
 ]
@@ -261,13 +263,24 @@ def _already_posted(orders: Sequence[PaymentOrder]) -> set[tuple[str, str]]:
         ordered = sorted(references)
         for start in range(0, len(ordered), BOOK_CHUNK):
             found.update(
-                LedgerEntry.objects.filter(
-                    source=source,
-                    source_reference__any_of=ordered[start : start + BOOK_CHUNK],
-                    kind__in=PAYMENT_KINDS,
-                ).values_list("source", "source_reference")
+                posted_payments(source, ordered[start : start + BOOK_CHUNK]).values_list(
+                    "source", "source_reference"
+                )
             )
     return found
+
+
+def posted_payments(source: str, references: Sequence[str]) -> QuerySet[LedgerEntry]:
+    """The payments posted from ``source`` with one of these references, read through the
+    index of the constraint that posts each once (``ledger_payment_posted_once``): the filter
+    states the index's condition (a payment, with a reference), which the database cannot
+    infer from a list of thousands of references."""
+    return LedgerEntry.objects.filter(
+        ~Q(source_reference=""),
+        source=source,
+        source_reference__any_of=list(references),
+        kind__in=PAYMENT_KINDS,
+    )
 
 
 @transaction.atomic
