@@ -51,6 +51,18 @@ steps = st.lists(
         ("indemnity", Decimal(0), 0),
     ]
 )
+# Two payments, then the first claim cancelled from before them: their share of it goes to the
+# second claim's principal, as of their day, so its interest booked through then is a cent too
+# much; booking interest takes that cent back, and what was paid on it is applied again, never
+# left paid above the charge (outstanding interest -0.01 before).
+@example(
+    steps=[
+        ("pay", Decimal("0.03"), 16),
+        ("pay", Decimal("3.29"), 15),
+        ("reduce", Decimal("150.00"), 0),
+        ("interest", Decimal(0), 0),
+    ]
+)
 def test_ledger_invariants_hold_for_any_sequence(steps: list[tuple[str, Decimal, int]]) -> None:
     file = make_file(
         claims=[

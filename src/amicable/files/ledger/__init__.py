@@ -6,7 +6,8 @@ Every charge passes :mod:`amicable.domain.law` first; a charge the law forbids r
 - :mod:`.books`: a file's books read once (per 5,000 files at a time) and the balance they give;
 - :mod:`.charges`: interest, indemnity and reminder costs decided on a book, batch or single;
 - :mod:`.payments`: payments posted one by one or by the hundred thousand, reversals, refunds;
-- :mod:`.corrections`: reductions and write-offs, and the money they leave overpaid;
+- :mod:`.corrections`: reductions and write-offs;
+- :mod:`.releases`: money paid beyond what a component now holds, released and applied again;
 - :mod:`.single`: the same operations on one file, locked, for agents and intake;
 - :mod:`.writes`: the one writer of the ledger and allocation tables;
 - :mod:`.locks`: locking files in id order.
@@ -33,7 +34,6 @@ from amicable.files.ledger.charges import (
 )
 from amicable.files.ledger.corrections import (
     reduce_charge,
-    release_overpaid,
     reverse_indemnities,
     write_off_claims,
 )
@@ -47,6 +47,7 @@ from amicable.files.ledger.payments import (
     refund_credit,
     reverse_payment,
 )
+from amicable.files.ledger.releases import release_overpaid
 from amicable.files.ledger.single import (
     book_interest,
     charge_indemnity,

@@ -29,6 +29,7 @@ from amicable.domain.imputation import Component
 from amicable.domain.interest import RateTable
 from amicable.domain.law import ChargeKind, ChargeRefused, Refusal, RefusalReason
 from amicable.files.ledger.books import Book, ClaimTerms
+from amicable.files.ledger.releases import release_overpaid
 from amicable.files.ledger.writes import LedgerWrites, new_entry
 from amicable.files.models import EntryKind, EntrySource, LedgerEntry
 from amicable.files.timeline import EventKind
@@ -102,6 +103,7 @@ def bring_interest(
     record_refusals: bool,
     charging_allowed: bool | None = None,
     new_days_only: bool = False,
+    release: bool = True,
 ) -> list[Charged]:
     """Bring each claim's interest to what it owes through ``through`` (CEL art. XIX.4).
 
@@ -114,6 +116,9 @@ def bring_interest(
     ``new_days_only`` leaves alone a claim whose interest is booked through ``through``
     already: every change to its history (a payment, a returned payment, a cancellation)
     recalculated it when it happened, so only new days can add anything (the daily run).
+    What was paid on interest taken back is then released and applied again
+    (:func:`~amicable.files.ledger.releases.release_overpaid`), unless ``release`` is false: a
+    caller that takes more back or imputes a payment first, and releases once after it.
     """
     if charging_allowed is None and not book.accrues_interest:
         return []
@@ -228,6 +233,11 @@ def bring_interest(
             actor=actor,
             data={"claims": recalculated},
         )
+    if release and recalculated:
+        # What was paid on the interest taken back is paid beyond what it now holds (a claim
+        # whose principal a payment re-imputed since was paid earlier): applied again, so that
+        # no component is ever paid above its charge, whichever path booked the interest.
+        release_overpaid(book, writes, on=on, rates=rates)
     return results
 
 
@@ -436,6 +446,7 @@ def correct_after_cancellation(
             rates=rates,
             record_refusals=False,
             charging_allowed=False,
+            release=False,  # released by the caller, after the indemnities are taken back too
         )
         if charged.entry is not None
     ]

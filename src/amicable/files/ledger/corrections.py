@@ -11,76 +11,26 @@ indemnity that were booked on the cancelled part (``docs/legal.md``, section 3).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
 
-from amicable.domain.imputation import Component, impute
-from amicable.domain.interest import RateTable
+from amicable.domain.imputation import Component
 from amicable.files.ledger.books import (
     CHARGE_COMPONENTS,
-    Book,
-    EntryKey,
     file_terms,
-    load_paid_by,
     read_books,
 )
 from amicable.files.ledger.charges import correct_after_cancellation
 from amicable.files.ledger.locks import LedgerError, lock_file
+from amicable.files.ledger.releases import release_overpaid
 from amicable.files.ledger.writes import LedgerWrites, new_entry
 from amicable.files.models import Claim, EntryKind, EntrySource, LedgerEntry
 from amicable.files.rates import rate_table
 from amicable.files.timeline import EventKind
 
-__all__ = ["reduce_charge", "release_overpaid", "reverse_indemnities", "write_off_claims"]
-
-
-def release_overpaid(book: Book, writes: LedgerWrites, *, on: date, rates: RateTable) -> None:
-    """Apply again what the payments paid beyond what a component now holds (a reduction, or
-    interest recalculated after a payment dated earlier): released from the latest payments
-    first, then imputed over what is open as of each payment's day."""
-    for claim in book.claims:
-        for component in CHARGE_COMPONENTS:
-            overpaid = book.paid[claim.pk][component] - book.charged[claim.pk][component]
-            if overpaid > 0:
-                _release_and_reapply(
-                    book, writes, claim.pk, component, overpaid, on=on, rates=rates
-                )
-
-
-def _release_and_reapply(
-    book: Book,
-    writes: LedgerWrites,
-    claim_id: int,
-    component: Component,
-    amount: Decimal,
-    *,
-    on: date,
-    rates: RateTable,
-) -> None:
-    paid_by = load_paid_by(book)
-    remaining = amount
-    releases: list[tuple[EntryKey, Decimal]] = []
-    for entry, total in sorted(paid_by[(claim_id, component)].items(), reverse=True):
-        take = min(remaining, total)
-        if take <= 0:
-            continue
-        paid_on = book.entry_days.get(entry, on)
-        writes.allocate(book, entry, claim_id, component, -take, on=on, effective=paid_on)
-        releases.append((entry, take))
-        remaining -= take
-        if remaining == 0:
-            break
-    for entry, available in releases:
-        paid_on = book.entry_days.get(entry, on)
-        items = book.open_items(interest_through=paid_on - timedelta(days=1), rates=rates)
-        if not items:
-            return
-        for share in impute(available, items).shares:
-            writes.allocate(
-                book, entry, share.claim_id, share.component, share.amount, on=on, effective=paid_on
-            )
+__all__ = ["reduce_charge", "reverse_indemnities", "write_off_claims"]
 
 
 @transaction.atomic

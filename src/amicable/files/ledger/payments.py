@@ -31,8 +31,8 @@ from amicable.files.ledger.books import (
     read_books,
 )
 from amicable.files.ledger.charges import bring_interest
-from amicable.files.ledger.corrections import release_overpaid
 from amicable.files.ledger.locks import LedgerError, lock_file, lock_files
+from amicable.files.ledger.releases import release_overpaid
 from amicable.files.ledger.writes import (
     LedgerWrites,
     new_entry,
@@ -182,6 +182,7 @@ def _post(
         source=order.source,
         rates=rates,
         record_refusals=False,
+        release=False,  # released once, after the payment is imputed
     )
     result = impute(
         order.amount,
@@ -219,6 +220,7 @@ def _post(
         source=order.source,
         rates=rates,
         record_refusals=False,
+        release=False,  # released once, after the payment is imputed
     )
     release_overpaid(book, writes, on=order.value_date, rates=rates)
     writes.event(

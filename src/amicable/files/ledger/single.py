@@ -30,8 +30,8 @@ from amicable.files.ledger.charges import (
     charge_reminder_cost,
     refuse_or_raise,
 )
-from amicable.files.ledger.corrections import release_overpaid
 from amicable.files.ledger.locks import LedgerError, lock_file
+from amicable.files.ledger.releases import release_overpaid
 from amicable.files.ledger.writes import LedgerWrites, new_entry, write_entries
 from amicable.files.models import Claim, EntryKind, EntrySource, File, LedgerEntry
 from amicable.files.rates import rate_table
@@ -142,6 +142,7 @@ def stop_interest_at(*, file: File, stops_on: date, actor: str) -> list[LedgerEn
         rates=rates,
         record_refusals=False,
         charging_allowed=True,
+        release=False,  # released below, after the interest past admissibility is taken back
     )
     release_overpaid(book, writes, on=stops_on, rates=rates)
     writes.flush()
