@@ -28,6 +28,9 @@ of a file are taken:
 8. interest is brought to what is owed through the last working day of each month (see
    :func:`interest_cutoff`), except while the file's formal notice stands refused: nothing is
    charged on a file whose legally required letter could not be sent (an agent is on it).
+   Where that takes back interest a payment had paid (rare: a payment re-imputed to the claim
+   as of an earlier day), the ledger reads that file's allocations to release it, the one
+   query of the planner, for that file alone.
 """
 
 from __future__ import annotations
