@@ -51,11 +51,8 @@ class ConcurrentlyOnPostgreSQL(migrations.SeparateDatabaseAndState):
         from_state: ProjectState,
         to_state: ProjectState,
     ) -> None:
-        if schema_editor.connection.vendor != "postgresql":
+        if not self._on_postgresql(schema_editor, self.forwards):
             super().database_forwards(app_label, schema_editor, from_state, to_state)
-            return
-        for statement in self.forwards:
-            schema_editor.execute(statement)
 
     def database_backwards(
         self,
@@ -64,11 +61,17 @@ class ConcurrentlyOnPostgreSQL(migrations.SeparateDatabaseAndState):
         from_state: ProjectState,
         to_state: ProjectState,
     ) -> None:
-        if schema_editor.connection.vendor != "postgresql":
+        if not self._on_postgresql(schema_editor, self.backwards):
             super().database_backwards(app_label, schema_editor, from_state, to_state)
-            return
-        for statement in self.backwards:
+
+    @staticmethod
+    def _on_postgresql(schema_editor: BaseDatabaseSchemaEditor, statements: Sequence[str]) -> bool:
+        """Run ``statements`` if the database is PostgreSQL; whether it was."""
+        if schema_editor.connection.vendor != "postgresql":
+            return False
+        for statement in statements:
             schema_editor.execute(statement)
+        return True
 
 
 class Migration(migrations.Migration):
