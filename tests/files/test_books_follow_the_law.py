@@ -134,6 +134,68 @@ def test_a_dispute_upheld_in_part_takes_back_what_was_booked_on_the_cancelled_pa
     assert_invariants(file)
 
 
+def test_a_cancellation_recounts_the_interest_of_the_claim_its_payments_go_to_xix4() -> None:
+    """A claim cancelled in full releases what was paid on it; applied again to the other
+    claim's principal as of the day it was paid, it lowers that claim's interest from that day
+    on, and the same operation takes back what that claim no longer owes (each day bears
+    interest on the principal due that day, CEL art. XIX.4), not the next month's booking."""
+    file = make_file(
+        claims=[
+            claim_input(
+                principal=D("1000.00"),
+                due_date=date(2025, 1, 10),
+                indemnity_percent=None,
+                indemnity_minimum=None,
+            ),
+            claim_input(
+                principal=D("1000.00"),
+                due_date=date(2025, 2, 10),
+                indemnity_percent=None,
+                indemnity_minimum=None,
+            ),
+        ]
+    )
+    first, second = file.claims.order_by("due_date")
+    # 20 to 31 March on 1,000.00 each: 1000 x 8 % x 12 / 365 = 2.6301 -> 2.63 a claim. The
+    # 500.00 of 1 April pays both interests, then 494.74 of the oldest claim's principal.
+    ledger.post_payment(
+        file=file,
+        amount=D("500.00"),
+        value_date=date(2025, 4, 1),
+        actor="bank",
+        source="statement",
+        source_reference="REF-1",
+    )
+    # April (30 days), the second claim on 1,000.00: 2.6301 + 1000 x 8 % x 30 / 365 = 9.2055
+    # -> 9.20 through 30 April, 6.57 booked now.
+    ledger.book_interest(file=file, through=date(2025, 4, 30), actor="run")
+
+    ledger.reduce_charge(
+        claim=first,
+        component=Component.PRINCIPAL,
+        amount=D("1000.00"),
+        on=date(2025, 5, 5),
+        actor="agent",
+        reason="dispute upheld: the first invoice was never due",
+    )
+
+    # The first claim's 2.63 + 494.74 go to the second claim's principal as of 1 April (its
+    # interest to 31 March is paid already): 1,000.00 - 497.37 = 502.63 from that day. Its
+    # interest: 2.6301 + 502.63 x 8 % x 30 / 365 = 5.9351 -> 5.93, so 9.20 - 5.93 = 3.27 back.
+    recalculated = LedgerEntry.objects.filter(
+        file=file, kind=EntryKind.RECALCULATION, component=Component.INTEREST
+    ).order_by("id")
+    assert list(recalculated.values_list("claim_id", "amount")) == [
+        (first.pk, D("-5.95")),  # all of the cancelled claim's interest: 2.63 + 3.32
+        (second.pk, D("-3.27")),
+    ]
+    balance = ledger.file_balance(file, as_of=date(2025, 5, 5), with_accrued_interest=False)
+    assert balance.principal == D("502.63")
+    assert balance.interest == D("3.30")  # 5.93 owed, 2.63 paid
+    assert balance.outstanding == D("505.93")
+    assert_invariants(file)
+
+
 def test_interest_booked_past_a_collective_settlements_admissibility_is_reversed() -> None:
     """Interest stops at admissibility (Judicial Code art. 1675/7): what was booked past it
     goes back at once, and what is owed up to the day before is booked for the declaration."""

@@ -15,6 +15,7 @@ from amicable.files.ledger import charges
 from amicable.files.ledger.books import file_terms, read_books
 from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Allocation, EntryKind, Event, File, LedgerEntry
+from amicable.files.rates import rate_table
 from tests.factories import claim_input, make_file
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,16 @@ def assert_invariants(file: File, *, as_of: date = date(2030, 1, 1)) -> None:
         (sum(book.charged[c.pk].values()) - sum(book.paid[c.pk].values()) for c in book.claims),
         Decimal("0.00"),
     )
+    # Each day bears interest on the principal due that day (CEL art. XIX.4): whatever moved
+    # the principal of a day already booked (a payment dated back, a return, a cancellation and
+    # the payments it applied again elsewhere), no claim holds more interest than it owes
+    # through the day it is booked to.
+    rates = rate_table()
+    for claim in book.claims:
+        through = book.booked_through[claim.pk]
+        if through is not None:
+            holds = book.charged[claim.pk][Component.INTEREST]
+            assert holds <= book.interest_owed(claim, through=through, rates=rates), claim.pk
 
 
 def test_intake_computes_grace_period_and_decisions_xix2_xix4() -> None:

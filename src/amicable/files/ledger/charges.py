@@ -40,6 +40,7 @@ __all__ = [
     "charge_indemnities",
     "charge_reminder_cost",
     "correct_after_cancellation",
+    "release_and_recount",
 ]
 
 
@@ -237,8 +238,56 @@ def bring_interest(
         # What was paid on the interest taken back is paid beyond what it now holds (a claim
         # whose principal a payment re-imputed since was paid earlier): applied again, so that
         # no component is ever paid above its charge, whichever path booked the interest.
-        release_overpaid(book, writes, on=on, rates=rates)
+        results += release_and_recount(book, writes, on=on, actor=actor, rates=rates)
     return results
+
+
+def _take_back_interest(
+    book: Book, writes: LedgerWrites, *, on: date, actor: str, rates: RateTable
+) -> list[Charged]:
+    """Take back the interest each claim holds above what it owes through the day it is booked
+    to (date.min adds no day, and with charging refused nothing is added): what the principal
+    paid or cancelled since no longer bears."""
+    return [
+        charged
+        for charged in bring_interest(
+            book,
+            writes,
+            through=date.min,
+            on=on,
+            actor=actor,
+            source=EntrySource.SYSTEM,
+            rates=rates,
+            record_refusals=False,
+            charging_allowed=False,
+            release=False,
+        )
+        if charged.entry is not None
+    ]
+
+
+def release_and_recount(
+    book: Book, writes: LedgerWrites, *, on: date, actor: str, rates: RateTable
+) -> list[Charged]:
+    """Apply again what was paid beyond what a component holds
+    (:func:`~amicable.files.ledger.releases.release_overpaid`), then take back the interest the
+    principal so paid no longer bears: money applied again to a claim's principal is applied as
+    of the day it was paid, and from that day the claim owes interest on less (CEL art. XIX.4,
+    each day on the principal due that day). Interest taken back may itself have been paid:
+    released and applied again in turn, until nothing moves. It ends: each round that moves
+    anything takes back at least a cent of the interest the file holds, never below zero.
+
+    Every ledger operation that takes a charge back ends here, whichever path it runs on, so
+    that the books never hold a component paid above its charge, nor interest above what the
+    principal of each day bears.
+    """
+    results: list[Charged] = []
+    while True:
+        release_overpaid(book, writes, on=on, rates=rates)
+        taken = _take_back_interest(book, writes, on=on, actor=actor, rates=rates)
+        if not taken:
+            return results
+        results += taken
 
 
 # --- lump-sum indemnity (CEL art. XIX.4) --------------------------------------------------------
@@ -432,24 +481,8 @@ def correct_after_cancellation(
     day it was charged, within the file's cap. What the ledger holds above is recalculated
     away; nothing is ever added here.
     """
-    # Counted to the day each claim's interest was booked to (date.min adds no day), with
-    # charging refused: only what was booked too much comes back.
-    results = [
-        charged
-        for charged in bring_interest(
-            book,
-            writes,
-            through=date.min,
-            on=on,
-            actor=actor,
-            source=EntrySource.SYSTEM,
-            rates=rates,
-            record_refusals=False,
-            charging_allowed=False,
-            release=False,  # released by the caller, after the indemnities are taken back too
-        )
-        if charged.entry is not None
-    ]
+    # Released by the caller, after the indemnities are taken back too.
+    results = _take_back_interest(book, writes, on=on, actor=actor, rates=rates)
     decisions = decide_file_indemnities(
         [book.indemnity_terms(claim, on=on) for claim in book.claims],
         on=on,

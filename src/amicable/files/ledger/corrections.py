@@ -22,9 +22,8 @@ from amicable.files.ledger.books import (
     file_terms,
     read_books,
 )
-from amicable.files.ledger.charges import correct_after_cancellation
+from amicable.files.ledger.charges import correct_after_cancellation, release_and_recount
 from amicable.files.ledger.locks import LedgerError, lock_file
-from amicable.files.ledger.releases import release_overpaid
 from amicable.files.ledger.writes import LedgerWrites, new_entry
 from amicable.files.models import Claim, EntryKind, EntrySource, LedgerEntry
 from amicable.files.rates import rate_table
@@ -77,7 +76,7 @@ def write_off_claims(
                     "amount": str(held),
                 },
             )
-    release_overpaid(book, writes, on=on, rates=rate_table())
+    release_and_recount(book, writes, on=on, actor=actor, rates=rate_table())
     return writes.flush()
 
 
@@ -139,7 +138,7 @@ def reverse_indemnities(
                 "article": "CEL art. VI.83, 17°",
             },
         )
-    release_overpaid(book, writes, on=on, rates=rate_table())
+    release_and_recount(book, writes, on=on, actor=actor, rates=rate_table())
     return writes.flush()
 
 
@@ -192,6 +191,6 @@ def reduce_charge(
     )
     if Component(component) is Component.PRINCIPAL:
         correct_after_cancellation(book, writes, on=on, actor=actor, rates=rates)
-    release_overpaid(book, writes, on=on, rates=rates)
+    release_and_recount(book, writes, on=on, actor=actor, rates=rates)
     writes.flush()
     return entry

@@ -30,9 +30,8 @@ from amicable.files.ledger.books import (
     file_terms,
     read_books,
 )
-from amicable.files.ledger.charges import bring_interest
+from amicable.files.ledger.charges import bring_interest, release_and_recount
 from amicable.files.ledger.locks import LedgerError, lock_file, lock_files
-from amicable.files.ledger.releases import release_overpaid
 from amicable.files.ledger.writes import (
     LedgerWrites,
     new_entry,
@@ -222,7 +221,7 @@ def _post(
         record_refusals=False,
         release=False,  # released once, after the payment is imputed
     )
-    release_overpaid(book, writes, on=order.value_date, rates=rates)
+    interest += release_and_recount(book, writes, on=order.value_date, actor=actor, rates=rates)
     writes.event(
         book.file.pk,
         EventKind.PAYMENT_POSTED,

@@ -29,9 +29,9 @@ from amicable.files.ledger.charges import (
     charge_indemnities,
     charge_reminder_cost,
     refuse_or_raise,
+    release_and_recount,
 )
 from amicable.files.ledger.locks import LedgerError, lock_file
-from amicable.files.ledger.releases import release_overpaid
 from amicable.files.ledger.writes import LedgerWrites, new_entry, write_entries
 from amicable.files.models import Claim, EntryKind, EntrySource, File, LedgerEntry
 from amicable.files.rates import rate_table
@@ -144,7 +144,7 @@ def stop_interest_at(*, file: File, stops_on: date, actor: str) -> list[LedgerEn
         charging_allowed=True,
         release=False,  # released below, after the interest past admissibility is taken back
     )
-    release_overpaid(book, writes, on=stops_on, rates=rates)
+    results += release_and_recount(book, writes, on=stops_on, actor=actor, rates=rates)
     writes.flush()
     return [r.entry for r in results if r.entry is not None]
 
