@@ -276,18 +276,21 @@ def release_and_recount(
     each day on the principal due that day). Interest taken back may itself have been paid:
     released and applied again in turn, until nothing moves. It ends: each round that moves
     anything takes back at least a cent of the interest the file holds, never below zero.
+    Nothing released, nothing to recount: each operation brings the interest to the principal
+    it leaves before it releases (a payment's imputation, a cancellation, an admissibility),
+    and only money applied again moves the principal of days already booked.
 
     Every ledger operation that takes a charge back ends here, whichever path it runs on, so
     that the books never hold a component paid above its charge, nor interest above what the
     principal of each day bears.
     """
     results: list[Charged] = []
-    while True:
-        release_overpaid(book, writes, on=on, rates=rates)
+    while release_overpaid(book, writes, on=on, rates=rates):
         taken = _take_back_interest(book, writes, on=on, actor=actor, rates=rates)
         if not taken:
-            return results
+            break
         results += taken
+    return results
 
 
 # --- lump-sum indemnity (CEL art. XIX.4) --------------------------------------------------------

@@ -21,10 +21,12 @@ from amicable.files.ledger.writes import LedgerWrites
 __all__ = ["release_overpaid"]
 
 
-def release_overpaid(book: Book, writes: LedgerWrites, *, on: date, rates: RateTable) -> None:
+def release_overpaid(book: Book, writes: LedgerWrites, *, on: date, rates: RateTable) -> bool:
     """Apply again what the payments paid beyond what a component now holds (a reduction, or
     interest recalculated after a payment dated earlier): released from the latest payments
-    first, then imputed over what is open as of each payment's day."""
+    first, then imputed over what is open as of each payment's day. Whether anything was
+    released."""
+    released = False
     for claim in book.claims:
         for component in CHARGE_COMPONENTS:
             overpaid = book.paid[claim.pk][component] - book.charged[claim.pk][component]
@@ -32,6 +34,8 @@ def release_overpaid(book: Book, writes: LedgerWrites, *, on: date, rates: RateT
                 _release_and_reapply(
                     book, writes, claim.pk, component, overpaid, on=on, rates=rates
                 )
+                released = True
+    return released
 
 
 def _release_and_reapply(
