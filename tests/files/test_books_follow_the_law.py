@@ -17,7 +17,7 @@ from amicable.domain.lifecycle import FileState
 from amicable.domain.mentions import LetterKind
 from amicable.files import ledger
 from amicable.files.lifecycle import change_file_state
-from amicable.files.models import EntryKind, LedgerEntry
+from amicable.files.models import EntryKind, File, LedgerEntry
 from amicable.letters.assembly import build_letter_data
 from amicable.letters.checks import letter_errors
 from tests.factories import claim_input, make_file
@@ -213,6 +213,42 @@ def test_interest_booked_past_a_collective_settlements_admissibility_is_reversed
     assert interest_entries(unbooked.pk) == [(EntryKind.CHARGE, D("1.18"))]
     entry = LedgerEntry.objects.get(file=unbooked, component=Component.INTEREST)
     assert (entry.period_start, entry.period_end) == (date(2025, 3, 20), date(2025, 4, 15))
+
+
+def test_a_payment_dated_before_admissibility_lowers_the_interest_declared_1675_7() -> None:
+    """A payment dated before a collective settlement's admissibility, posted after it, pays
+    principal on days whose interest is booked already: the file accrues nothing now, yet what
+    that principal no longer bears is taken back at once (Judicial Code art. 1675/7, CEL art.
+    XIX.4), or the mediator would be declared too much."""
+    file = make_file()
+    # 200.00 at 8 % from 20 March to 30 April: 200 x 8 % x 42 / 365 = 1.8411 -> 1.84.
+    ledger.book_interest(file=file, through=date(2025, 4, 30), actor="run")
+    change_file_state(file=file, new_state=FileState.COLLECTIVE_SETTLEMENT, actor="agent")
+    File.objects.filter(pk=file.pk).update(interest_stops_on=date(2025, 4, 16))
+    file.refresh_from_db()
+    # Through 15 April: 200 x 8 % x 27 / 365 = 1.1836 -> 1.18, so 0.66 back.
+    ledger.stop_interest_at(file=file, stops_on=date(2025, 4, 16), actor="agent")
+
+    ledger.post_payment(
+        file=file,
+        amount=D("100.00"),
+        value_date=date(2025, 4, 1),
+        actor="bank",
+        source="statement",
+        source_reference="REF-ADMISSIBLE",
+    )
+
+    # It pays the interest to 31 March (200 x 8 % x 12 / 365 = 0.5260 -> 0.52), then 99.48 of
+    # principal: 100.52 from 1 April. Through 15 April: 0.5260 + 100.52 x 8 % x 15 / 365 =
+    # 0.8565 -> 0.85, so 1.18 - 0.85 = 0.33 back.
+    assert interest_entries(file.pk) == [
+        (EntryKind.CHARGE, D("1.84")),
+        (EntryKind.RECALCULATION, D("-0.66")),
+        (EntryKind.RECALCULATION, D("-0.33")),
+    ]
+    balance = ledger.file_balance(file, as_of=date(2025, 5, 5), with_accrued_interest=False)
+    assert (balance.principal, balance.interest) == (D("100.52"), D("0.33"))
+    assert_invariants(file)
 
 
 def test_the_indemnities_of_a_file_never_exceed_the_cap_on_its_balance_xix4() -> None:

@@ -642,7 +642,10 @@ class _FilePlanner:
             self.plan.amounts[result.kind.value] += result.amount
             if result.kind is ChargeKind.INTEREST:
                 interest += result.amount
-                interest_to = max(interest_to or result.entry.value_date, result.entry.value_date)
+                # Through the last day charged (interest taken back is dated today).
+                booked_to = result.entry.period_end
+                if booked_to is not None:
+                    interest_to = max(interest_to or booked_to, booked_to)
             else:
                 words = result.kind.value.replace("_", " ")
                 self.say(f"{words} {result.amount} on {references.get(result.claim_id)}")

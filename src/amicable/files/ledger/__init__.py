@@ -7,7 +7,8 @@ Every charge passes :mod:`amicable.domain.law` first; a charge the law forbids r
 - :mod:`.charges`: interest, indemnity and reminder costs decided on a book, batch or single;
 - :mod:`.payments`: payments posted one by one or by the hundred thousand, reversals, refunds;
 - :mod:`.corrections`: reductions and write-offs;
-- :mod:`.releases`: money paid beyond what a component now holds, released and applied again;
+- :mod:`.releases`: money paid beyond what a component now holds, released and applied again
+  (:func:`.charges.release_and_recount` then takes back the interest it no longer bears);
 - :mod:`.single`: the same operations on one file, locked, for agents and intake;
 - :mod:`.writes`: the one writer of the ledger and allocation tables;
 - :mod:`.locks`: locking files in id order.
@@ -31,6 +32,7 @@ from amicable.files.ledger.charges import (
     charge_indemnities,
     charge_reminder_cost,
     correct_after_cancellation,
+    release_and_recount,
 )
 from amicable.files.ledger.corrections import (
     reduce_charge,
@@ -47,7 +49,6 @@ from amicable.files.ledger.payments import (
     refund_credit,
     reverse_payment,
 )
-from amicable.files.ledger.releases import release_overpaid
 from amicable.files.ledger.single import (
     book_interest,
     charge_indemnity,
@@ -97,7 +98,7 @@ __all__ = [
     "read_books",
     "reduce_charge",
     "refund_credit",
-    "release_overpaid",
+    "release_and_recount",
     "reverse_indemnities",
     "reverse_payment",
     "stop_interest_at",

@@ -37,7 +37,9 @@ def write_off_claims(
     *, claims: Sequence[Claim], on: date, actor: str, reason: str
 ) -> list[LedgerEntry]:
     """Write off everything the claims carry (a dispute upheld in full, a withdrawn claim):
-    each component still held, in one go; what the debtor had paid on them becomes a credit."""
+    each component still held, in one go; what the debtor had paid on them is applied to the
+    file's other claims, or becomes a credit. Returns the write-offs (not the interest that
+    money applied again takes back from another claim)."""
     if not claims:
         return []
     file = lock_file(claims[0].file_id)
@@ -77,7 +79,7 @@ def write_off_claims(
                 },
             )
     release_and_recount(book, writes, on=on, actor=actor, rates=rate_table())
-    return writes.flush()
+    return [entry for entry in writes.flush() if entry.kind == EntryKind.WRITE_OFF]
 
 
 @transaction.atomic

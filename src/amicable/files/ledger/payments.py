@@ -219,6 +219,10 @@ def _post(
         source=order.source,
         rates=rates,
         record_refusals=False,
+        # A file that accrues no interest now (a collective settlement, a dispute) still gives
+        # back what the principal this payment paid no longer bears on days already booked;
+        # with charging refused, nothing is added.
+        charging_allowed=None if book.accrues_interest else False,
         release=False,  # released once, after the payment is imputed
     )
     interest += release_and_recount(book, writes, on=order.value_date, actor=actor, rates=rates)
