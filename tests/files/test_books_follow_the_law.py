@@ -215,6 +215,55 @@ def test_interest_booked_past_a_collective_settlements_admissibility_is_reversed
     assert (entry.period_start, entry.period_end) == (date(2025, 3, 20), date(2025, 4, 15))
 
 
+def test_a_claim_written_off_returns_its_write_offs_and_recounts_the_other_claim_xix4() -> None:
+    """A dispute upheld on one invoice writes it off: what was paid on it goes to the other
+    invoice's principal as of its day, whose interest is taken back at once; the write-off
+    returns its own entries only (the dispute's resolution lists each as a write-off)."""
+    file = make_file(
+        claims=[
+            claim_input(
+                principal=D("1000.00"),
+                due_date=date(2025, 1, 10),
+                indemnity_percent=None,
+                indemnity_minimum=None,
+            ),
+            claim_input(
+                principal=D("1000.00"),
+                due_date=date(2025, 2, 10),
+                indemnity_percent=None,
+                indemnity_minimum=None,
+            ),
+        ]
+    )
+    first, second = file.claims.order_by("due_date")
+    # As in the cancellation above: 2.63 + 2.63 of interest and 494.74 of the first principal.
+    ledger.post_payment(
+        file=file,
+        amount=D("500.00"),
+        value_date=date(2025, 4, 1),
+        actor="bank",
+        source="statement",
+        source_reference="REF-2",
+    )
+    ledger.book_interest(file=file, through=date(2025, 4, 30), actor="run")  # 3.32 and 6.57
+
+    written = ledger.write_off_claims(
+        claims=[first], on=date(2025, 5, 5), actor="agent", reason="dispute upheld"
+    )
+
+    # The first claim's principal and its interest (2.63 + 3.32), nothing of the second's.
+    assert sorted((e.kind, e.claim_id, e.component, e.amount) for e in written) == [
+        (EntryKind.WRITE_OFF, first.pk, Component.INTEREST, D("-5.95")),
+        (EntryKind.WRITE_OFF, first.pk, Component.PRINCIPAL, D("-1000.00")),
+    ]
+    # The second claim's principal is 502.63 from 1 April: 5.93 owed, 9.20 held, 3.27 back.
+    recalculated = LedgerEntry.objects.filter(file=file, kind=EntryKind.RECALCULATION)
+    assert list(recalculated.values_list("claim_id", "amount")) == [(second.pk, D("-3.27"))]
+    balance = ledger.file_balance(file, as_of=date(2025, 5, 5), with_accrued_interest=False)
+    assert (balance.principal, balance.interest) == (D("502.63"), D("3.30"))
+    assert_invariants(file)
+
+
 def test_a_payment_dated_before_admissibility_lowers_the_interest_declared_1675_7() -> None:
     """A payment dated before a collective settlement's admissibility, posted after it, pays
     principal on days whose interest is booked already: the file accrues nothing now, yet what
