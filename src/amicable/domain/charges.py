@@ -63,11 +63,31 @@ def last_day_with_rates(rates: RateTable) -> date:
     >>> from amicable.domain.interest import DEFAULT_RATES
     >>> last_day_with_rates(DEFAULT_RATES)
     datetime.date(2026, 6, 30)
+
+    Each table is asked for itself (a table is never changed: a rate published makes a new one):
+
+    >>> last_day_with_rates(DEFAULT_RATES.with_commercial(2026, 2, Decimal("9.00")))
+    datetime.date(2026, 12, 31)
+    >>> last_day_with_rates(DEFAULT_RATES)
+    datetime.date(2026, 6, 30)
     """
+    known = _LAST_DAYS.get(id(rates))
+    if known is not None and known[0] is rates:
+        return known[1]
     year, half = max(rates.commercial)
     commercial_end = date(year, 6, 30) if half == 1 else date(year, 12, 31)
     civil_end = date(max(rates.civil), 12, 31)
-    return min(commercial_end, civil_end)
+    last = min(commercial_end, civil_end)
+    if len(_LAST_DAYS) >= _RATE_DAYS_HELD:
+        _LAST_DAYS.clear()
+    _LAST_DAYS[id(rates)] = (rates, last)
+    return last
+
+
+#: :func:`last_day_with_rates` by rate table (its identity, checked: a table is immutable, and
+#: the one kept here cannot be collected while its entry lives). The daily run asks it twice
+#: for each claim it books.
+_LAST_DAYS: dict[int, tuple[RateTable, date]] = {}
 
 
 def interest_window_end(*, through: date, stops_on: date | None, rates: RateTable) -> date:

@@ -153,6 +153,13 @@ class JsonText(str):
     __slots__ = ()
 
 
+class _JsonTextDumper(Dumper):
+    """A :class:`JsonText` written as the text it is (a JSON column reads it as JSON)."""
+
+    def dump(self, obj: JsonText) -> bytes:
+        return obj.encode()
+
+
 def copy_rows(
     model: type[models.Model],
     fields: Sequence[str],
@@ -210,6 +217,7 @@ def copy_rows(
         # An enumeration is written as its value: the driver writes a text one (a kind, a
         # state) as the text it is, and any other as its name unless told otherwise.
         cursor.cursor.adapters.register_dumper(Enum, _EnumValueDumper)
+        cursor.cursor.adapters.register_dumper(JsonText, _JsonTextDumper)
         with cursor.cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
             if not json_given:
                 for row in rows:
@@ -218,11 +226,9 @@ def copy_rows(
                 for row in rows:
                     values = [*row, *tail]
                     for index in json_given:
-                        value = values[index]
                         # A JSON text is inserted as it is (written once, by its caller).
-                        values[index] = (
-                            Jsonb(value, str) if type(value) is JsonText else Jsonb(value)
-                        )
+                        if type(value := values[index]) is not JsonText:
+                            values[index] = Jsonb(value)
                     copy.write_row(values)
         if ignore_conflicts:
             cursor.execute(
