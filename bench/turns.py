@@ -20,8 +20,9 @@ PostgreSQL backend. Prints a Markdown table: each tree's median and every turn, 
 medians and turn by turn. Needs a PostgreSQL server on this machine (``--server``); the
 ``amicable_turns_*`` databases are dropped and created again.
 
-Compile both trees' environments first (``python -m compileall -q .venv/lib``) when the machine
-sets ``PYTHONDONTWRITEBYTECODE``: an uncompiled one pays for it at each command's start.
+Both trees' code and environments are byte-compiled before the turns (:func:`compile_tree`):
+where the machine sets ``PYTHONDONTWRITEBYTECODE``, an uncompiled tree pays for compiling its
+modules at each command's start.
 """
 
 from __future__ import annotations
@@ -133,6 +134,18 @@ def prepare(tree: Tree, options: argparse.Namespace) -> None:
         )
         with psycopg.connect(url, autocommit=True) as connection:
             connection.execute("VACUUM ANALYZE")
+
+
+def compile_tree(tree: Tree) -> None:
+    """Byte-compile the tree's own code and its environment, so that neither command pays for
+    compiling its modules at start (the machine may set ``PYTHONDONTWRITEBYTECODE``, and an
+    older tree's ``make install`` compiled neither): both trees start alike."""
+    subprocess.run(
+        [tree.python, "-m", "compileall", "-q", "src", ".venv/lib"],
+        cwd=tree.path,
+        stdout=subprocess.DEVNULL,
+        check=True,
+    )
 
 
 def _copy(server: str, template: str) -> str:
@@ -250,6 +263,7 @@ def main() -> None:
         loaded = all(_exists(options.server, tree.database(load)) for load in loads)
         if options.prepare or not loaded or not (tree.out / "statement.xml").exists():
             prepare(tree, options)
+        compile_tree(tree)
     turns: list[dict[str, dict[str, float]]] = []
     for number in range(1, options.turns + 1):
         started = time.monotonic()
