@@ -333,3 +333,53 @@ def test_the_indemnities_of_a_file_never_exceed_the_cap_on_its_balance_xix4() ->
     assert charged == {first.pk: D("25.00"), second.pk: D("1975.00")}
     notice = build_letter_data(file=file, kind=LetterKind.FORMAL_NOTICE, on=date(2025, 4, 2))
     assert letter_errors(notice) == []
+
+
+def test_a_payment_dated_earlier_refunds_the_interest_it_frees_of_a_later_payment_xix4() -> None:
+    """A payment dated before another one posted first lowers the interest of the days between
+    them; what the later payment had paid of that interest, nothing else needs: the posting's
+    overpayment (its refund) is the whole credit it leaves, and its split is what it pays."""
+    file = make_file()  # 200.00 at 8 %, chargeable from 20 March 2025
+    ledger.book_interest(file=file, through=date(2025, 4, 30), actor="run")  # 42 days: 1.84
+    first = ledger.post_payment(
+        file=file,
+        amount=D("100.00"),
+        value_date=date(2025, 5, 2),
+        actor="bank",
+        source="statement",
+        source_reference="posted-first",
+    )
+    # Interest to 1 May on 200.00: 43 days, 1.8849 -> 1.88 (0.04 booked); 98.12 of principal.
+    assert [(s.component, s.amount) for s in first.shares] == [
+        (Component.INTEREST, D("1.88")),
+        (Component.PRINCIPAL, D("98.12")),
+    ]
+    assert first.overpayment == D("0.00")
+
+    earlier = ledger.post_payment(
+        file=file,
+        amount=D("150.00"),
+        value_date=date(2025, 4, 1),
+        actor="bank",
+        source="statement",
+        source_reference="dated-earlier",
+    )
+
+    # It pays the 101.88 of principal left (the interest to 31 March, 0.52, is paid already):
+    # 48.12 over. From 1 April the principal is 98.12, so the interest to 1 May is
+    # 200 x 8 % x 12 / 365 + 98.12 x 8 % x 31 / 365 = 0.5260 + 0.6667 = 1.1927 -> 1.19: 0.69
+    # of the 1.88 the first payment paid is released, and nothing is left open to take it.
+    assert interest_held(file.pk) == D("1.19")
+    assert [(s.component, s.amount) for s in earlier.shares] == [(Component.PRINCIPAL, D("101.88"))]
+    assert earlier.overpayment == D("48.81")  # 48.12 + 0.69; the imputation alone said 48.12
+    balance = ledger.file_balance(file, as_of=date(2025, 5, 2), with_accrued_interest=False)
+    assert balance.credit == D("48.81")
+    assert balance.principal == D("0.00")
+    posted = file.events.filter(kind="payment_posted").order_by("id").last()
+    assert posted is not None
+    assert posted.data["overpayment"] == "48.81"
+    reference = file.claims.get().creditor_reference
+    assert posted.data["allocations"] == [
+        {"claim": reference, "component": "principal", "amount": "101.88"}
+    ]
+    assert_invariants(file)

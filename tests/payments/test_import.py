@@ -596,3 +596,28 @@ def test_every_sample_file_imports_and_twice_books_nothing(path: Path) -> None:
     assert again.already_imported
     assert BankMovementRecord.objects.count() == len(unique)
     assert not BankMovementRecord.objects.filter(status=MovementStatus.NEW).exists()
+
+
+def test_a_payment_dated_earlier_refunds_the_interest_it_frees_too() -> None:
+    """The refund of a statement's payment is the whole credit its posting leaves, interest a
+    later payment had paid and no longer owed included (the hand-worked figures are in
+    ``tests/files/test_books_follow_the_law.py``)."""
+    file = make_file()  # 200.00 at 8 %, chargeable from 20 March 2025
+    ledger.book_interest(file=file, through=date(2025, 4, 30), actor="run")
+    ledger.post_payment(
+        file=file,
+        amount=Decimal("100.00"),
+        value_date=date(2025, 5, 2),
+        actor="creditor",
+        source="creditor",
+        source_reference="paid-to-the-creditor",
+        kind="creditor_payment",
+    )
+
+    import_bytes(
+        coda(credit("150.00", ogm=file.structured_communication, value_date=date(2025, 4, 1)))
+    )
+
+    refund = Refund.objects.get()
+    assert (refund.file_id, refund.amount) == (file.pk, Decimal("48.81"))
+    assert ledger.file_balance(file, as_of=TODAY).credit == Decimal("48.81")

@@ -139,6 +139,12 @@ def _components() -> dict[Component, Decimal]:
 _COMPONENTS: dict[str, Component] = {c.value: c for c in Component} | {c: c for c in Component}
 
 
+def unallocated(*, payments: Decimal, allocated: Decimal, refunded: Decimal) -> Decimal:
+    """A file's credit: the money received (net of payments returned) that no charge was paid
+    with and that was not refunded."""
+    return payments - allocated - refunded
+
+
 def _per_entry() -> defaultdict[tuple[int, Component], dict[EntryKey, Decimal]]:
     return defaultdict(dict)
 
@@ -343,6 +349,22 @@ class Book:
         return items
 
     @property
+    def credit(self) -> Decimal:
+        """Money received and not used for any charge, as the books stand in memory (the
+        :attr:`FileBalance.credit` of the same books)."""
+        allocated = sum((sum(paid.values(), ZERO) for paid in self.paid.values()), ZERO)
+        return unallocated(payments=self.payments, allocated=allocated, refunded=self.refunded)
+
+    def paid_by_entry(self, entry: EntryKey) -> dict[tuple[int, Component], Decimal]:
+        """What the payment ``entry`` written by this batch pays now, by claim and component:
+        its allocations summed, net of what was released from it and applied again."""
+        return {
+            key: amount
+            for key, by_entry in self.paid_by_batch.items()
+            if (amount := by_entry.get(entry, ZERO))
+        }
+
+    @property
     def booked_outstanding(self) -> Decimal:
         """What the booked charges still ask (interest not booked left out): what every
         claim's components were charged less what was paid of them."""
@@ -482,7 +504,7 @@ class FileBalance:
     @property
     def credit(self) -> Decimal:
         """Money received and not used for any charge: to be refunded or used later."""
-        return self.payments - self.allocated - self.refunded
+        return unallocated(payments=self.payments, allocated=self.allocated, refunded=self.refunded)
 
     @property
     def paid(self) -> Decimal:

@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from amicable.domain.imputation import Imputation, Share, impute
+from amicable.domain.imputation import Share, impute
 from amicable.domain.interest import RateTable
 from amicable.domain.money import ZERO
 from amicable.domain.prescription import Interruption
@@ -71,8 +71,12 @@ class PaymentOrder:
 @dataclass(frozen=True, slots=True)
 class Posting:
     entry: LedgerEntry
-    # How the payment was split (claim, component, amount), as written to its Allocation rows.
+    # How the payment is split (claim, component, amount) once posted: its Allocation rows
+    # summed, net of any part released from it and applied again in the same posting.
     shares: tuple[Share, ...]
+    # The credit the posting leaves on the file, to refund: what the payment's imputation left
+    # over, and what a payment dated earlier released of the charges it took back and nothing
+    # else needed (interest an earlier payment had paid, recounted on less principal).
     overpayment: Decimal
     interest_entries: tuple[LedgerEntry, ...] = field(default=())
     # What the file's booked charges still ask once this payment is posted: zero means the
@@ -172,6 +176,7 @@ def _post(
     imputation, then the interest recalculated on what it paid, and what that leaves overpaid
     applied again."""
     day_before = order.value_date - timedelta(days=1)
+    credit_before = book.credit
     interest = bring_interest(
         book,
         writes,
@@ -226,22 +231,34 @@ def _post(
         release=False,  # released once, after the payment is imputed
     )
     interest += release_and_recount(book, writes, on=order.value_date, actor=actor, rates=rates)
+    # What the books now hold, which the imputation alone no longer says once something was
+    # released: the payment's split as it stands and the credit it leaves.
+    split = book.paid_by_entry(paid_with)
+    imputed = [(share.claim_id, share.component) for share in result.shares]
+    shares = tuple(
+        Share(claim_id=claim_id, component=component, amount=split[(claim_id, component)])
+        for claim_id, component in [*imputed, *(key for key in split if key not in imputed)]
+        if (claim_id, component) in split
+    )
+    overpayment = book.credit - credit_before
     writes.event(
         book.file.pk,
         EventKind.PAYMENT_POSTED,
         actor=actor,
-        data=_payment_data(book, order, result),
+        data=_payment_data(book, order, shares, overpayment),
     )
     return Posting(
         entry=entry,
-        shares=result.shares,
-        overpayment=result.overpayment,
+        shares=shares,
+        overpayment=overpayment,
         interest_entries=tuple(c.entry for c in interest if c.entry is not None),
         booked_outstanding=book.booked_outstanding,
     )
 
 
-def _payment_data(book: Book, order: PaymentOrder, result: Imputation) -> dict[str, object]:
+def _payment_data(
+    book: Book, order: PaymentOrder, shares: Sequence[Share], overpayment: Decimal
+) -> dict[str, object]:
     references = {claim.pk: claim.creditor_reference for claim in book.claims}
     return {
         "amount": str(order.amount),
@@ -251,9 +268,9 @@ def _payment_data(book: Book, order: PaymentOrder, result: Imputation) -> dict[s
         "source_reference": order.source_reference,
         "allocations": [
             {"claim": references[s.claim_id], "component": s.component, "amount": str(s.amount)}
-            for s in result.shares
+            for s in shares
         ],
-        "overpayment": str(result.overpayment),
+        "overpayment": str(overpayment),
     }
 
 
