@@ -39,6 +39,10 @@ def assert_invariants(file: File, *, as_of: date = date(2030, 1, 1)) -> None:
         (sum(book.charged[c.pk].values()) - sum(book.paid[c.pk].values()) for c in book.claims),
         Decimal("0.00"),
     )
+    # The credit a posting reports is the book's, kept as the payments are imputed.
+    assert (
+        book.credit == ledger.file_balance(file, as_of=date.max, with_accrued_interest=False).credit
+    )
     # Each day bears interest on the principal due that day (CEL art. XIX.4): whatever moved
     # the principal of a day already booked (a payment dated back, a return, a cancellation and
     # the payments it applied again elsewhere), no claim holds more interest than it owes

@@ -180,6 +180,9 @@ class Book:
     # ``charged`` less ``paid`` over every claim and component, kept as they change (the daily
     # run asks it of every file every day): :attr:`booked_outstanding`.
     charged_less_paid: Decimal = ZERO
+    # ``paid`` summed over every claim and component, kept as it changes (each payment posted
+    # asks it twice): :attr:`credit`.
+    allocated: Decimal = ZERO
     # What each payment entry paid of each claim's component, read only when a part of a
     # payment must be released (see ``corrections``): None until then, plus this batch's own.
     paid_by: dict[tuple[int, Component], dict[EntryKey, Decimal]] | None = None
@@ -247,6 +250,7 @@ class Book:
         part = _COMPONENTS[component]
         self.paid[claim_id][part] += amount
         self.charged_less_paid -= amount
+        self.allocated += amount
         if part is Component.PRINCIPAL and effective is not None:
             days = self.principal_paid[claim_id]
             days[effective] = days.get(effective, ZERO) + amount
@@ -352,8 +356,7 @@ class Book:
     def credit(self) -> Decimal:
         """Money received and not used for any charge, as the books stand in memory (the
         :attr:`FileBalance.credit` of the same books)."""
-        allocated = sum((sum(paid.values(), ZERO) for paid in self.paid.values()), ZERO)
-        return unallocated(payments=self.payments, allocated=allocated, refunded=self.refunded)
+        return unallocated(payments=self.payments, allocated=self.allocated, refunded=self.refunded)
 
     def paid_by_entry(self, entry: EntryKey) -> dict[tuple[int, Component], Decimal]:
         """What the payment ``entry`` written by this batch pays now, by claim and component:

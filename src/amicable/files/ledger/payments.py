@@ -230,17 +230,20 @@ def _post(
         charging_allowed=None if book.accrues_interest else False,
         release=False,  # released once, after the payment is imputed
     )
+    imputed_to = len(writes.allocations)
     interest += release_and_recount(book, writes, on=order.value_date, actor=actor, rates=rates)
-    # What the books now hold, which the imputation alone no longer says once something was
-    # released: the payment's split as it stands and the credit it leaves.
-    split = book.paid_by_entry(paid_with)
-    imputed = [(share.claim_id, share.component) for share in result.shares]
-    shares = tuple(
-        Share(claim_id=claim_id, component=component, amount=split[(claim_id, component)])
-        for claim_id, component in [*imputed, *(key for key in split if key not in imputed)]
-        if (claim_id, component) in split
-    )
-    overpayment = book.credit - credit_before
+    shares, overpayment = result.shares, result.overpayment
+    if len(writes.allocations) != imputed_to:
+        # Money was released and applied again: the imputation no longer says what the books
+        # hold, the payment's split as it stands and the whole credit the posting leaves.
+        split = book.paid_by_entry(paid_with)
+        imputed = [(share.claim_id, share.component) for share in result.shares]
+        shares = tuple(
+            Share(claim_id=claim_id, component=component, amount=split[(claim_id, component)])
+            for claim_id, component in [*imputed, *(key for key in split if key not in imputed)]
+            if (claim_id, component) in split
+        )
+        overpayment = book.credit - credit_before
     writes.event(
         book.file.pk,
         EventKind.PAYMENT_POSTED,
