@@ -337,8 +337,8 @@ def test_the_indemnities_of_a_file_never_exceed_the_cap_on_its_balance_xix4() ->
 
 def test_a_payment_dated_earlier_refunds_the_interest_it_frees_of_a_later_payment_xix4() -> None:
     """A payment dated before another one posted first lowers the interest of the days between
-    them; what the later payment had paid of that interest, nothing else needs: the posting's
-    overpayment (its refund) is the whole credit it leaves, and its split is what it pays."""
+    them; what the later payment had paid of that interest, nothing else needs: the posting
+    leaves that credit too, to refund with its overpayment."""
     file = make_file()  # 200.00 at 8 %, chargeable from 20 March 2025
     ledger.book_interest(file=file, through=date(2025, 4, 30), actor="run")  # 42 days: 1.84
     first = ledger.post_payment(
@@ -354,7 +354,7 @@ def test_a_payment_dated_earlier_refunds_the_interest_it_frees_of_a_later_paymen
         (Component.INTEREST, D("1.88")),
         (Component.PRINCIPAL, D("98.12")),
     ]
-    assert first.overpayment == D("0.00")
+    assert (first.overpayment, first.credit_released) == (D("0.00"), D("0.00"))
 
     earlier = ledger.post_payment(
         file=file,
@@ -371,15 +371,18 @@ def test_a_payment_dated_earlier_refunds_the_interest_it_frees_of_a_later_paymen
     # of the 1.88 the first payment paid is released, and nothing is left open to take it.
     assert interest_held(file.pk) == D("1.19")
     assert [(s.component, s.amount) for s in earlier.shares] == [(Component.PRINCIPAL, D("101.88"))]
-    assert earlier.overpayment == D("48.81")  # 48.12 + 0.69; the imputation alone said 48.12
+    assert (earlier.overpayment, earlier.credit_released) == (D("48.12"), D("0.69"))
+    assert earlier.credit_left == D("48.81")  # the imputation alone said 48.12
     balance = ledger.file_balance(file, as_of=date(2025, 5, 2), with_accrued_interest=False)
     assert balance.credit == D("48.81")
     assert balance.principal == D("0.00")
+    # The timeline adds up: 101.88 + 48.12 is the payment, and the credit released is apart.
     posted = file.events.filter(kind="payment_posted").order_by("id").last()
     assert posted is not None
-    assert posted.data["overpayment"] == "48.81"
     reference = file.claims.get().creditor_reference
     assert posted.data["allocations"] == [
         {"claim": reference, "component": "principal", "amount": "101.88"}
     ]
+    assert (posted.data["overpayment"], posted.data["credit_released"]) == ("48.12", "0.69")
+    assert "credit_released" not in file.events.filter(kind="payment_posted").first().data
     assert_invariants(file)

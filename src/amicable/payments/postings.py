@@ -45,6 +45,7 @@ class Posted:
     file_id: int
     amount: Decimal
     on: date
+    # The credit the posting left on the file, to refund (``Posting.credit_left``).
     overpayment: Decimal
     method: MatchMethod
     structured_reference: str
@@ -80,7 +81,7 @@ def posted_payment(
         file_id=file_id,
         amount=-posting.entry.amount,
         on=payment_date(movement),
-        overpayment=posting.overpayment,
+        overpayment=posting.credit_left,
         method=method,
         structured_reference=movement.structured_reference or "",
         counterparty_account=movement.counterparty_account or "",

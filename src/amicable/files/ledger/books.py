@@ -358,15 +358,6 @@ class Book:
         :attr:`FileBalance.credit` of the same books)."""
         return unallocated(payments=self.payments, allocated=self.allocated, refunded=self.refunded)
 
-    def paid_by_entry(self, entry: EntryKey) -> dict[tuple[int, Component], Decimal]:
-        """What the payment ``entry`` written by this batch pays now, by claim and component:
-        its allocations summed, net of what was released from it and applied again."""
-        return {
-            key: amount
-            for key, by_entry in self.paid_by_batch.items()
-            if (amount := by_entry.get(entry, ZERO))
-        }
-
     @property
     def booked_outstanding(self) -> Decimal:
         """What the booked charges still ask (interest not booked left out): what every

@@ -19,7 +19,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from amicable.domain.imputation import Share, impute
+from amicable.domain.imputation import Imputation, Share, impute
 from amicable.domain.interest import RateTable
 from amicable.domain.money import ZERO
 from amicable.domain.prescription import Interruption
@@ -71,17 +71,23 @@ class PaymentOrder:
 @dataclass(frozen=True, slots=True)
 class Posting:
     entry: LedgerEntry
-    # How the payment is split (claim, component, amount) once posted: its Allocation rows
-    # summed, net of any part released from it and applied again in the same posting.
+    # How the payment was split (claim, component, amount), as written to its Allocation rows;
+    # the shares plus the overpayment are the payment.
     shares: tuple[Share, ...]
-    # The credit the posting leaves on the file, to refund: what the payment's imputation left
-    # over, and what a payment dated earlier released of the charges it took back and nothing
-    # else needed (interest an earlier payment had paid, recounted on less principal).
     overpayment: Decimal
     interest_entries: tuple[LedgerEntry, ...] = field(default=())
     # What the file's booked charges still ask once this payment is posted: zero means the
     # debt is paid (interest stops with the principal, so none accrues after).
     booked_outstanding: Decimal = ZERO
+    # What earlier payments had paid that the posting freed and nothing else needs: a payment
+    # dated earlier lowers the interest of the days after it, which a later payment had paid.
+    credit_released: Decimal = ZERO
+
+    @property
+    def credit_left(self) -> Decimal:
+        """The credit the posting leaves on the file, to refund: the overpayment and the credit
+        it released."""
+        return self.overpayment + self.credit_released
 
 
 def post_payment(
@@ -232,35 +238,30 @@ def _post(
     )
     imputed_to = len(writes.allocations)
     interest += release_and_recount(book, writes, on=order.value_date, actor=actor, rates=rates)
-    shares, overpayment = result.shares, result.overpayment
+    released = ZERO
     if len(writes.allocations) != imputed_to:
-        # Money was released and applied again: the imputation no longer says what the books
-        # hold, the payment's split as it stands and the whole credit the posting leaves.
-        split = book.paid_by_entry(paid_with)
-        imputed = [(share.claim_id, share.component) for share in result.shares]
-        shares = tuple(
-            Share(claim_id=claim_id, component=component, amount=split[(claim_id, component)])
-            for claim_id, component in [*imputed, *(key for key in split if key not in imputed)]
-            if (claim_id, component) in split
-        )
-        overpayment = book.credit - credit_before
+        # Money was released and applied again: what nothing needed is credit too. (Never this
+        # payment's: it paid interest only to the day before its value date, which it does not
+        # change.)
+        released = book.credit - credit_before - result.overpayment
     writes.event(
         book.file.pk,
         EventKind.PAYMENT_POSTED,
         actor=actor,
-        data=_payment_data(book, order, shares, overpayment),
+        data=_payment_data(book, order, result, released),
     )
     return Posting(
         entry=entry,
-        shares=shares,
-        overpayment=overpayment,
+        shares=result.shares,
+        overpayment=result.overpayment,
+        credit_released=released,
         interest_entries=tuple(c.entry for c in interest if c.entry is not None),
         booked_outstanding=book.booked_outstanding,
     )
 
 
 def _payment_data(
-    book: Book, order: PaymentOrder, shares: Sequence[Share], overpayment: Decimal
+    book: Book, order: PaymentOrder, result: Imputation, released: Decimal
 ) -> dict[str, object]:
     references = {claim.pk: claim.creditor_reference for claim in book.claims}
     return {
@@ -271,9 +272,11 @@ def _payment_data(
         "source_reference": order.source_reference,
         "allocations": [
             {"claim": references[s.claim_id], "component": s.component, "amount": str(s.amount)}
-            for s in shares
+            for s in result.shares
         ],
-        "overpayment": str(overpayment),
+        "overpayment": str(result.overpayment),
+        # Said only when there is some: the shares and the overpayment are the amount paid.
+        **({"credit_released": str(released)} if released else {}),
     }
 
 
