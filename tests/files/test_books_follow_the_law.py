@@ -17,7 +17,7 @@ from amicable.domain.lifecycle import FileState
 from amicable.domain.mentions import LetterKind
 from amicable.files import ledger
 from amicable.files.lifecycle import change_file_state
-from amicable.files.models import EntryKind, File, LedgerEntry
+from amicable.files.models import Allocation, EntryKind, File, LedgerEntry
 from amicable.letters.assembly import build_letter_data
 from amicable.letters.checks import letter_errors
 from tests.factories import claim_input, make_file
@@ -385,4 +385,59 @@ def test_a_payment_dated_earlier_refunds_the_interest_it_frees_of_a_later_paymen
     ]
     assert (posted.data["overpayment"], posted.data["credit_released"]) == ("48.12", "0.69")
     assert "credit_released" not in file.events.filter(kind="payment_posted").first().data
+    assert_invariants(file)
+
+
+def test_a_payment_returned_never_pays_again_when_interest_is_released_xix4() -> None:
+    """What a recount releases comes from the payments that still pay it, never from one the
+    bank returned: applied again as of the wrong day, it would move the interest of the days
+    between them."""
+    file = make_file()  # 200.00 at 8 %, chargeable from 20 March 2025
+    ledger.book_interest(file=file, through=date(2025, 6, 30), actor="run")
+    for amount, day, reference in (
+        ("3.00", date(2025, 6, 2), "early-june"),
+        ("50.00", date(2025, 6, 20), "returned"),
+    ):
+        posting = ledger.post_payment(
+            file=file,
+            amount=D(amount),
+            value_date=day,
+            actor="bank",
+            source="statement",
+            source_reference=reference,
+        )
+    ledger.reverse_payment(entry=posting.entry, on=date(2025, 6, 30), actor="bank", reason="R01")
+    for amount, day, reference in (
+        ("1.00", date(2025, 6, 25), "late-june"),
+        ("150.00", date(2025, 4, 1), "dated-earlier"),
+    ):
+        ledger.post_payment(
+            file=file,
+            amount=D(amount),
+            value_date=day,
+            actor="bank",
+            source="statement",
+            source_reference=reference,
+        )
+    # 150.00 from 1 April leaves 50.00 of principal: the interest to 30 June is 0.5260 (12 days
+    # on 200.00) + 0.9973 (91 days on 50.00) = 1.52, of the 4.51 held; 2.48 of the 4.00 paid on
+    # interest is released, the latest payment first: 1.00 of 25 June, then 1.48 of 2 June (the
+    # payment of 20 June was returned: it pays nothing to release), each applied to principal as
+    # of its day. Recounted: 0.5260 + 0.6795 (1 April to 1 June on 50.00) + 0.2446 (2 to 24 June
+    # on 48.52) + 0.0625 (25 to 30 June on 47.52) = 1.5126 -> 1.51, so 0.01 more of 2 June's.
+    assert interest_held(file.pk) == D("1.51")
+    paid: dict[str, dict[str, Decimal]] = {}
+    for reference, reversed_reference, component, amount in Allocation.objects.filter(
+        file=file
+    ).values_list(
+        "entry__source_reference", "entry__reverses__source_reference", "component", "amount"
+    ):
+        by_component = paid.setdefault(reversed_reference or reference, {})
+        by_component[component] = by_component.get(component, D("0.00")) + amount
+    assert paid == {
+        "early-june": {"interest": D("1.51"), "principal": D("1.49")},
+        "returned": {"interest": D("0.00"), "principal": D("0.00")},
+        "late-june": {"interest": D("0.00"), "principal": D("1.00")},
+        "dated-earlier": {"principal": D("150.00")},
+    }
     assert_invariants(file)

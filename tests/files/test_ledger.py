@@ -12,7 +12,7 @@ from amicable.domain.law import ChargeRefused, RefusalReason
 from amicable.domain.lifecycle import FileState
 from amicable.files import ledger
 from amicable.files.ledger import charges
-from amicable.files.ledger.books import file_terms, read_books
+from amicable.files.ledger.books import PAYMENT_KINDS, file_terms, read_books
 from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Allocation, EntryKind, Event, File, LedgerEntry
 from amicable.files.rates import rate_table
@@ -39,6 +39,18 @@ def assert_invariants(file: File, *, as_of: date = date(2030, 1, 1)) -> None:
         (sum(book.charged[c.pk].values()) - sum(book.paid[c.pk].values()) for c in book.claims),
         Decimal("0.00"),
     )
+    # Returned money was never paid: a payment the bank returned and its reversal pay nothing
+    # together, whatever was released and applied again since.
+    returned: dict[tuple[int, int, str], Decimal] = {}
+    for entry_id, reverses_id, claim_id, component, amount in Allocation.objects.filter(
+        file=file, entry__kind__in=[*PAYMENT_KINDS, EntryKind.REVERSAL]
+    ).values_list("entry_id", "entry__reverses_id", "claim_id", "component", "amount"):
+        key = (reverses_id or entry_id, claim_id, component)
+        returned[key] = returned.get(key, Decimal("0.00")) + amount
+    for paid_with in LedgerEntry.objects.filter(
+        file=file, kind=EntryKind.REVERSAL, reverses__kind__in=PAYMENT_KINDS
+    ).values_list("reverses_id", flat=True):
+        assert not any(v for (e, _c, _p), v in returned.items() if e == paid_with), paid_with
     # The credit a posting reports is the book's, kept as the payments are imputed.
     assert (
         book.credit == ledger.file_balance(file, as_of=date.max, with_accrued_interest=False).credit

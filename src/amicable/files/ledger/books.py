@@ -674,12 +674,19 @@ def load_paid_by(book: Book) -> dict[tuple[int, Component], dict[EntryKey, Decim
     the first time a part of a payment must be released), this batch's own included."""
     if book.paid_by is None:
         paid_by: dict[tuple[int, Component], dict[EntryKey, Decimal]] = defaultdict(dict)
+        # A reversal's allocations count against the payment it reverses: a payment the bank
+        # returned pays nothing, so nothing is ever released from it.
         rows = (
             Allocation.objects.filter(file_id=book.file.pk)
             .order_by()
-            .values("claim_id", "component", "entry_id", "entry__value_date")
+            .values(
+                "claim_id",
+                "component",
+                paid_with=Coalesce("entry__reverses_id", "entry_id"),
+                paid_on=Coalesce("entry__reverses__value_date", "entry__value_date"),
+            )
             .annotate(total=Sum("amount"))
-            .values_list("claim_id", "component", "entry_id", "entry__value_date", "total")
+            .values_list("claim_id", "component", "paid_with", "paid_on", "total")
         )
         for claim_id, component, entry_id, value_date, total in rows:
             paid_by[(claim_id, Component(component))][(0, entry_id)] = total.quantize(CENT)

@@ -2,9 +2,10 @@
 
 A component can come to hold less than was paid on it: a reduction or a write-off, an indemnity
 decided again, interest recounted after a payment dated earlier or after principal paid
-elsewhere. That part is released from the latest payments first and imputed again over what is
-still open (old Civil Code art. 1253 to 1256), as of the day it was paid; what nothing needs
-stays a credit, to refund. Every ledger operation that takes a charge back ends with this, so
+elsewhere. That part is released from the latest payments first (a payment the bank returned
+pays nothing: it is never released from) and imputed again over what is still open (old Civil
+Code art. 1253 to 1256), as of the day it was paid; what nothing needs stays a credit, to
+refund. Every ledger operation that takes a charge back ends with this, so
 that no component is ever paid beyond what it holds (docs/architecture.md, invariant 1).
 """
 
