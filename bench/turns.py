@@ -15,10 +15,14 @@ daily run's ``--files`` (50,000) into ``amicable_turns_<tree>_daily`` and the st
 ``amicable_turns_<tree>_statements``, the statements themselves written to ``bench/out/turns-
 <tree>/``. Each turn then copies a load (``CREATE DATABASE ... TEMPLATE``) and runs the tree's
 own command on the copy, before then after: ``amicable run-daily --date 2025-06-30`` twice, and
-``bench/reconcile.py --import-one`` of each statement. CPU is the command's process and its
-PostgreSQL backend. Prints a Markdown table: each tree's median and every turn, the ratio of the
-medians and turn by turn. Needs a PostgreSQL server on this machine (``--server``); the
-``amicable_turns_*`` databases are dropped and created again.
+``bench/reconcile.py --import-one`` of each statement. The load makes the day before the
+heaviest one a month's end too (the books' check of a tree that checks them reads a month-end's
+rows on the heaviest day, the worst case); two more runs follow the days as they come: the
+heaviest day after a quiet one (nothing written since the last run that checked the books),
+then ``--date 2025-07-01``, which books nothing and checks the heaviest day's rows. CPU is the
+command's process and its PostgreSQL backend. Prints a Markdown table: each tree's median and
+every turn, the ratio of the medians and turn by turn. Needs a PostgreSQL server on this
+machine (``--server``); the ``amicable_turns_*`` databases are dropped and created again.
 
 Both trees' code and environments are byte-compiled before the turns (:func:`compile_tree`):
 where the machine sets ``PYTHONDONTWRITEBYTECODE``, an uncompiled tree pays for compiling its
@@ -45,6 +49,7 @@ from bench.backend_cpu import BackendCPU  # noqa: E402 (after the path is set)
 
 SERVER = "postgres://postgres@127.0.0.1:5432"
 RUN_DATE = "2025-06-30"  # the daily benchmark's heaviest day (bench/daily.py)
+NEXT_DATE = "2025-07-01"  # the day after: nothing to book, the check of the heaviest day's rows
 
 #: Run in a tree's own interpreter: its bench/daily.py loads its own schema.
 _LOAD_DAILY = """
@@ -158,13 +163,13 @@ def _copy(server: str, template: str) -> str:
     return copy
 
 
-def _daily_run(tree: Tree, server: str, database: str) -> float:
+def _daily_run(tree: Tree, server: str, database: str, run_date: str = RUN_DATE) -> float:
     """``amicable run-daily`` of the tree in a child process: CPU seconds of it and its
     backend."""
     backend = BackendCPU(server, database)
     backend.start()
     child = subprocess.Popen(
-        [tree.python, "-m", "amicable", "run-daily", "--date", RUN_DATE],
+        [tree.python, "-m", "amicable", "run-daily", "--date", run_date],
         cwd=tree.path,
         env={
             **os.environ,
@@ -207,7 +212,29 @@ WORKLOADS = (
     "daily run, nothing to do",
     "statement import, CODA",
     "statement import, camt.053",
+    "daily run, heaviest day after a quiet one",
+    "daily run, the day after the heaviest",
 )
+
+
+def _quiet_day_before(server: str, database: str) -> None:
+    """The load's last run made to have found the books whole after every row written (a day
+    that wrote next to nothing, such as a Sunday's), where the load puts a month-end's rows
+    since: a tree whose runs check the books then checks none on the heaviest day. (A tree
+    whose runs keep no such starting point is left as it is.)"""
+    with psycopg.connect(f"{server}/{database}", autocommit=True) as connection:
+        known = connection.execute(
+            "SELECT 1 FROM information_schema.columns "
+            "WHERE table_name = 'workflow_dailyrun' AND column_name = 'books_from'"
+        ).fetchone()
+        if known is None:
+            return
+        connection.execute(
+            "UPDATE workflow_dailyrun SET books_from = json_build_object("
+            "'ledger', (SELECT coalesce(max(id), 0) FROM files_ledgerentry), "
+            "'allocations', (SELECT coalesce(max(id), 0) FROM files_allocation), "
+            "'events', (SELECT coalesce(max(id), 0) FROM files_event))"
+        )
 
 
 def one_turn(tree: Tree, server: str) -> dict[str, float]:
@@ -215,7 +242,13 @@ def one_turn(tree: Tree, server: str) -> dict[str, float]:
     heaviest = _daily_run(tree, server, copy)
     nothing = _daily_run(tree, server, copy)
     figures = {WORKLOADS[0]: heaviest, WORKLOADS[1]: nothing}
-    for workload, statement in zip(WORKLOADS[2:], ("statement.cod", "statement.xml"), strict=True):
+    # The same month's end as days follow one another: the heaviest day after a quiet one,
+    # then the next day, which books nothing and checks the heaviest day's rows.
+    copy = _copy(server, tree.database("daily"))
+    _quiet_day_before(server, copy)
+    figures[WORKLOADS[4]] = _daily_run(tree, server, copy)
+    figures[WORKLOADS[5]] = _daily_run(tree, server, copy, NEXT_DATE)
+    for workload, statement in zip(WORKLOADS[2:4], ("statement.cod", "statement.xml"), strict=True):
         copy = _copy(server, tree.database("statements"))
         figures[workload] = _import(tree, server, copy, tree.out / statement)
     _admin(
