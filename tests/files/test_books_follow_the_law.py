@@ -40,19 +40,40 @@ def interest_held(file_id: int) -> Decimal:
     return sum((amount for _kind, amount in interest_entries(file_id)), D("0.00"))
 
 
+def pay(file: File, amount: Decimal, value_date: date, reference: str) -> ledger.Posting:
+    """A payment read from a bank statement."""
+    return ledger.post_payment(
+        file=file,
+        amount=amount,
+        value_date=value_date,
+        actor="bank",
+        source="statement",
+        source_reference=reference,
+    )
+
+
+def two_invoices_of_1000() -> File:
+    """Two invoices of 1,000.00 at 8 % (due 10 January and 10 February 2025), chargeable from 20
+    March 2025, with no indemnity clause."""
+    return make_file(
+        claims=[
+            claim_input(
+                principal=D("1000.00"),
+                due_date=due,
+                indemnity_percent=None,
+                indemnity_minimum=None,
+            )
+            for due in (date(2025, 1, 10), date(2025, 2, 10))
+        ]
+    )
+
+
 def test_a_payment_during_a_dispute_lowers_the_interest_of_the_days_after_it_only_xix4() -> None:
     """Each day bears interest on what was due that day, even while a dispute holds the file."""
     file = make_file()  # 200.00 at 8 %, chargeable from 20 March 2025
     ledger.book_interest(file=file, through=date(2025, 3, 31), actor="run")  # 12 days: 0.52
     change_file_state(file=file, new_state=FileState.DISPUTED, actor="debtor")
-    ledger.post_payment(
-        file=file,
-        amount=D("100.00"),
-        value_date=date(2025, 4, 15),
-        actor="bank",
-        source="statement",
-        source_reference="during-dispute",
-    )
+    pay(file, D("100.00"), date(2025, 4, 15), "during-dispute")
     # While disputed nothing is charged: the payment pays the 0.52 booked, then 99.48 of
     # principal, which is left at 100.52 from 15 April.
     assert interest_entries(file.pk) == [(EntryKind.CHARGE, D("0.52"))]
@@ -71,14 +92,7 @@ def test_a_returned_payment_brings_back_the_interest_it_had_taken_xix4() -> None
     """Returned money was never paid: the days its recalculation took back are owed again."""
     file = make_file()
     ledger.book_interest(file=file, through=date(2025, 4, 30), actor="run")  # 42 days: 1.84
-    posting = ledger.post_payment(
-        file=file,
-        amount=D("100.00"),
-        value_date=date(2025, 4, 1),
-        actor="bank",
-        source="statement",
-        source_reference="back-dated",
-    )
+    posting = pay(file, D("100.00"), date(2025, 4, 1), "back-dated")
     # Owed to 30 April with 99.48 paid on 1 April: 0.5260 + 100.52 x 8 % x 30 / 365 = 1.1870
     # -> 1.18, so 0.66 is recalculated away.
     assert interest_held(file.pk) == D("1.18")
@@ -139,33 +153,11 @@ def test_a_cancellation_recounts_the_interest_of_the_claim_its_payments_go_to_xi
     claim's principal as of the day it was paid, it lowers that claim's interest from that day
     on, and the same operation takes back what that claim no longer owes (each day bears
     interest on the principal due that day, CEL art. XIX.4), not the next month's booking."""
-    file = make_file(
-        claims=[
-            claim_input(
-                principal=D("1000.00"),
-                due_date=date(2025, 1, 10),
-                indemnity_percent=None,
-                indemnity_minimum=None,
-            ),
-            claim_input(
-                principal=D("1000.00"),
-                due_date=date(2025, 2, 10),
-                indemnity_percent=None,
-                indemnity_minimum=None,
-            ),
-        ]
-    )
+    file = two_invoices_of_1000()
     first, second = file.claims.order_by("due_date")
     # 20 to 31 March on 1,000.00 each: 1000 x 8 % x 12 / 365 = 2.6301 -> 2.63 a claim. The
     # 500.00 of 1 April pays both interests, then 494.74 of the oldest claim's principal.
-    ledger.post_payment(
-        file=file,
-        amount=D("500.00"),
-        value_date=date(2025, 4, 1),
-        actor="bank",
-        source="statement",
-        source_reference="REF-1",
-    )
+    pay(file, D("500.00"), date(2025, 4, 1), "REF-1")
     # April (30 days), the second claim on 1,000.00: 2.6301 + 1000 x 8 % x 30 / 365 = 9.2055
     # -> 9.20 through 30 April, 6.57 booked now.
     ledger.book_interest(file=file, through=date(2025, 4, 30), actor="run")
@@ -219,32 +211,10 @@ def test_a_claim_written_off_returns_its_write_offs_and_recounts_the_other_claim
     """A dispute upheld on one invoice writes it off: what was paid on it goes to the other
     invoice's principal as of its day, whose interest is taken back at once; the write-off
     returns its own entries only (the dispute's resolution lists each as a write-off)."""
-    file = make_file(
-        claims=[
-            claim_input(
-                principal=D("1000.00"),
-                due_date=date(2025, 1, 10),
-                indemnity_percent=None,
-                indemnity_minimum=None,
-            ),
-            claim_input(
-                principal=D("1000.00"),
-                due_date=date(2025, 2, 10),
-                indemnity_percent=None,
-                indemnity_minimum=None,
-            ),
-        ]
-    )
+    file = two_invoices_of_1000()
     first, second = file.claims.order_by("due_date")
     # As in the cancellation above: 2.63 + 2.63 of interest and 494.74 of the first principal.
-    ledger.post_payment(
-        file=file,
-        amount=D("500.00"),
-        value_date=date(2025, 4, 1),
-        actor="bank",
-        source="statement",
-        source_reference="REF-2",
-    )
+    pay(file, D("500.00"), date(2025, 4, 1), "REF-2")
     ledger.book_interest(file=file, through=date(2025, 4, 30), actor="run")  # 3.32 and 6.57
 
     written = ledger.write_off_claims(
@@ -278,14 +248,7 @@ def test_a_payment_dated_before_admissibility_lowers_the_interest_declared_1675_
     # Through 15 April: 200 x 8 % x 27 / 365 = 1.1836 -> 1.18, so 0.66 back.
     ledger.stop_interest_at(file=file, stops_on=date(2025, 4, 16), actor="agent")
 
-    ledger.post_payment(
-        file=file,
-        amount=D("100.00"),
-        value_date=date(2025, 4, 1),
-        actor="bank",
-        source="statement",
-        source_reference="REF-ADMISSIBLE",
-    )
+    pay(file, D("100.00"), date(2025, 4, 1), "REF-ADMISSIBLE")
 
     # It pays the interest to 31 March (200 x 8 % x 12 / 365 = 0.5260 -> 0.52), then 99.48 of
     # principal: 100.52 from 1 April. Through 15 April: 0.5260 + 100.52 x 8 % x 15 / 365 =
@@ -341,14 +304,7 @@ def test_a_payment_dated_earlier_refunds_the_interest_it_frees_of_a_later_paymen
     leaves that credit too, to refund with its overpayment."""
     file = make_file()  # 200.00 at 8 %, chargeable from 20 March 2025
     ledger.book_interest(file=file, through=date(2025, 4, 30), actor="run")  # 42 days: 1.84
-    first = ledger.post_payment(
-        file=file,
-        amount=D("100.00"),
-        value_date=date(2025, 5, 2),
-        actor="bank",
-        source="statement",
-        source_reference="posted-first",
-    )
+    first = pay(file, D("100.00"), date(2025, 5, 2), "posted-first")
     # Interest to 1 May on 200.00: 43 days, 1.8849 -> 1.88 (0.04 booked); 98.12 of principal.
     assert [(s.component, s.amount) for s in first.shares] == [
         (Component.INTEREST, D("1.88")),
@@ -356,14 +312,7 @@ def test_a_payment_dated_earlier_refunds_the_interest_it_frees_of_a_later_paymen
     ]
     assert (first.overpayment, first.credit_released) == (D("0.00"), D("0.00"))
 
-    earlier = ledger.post_payment(
-        file=file,
-        amount=D("150.00"),
-        value_date=date(2025, 4, 1),
-        actor="bank",
-        source="statement",
-        source_reference="dated-earlier",
-    )
+    earlier = pay(file, D("150.00"), date(2025, 4, 1), "dated-earlier")
 
     # It pays the 101.88 of principal left (the interest to 31 March, 0.52, is paid already):
     # 48.12 over. From 1 April the principal is 98.12, so the interest to 1 May is
@@ -398,27 +347,13 @@ def test_a_payment_returned_never_pays_again_when_interest_is_released_xix4() ->
         ("3.00", date(2025, 6, 2), "early-june"),
         ("50.00", date(2025, 6, 20), "returned"),
     ):
-        posting = ledger.post_payment(
-            file=file,
-            amount=D(amount),
-            value_date=day,
-            actor="bank",
-            source="statement",
-            source_reference=reference,
-        )
+        posting = pay(file, D(amount), day, reference)
     ledger.reverse_payment(entry=posting.entry, on=date(2025, 6, 30), actor="bank", reason="R01")
     for amount, day, reference in (
         ("1.00", date(2025, 6, 25), "late-june"),
         ("150.00", date(2025, 4, 1), "dated-earlier"),
     ):
-        ledger.post_payment(
-            file=file,
-            amount=D(amount),
-            value_date=day,
-            actor="bank",
-            source="statement",
-            source_reference=reference,
-        )
+        pay(file, D(amount), day, reference)
     # 150.00 from 1 April leaves 50.00 of principal: the interest to 30 June is 0.5260 (12 days
     # on 200.00) + 0.9973 (91 days on 50.00) = 1.52, of the 4.51 held; 2.48 of the 4.00 paid on
     # interest is released, the latest payment first: 1.00 of 25 June, then 1.48 of 2 June (the
