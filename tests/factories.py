@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from amicable.files import ledger
 from amicable.files.models import Creditor, Event, File
 from amicable.files.services import ClaimInput, DebtorInput, FileInput, create_files
 from amicable.files.timeline import Audience, audiences_of
@@ -97,3 +98,15 @@ def make_file(
 def shown_to_debtor(event: Event) -> bool:
     """Whether the debtor's portal shows ``event`` (its kind's audience)."""
     return Audience.DEBTOR in audiences_of(event.kind)
+
+
+def pay(file: File, amount: Decimal, value_date: date, reference: str) -> ledger.Posting:
+    """A payment read from a bank statement (``reference``: the movement's, unique)."""
+    return ledger.post_payment(
+        file=file,
+        amount=amount,
+        value_date=value_date,
+        actor="bank",
+        source="statement",
+        source_reference=reference,
+    )

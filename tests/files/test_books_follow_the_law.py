@@ -20,7 +20,7 @@ from amicable.files.lifecycle import change_file_state
 from amicable.files.models import Allocation, EntryKind, File, LedgerEntry
 from amicable.letters.assembly import build_letter_data
 from amicable.letters.checks import letter_errors
-from tests.factories import claim_input, make_file
+from tests.factories import claim_input, make_file, pay
 from tests.files.test_ledger import assert_invariants
 
 pytestmark = pytest.mark.django_db
@@ -38,18 +38,6 @@ def interest_entries(file_id: int) -> list[tuple[str, Decimal]]:
 
 def interest_held(file_id: int) -> Decimal:
     return sum((amount for _kind, amount in interest_entries(file_id)), D("0.00"))
-
-
-def pay(file: File, amount: Decimal, value_date: date, reference: str) -> ledger.Posting:
-    """A payment read from a bank statement."""
-    return ledger.post_payment(
-        file=file,
-        amount=amount,
-        value_date=value_date,
-        actor="bank",
-        source="statement",
-        source_reference=reference,
-    )
 
 
 def two_invoices_of_1000() -> File:

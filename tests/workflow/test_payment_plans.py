@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from decimal import Decimal
 
 import pytest
 
 from amicable.domain.imputation import Component
 from amicable.domain.lifecycle import FileState
-from amicable.files import ledger
 from amicable.files.models import Event, File, LedgerEntry
 from amicable.plans.answers import refuse_plan_request
 from amicable.plans.models import PaymentPlan, PlanRefusal, PlanStatus
 from amicable.plans.requests import request_payment_plan
 from amicable.plans.selectors import InstalmentStatus, plan_schedule
 from amicable.workflow.models import LetterRequest
+from tests.factories import pay
 from tests.workflow.conftest import (
     MONDAY,
     collection_file,
@@ -41,17 +40,6 @@ def plan_on(file: File) -> PaymentPlan:
     )
     assert result.accepted
     return result.plan
-
-
-def pay(file: File, amount: Decimal, on: date, reference: str) -> None:
-    ledger.post_payment(
-        file=file,
-        amount=amount,
-        value_date=on,
-        actor="test",
-        source="statement",
-        source_reference=reference,
-    )
 
 
 def test_unpaid_instalment_breaks_the_plan_after_its_tolerance() -> None:
