@@ -69,11 +69,15 @@ def insert_rows(model: type[_Row], rows: list[_Row]) -> None:
     fields = meta.concrete_fields
     keys = reserve_keys(model, len(rows))
     now = timezone.now()
+    stamped = [
+        f.attname
+        for f in fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
     for row, key in zip(rows, keys, strict=True):
         row.pk = key
-        for field in fields:
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                setattr(row, field.attname, now)
+        for name in stamped:
+            setattr(row, name, now)
     values_of = attrgetter(*(f.attname for f in fields))
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(f.column)) for f in fields)
