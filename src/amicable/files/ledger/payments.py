@@ -264,20 +264,24 @@ def _payment_data(
     book: Book, order: PaymentOrder, result: Imputation, released: Decimal
 ) -> dict[str, object]:
     references = {claim.pk: claim.creditor_reference for claim in book.claims}
-    return {
-        "amount": str(order.amount),
-        "value_date": order.value_date.isoformat(),
+    # The keys in the order the database keeps them (shorter first, then byte by byte), which
+    # the books' seal writes (files.chain): the data is then written as it is, not reordered.
+    data: dict[str, object] = {
         "kind": order.kind,
+        "amount": str(order.amount),
         "source": order.source,
-        "source_reference": order.source_reference,
+        "value_date": order.value_date.isoformat(),
         "allocations": [
-            {"claim": references[s.claim_id], "component": s.component, "amount": str(s.amount)}
+            {"claim": references[s.claim_id], "amount": str(s.amount), "component": s.component}
             for s in result.shares
         ],
         "overpayment": str(result.overpayment),
-        # Said only when there is some: the shares and the overpayment are the amount paid.
-        **({"credit_released": str(released)} if released else {}),
     }
+    # Said only when there is some: the shares and the overpayment are the amount paid.
+    if released:
+        data["credit_released"] = str(released)
+    data["source_reference"] = order.source_reference
+    return data
 
 
 def _already_posted(orders: Sequence[PaymentOrder]) -> set[tuple[str, str]]:
