@@ -16,7 +16,10 @@ import gc
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
+from itertools import chain
 from operator import attrgetter
 from typing import Any, Final, TypeVar
 
@@ -218,10 +221,6 @@ def copy_rows(
         cursor.execute(f"DROP TABLE {target}")
 
 
-class _NotBinary(Exception):
-    """A value the binary writer of its column does not take (:func:`_copy_in`)."""
-
-
 def _copy_in(
     table: str,
     columns: str,
@@ -230,33 +229,28 @@ def _copy_in(
 ) -> None:
     """COPY ``rows`` (values in the order of ``fields``, the ``columns`` of ``table``, quoted).
 
-    In binary when every column's type has a binary writer (:data:`_BINARY_TYPES`) and every
-    value is of a class it takes: the writers' rows always are. A row that is not (an
-    enumeration that is not text, a day given as text) sends the whole COPY back, from a
-    savepoint, to the text format, where the driver adapts each value by its class as it
-    always did: the same rows are written either way.
+    In binary when every column's type has a binary writer (:data:`_BINARY_TYPES`) and the
+    first row's values are each of a class its column's writer takes (:func:`_fits`): the
+    writers' rows always are, and a column's values are all of one class. Otherwise as text,
+    where the driver adapts each value by its class (an enumeration that is not text, a day
+    given as text): the same rows are written either way.
     """
     types = _binary_types(fields)
     if types is not None:
-        rows = rows if isinstance(rows, list) else list(rows)
-        try:
-            with (
-                transaction.atomic(),
-                connection.wrap_database_errors,
-                connection.cursor() as cursor,
-            ):
+        values = iter(rows)
+        first = next(values, None)
+        if first is None:
+            return
+        rows = chain((first,), values)
+        if _fits(types, first):
+            with connection.wrap_database_errors, connection.cursor() as cursor:
                 cursor.cursor.adapters.register_dumper(None, _JsonbBinary)
                 statement = f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"
                 with cursor.cursor.copy(statement) as copy:
-                    copy.set_types(types)
-                    try:
-                        for row in rows:
-                            copy.write_row(row)
-                    except TypeError as refused:
-                        raise _NotBinary from refused
+                    copy.set_types([name for name, _classes in types])
+                    for row in rows:
+                        copy.write_row(row)
             return
-        except _NotBinary:
-            pass
     json_places = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
     with connection.wrap_database_errors, connection.cursor() as cursor:
         # An enumeration is written as its value: the driver writes a text one (a kind, a
@@ -275,34 +269,49 @@ def _copy_in(
 
 
 #: The column types (as Django writes them for PostgreSQL, without their size) that a COPY
-#: writes in binary, each with the driver's name for it. Each value must then be of the class
-#: the type's writer takes: a whole number for the integers, a ``Decimal`` (or a whole number)
-#: for ``numeric``, a text (a text choice is one) for the texts, a ``date`` or an aware
-#: ``datetime``, and anything JSON writes for ``jsonb``. That is how the models hold them.
-_BINARY_TYPES: Final[Mapping[str, str]] = {
-    "bigint": "int8",
-    "integer": "int4",
-    "smallint": "int2",
-    "numeric": "numeric",
-    "varchar": "varchar",
-    "text": "text",
-    "date": "date",
-    "timestamp with time zone": "timestamptz",
-    "jsonb": "jsonb",
-    "boolean": "bool",
+#: writes in binary, each with the driver's name for it and the classes its writer takes: a
+#: whole number for the integers, a ``Decimal`` or a whole number for ``numeric``, a text (a
+#: text choice is one) for the texts, a ``date``, an aware ``datetime``, and anything JSON
+#: writes for ``jsonb``. That is how the models hold them.
+_BINARY_TYPES: Final[Mapping[str, tuple[str, tuple[type, ...]]]] = {
+    "bigint": ("int8", (int,)),
+    "integer": ("int4", (int,)),
+    "smallint": ("int2", (int,)),
+    "numeric": ("numeric", (Decimal, int)),
+    "varchar": ("varchar", (str,)),
+    "text": ("text", (str,)),
+    "date": ("date", (date,)),
+    "timestamp with time zone": ("timestamptz", (datetime,)),
+    "jsonb": ("jsonb", (object,)),
+    "boolean": ("bool", (bool,)),
 }
 
 
-def _binary_types(fields: Sequence[models.Field[Any, Any]]) -> list[str] | None:
-    """The binary type of each of ``fields``' columns, or None if one has no binary writer
-    here (the COPY is then written as text)."""
-    types: list[str] = []
+def _binary_types(
+    fields: Sequence[models.Field[Any, Any]],
+) -> list[tuple[str, tuple[type, ...]]] | None:
+    """The binary type of each of ``fields``' columns and the classes it takes, or None if one
+    has no binary writer here (the COPY is then written as text)."""
+    types = []
     for field in fields:
-        name = _BINARY_TYPES.get((field.db_type(connection) or "").split("(")[0].strip())
-        if name is None:
+        found = _BINARY_TYPES.get((field.db_type(connection) or "").split("(")[0].strip())
+        if found is None:
             return None
-        types.append(name)
+        types.append(found)
     return types
+
+
+def _fits(types: Sequence[tuple[str, tuple[type, ...]]], row: Sequence[Any]) -> bool:
+    """Whether each value of ``row`` is nothing or of a class its column's binary writer takes
+    (a moment with its time zone)."""
+    return all(
+        value is None
+        or (
+            isinstance(value, classes)
+            and not (isinstance(value, datetime) and value.tzinfo is None)
+        )
+        for value, (_name, classes) in zip(row, types, strict=True)
+    )
 
 
 class _JsonbBinary(JsonbBinaryDumper):
