@@ -36,7 +36,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, TypeVar
 
-from django.db.models import Sum
+from django.db.models import Count, F, Sum, Window
 from django.db.models.functions import Upper
 from django.utils import translation
 
@@ -464,6 +464,11 @@ def _suggest(movements: Sequence[BankMovement], matches: list[Match]) -> None:
         for name, file_id in (
             Debtor.objects.annotate(upper_name=Upper("name"))
             .filter(upper_name__in=name_chunk, files__state__in=OPEN_STATE_VALUES)
+            # A name shared by too many files is no signal (_drop_common): counted by the
+            # database, which then sends only the others (a common name's tens of thousands
+            # of files were read, then dropped).
+            .annotate(sharing=Window(Count("*"), partition_by=[F("upper_name")]))
+            .filter(sharing__lte=MAX_FILES_PER_SIGNAL)
             .values_list("upper_name", "files__id")
         ):
             files_of_name[name].append(file_id)
