@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import Enum, StrEnum
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from amicable.domain.imputation import Component
 from amicable.files.bulk import copy_rows, cyclic_gc_paused, reserve_keys
@@ -196,3 +196,22 @@ def test_every_column_type_reads_back_as_written() -> None:
         date(2025, 5, 12)
     ]
     assert verify([file.pk]) == []
+
+
+def test_a_row_unlike_the_first_is_refused_and_nothing_is_written() -> None:
+    """The first row chooses how the rows are written (binary on PostgreSQL when its values fit
+    their columns); a later row with a value of another class in a column is a mistake of the
+    caller, refused with the row's number, and none of the rows is kept."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes each row through the ORM, which converts any value")
+    file = make_file()
+    with pytest.raises(TypeError, match="Row 2 for"), transaction.atomic():
+        copy_rows(
+            DebtorAccount,
+            ("debtor_id", "iban", "first_seen_on"),
+            [
+                (file.debtor_id, "BE68539007547034", date(2025, 5, 12)),
+                (file.debtor_id, "BE71096123456769", 20250513),
+            ],
+        )
+    assert not DebtorAccount.objects.exists()

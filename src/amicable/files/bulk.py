@@ -248,8 +248,18 @@ def _copy_in(
                 statement = f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"
                 with cursor.cursor.copy(statement) as copy:
                     copy.set_types([name for name, _classes in types])
-                    for row in rows:
-                        copy.write_row(row)
+                    written = 0
+                    try:
+                        for row in rows:
+                            copy.write_row(row)
+                            written += 1
+                    except TypeError as refused:
+                        # A column's values are of one class: a caller's mistake, said plainly
+                        # (the driver's own message names neither the row nor the value).
+                        raise TypeError(
+                            f"Row {written + 1} for {table} has a value of another class than "
+                            f"the first row's in its column: {refused}"
+                        ) from refused
             return
     json_places = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
     with connection.wrap_database_errors, connection.cursor() as cursor:
