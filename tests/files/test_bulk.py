@@ -8,7 +8,8 @@ from decimal import Decimal
 from enum import Enum, StrEnum
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
+from django.utils import timezone
 
 from amicable.domain.imputation import Component
 from amicable.files.bulk import copy_rows, cyclic_gc_paused, reserve_keys
@@ -17,6 +18,7 @@ from amicable.files.ledger.writes import new_entry, write_entries
 from amicable.files.models import EntryKind, EntrySource, Event, LedgerEntry
 from amicable.files.timeline import EventKind, EventRow, record_events
 from amicable.payments.models import DebtorAccount
+from amicable.workflow.models import LetterRequest
 from tests.factories import make_file, shown_to_debtor
 
 pytestmark = pytest.mark.django_db
@@ -215,3 +217,35 @@ def test_a_row_unlike_the_first_is_refused_and_nothing_is_written() -> None:
             ],
         )
     assert not DebtorAccount.objects.exists()
+
+
+def test_a_json_columns_none_is_sqls_null_as_the_orm_writes_it() -> None:
+    """Refused by a column that must hold a value, in binary and in text alike (the writers
+    give an object or a list; an enumeration that is not text sends the rows to text)."""
+    file = make_file()
+    for first in [
+        (file.pk, "payment_posted", "x", {}),
+        (file.pk, _Kind.PAYMENT, _Account.BELFIUS, {}),
+    ]:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            copy_rows(
+                Event,
+                ("file_id", "kind", "actor", "data"),
+                [first, (file.pk, "payment_posted", "x", None)],
+            )
+    assert not Event.objects.filter(actor="x").exists()
+
+
+def test_a_whole_number_beyond_its_columns_range_is_refused() -> None:
+    """As the database refuses it in text; in binary the driver would keep its lowest bits
+    (70,000 would become 4,464)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's integers have no range but their own")
+    file = make_file()
+    fields = ("file_id", "kind", "cycle", "step", "channel", "due_on", "requested_at")
+    row = (file.pk, "formal_notice", 1, 2, "paper", date(2025, 5, 12), timezone.now())
+    with pytest.raises(DataError), transaction.atomic():
+        copy_rows(LetterRequest, (*fields, "requested_by"), [(*row[:2], 70_000, *row[3:], "x")])
+    assert not LetterRequest.objects.exists()
+    copy_rows(LetterRequest, (*fields, "requested_by"), [(*row, "x")])
+    assert list(LetterRequest.objects.values_list("cycle", "step")) == [(1, 2)]

@@ -485,7 +485,6 @@ def _suggest(movements: Sequence[BankMovement], matches: list[Match]) -> None:
         ):
             files_of_amount[total].append(file_id)
 
-    _drop_common(files_of_name)
     _drop_common(files_of_amount)
 
     for index, (movement, _) in enumerate(left):
