@@ -338,6 +338,20 @@ def test_a_name_and_an_amount_shared_by_many_files_suggest_nothing() -> None:
     assert movement_of(report).suggestions == []
 
 
+def test_a_name_shared_by_as_many_files_as_the_limit_still_suggests_them() -> None:
+    creditor = plain_file("1.00").creditor
+    files = [
+        plain_file(f"{10 + n}.00", name="Jan Peeters", creditor=creditor)
+        for n in range(MAX_FILES_PER_SIGNAL)
+    ]
+
+    report = import_bytes(coda(credit("99.00", name="PEETERS JAN")))
+
+    suggested = {s["reference"] for s in movement_of(report).suggestions}
+    assert suggested
+    assert suggested <= {file.reference for file in files}
+
+
 def test_camt053_payments_match_like_coda_ones() -> None:
     file = plain_file("200.00")
     entry = (

@@ -36,7 +36,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, TypeVar
 
-from django.db.models import Count, F, Sum, Window
+from django.db.models import Count, F, QuerySet, Sum, Window
 from django.db.models.functions import Upper
 from django.utils import translation
 
@@ -420,12 +420,17 @@ def _match_by_account(movements: Sequence[BankMovement], matches: list[Match]) -
             match.reason = "the amount is not what the debtor's only open file owes"
 
 
-_K = TypeVar("_K")
+_Rows = TypeVar("_Rows", bound=QuerySet[Any])
 
 
-def _drop_common(files_of: dict[_K, list[int]]) -> None:
-    for key in [k for k, ids in files_of.items() if len(ids) > MAX_FILES_PER_SIGNAL]:
-        del files_of[key]
+def _shared_by_few(rows: _Rows, signal: str) -> _Rows:
+    """The ``rows`` (one per open file) whose ``signal`` (a name, an amount) few enough files
+    share to say something by itself (``MAX_FILES_PER_SIGNAL``): the database counts the files
+    of each and sends only those, where a common name's tens of thousands of files were read
+    to be dropped."""
+    return rows.annotate(sharing=Window(Count("*"), partition_by=[F(signal)])).filter(
+        sharing__lte=MAX_FILES_PER_SIGNAL
+    )
 
 
 def _suggest(movements: Sequence[BankMovement], matches: list[Match]) -> None:
@@ -461,31 +466,25 @@ def _suggest(movements: Sequence[BankMovement], matches: list[Match]) -> None:
     files_of_name: dict[str, list[int]] = defaultdict(list)
     names = sorted(variants)
     for name_chunk in _chunks(names, SCAN_CHUNK):
-        for name, file_id in (
-            Debtor.objects.annotate(upper_name=Upper("name"))
-            .filter(upper_name__in=name_chunk, files__state__in=OPEN_STATE_VALUES)
-            # A name shared by too many files is no signal (_drop_common): counted by the
-            # database, which then sends only the others (a common name's tens of thousands
-            # of files were read, then dropped).
-            .annotate(sharing=Window(Count("*"), partition_by=[F("upper_name")]))
-            .filter(sharing__lte=MAX_FILES_PER_SIGNAL)
-            .values_list("upper_name", "files__id")
-        ):
+        for name, file_id in _shared_by_few(
+            Debtor.objects.annotate(upper_name=Upper("name")).filter(
+                upper_name__in=name_chunk, files__state__in=OPEN_STATE_VALUES
+            ),
+            "upper_name",
+        ).values_list("upper_name", "files__id"):
             files_of_name[name].append(file_id)
 
     amounts = sorted({m.amount for m, _ in left if m.amount > 0})
     files_of_amount: dict[Decimal, list[int]] = defaultdict(list)
     for amount_chunk in _chunks(amounts, SCAN_CHUNK):
-        for file_id, total in (
+        for file_id, total in _shared_by_few(
             LedgerEntry.objects.filter(file__state__in=OPEN_STATE_VALUES)
             .values("file_id")
             .annotate(total=Sum("amount"))
-            .filter(total__in=amount_chunk)
-            .values_list("file_id", "total")
-        ):
+            .filter(total__in=amount_chunk),
+            "total",
+        ).values_list("file_id", "total"):
             files_of_amount[total].append(file_id)
-
-    _drop_common(files_of_amount)
 
     for index, (movement, _) in enumerate(left):
         found = candidates[index]
